@@ -1,0 +1,125 @@
+/**
+ * Indonesian stemming: natural's Sastrawi port with a corrected root dictionary, a few rules Sastrawi has
+ * and natural lacks, and a bounded LRU cache (stemming dominates enrichment cost, and social-media
+ * vocabulary is heavily repetitive, so the cache hit rate is high).
+ */
+
+// natural's dictionary is a JSON array that both its stemmer and its prefix rules turn into Sets when
+// they are first required. We edit the cached array before that happens, so both see our corrections.
+// Only these submodules are required: natural's index loads dotenv-using storage modules that print to
+// stdout.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rootWords: string[] = require('natural/lib/natural/stemmers/indonesian/data/kata-dasar.json');
+
+/**
+ * Entries of natural's dictionary that are archaic, rare, or themselves derived words. Each shadows the
+ * common root a reader expects: `muas` beats `puas` in `memuaskan`, `rang` beats `terang` in `menerangi`,
+ * `rim` beats `iman` in `berimanlah`; derived entries such as `idealisme` or `belikan` stop the stemmer
+ * before it strips the suffix.
+ */
+const SHADOWING_ROOTS = new Set(['apatah', 'belikan', 'rang', 'muas', 'rim', 'idealis', 'idealisme', 'rerata', 'lelembut']);
+
+/** Roots common in today's posts that the dictionary (compiled before social media) lacks. */
+const MODERN_ROOTS = [
+  'viral', 'hoaks', 'hoax', 'covid', 'medsos', 'bansos', 'pemilu', 'pilpres', 'pilkada', 'capres', 'cawapres',
+  'pinjol', 'online', 'daring', 'luring', 'sembako', 'lockdown', 'influencer', 'buzzer', 'prank', 'link',
+  'share', 'posting', 'upload', 'download', 'update', 'narasi', 'provokasi', 'klarifikasi', 'disinformasi',
+  'misinformasi', 'vaksinasi', 'booster', 'ojol', 'startup', 'kripto', 'bitcoin', 'deepfake', 'screenshot',
+  'whatsapp', 'youtube', 'tiktok', 'instagram', 'twitter', 'facebook', 'telegram', 'netizen', 'warganet',
+  'konten', 'kreator', 'followers', 'giveaway', 'voucher', 'transfer', 'rekening', 'phishing', 'scam',
+];
+
+for (let i = rootWords.length - 1; i >= 0; i--) {
+  if (SHADOWING_ROOTS.has(rootWords[i] ?? '')) rootWords.splice(i, 1);
+}
+{
+  const present = new Set(rootWords);
+  for (const w of MODERN_ROOTS) if (!present.has(w)) rootWords.push(w);
+}
+
+interface NaturalStemmerId {
+  stem(word: string): string;
+  dictionary: string[];
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const naturalStemmer: NaturalStemmerId = require('natural/lib/natural/stemmers/indonesian/stemmer_id');
+
+const dictionary = new Set(rootWords);
+
+/** True when the word is a known root (after our corrections). */
+export function isRootWord(word: string): boolean {
+  return dictionary.has(word);
+}
+
+/** All known roots; used for dictionary-based hashtag splitting. */
+export function rootWordList(): readonly string[] {
+  return rootWords;
+}
+
+/**
+ * -tah is almost never a particle in today's Indonesian (apatah, siapatah), while roots ending in -tah
+ * are common (bantah, perintah, pintah). natural strips it first and turns `membantah` into `ban`; we
+ * first try the word with the particle protected by a possessive suffix the stemmer strips anyway.
+ */
+function stemTahWord(word: string): string {
+  const protectedWord = word + 'nya';
+  const viaProtected = naturalStemmer.stem(protectedWord);
+  if (viaProtected !== protectedWord && viaProtected.endsWith('tah')) return viaProtected;
+  return naturalStemmer.stem(word);
+}
+
+/** Partial reduplication (rerata → rata, lelembut → lembut, tetamu → tamu). */
+const PARTIAL_REDUPLICATION = /^([bcdfghjklmnpqrstvwxyz])e(\1[a-z]{2,})$/;
+
+function stemWord(word: string): string {
+  const stemmed = word.endsWith('tah') && word.length > 5 ? stemTahWord(word) : naturalStemmer.stem(word);
+  if (stemmed === word && !dictionary.has(word)) {
+    const reduplicated = PARTIAL_REDUPLICATION.exec(word);
+    if (reduplicated?.[2] && dictionary.has(reduplicated[2])) return reduplicated[2];
+  }
+  return stemmed;
+}
+
+/** A Map-backed LRU: re-inserting on a hit keeps recently used keys at the end; the oldest go first. */
+export class LruCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly capacity: number) {}
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: V): void {
+    if (this.map.size >= this.capacity) {
+      const oldest = this.map.keys().next();
+      if (!oldest.done) this.map.delete(oldest.value);
+    }
+    this.map.set(key, value);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+const STEM_CACHE_CAPACITY = 100_000;
+const stemCache = new LruCache<string>(STEM_CACHE_CAPACITY);
+
+/**
+ * Stem one Indonesian word (lower-cased). Several words separated by spaces are stemmed one by one, as
+ * Sastrawi does. Words that are not alphabetic (numbers, codes) come back unchanged.
+ */
+export function stem(input: string): string {
+  const word = input.trim().toLowerCase();
+  if (word.length === 0) return word;
+  const cached = stemCache.get(word);
+  if (cached !== undefined) return cached;
+  let result: string;
+  if (/\s/.test(word)) result = word.split(/\s+/).map(stem).join(' ');
+  else if (!/^[a-z]+(?:-[a-z]+)*$/.test(word)) result = word;
+  else result = stemWord(word);
+  stemCache.set(word, result);
+  return result;
+}

