@@ -1,0 +1,79 @@
+import type { PantauError } from '@pantau/core';
+
+/**
+ * The message bus, as the rest of Pantau sees it. Two adapters implement it: Kafka (kafkajs) and an
+ * in-memory bus for the embedded default and fast tests. Both pass the same contract suite.
+ */
+export interface OutgoingMessage {
+  key: string | null;
+  value: Buffer | string;
+  headers?: Record<string, string>;
+}
+
+export interface BusMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+/** A message whose bytes decoded into a value; handlers only ever see these. */
+export interface Decoded<T> {
+  message: BusMessage;
+  value: T;
+}
+
+export interface Producer {
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+}
+
+/**
+ * What a batch handler may report: messages it could not handle and will never be able to
+ * (non-retriable). Those go to the dead-letter topic; the rest of the batch counts as handled.
+ */
+export interface BatchResult {
+  failed?: { message: BusMessage; error: PantauError }[];
+}
+
+export interface ConsumerOptions<T> {
+  groupId: string;
+  topics: string[];
+  /** Bytes → value; throwing marks the message as poison (dead-lettered with the error). */
+  decode: (value: Buffer, message: BusMessage) => T;
+  /**
+   * Handles one batch. Throwing a retriable error retries the whole batch with backoff (nothing is
+   * committed meanwhile); throwing a non-retriable error makes the runner retry message by message so
+   * only the guilty ones are dead-lettered.
+   */
+  handleBatch: (batch: Decoded<T>[]) => Promise<BatchResult | void>;
+  dlqTopic: string;
+  fromBeginning?: boolean;
+  /** Upper bound on messages per handler call. */
+  maxBatchSize?: number;
+}
+
+export interface Consumer {
+  /** Resolves once the consumer has joined its group and is fetching. */
+  start(): Promise<void>;
+  /** Stops fetching, lets the in-flight batch finish and commit, then leaves the group. */
+  close(): Promise<void>;
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+}
+
+export interface Bus {
+  readonly kind: 'kafka' | 'memory';
+  producer(): Producer;
+  consumer<T>(options: ConsumerOptions<T>): Consumer;
+  ensureTopics(specs: TopicSpec[]): Promise<void>;
+  deleteTopics(topics: string[]): Promise<void>;
+  /** Answers when the bus is reachable (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

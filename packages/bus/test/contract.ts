@@ -1,0 +1,184 @@
+import { Type } from '@sinclair/typebox';
+import { PantauError, createDecoder, DeadLetter } from '@pantau/core';
+import { uniqueName, waitFor } from '@pantau/testkit';
+import type { Bus, Decoded } from '../src';
+
+/**
+ * The bus contract: every adapter (Kafka, in-memory) must pass these same tests.
+ */
+const Item = Type.Object({ n: Type.Integer() });
+const decodeItem = createDecoder(Item, 'item');
+const decodeDead = createDecoder(DeadLetter, 'dead letter');
+
+export function busContract(adapter: string, makeBus: () => Promise<Bus>): void {
+  describe(`bus contract: ${adapter}`, () => {
+    let bus: Bus;
+    let topic: string;
+    let dlq: string;
+    const started: { close(): Promise<void> }[] = [];
+
+    beforeAll(async () => {
+      bus = await makeBus();
+    });
+    afterAll(async () => {
+      await bus.close();
+    });
+    beforeEach(async () => {
+      topic = uniqueName('contract');
+      dlq = `${topic}.dlq`;
+      await bus.ensureTopics([
+        { topic, partitions: 3 },
+        { topic: dlq, partitions: 1 },
+      ]);
+    });
+    afterEach(async () => {
+      await Promise.all(started.splice(0).map((c) => c.close()));
+      await bus.deleteTopics([topic, dlq]);
+    });
+
+    const send = (items: { key: string; value: string }[]) => bus.producer().send(topic, items);
+    const numbers = (from: number, to: number, keys = 4) =>
+      Array.from({ length: to - from }, (_, i) => ({ key: `k${(from + i) % keys}`, value: JSON.stringify({ n: from + i }) }));
+
+    async function consume(
+      groupId: string,
+      handle: (batch: Decoded<{ n: number }>[]) => Promise<unknown>,
+      extra: { topics?: string[]; fromBeginning?: boolean } = {},
+    ) {
+      const consumer = bus.consumer({
+        groupId,
+        topics: extra.topics ?? [topic],
+        decode: decodeItem,
+        dlqTopic: dlq,
+        fromBeginning: extra.fromBeginning ?? true,
+        handleBatch: async (batch) => {
+          await handle(batch);
+        },
+      });
+      await consumer.start();
+      started.push(consumer);
+      return consumer;
+    }
+
+    async function deadLetters(count: number) {
+      const seen: DeadLetter[] = [];
+      const reader = bus.consumer({
+        groupId: uniqueName('dlq-reader'),
+        topics: [dlq],
+        decode: decodeDead,
+        dlqTopic: `${dlq}.dlq`,
+        fromBeginning: true,
+        handleBatch: async (batch) => {
+          seen.push(...batch.map((b) => b.value));
+        },
+      });
+      await reader.start();
+      started.push(reader);
+      await waitFor(() => seen.length >= count, { what: `${count} dead letters`, timeoutMs: 30_000 });
+      return seen;
+    }
+
+    it('delivers every message once to a group, in order per key', async () => {
+      const got: { key: string | null; n: number }[] = [];
+      await consume(uniqueName('g'), async (batch) => {
+        got.push(...batch.map((b) => ({ key: b.message.key, n: b.value.n })));
+      });
+      await send(numbers(0, 200));
+      await waitFor(() => got.length >= 200, { what: '200 messages' });
+      expect(new Set(got.map((g) => g.n)).size).toBe(200);
+      for (const key of ['k0', 'k1', 'k2', 'k3']) {
+        const ns = got.filter((g) => g.key === key).map((g) => g.n);
+        expect(ns).toEqual([...ns].sort((a, b) => a - b));
+      }
+    });
+
+    it('gives each consumer group its own copy of the stream', async () => {
+      const a: number[] = [];
+      const b: number[] = [];
+      await consume(uniqueName('ga'), async (batch) => void a.push(...batch.map((x) => x.value.n)));
+      await consume(uniqueName('gb'), async (batch) => void b.push(...batch.map((x) => x.value.n)));
+      await send(numbers(0, 50));
+      await waitFor(() => a.length >= 50 && b.length >= 50, { what: 'both groups' });
+      expect(a.sort((x, y) => x - y)).toEqual(b.sort((x, y) => x - y));
+    });
+
+    it('commits handled batches: a restarted group member does not see them again', async () => {
+      const group = uniqueName('g');
+      const first: number[] = [];
+      const c1 = await consume(group, async (batch) => void first.push(...batch.map((x) => x.value.n)));
+      await send(numbers(0, 30));
+      await waitFor(() => first.length >= 30, { what: 'first 30' });
+      await c1.close();
+      started.splice(started.indexOf(c1), 1);
+
+      const second: number[] = [];
+      await consume(group, async (batch) => void second.push(...batch.map((x) => x.value.n)));
+      await send(numbers(30, 40));
+      await waitFor(() => second.length >= 10, { what: 'next 10' });
+      expect(second.sort((x, y) => x - y)).toEqual(Array.from({ length: 10 }, (_, i) => 30 + i));
+    });
+
+    it('sends poison messages to the dead-letter topic with the reason and keeps going', async () => {
+      const got: number[] = [];
+      await consume(uniqueName('g'), async (batch) => void got.push(...batch.map((x) => x.value.n)));
+      await send([
+        { key: 'a', value: JSON.stringify({ n: 1 }) },
+        { key: 'a', value: '{"n": 2' },
+        { key: 'a', value: JSON.stringify({ n: 'tiga' }) },
+        { key: 'a', value: JSON.stringify({ n: 4 }) },
+      ]);
+      const letters = await deadLetters(2);
+      await waitFor(() => got.length >= 2, { what: 'good messages' });
+      expect(got.sort()).toEqual([1, 4]);
+      const byCode = Object.fromEntries(letters.map((l) => [l.errorCode, l]));
+      expect(Object.keys(byCode).sort()).toEqual(['MALFORMED_JSON', 'VALIDATION']);
+      expect(Buffer.from(byCode.MALFORMED_JSON!.valueBase64, 'base64').toString()).toBe('{"n": 2');
+      expect(byCode.VALIDATION!.errorMessage).toMatch(/\/n/);
+      expect(byCode.VALIDATION!.topic).toBe(topic);
+    });
+
+    it('isolates a message the handler can never process and dead-letters only it', async () => {
+      const got: number[] = [];
+      await consume(uniqueName('g'), async (batch) => {
+        if (batch.some((b) => b.value.n === 13)) throw new PantauError('HANDLER_FAILED', 'angka sial');
+        got.push(...batch.map((b) => b.value.n));
+      });
+      await send(numbers(10, 16, 1));
+      const letters = await deadLetters(1);
+      await waitFor(() => got.length >= 5, { what: 'the other five' });
+      expect(got.sort((a, b) => a - b)).toEqual([10, 11, 12, 14, 15]);
+      expect(letters[0]!.errorCode).toBe('HANDLER_FAILED');
+      expect(JSON.parse(Buffer.from(letters[0]!.valueBase64, 'base64').toString())).toEqual({ n: 13 });
+    });
+
+    it('retries a batch whose handler failed transiently, without dead-lettering it', async () => {
+      let failuresLeft = 2;
+      const got: number[] = [];
+      await consume(uniqueName('g'), async (batch) => {
+        if (failuresLeft-- > 0) throw new PantauError('STORE_UNAVAILABLE', 'opensearch sedang down');
+        got.push(...batch.map((b) => b.value.n));
+      });
+      await send(numbers(0, 5, 1));
+      await waitFor(() => got.length >= 5, { what: 'retried batch' });
+      expect([...new Set(got)].sort()).toEqual([0, 1, 2, 3, 4]);
+    });
+
+    it('redelivers after a crash: every message is handled at least once', async () => {
+      const group = uniqueName('g');
+      const handled = new Set<number>();
+      // Three failures in a row exhaust the runner's two retries (a long outage): the consumer crashes
+      // without committing and restarts from the last committed offsets.
+      let crashesLeft = 3;
+      await consume(group, async (batch) => {
+        if (batch.some((b) => b.value.n === 25) && crashesLeft > 0) {
+          crashesLeft -= 1;
+          throw new PantauError('STORE_UNAVAILABLE', 'down for a while');
+        }
+        batch.forEach((b) => handled.add(b.value.n));
+      });
+      await send(numbers(0, 50));
+      await waitFor(() => handled.size >= 50, { what: 'all 50 after the crash', timeoutMs: 45_000 });
+      expect(handled.size).toBe(50);
+    });
+  });
+}

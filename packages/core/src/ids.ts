@@ -1,0 +1,24 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+
+/**
+ * A post's id is derived from where it came from, so the same post fetched twice (a replay, a crash
+ * before commit, two ingest workers) always gets the same id and is indexed once.
+ */
+export function postId(source: string, sourceId: string): string {
+  return createHash('sha256').update(`${source}\u0000${sourceId}`).digest('hex').slice(0, 32);
+}
+
+/** Sortable unique ids for things Pantau creates itself (agencies, watchlists, alerts…). */
+export function newId(prefix: string): string {
+  return `${prefix}_${ulid().toLowerCase()}`;
+}
+
+/** A random secret shown once (API keys). */
+export function newSecret(prefix: string, bytes = 24): string {
+  return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './topics';
+export * from './clock';
+export * from './ids';
+export * from './schemas';
+export * from './validate';

@@ -1,0 +1,144 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/**
+ * One schema per topic, written once in TypeBox (JSON Schema) and used both by Fastify routes and by
+ * every Kafka consumer. Messages carry `v`; a consumer accepts the versions it knows.
+ */
+export const SCHEMA_VERSION = 1 as const;
+
+const IsoDate = Type.String({ format: 'date-time', description: 'ISO 8601 timestamp with zone' });
+const Count = Type.Integer({ minimum: 0 });
+
+export const Author = Type.Object({
+  id: Type.Optional(Type.String({ maxLength: 256 })),
+  handle: Type.Optional(Type.String({ maxLength: 256 })),
+  name: Type.Optional(Type.String({ maxLength: 512 })),
+});
+
+export const Metrics = Type.Object({
+  likes: Type.Optional(Count),
+  shares: Type.Optional(Count),
+  replies: Type.Optional(Count),
+  views: Type.Optional(Count),
+});
+
+/** What a source or a push client gives us about one post (the HTTP ingest body item). */
+export const PostInput = Type.Object({
+  source: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9._-]*$' }),
+  sourceId: Type.String({ minLength: 1, maxLength: 512 }),
+  text: Type.String({ minLength: 1, maxLength: 20_000 }),
+  publishedAt: IsoDate,
+  url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+  author: Type.Optional(Author),
+  metrics: Type.Optional(Metrics),
+  replyTo: Type.Optional(Type.String({ maxLength: 512 })),
+  lang: Type.Optional(Type.String({ maxLength: 16 })),
+});
+export type PostInput = Static<typeof PostInput>;
+
+/** `posts.raw`, key `source:sourceId`. */
+export const RawPost = Type.Composite([
+  PostInput,
+  Type.Object({
+    v: Type.Literal(SCHEMA_VERSION),
+    id: Type.String({ minLength: 1, maxLength: 128 }),
+    fetchedAt: IsoDate,
+  }),
+]);
+export type RawPost = Static<typeof RawPost>;
+
+export const HoaxSignal = Type.Object({
+  id: Type.String(),
+  weight: Type.Number(),
+  label: Type.Object({ id: Type.String(), en: Type.String() }),
+  evidence: Type.Optional(Type.String()),
+});
+export type HoaxSignal = Static<typeof HoaxSignal>;
+
+export const Entity = Type.Object({
+  kind: Type.String(),
+  id: Type.String(),
+  name: Type.String(),
+  matched: Type.String(),
+});
+
+export const ClaimMatch = Type.Object({
+  factCheckId: Type.String(),
+  title: Type.String(),
+  similarity: Type.Number({ minimum: 0, maximum: 1 }),
+  url: Type.Optional(Type.String()),
+});
+
+/** `posts.enriched`, key = issue id. */
+export const EnrichedPost = Type.Composite([
+  RawPost,
+  Type.Object({
+    normalizedText: Type.String(),
+    language: Type.String(),
+    terms: Type.Array(Type.String()),
+    hashtags: Type.Array(Type.String()),
+    mentions: Type.Array(Type.String()),
+    domains: Type.Array(Type.String()),
+    entities: Type.Array(Entity),
+    signature: Type.Array(Type.String(), { description: 'near-duplicate LSH band keys' }),
+    nearDuplicateOf: Type.Optional(Type.String()),
+    issueId: Type.String(),
+    issueTerms: Type.Array(Type.String()),
+    hoaxScore: Type.Number({ minimum: 0, maximum: 1 }),
+    signals: Type.Array(HoaxSignal),
+    modelVersion: Type.String(),
+    watchlistIds: Type.Array(Type.String()),
+    claimMatches: Type.Array(ClaimMatch),
+    enrichedAt: IsoDate,
+  }),
+]);
+export type EnrichedPost = Static<typeof EnrichedPost>;
+
+export const IssueStatus = Type.Union([
+  Type.Literal('new'),
+  Type.Literal('rising'),
+  Type.Literal('peaked'),
+  Type.Literal('cooled'),
+]);
+export type IssueStatus = Static<typeof IssueStatus>;
+
+/** `issues`, key = issue id: lifecycle events. */
+export const IssueEvent = Type.Object({
+  v: Type.Literal(SCHEMA_VERSION),
+  type: IssueStatus,
+  issueId: Type.String(),
+  title: Type.String(),
+  terms: Type.Array(Type.String()),
+  at: IsoDate,
+  windowMs: Count,
+  windowCount: Count,
+  total: Count,
+  baseline: Type.Number({ minimum: 0 }),
+  score: Type.Number(),
+  growth: Type.Number(),
+  samplePostIds: Type.Array(Type.String()),
+  hoaxShare: Type.Number({ minimum: 0, maximum: 1 }),
+  distinctAuthors: Count,
+  coordinated: Type.Boolean(),
+  watchlistIds: Type.Array(Type.String()),
+  firstSeen: IsoDate,
+  lastSeen: IsoDate,
+});
+export type IssueEvent = Static<typeof IssueEvent>;
+
+/** `dlq`: what could not be handled, with why, and the original bytes. */
+export const DeadLetter = Type.Object({
+  v: Type.Literal(SCHEMA_VERSION),
+  topic: Type.String(),
+  partition: Type.Integer(),
+  offset: Type.String(),
+  key: Type.Union([Type.String(), Type.Null()]),
+  valueBase64: Type.String(),
+  errorCode: Type.String(),
+  errorMessage: Type.String(),
+  consumerGroup: Type.String(),
+  failedAt: IsoDate,
+});
+export type DeadLetter = Static<typeof DeadLetter>;
+
+export type { Static, TSchema };

@@ -1,0 +1,27 @@
+/**
+ * Kafka topic names. A prefix (config `TOPIC_PREFIX`) lets tests and several deployments share one
+ * cluster without seeing each other's messages.
+ */
+export interface Topics {
+  readonly postsRaw: string;
+  readonly postsEnriched: string;
+  readonly issues: string;
+  readonly dlq: string;
+}
+
+export function topicNames(prefix = ''): Topics {
+  return {
+    postsRaw: `${prefix}posts.raw`,
+    postsEnriched: `${prefix}posts.enriched`,
+    issues: `${prefix}issues`,
+    dlq: `${prefix}dlq`,
+  };
+}
+
+/** Partition counts: enough for a few consumers per stage on one machine; raise to scale out. */
+export const TOPIC_PARTITIONS: Record<keyof Topics, number> = {
+  postsRaw: 6,
+  postsEnriched: 6,
+  issues: 3,
+  dlq: 1,
+};

@@ -1,0 +1,63 @@
+import Ajv from 'ajv';
+import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
+import { PantauError, describeAjvErrors } from '@pantau/core';
+
+/**
+ * Configuration is read from the environment once, at start, and checked against a schema: every
+ * problem is reported at once, and the result is frozen. Nothing else in Pantau reads process.env.
+ */
+const configAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: true });
+
+/** Settings every service shares; services extend this with their own. */
+export const CommonConfig = {
+  NODE_ENV: Type.String({ default: 'development' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', description: 'comma-separated host:port list' }),
+  OPENSEARCH_URL: Type.String({ default: 'http://127.0.0.1:9200' }),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
+  TOPIC_PREFIX: Type.String({ default: '', description: 'prefix for every Kafka topic name' }),
+  INDEX_PREFIX: Type.String({ default: 'pantau-', description: 'prefix for every OpenSearch index' }),
+  QUEUE_PREFIX: Type.String({ default: 'pantau', description: 'BullMQ key prefix in Redis' }),
+} satisfies TProperties;
+
+export function configSchema<P extends TProperties>(properties: P): TObject<P> {
+  return Type.Object(properties);
+}
+
+export function loadConfig<S extends TObject>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): Readonly<Static<S>> {
+  // Only the keys the schema knows, so unrelated environment variables never fail validation.
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const validate = configAjv.compile(schema);
+  if (!validate(picked)) {
+    const problems = describeAjvErrors(validate.errors).map((p) => ({
+      ...p,
+      path: p.path === '/' ? p.path : p.path.slice(1),
+    }));
+    const lines = problems.map((p) => `  ${p.path}: ${p.message}`).join('\n');
+    throw new PantauError('CONFIG_INVALID', `invalid configuration:\n${lines}`, { details: problems });
+  }
+  return Object.freeze(picked) as Readonly<Static<S>>;
+}
+
+/** For a service's main: print every problem and exit non-zero instead of starting half-configured. */
+export function loadConfigOrExit<S extends TObject>(schema: S, service: string): Readonly<Static<S>> {
+  try {
+    return loadConfig(schema);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', service, code: 'CONFIG_INVALID', msg: message })}\n`,
+    );
+    process.exit(78); // EX_CONFIG
+  }
+}
