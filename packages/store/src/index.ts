@@ -1,0 +1,3 @@
+export * from './opensearch';
+export * from './indices';
+export * from './bulk';

@@ -1,0 +1,91 @@
+import type { SearchClient } from './opensearch';
+import { storeError } from './opensearch';
+import posts from '../../../infra/opensearch/indices/posts.json';
+import issues from '../../../infra/opensearch/indices/issues.json';
+import agencies from '../../../infra/opensearch/indices/agencies.json';
+import apikeys from '../../../infra/opensearch/indices/apikeys.json';
+import watchlists from '../../../infra/opensearch/indices/watchlists.json';
+import subscriptions from '../../../infra/opensearch/indices/subscriptions.json';
+import alerts from '../../../infra/opensearch/indices/alerts.json';
+import audit from '../../../infra/opensearch/indices/audit.json';
+import factchecks from '../../../infra/opensearch/indices/factchecks.json';
+import labels from '../../../infra/opensearch/indices/labels.json';
+
+/**
+ * Index definitions live as JSON files under infra/opensearch/indices (one per index, readable by
+ * operators); they are imported here so a bundled service carries them.
+ */
+interface IndexDefinition {
+  settings: Record<string, unknown>;
+  mappings: Record<string, unknown>;
+}
+
+const SINGLE_INDICES = { issues, agencies, apikeys, watchlists, subscriptions, alerts, audit, factchecks, labels } satisfies Record<
+  string,
+  IndexDefinition
+>;
+export type IndexName = keyof typeof SINGLE_INDICES | 'posts';
+
+export class IndexNames {
+  constructor(readonly prefix: string) {}
+  /** Alias over every monthly posts index: search here. */
+  get posts(): string {
+    return `${this.prefix}posts`;
+  }
+  /** The monthly index a post belongs to, fixed by its publication date so a replay hits the same one. */
+  postsFor(publishedAt: string): string {
+    const d = new Date(publishedAt);
+    const month = Number.isNaN(d.getTime()) ? 'undated' : `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+    return `${this.prefix}posts-${month}`;
+  }
+  of(name: Exclude<IndexName, 'posts'>): string {
+    return `${this.prefix}${name}`;
+  }
+}
+
+export interface InstallOptions {
+  prefix: string;
+  replicas?: number;
+}
+
+/** Creates the posts template and every other index when missing. Safe to run at every start. */
+export async function installIndices(client: SearchClient, { prefix, replicas = 0 }: InstallOptions): Promise<IndexNames> {
+  const names = new IndexNames(prefix);
+  try {
+    await client.indices.put_index_template({
+      name: `${prefix}posts`,
+      body: {
+        index_patterns: [`${prefix}posts-*`],
+        priority: 100,
+        template: {
+          settings: { ...posts.settings, number_of_replicas: replicas },
+          mappings: posts.mappings as never,
+          aliases: { [names.posts]: {} },
+        },
+      },
+    });
+    for (const [name, def] of Object.entries(SINGLE_INDICES) as [Exclude<IndexName, 'posts'>, IndexDefinition][]) {
+      const index = names.of(name);
+      const exists = await client.indices.exists({ index });
+      if (exists.body) continue;
+      try {
+        await client.indices.create({
+          index,
+          body: { settings: { ...def.settings, number_of_replicas: replicas }, mappings: def.mappings as never },
+        });
+      } catch (err) {
+        // Two services starting together may race to create the same index: that is fine.
+        if (!JSON.stringify((err as { meta?: { body?: unknown } }).meta?.body ?? '').includes('resource_already_exists')) throw err;
+      }
+    }
+  } catch (err) {
+    throw storeError(err, 'installing OpenSearch indices');
+  }
+  return names;
+}
+
+/** Deletes every index and template with the prefix (tests). */
+export async function dropIndices(client: SearchClient, prefix: string): Promise<void> {
+  await client.indices.delete({ index: `${prefix}*`, expand_wildcards: 'all' }).catch(() => undefined);
+  await client.indices.delete_index_template({ name: `${prefix}posts` }).catch(() => undefined);
+}
