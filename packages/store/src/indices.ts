@@ -52,7 +52,7 @@ export interface InstallOptions {
 export async function installIndices(client: SearchClient, { prefix, replicas = 0 }: InstallOptions): Promise<IndexNames> {
   const names = new IndexNames(prefix);
   try {
-    await client.indices.put_index_template({
+    await client.indices.putIndexTemplate({
       name: `${prefix}posts`,
       body: {
         index_patterns: [`${prefix}posts-*`],
@@ -87,5 +87,5 @@ export async function installIndices(client: SearchClient, { prefix, replicas = 
 /** Deletes every index and template with the prefix (tests). */
 export async function dropIndices(client: SearchClient, prefix: string): Promise<void> {
   await client.indices.delete({ index: `${prefix}*`, expand_wildcards: 'all' }).catch(() => undefined);
-  await client.indices.delete_index_template({ name: `${prefix}posts` }).catch(() => undefined);
+  await client.indices.deleteIndexTemplate({ name: `${prefix}posts` }).catch(() => undefined);
 }

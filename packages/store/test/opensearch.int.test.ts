@@ -42,7 +42,7 @@ describe('OpenSearch store (real server)', () => {
     ]), { refresh: true });
     expect(result).toMatchObject({ indexed: 2, failed: [] });
     const hits = await client.search({ index: names.posts, body: { query: { match: { text: 'bantahan pemblokiran' } } } });
-    expect(hits.body.hits.hits.map((h: { _id: string }) => h._id)).toEqual(['a']);
+    expect(hits.body.hits.hits.map((h) => h._id)).toEqual(['a']);
     // Posts land in monthly indices behind one alias.
     const indices = (await client.cat.indices({ index: `${prefix}posts-*`, format: 'json' })).body as { index: string }[];
     expect(indices.map((i) => i.index).sort()).toEqual([`${prefix}posts-2026.10`, `${prefix}posts-2026.11`]);
