@@ -58,7 +58,7 @@ export async function installIndices(client: SearchClient, { prefix, replicas = 
         index_patterns: [`${prefix}posts-*`],
         priority: 100,
         template: {
-          settings: { ...posts.settings, number_of_replicas: replicas },
+          settings: { ...posts.settings, number_of_replicas: replicas } as never,
           mappings: posts.mappings as never,
           aliases: { [names.posts]: {} },
         },
@@ -71,7 +71,7 @@ export async function installIndices(client: SearchClient, { prefix, replicas = 
       try {
         await client.indices.create({
           index,
-          body: { settings: { ...def.settings, number_of_replicas: replicas }, mappings: def.mappings as never },
+          body: { settings: { ...def.settings, number_of_replicas: replicas } as never, mappings: def.mappings as never },
         });
       } catch (err) {
         // Two services starting together may race to create the same index: that is fine.

@@ -66,9 +66,9 @@ describe('OpenSearch store (real server)', () => {
   it('retries documents answered 429 until OpenSearch accepts them', async () => {
     const index = names.postsFor('2026-11-20T08:00:00Z');
     // A read-only-allow-delete block makes OpenSearch answer 429 for every write to the index.
-    await client.indices.put_settings({ index, body: { 'index.blocks.read_only_allow_delete': true } });
+    await client.indices.putSettings({ index, body: { 'index.blocks.read_only_allow_delete': true } });
     const lift = setTimeout(() => {
-      void client.indices.put_settings({ index, body: { 'index.blocks.read_only_allow_delete': null } });
+      void client.indices.putSettings({ index, body: { 'index.blocks.read_only_allow_delete': null } });
     }, 800);
     try {
       const result = await bulkIndex(client, docs([post('blocked', 'Gempa M5,2 guncang Cianjur, BMKG: tidak berpotensi tsunami')]), {
@@ -80,7 +80,7 @@ describe('OpenSearch store (real server)', () => {
       expect(result.attempts).toBeGreaterThan(1);
     } finally {
       clearTimeout(lift);
-      await client.indices.put_settings({ index, body: { 'index.blocks.read_only_allow_delete': null } });
+      await client.indices.putSettings({ index, body: { 'index.blocks.read_only_allow_delete': null } });
     }
   });
 
