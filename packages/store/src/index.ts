@@ -1,3 +1,4 @@
 export * from './opensearch';
 export * from './indices';
 export * from './bulk';
+export * from './queries';

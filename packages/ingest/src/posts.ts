@@ -1,0 +1,51 @@
+import { PostInput, RawPost, SCHEMA_VERSION, createValidator, postId, type FieldProblem } from '@pantau/core';
+import type { Producer } from '@pantau/bus';
+
+/**
+ * Turning what a source or a push client gives us into `posts.raw` messages. Every item is checked
+ * on its own: a bad item is rejected with its reason, the good ones go on.
+ */
+const validateInput = createValidator(PostInput, 'post');
+
+export interface Rejection {
+  index: number;
+  code: 'VALIDATION';
+  message: string;
+  problems: FieldProblem[];
+}
+
+export function toRawPost(input: PostInput, fetchedAt: Date): RawPost {
+  return {
+    v: SCHEMA_VERSION,
+    id: postId(input.source, input.sourceId),
+    ...input,
+    fetchedAt: fetchedAt.toISOString(),
+  };
+}
+
+export function preparePosts(items: unknown[], now: Date = new Date()): { accepted: RawPost[]; rejected: Rejection[] } {
+  const accepted: RawPost[] = [];
+  const rejected: Rejection[] = [];
+  items.forEach((item, index) => {
+    const result = validateInput.check(item);
+    if (!result.ok) {
+      const message = result.problems.map((p) => `${p.path} ${p.message}`).join('; ');
+      rejected.push({ index, code: 'VALIDATION', message, problems: result.problems });
+      return;
+    }
+    if (Number.isNaN(Date.parse(result.value.publishedAt))) {
+      rejected.push({ index, code: 'VALIDATION', message: '/publishedAt is not a real date', problems: [] });
+      return;
+    }
+    accepted.push(toRawPost(result.value, now));
+  });
+  return { accepted, rejected };
+}
+
+/** Key `source:sourceId`: every copy of one post lands on one partition, in order. */
+export async function publishRawPosts(producer: Producer, topic: string, posts: RawPost[]): Promise<void> {
+  await producer.send(
+    topic,
+    posts.map((p) => ({ key: `${p.source}:${p.sourceId}`, value: JSON.stringify(p) })),
+  );
+}

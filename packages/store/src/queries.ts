@@ -1,0 +1,130 @@
+import type { HoaxSignal } from '@pantau/core';
+import type { IndexNames } from './indices';
+import { type SearchClient, storeError } from './opensearch';
+
+/** Read-side queries the API serves: post search and issue listing. */
+export interface PostQuery {
+  q?: string;
+  from?: string;
+  to?: string;
+  source?: string;
+  minHoax?: number;
+  issueId?: string;
+  size?: number;
+}
+
+export interface PostHit {
+  id: string;
+  source: string;
+  text: string;
+  publishedAt: string;
+  hoaxScore: number;
+  signals: HoaxSignal[];
+  issueId: string;
+  url?: string;
+  author?: { id?: string; handle?: string; name?: string };
+  hashtags: string[];
+  language: string;
+}
+
+export async function searchPosts(
+  client: SearchClient,
+  names: IndexNames,
+  query: PostQuery,
+): Promise<{ total: number; items: PostHit[] }> {
+  const filter: unknown[] = [];
+  if (query.source) filter.push({ term: { source: query.source } });
+  if (query.issueId) filter.push({ term: { issueId: query.issueId } });
+  if (query.minHoax !== undefined) filter.push({ range: { hoaxScore: { gte: query.minHoax } } });
+  if (query.from || query.to) filter.push({ range: { publishedAt: { gte: query.from, lte: query.to } } });
+  const must = query.q
+    ? [{ multi_match: { query: query.q, fields: ['text', 'normalizedText'], operator: 'and' } }]
+    : [{ match_all: {} }];
+  try {
+    const res = await client.search({
+      index: names.posts,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      body: {
+        size: Math.min(query.size ?? 20, 200),
+        track_total_hits: true,
+        query: { bool: { must, filter } },
+        sort: query.q ? ['_score', { publishedAt: 'desc' }] : [{ publishedAt: 'desc' }],
+        _source: ['id', 'source', 'text', 'publishedAt', 'hoaxScore', 'signals', 'issueId', 'url', 'author', 'hashtags', 'language'],
+      } as never,
+    });
+    const hits = res.body.hits;
+    const total = typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? 0);
+    return { total, items: hits.hits.map((h) => h._source as PostHit) };
+  } catch (err) {
+    throw storeError(err, 'searching posts');
+  }
+}
+
+export type IssueStatusName = 'new' | 'rising' | 'peaked' | 'cooled';
+
+export interface IssueTimelineEntry {
+  at: string;
+  type: IssueStatusName;
+  windowCount: number;
+  count: number;
+  baseline: number;
+}
+
+export interface IssueDoc {
+  id: string;
+  title: string;
+  terms: string[];
+  status: IssueStatusName;
+  count: number;
+  windowCount: number;
+  baseline: number;
+  score: number;
+  growth: number;
+  hoaxShare: number;
+  distinctAuthors: number;
+  coordinated: boolean;
+  watchlistIds: string[];
+  samplePostIds: string[];
+  firstSeen: string;
+  lastSeen: string;
+  updatedAt: string;
+  timeline: IssueTimelineEntry[];
+}
+
+export async function putIssue(client: SearchClient, names: IndexNames, issue: IssueDoc, refresh = false): Promise<void> {
+  try {
+    await client.index({ index: names.of('issues'), id: issue.id, body: issue, refresh: refresh ? 'true' : undefined });
+  } catch (err) {
+    throw storeError(err, `writing issue ${issue.id}`);
+  }
+}
+
+export async function getIssue(client: SearchClient, names: IndexNames, id: string): Promise<IssueDoc | null> {
+  try {
+    const res = await client.get({ index: names.of('issues'), id }, { ignore: [404] });
+    return res.body.found ? (res.body._source as IssueDoc) : null;
+  } catch (err) {
+    throw storeError(err, `reading issue ${id}`);
+  }
+}
+
+export async function listIssues(
+  client: SearchClient,
+  names: IndexNames,
+  query: { status?: IssueStatusName; size?: number },
+): Promise<IssueDoc[]> {
+  try {
+    const res = await client.search({
+      index: names.of('issues'),
+      body: {
+        size: Math.min(query.size ?? 20, 200),
+        query: query.status ? { term: { status: query.status } } : { match_all: {} },
+        sort: [{ lastSeen: 'desc' }],
+      },
+    });
+    return res.body.hits.hits.map((h) => h._source as IssueDoc);
+  } catch (err) {
+    throw storeError(err, 'listing issues');
+  }
+}
