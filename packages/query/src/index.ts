@@ -1,3 +1,7 @@
-import { createToken, Lexer } from 'chevrotain';
-const W = createToken({ name: 'W', pattern: /\w+/ });
-export const lexer = new Lexer([W]);
+export type { QueryAst, TermNode, PhraseNode, AndNode, OrNode, NotNode } from './ast';
+export { formatQuery, hashtagKey, requiresPositiveTerm } from './ast';
+export { QuerySyntaxError, type QuerySyntaxErrorCode } from './errors';
+export { parseQuery, MAX_QUERY_LENGTH, MAX_NESTING_DEPTH } from './parser';
+export { compileToOpenSearch, type OpenSearchCompileOptions, type OpenSearchQuery } from './opensearch';
+export { compileMatcher, basicNormalizeTerm, type MatchDoc, type NormalizeTerm } from './matcher';
+export { createWatchlistIndex, type WatchlistIndex, type WatchlistIndexOptions } from './watchlist-index';

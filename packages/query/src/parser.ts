@@ -23,7 +23,12 @@ const Or = createToken({ name: 'Or', pattern: /or/i, longer_alt: Word, label: 'O
 const Not = createToken({ name: 'Not', pattern: /not/i, longer_alt: Word, label: 'NOT' });
 
 const allTokens: TokenType[] = [WhiteSpace, LParen, RParen, Phrase, OpenQuote, Minus, And, Or, Not, Word];
-const queryLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: true });
+const queryLexer = new Lexer(allTokens, {
+  positionTracking: 'onlyOffset',
+  // Word is a complement set, which chevrotain cannot index by first character; queries are short, so the
+  // plain scan costs nothing and safeMode keeps chevrotain from warning about it on every start.
+  safeMode: true,
+});
 
 function and(children: QueryAst[]): QueryAst {
   // Flattening keeps ASTs canonical: `a (b c)` and `a b c` mean the same and index the same way.
@@ -110,7 +115,11 @@ class QueryParser extends EmbeddedActionsParser {
 function phraseWords(tok: IToken): string[] {
   const words = tok.image.slice(1, -1).split(/\s+/).filter(Boolean);
   if (words.length === 0) {
-    fail(tok.startOffset, 'empty phrase: a pair of quotes needs at least one word', 'Frasa kosong: tanda kutip harus berisi minimal satu kata.');
+    fail(
+      tok.startOffset,
+      'empty phrase: a pair of quotes needs at least one word',
+      'Frasa kosong: tanda kutip harus berisi minimal satu kata.',
+    );
   }
   return words;
 }
@@ -130,40 +139,73 @@ function show(tok: IToken): string {
 }
 
 /** Checks the things a token stream can tell on its own, so the messages name the real culprit. */
-function checkTokens(source: string, tokens: IToken[]): void {
+function checkTokens(tokens: IToken[]): void {
   const open: IToken[] = [];
   for (const [i, tok] of tokens.entries()) {
     const next = tokens[i + 1];
     if (tok.tokenType === OpenQuote) {
-      fail(tok.startOffset, 'unbalanced quotes: this quote is never closed', 'Tanda kutip tidak seimbang: tanda kutip ini tidak pernah ditutup.');
+      fail(
+        tok.startOffset,
+        'unbalanced quotes: this quote is never closed',
+        'Tanda kutip tidak seimbang: tanda kutip ini tidak pernah ditutup.',
+      );
     }
     if (tok.tokenType === Minus && (next === undefined || next.startOffset !== tok.startOffset + 1)) {
-      fail(tok.startOffset, "'-' must be written directly before a word, as in -klarifikasi", "Tanda '-' harus menempel pada kata, misalnya -klarifikasi.");
+      fail(
+        tok.startOffset,
+        "'-' must be written directly before a word, as in -klarifikasi",
+        "Tanda '-' harus menempel pada kata, misalnya -klarifikasi.",
+      );
     }
     if (tok.tokenType === LParen) {
       open.push(tok);
       if (open.length > MAX_NESTING_DEPTH) {
-        fail(tok.startOffset, `parentheses nested deeper than ${MAX_NESTING_DEPTH} levels`, `Tanda kurung bersarang lebih dari ${MAX_NESTING_DEPTH} tingkat.`);
+        fail(
+          tok.startOffset,
+          `parentheses nested deeper than ${MAX_NESTING_DEPTH} levels`,
+          `Tanda kurung bersarang lebih dari ${MAX_NESTING_DEPTH} tingkat.`,
+        );
       }
       if (next?.tokenType === RParen) {
         fail(tok.startOffset, 'empty parentheses', 'Tanda kurung kosong.');
       }
     } else if (tok.tokenType === RParen && open.pop() === undefined) {
-      fail(tok.startOffset, "unbalanced parentheses: ')' has no matching '('", "Tanda kurung tidak seimbang: ')' tidak punya pasangan '('.");
+      fail(
+        tok.startOffset,
+        "unbalanced parentheses: ')' has no matching '('",
+        "Tanda kurung tidak seimbang: ')' tidak punya pasangan '('.",
+      );
     }
-    if (OPERATORS.has(tok.tokenType) && (next === undefined || next.tokenType === RParen || next.tokenType === And || next.tokenType === Or)) {
-      fail(tok.startOffset, `dangling operator ${show(tok)}: nothing to apply it to on its right`, `Operator ${show(tok)} menggantung: tidak ada kata kunci di sebelah kanannya.`);
+    if (
+      OPERATORS.has(tok.tokenType) &&
+      (next === undefined || next.tokenType === RParen || next.tokenType === And || next.tokenType === Or)
+    ) {
+      fail(
+        tok.startOffset,
+        `dangling operator ${show(tok)}: nothing to apply it to on its right`,
+        `Operator ${show(tok)} menggantung: tidak ada kata kunci di sebelah kanannya.`,
+      );
     }
     const prev = tokens[i - 1];
-    if ((tok.tokenType === And || tok.tokenType === Or) && (prev === undefined || prev.tokenType === LParen || prev.tokenType === Not || prev.tokenType === Minus)) {
-      fail(tok.startOffset, `dangling operator ${show(tok)}: nothing on its left`, `Operator ${show(tok)} menggantung: tidak ada kata kunci di sebelah kirinya.`);
+    if (
+      (tok.tokenType === And || tok.tokenType === Or) &&
+      (prev === undefined || prev.tokenType === LParen || prev.tokenType === Not || prev.tokenType === Minus)
+    ) {
+      fail(
+        tok.startOffset,
+        `dangling operator ${show(tok)}: nothing on its left`,
+        `Operator ${show(tok)} menggantung: tidak ada kata kunci di sebelah kirinya.`,
+      );
     }
   }
   const unclosed = open[0];
   if (unclosed !== undefined) {
-    fail(unclosed.startOffset, "unbalanced parentheses: this '(' is never closed", "Tanda kurung tidak seimbang: '(' ini tidak pernah ditutup.");
+    fail(
+      unclosed.startOffset,
+      "unbalanced parentheses: this '(' is never closed",
+      "Tanda kurung tidak seimbang: '(' ini tidak pernah ditutup.",
+    );
   }
-  void source;
 }
 
 /**
@@ -174,19 +216,31 @@ function checkTokens(source: string, tokens: IToken[]): void {
  */
 export function parseQuery(source: string): QueryAst {
   if (source.length > MAX_QUERY_LENGTH) {
-    fail(MAX_QUERY_LENGTH, `query is longer than ${MAX_QUERY_LENGTH} characters`, `Kueri lebih panjang dari ${MAX_QUERY_LENGTH} karakter.`);
+    fail(
+      MAX_QUERY_LENGTH,
+      `query is longer than ${MAX_QUERY_LENGTH} characters`,
+      `Kueri lebih panjang dari ${MAX_QUERY_LENGTH} karakter.`,
+    );
   }
   const lexed = queryLexer.tokenize(source);
   const lexError = lexed.errors[0];
   if (lexError !== undefined) {
     // Every character is covered by some token pattern, so this is only a safety net.
-    fail(lexError.offset, `unexpected character '${source[lexError.offset] ?? ''}'`, `Karakter tidak dikenal '${source[lexError.offset] ?? ''}'.`);
+    fail(
+      lexError.offset,
+      `unexpected character '${source[lexError.offset] ?? ''}'`,
+      `Karakter tidak dikenal '${source[lexError.offset] ?? ''}'.`,
+    );
   }
   const tokens = lexed.tokens;
   if (tokens.length === 0) {
-    fail(0, 'empty query: write at least one keyword, "phrase" or #hashtag', 'Kueri kosong: tulis minimal satu kata kunci, "frasa", atau #tagar.');
+    fail(
+      0,
+      'empty query: write at least one keyword, "phrase" or #hashtag',
+      'Kueri kosong: tulis minimal satu kata kunci, "frasa", atau #tagar.',
+    );
   }
-  checkTokens(source, tokens);
+  checkTokens(tokens);
 
   parser.input = tokens;
   const ast = parser.query();
@@ -196,16 +250,28 @@ export function parseQuery(source: string): QueryAst {
     const tok = parseError.token;
     const position = Number.isNaN(tok.startOffset) ? source.length : tok.startOffset;
     const found = tok.tokenType.name === 'EOF' ? 'end of query' : show(tok);
-    fail(position, `unexpected ${found}`, `Tidak terduga: ${found === 'end of query' ? 'akhir kueri' : found}.`);
+    fail(
+      position,
+      `unexpected ${found}`,
+      `Tidak terduga: ${found === 'end of query' ? 'akhir kueri' : found}.`,
+    );
   }
 
   if (!requiresPositiveTerm(ast)) {
-    const onlyNot = tokens.every((t) => t.tokenType !== Word && t.tokenType !== Phrase) || ast.type === 'not' || (ast.type === 'and' && ast.children.every((c) => c.type === 'not'));
+    const onlyNot = ast.type === 'not' || (ast.type === 'and' && ast.children.every((c) => c.type === 'not'));
     if (onlyNot) {
-      fail(0, 'query has only NOT terms, so it would match almost every post; add at least one keyword to look for', 'Kueri hanya berisi NOT sehingga akan cocok dengan hampir semua unggahan; tambahkan minimal satu kata kunci yang dicari.');
+      fail(
+        0,
+        'query has only NOT terms, so it would match almost every post; add at least one keyword to look for',
+        'Kueri hanya berisi NOT sehingga akan cocok dengan hampir semua unggahan; tambahkan minimal satu kata kunci yang dicari.',
+      );
     }
     const orTok = tokens.find((t) => t.tokenType === Or);
-    fail(orTok?.startOffset ?? 0, 'every OR alternative needs a keyword to look for; an alternative made only of NOT terms would match almost every post', 'Setiap pilihan OR harus berisi kata kunci yang dicari; pilihan yang hanya berisi NOT akan cocok dengan hampir semua unggahan.');
+    fail(
+      orTok?.startOffset ?? 0,
+      'every OR alternative needs a keyword to look for; an alternative made only of NOT terms would match almost every post',
+      'Setiap pilihan OR harus berisi kata kunci yang dicari; pilihan yang hanya berisi NOT akan cocok dengan hampir semua unggahan.',
+    );
   }
   return ast;
 }
