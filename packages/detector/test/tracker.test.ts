@@ -1,0 +1,119 @@
+import { ManualClock, type EnrichedPost } from '@pantau/core';
+import { DEFAULT_DETECTOR_SETTINGS, IssueTracker } from '../src';
+
+const MIN = 60_000;
+const T0 = Date.parse('2026-11-28T00:00:00Z');
+let seq = 0;
+
+function post(issueId: string, at: number, extra: Partial<EnrichedPost> = {}): EnrichedPost {
+  seq += 1;
+  return {
+    v: 1,
+    id: `p${seq}`,
+    source: 'x',
+    sourceId: String(seq),
+    text: 'Beredar video banjir bandang di Garut, warga diminta waspada',
+    publishedAt: new Date(at).toISOString(),
+    fetchedAt: new Date(at).toISOString(),
+    author: { handle: `akun${seq}` },
+    normalizedText: '',
+    language: 'id',
+    terms: ['banjir', 'bandang', 'garut'],
+    hashtags: [],
+    mentions: [],
+    domains: [],
+    entities: [],
+    signature: [`sig${seq}`],
+    issueId,
+    issueTerms: ['banjir', 'garut'],
+    hoaxScore: 0.1,
+    signals: [],
+    modelVersion: 't',
+    watchlistIds: [],
+    claimMatches: [],
+    enrichedAt: new Date(at).toISOString(),
+    ...extra,
+  };
+}
+
+describe('IssueTracker', () => {
+  let clock: ManualClock;
+  let tracker: IssueTracker;
+  beforeEach(() => {
+    clock = new ManualClock(T0);
+    tracker = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+  });
+
+  const feed = (issueId: string, n: number, extra: Partial<EnrichedPost> = {}) => {
+    for (let i = 0; i < n; i++) tracker.observe(post(issueId, clock.now(), extra));
+    return tracker.evaluate([issueId]);
+  };
+
+  it('marks a sudden burst of a brand-new issue as rising at once', () => {
+    const events = feed('banjir', 12);
+    expect(events.map((e) => e.type)).toEqual(['rising']);
+    expect(events[0]).toMatchObject({ windowCount: 12, baseline: 0, total: 12 });
+  });
+
+  it('calls a small new issue new, not rising', () => {
+    expect(feed('kecil', 1)).toEqual([]);
+    expect(feed('kecil', 1).map((e) => e.type)).toEqual(['new']);
+    expect(feed('kecil', 1)).toEqual([]);
+  });
+
+  it('judges an issue against its own baseline: steady chatter settles, a jump over it rises', () => {
+    // 4 posts a minute for two hours: busy but steady. Its start is a burst from nothing, but once its
+    // baseline catches up it cools and stays quiet.
+    const lateEvents: string[] = [];
+    for (let m = 0; m < 130; m++) {
+      const events = feed('macet', 4).map((e) => e.type);
+      if (m >= 70) lateEvents.push(...events); // once a full baseline period has passed
+      clock.advance(MIN);
+    }
+    expect(lateEvents).toEqual([]);
+    const steady = tracker.document('macet')!;
+    expect(steady.status).toBe('cooled');
+    expect(steady.baseline).toBeGreaterThan(15);
+    // Then 30 a minute: far above its own normal.
+    let events = feed('macet', 30);
+    clock.advance(MIN);
+    events = events.concat(feed('macet', 30));
+    expect(events.map((e) => e.type)).toContain('rising');
+  });
+
+  it('escalates, peaks and cools as the window moves on', () => {
+    expect(feed('hoaks', 6).map((e) => e.type)).toEqual(['rising']);
+    clock.advance(MIN);
+    expect(feed('hoaks', 10).map((e) => e.type)).toEqual(['rising']); // 16 ≥ 2 × 6: escalation
+    clock.advance(5 * MIN); // the burst leaves the window
+    const later = tracker.evaluate();
+    expect(later.map((e) => e.type)).toEqual(['cooled']);
+  });
+
+  it('does not count a post twice when it is delivered again', () => {
+    const p = post('ulang', clock.now());
+    expect(tracker.observe(p)).toBe(true);
+    expect(tracker.observe({ ...p })).toBe(false);
+    expect(tracker.document('ulang')!.count).toBe(1);
+  });
+
+  it('ignores the publication time of old posts for bursts (clamped to the horizon)', () => {
+    const old = clock.now() - 3 * 24 * 3600_000;
+    for (let i = 0; i < 20; i++) tracker.observe(post('arsip', old + i));
+    expect(tracker.evaluate(['arsip']).map((e) => e.type)).toEqual(['new']);
+  });
+
+  it('flags coordination: many accounts posting the same text in one window', () => {
+    const events = feed('copas', 8, { nearDuplicateOf: 'asal' });
+    expect(events[0]!.coordinated).toBe(true);
+    expect(events[0]!.distinctAuthors).toBe(8);
+    expect(feed('beda', 8)[0]!.coordinated).toBe(false);
+  });
+
+  it('carries hoax share and watchlists into the event', () => {
+    tracker.observe(post('vaksin', clock.now(), { hoaxScore: 0.9, watchlistIds: ['wl_a'] }));
+    const events = feed('vaksin', 5, { hoaxScore: 0.2, watchlistIds: ['wl_b'] });
+    expect(events[0]!.hoaxShare).toBeCloseTo(1 / 6);
+    expect(events[0]!.watchlistIds.sort()).toEqual(['wl_a', 'wl_b']);
+  });
+});
