@@ -1,0 +1,5 @@
+export * from './issues';
+export * from './near-duplicates';
+export * from './watchlists';
+export * from './stage';
+export { Lru } from './lru';
