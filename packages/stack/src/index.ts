@@ -1,0 +1,52 @@
+import { TOPIC_PARTITIONS, topicNames, type Topics } from '@pantau/core';
+import { createKafkaBus, type Bus } from '@pantau/bus';
+import { createSearchClient, installIndices, type IndexNames, type SearchClient } from '@pantau/store';
+import type { Health, Logger } from '@pantau/runtime';
+
+/**
+ * What every service connects to: the bus, the search store, their names. Creating topics and
+ * indices is idempotent, so every service does it at start and any one can start first.
+ */
+export interface StackConfig {
+  KAFKA_BROKERS: string;
+  OPENSEARCH_URL: string;
+  TOPIC_PREFIX: string;
+  INDEX_PREFIX: string;
+}
+
+export interface Stack {
+  bus: Bus;
+  search: SearchClient;
+  names: IndexNames;
+  topics: Topics;
+  close(): Promise<void>;
+}
+
+export async function connectStack(config: StackConfig, logger: Logger, clientId: string): Promise<Stack> {
+  const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId, logger });
+  const search = createSearchClient(config.OPENSEARCH_URL);
+  const topics = topicNames(config.TOPIC_PREFIX);
+  await bus.ensureTopics(
+    (Object.keys(topics) as (keyof Topics)[]).map((k) => ({ topic: topics[k], partitions: TOPIC_PARTITIONS[k] })),
+  );
+  const names = await installIndices(search, { prefix: config.INDEX_PREFIX });
+  return {
+    bus,
+    search,
+    names,
+    topics,
+    async close() {
+      await bus.close();
+      await search.close();
+    },
+  };
+}
+
+/** Readiness of the servers a service needs, for /readyz and logs. */
+export function registerStackHealth(health: Health, stack: Stack): Health {
+  return health
+    .register('kafka', () => stack.bus.ping())
+    .register('opensearch', async () => {
+      await stack.search.cluster.health({});
+    });
+}

@@ -1,0 +1,67 @@
+import { Type } from '@sinclair/typebox';
+import { createDecoder, EnrichedPost, systemClock } from '@pantau/core';
+import { CommonConfig, configSchema, createLogger, installShutdown, loadConfigOrExit } from '@pantau/runtime';
+import { connectStack } from '@pantau/stack';
+import { DEFAULT_DETECTOR_SETTINGS, IssueTracker, createDetectorStage } from '@pantau/detector';
+
+// Detector: posts.enriched → per-issue windows against each issue's baseline → issues topic + index.
+const d = DEFAULT_DETECTOR_SETTINGS;
+const config = loadConfigOrExit(
+  configSchema({
+    ...CommonConfig,
+    DETECTOR_BUCKET_MS: Type.Integer({ minimum: 100, default: d.bucketMs }),
+    DETECTOR_WINDOW_BUCKETS: Type.Integer({ minimum: 1, default: d.windowBuckets }),
+    DETECTOR_BASELINE_BUCKETS: Type.Integer({ minimum: 1, default: d.baselineBuckets }),
+    DETECTOR_RISING_MIN: Type.Integer({ minimum: 1, default: d.risingMinCount }),
+    DETECTOR_RISING_RATIO: Type.Number({ exclusiveMinimum: 1, default: d.risingRatio }),
+    DETECTOR_TICK_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  }),
+  'detector',
+);
+const logger = createLogger({ service: 'detector', level: config.LOG_LEVEL });
+
+async function main() {
+  const stack = await connectStack(config, logger, 'pantau-detector');
+  const tracker = new IssueTracker(
+    {
+      ...d,
+      bucketMs: config.DETECTOR_BUCKET_MS,
+      windowBuckets: config.DETECTOR_WINDOW_BUCKETS,
+      baselineBuckets: config.DETECTOR_BASELINE_BUCKETS,
+      risingMinCount: config.DETECTOR_RISING_MIN,
+      risingRatio: config.DETECTOR_RISING_RATIO,
+    },
+    systemClock,
+  );
+  const stage = createDetectorStage({
+    tracker,
+    search: stack.search,
+    names: stack.names,
+    producer: stack.bus.producer(),
+    topics: stack.topics,
+    logger: logger.child({ component: 'stage' }),
+  });
+  const consumer = stack.bus.consumer({
+    groupId: `${config.TOPIC_PREFIX}detector`,
+    topics: [stack.topics.postsEnriched],
+    decode: createDecoder(EnrichedPost, 'enriched post'),
+    handleBatch: stage.handleBatch,
+    dlqTopic: stack.topics.dlq,
+    fromBeginning: true,
+  });
+  const ticker = setInterval(() => {
+    stage.tick().catch((err) => logger.warn({ err }, 'detector tick failed'));
+  }, config.DETECTOR_TICK_MS);
+  installShutdown(logger, [
+    { name: 'ticker', close: () => clearInterval(ticker) },
+    { name: 'consumer', close: () => consumer.close() },
+    { name: 'stack', close: () => stack.close() },
+  ]);
+  await consumer.start();
+  logger.info('detector running');
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'detector failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+import { Type } from '@sinclair/typebox';
+import { createDecoder, RawPost, systemClock } from '@pantau/core';
+import { CommonConfig, configSchema, createLogger, installShutdown, loadConfigOrExit } from '@pantau/runtime';
+import { connectStack } from '@pantau/stack';
+import { createEnricher, loadHoaxModel, normalize, stem } from '@pantau/nlp-id';
+import { IssueAssigner, NearDuplicateIndex, WatchlistRegistry, createScorerStage } from '@pantau/scorer';
+
+// Scorer: posts.raw → Indonesian enrichment + hoax score + issue + watchlists → OpenSearch + posts.enriched.
+const config = loadConfigOrExit(
+  configSchema({
+    ...CommonConfig,
+    HOAX_MODEL_PATH: Type.Optional(Type.String({ description: 'model JSON from `pantau hoax train`; default: the shipped model' })),
+    SLANG_LEXICONS: Type.String({ default: '', description: 'comma-separated extra slang,formal CSV files' }),
+    WATCHLIST_REFRESH_MS: Type.Integer({ minimum: 200, default: 5000 }),
+    SCORER_BATCH_SIZE: Type.Integer({ minimum: 1, default: 500 }),
+  }),
+  'scorer',
+);
+const logger = createLogger({ service: 'scorer', level: config.LOG_LEVEL });
+
+async function main() {
+  const stack = await connectStack(config, logger, 'pantau-scorer');
+  const enricher = createEnricher({
+    ...(config.HOAX_MODEL_PATH ? { model: loadHoaxModel(config.HOAX_MODEL_PATH) } : {}),
+    extraLexiconFiles: config.SLANG_LEXICONS.split(',').map((s) => s.trim()).filter(Boolean),
+  });
+  const normalizeTerm = (raw: string) => normalize(raw).tokens.map(stem);
+  const watchlists = new WatchlistRegistry(stack.search, stack.names, normalizeTerm, logger.child({ component: 'watchlists' }));
+  await watchlists.refresh();
+  const refreshTimer = setInterval(() => {
+    watchlists.refresh().catch((err) => logger.warn({ err }, 'watchlist refresh failed'));
+  }, config.WATCHLIST_REFRESH_MS);
+
+  const stage = createScorerStage({
+    enricher,
+    assigner: new IssueAssigner(),
+    nearDuplicates: new NearDuplicateIndex(),
+    watchlists,
+    stemToken: stem,
+    search: stack.search,
+    names: stack.names,
+    producer: stack.bus.producer(),
+    topics: stack.topics,
+    logger: logger.child({ component: 'stage' }),
+    clock: systemClock,
+  });
+  const consumer = stack.bus.consumer({
+    groupId: `${config.TOPIC_PREFIX}scorer`,
+    topics: [stack.topics.postsRaw],
+    decode: createDecoder(RawPost, 'raw post'),
+    handleBatch: stage.handleBatch,
+    dlqTopic: stack.topics.dlq,
+    fromBeginning: true,
+    maxBatchSize: config.SCORER_BATCH_SIZE,
+  });
+  installShutdown(logger, [
+    { name: 'watchlist refresh', close: () => clearInterval(refreshTimer) },
+    { name: 'consumer', close: () => consumer.close() },
+    { name: 'stack', close: () => stack.close() },
+  ]);
+  await consumer.start();
+  logger.info({ model: enricher.model.version, watchlists: watchlists.size }, 'scorer running');
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'scorer failed to start');
+  process.exit(1);
+});
