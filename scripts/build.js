@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm run build`: type-checks the whole workspace, then bundles each service into
+// services/<name>/dist/main.js (our packages inlined, third-party packages left to node_modules).
+// Services also run straight from TypeScript through tsx (`node --import tsx services/x/src/main.ts`),
+// which is what `npm start` and docker-compose do; the bundles are for lean deployments.
+const { execFileSync } = require('node:child_process');
+const { existsSync, readdirSync } = require('node:fs');
+const path = require('node:path');
+const esbuild = require('esbuild');
+
+const root = path.resolve(__dirname, '..');
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--noEmit'], {
+  stdio: 'inherit',
+});
+
+const thirdPartyExternal = {
+  name: 'third-party-external',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@pantau/') ? undefined : { path: args.path, external: true }));
+  },
+};
+
+const services = readdirSync(path.join(root, 'services')).filter((s) => existsSync(path.join(root, 'services', s, 'src', 'main.ts')));
+Promise.all(
+  services.map((s) =>
+    esbuild.build({
+      entryPoints: [path.join(root, 'services', s, 'src', 'main.ts')],
+      outfile: path.join(root, 'services', s, 'dist', 'main.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: true,
+      plugins: [thirdPartyExternal],
+      logLevel: 'warning',
+    }),
+  ),
+).then(
+  () => console.log(`built ${services.map((s) => `services/${s}/dist/main.js`).join(', ')}`),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
