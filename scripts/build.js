@@ -9,18 +9,26 @@ const path = require('node:path');
 const esbuild = require('esbuild');
 
 const root = path.resolve(__dirname, '..');
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--noEmit'], {
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--noEmit'],
+  {
+    stdio: 'inherit',
+  },
+);
 
 const thirdPartyExternal = {
   name: 'third-party-external',
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@pantau/') ? undefined : { path: args.path, external: true }));
+    build.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@pantau/') ? undefined : { path: args.path, external: true },
+    );
   },
 };
 
-const services = readdirSync(path.join(root, 'services')).filter((s) => existsSync(path.join(root, 'services', s, 'src', 'main.ts')));
+const services = readdirSync(path.join(root, 'services')).filter((s) =>
+  existsSync(path.join(root, 'services', s, 'src', 'main.ts')),
+);
 Promise.all(
   services.map((s) =>
     esbuild.build({

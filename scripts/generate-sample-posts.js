@@ -7,7 +7,7 @@ const { writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 let seed = 20261128;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 
 const chatter = [

@@ -29,7 +29,8 @@ mkdirSync(dataDir, { recursive: true });
 const keyFile = path.join(dataDir, 'admin-key');
 let adminKey = process.env.PANTAU_ADMIN_KEY;
 if (!adminKey) {
-  if (!existsSync(keyFile)) writeFileSync(keyFile, `pk_admin_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  if (!existsSync(keyFile))
+    writeFileSync(keyFile, `pk_admin_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   adminKey = readFileSync(keyFile, 'utf8').trim();
   console.log(`[start] operator key (PANTAU_ADMIN_KEY) is in ${keyFile}`);
 }
@@ -37,7 +38,13 @@ if (!adminKey) {
 const env = { ...process.env, PANTAU_ADMIN_KEY: adminKey, DOTENV_CONFIG_QUIET: 'true' };
 const service = (name, extraEnv = {}, extraArgs = []) => ({
   name,
-  command: [process.execPath, '--import', 'tsx', path.join(root, 'services', name, 'src', 'main.ts'), ...extraArgs]
+  command: [
+    process.execPath,
+    '--import',
+    'tsx',
+    path.join(root, 'services', name, 'src', 'main.ts'),
+    ...extraArgs,
+  ]
     .map((p) => JSON.stringify(p))
     .join(' '),
   env: { ...env, ...extraEnv },
@@ -48,7 +55,10 @@ const replay = !args.includes('--no-replay');
 const speed = Number(arg('speed', '30'));
 // A replay at N× compresses time N-fold; the detector's one-minute buckets shrink with it so a
 // replayed day has the same shape as the live one.
-const detectorEnv = replay && speed > 0 && !process.env.DETECTOR_BUCKET_MS ? { DETECTOR_BUCKET_MS: String(Math.max(100, Math.round(60_000 / speed))), DETECTOR_TICK_MS: '2000' } : {};
+const detectorEnv =
+  replay && speed > 0 && !process.env.DETECTOR_BUCKET_MS
+    ? { DETECTOR_BUCKET_MS: String(Math.max(100, Math.round(60_000 / speed))), DETECTOR_TICK_MS: '2000' }
+    : {};
 const commands = [service('api'), service('scorer'), service('detector', detectorEnv)];
 if (replay) {
   const file = arg('replay', path.join(root, 'packages/ingest/data/sample-posts.jsonl'));
@@ -67,7 +77,9 @@ process.on('SIGTERM', stop);
 result.then(
   () => process.exit(0),
   (events) => {
-    const failed = events.filter((e) => e.exitCode !== 0 && e.exitCode !== 'SIGTERM' && e.exitCode !== 'SIGINT');
+    const failed = events.filter(
+      (e) => e.exitCode !== 0 && e.exitCode !== 'SIGTERM' && e.exitCode !== 'SIGINT',
+    );
     process.exit(failed.length ? 1 : 0);
   },
 );

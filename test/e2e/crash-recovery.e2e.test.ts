@@ -28,7 +28,11 @@ describe('crash recovery (scorer killed mid-stream, real Kafka and OpenSearch)',
 
   beforeAll(async () => {
     await requireServers('kafka', 'opensearch');
-    bus = createKafkaBus({ brokers: servers.kafkaBrokers, clientId: 'crash-test', logger: testLogger('crash') });
+    bus = createKafkaBus({
+      brokers: servers.kafkaBrokers,
+      clientId: 'crash-test',
+      logger: testLogger('crash'),
+    });
     search = createSearchClient(servers.opensearchUrl);
   });
   afterAll(async () => {
@@ -39,7 +43,9 @@ describe('crash recovery (scorer killed mid-stream, real Kafka and OpenSearch)',
   });
 
   const indexed = async (): Promise<number> => {
-    const res = await search.count({ index: `${env.INDEX_PREFIX}posts`, ignore_unavailable: true }).catch(() => undefined);
+    const res = await search
+      .count({ index: `${env.INDEX_PREFIX}posts`, ignore_unavailable: true })
+      .catch(() => undefined);
     return (res?.body.count as number | undefined) ?? 0;
   };
 
@@ -60,11 +66,15 @@ describe('crash recovery (scorer killed mid-stream, real Kafka and OpenSearch)',
       })),
     );
     await bus.ensureTopics([{ topic: topics.postsRaw, partitions: 6 }]);
-    for (let i = 0; i < accepted.length; i += 500) await publishRawPosts(bus.producer(), topics.postsRaw, accepted.slice(i, i + 500));
+    for (let i = 0; i < accepted.length; i += 500)
+      await publishRawPosts(bus.producer(), topics.postsRaw, accepted.slice(i, i + 500));
 
     const first = startService('scorer', env);
     procs.push(first);
-    await refreshUntil(() => indexed().then((n) => n >= 300), `the first scorer to index some posts\n${tail(procs)}`);
+    await refreshUntil(
+      () => indexed().then((n) => n >= 300),
+      `the first scorer to index some posts\n${tail(procs)}`,
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     await search.indices.refresh({ index: `${env.INDEX_PREFIX}posts` });
@@ -73,7 +83,10 @@ describe('crash recovery (scorer killed mid-stream, real Kafka and OpenSearch)',
 
     const second = startService('scorer', env);
     procs.push(second);
-    await refreshUntil(() => indexed().then((n) => n >= TOTAL), `the restarted scorer to finish\n${tail(procs)}`);
+    await refreshUntil(
+      () => indexed().then((n) => n >= TOTAL),
+      `the restarted scorer to finish\n${tail(procs)}`,
+    );
     await new Promise((r) => setTimeout(r, 2_000));
     await search.indices.refresh({ index: `${env.INDEX_PREFIX}posts` });
     expect(await indexed()).toBe(TOTAL); // nothing lost, nothing twice

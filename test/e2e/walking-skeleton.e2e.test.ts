@@ -52,7 +52,10 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
   const call = async (method: string, path: string, key: string, body?: unknown) => {
     const res = await fetch(`${api}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -67,7 +70,9 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
       req.on('end', () => {
         const status = failFirst-- > 0 ? 500 : 200;
         received.push({ headers: req.headers, raw, status });
-        res.writeHead(status, { 'content-type': 'application/json' }).end(status === 200 ? '{"ok":true}' : '{"error":"sibuk"}');
+        res
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(status === 200 ? '{"ok":true}' : '{"error":"sibuk"}');
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
@@ -133,10 +138,17 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
     expect(b.status).toBe(201);
     agencyA = a.body;
     agencyB = b.body;
-    const wl = await call('POST', '/v1/watchlists', agencyA.apiKey, { name: 'Hoaks vaksin', query: 'vaksin AND (chip OR magnet)' });
+    const wl = await call('POST', '/v1/watchlists', agencyA.apiKey, {
+      name: 'Hoaks vaksin',
+      query: 'vaksin AND (chip OR magnet)',
+    });
     expect(wl.status).toBe(201);
     watchlistId = wl.body.id;
-    const sub = await call('POST', '/v1/subscriptions', agencyA.apiKey, { channel: 'webhook', url: receiverUrl, secret: 'rahasia-kemenkes-123' });
+    const sub = await call('POST', '/v1/subscriptions', agencyA.apiKey, {
+      channel: 'webhook',
+      url: receiverUrl,
+      secret: 'rahasia-kemenkes-123',
+    });
     expect(sub.status).toBe(201);
     expect(JSON.stringify(sub.body)).not.toContain('rahasia-kemenkes-123');
     subscriptionId = sub.body.id;
@@ -151,7 +163,13 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
       'Timnas U-23 menang 2-0 lawan Vietnam!! #TimnasDay',
       'Hujan deres bgt di Depok sore ini, hati2 yg mau pulang kerja ya',
       'KRL Bogor-Jakarta gangguan lagi, penumpang numpuk di Manggarai',
-    ].map((text, i) => ({ source: 'e2e', sourceId: `ord-${i}`, text, publishedAt: new Date(now - 60_000).toISOString(), author: { handle: `warga${i}` } }));
+    ].map((text, i) => ({
+      source: 'e2e',
+      sourceId: `ord-${i}`,
+      text,
+      publishedAt: new Date(now - 60_000).toISOString(),
+      author: { handle: `warga${i}` },
+    }));
     const pushed = await call('POST', '/v1/ingest/posts', agencyA.apiKey, ordinary);
     expect(pushed.status).toBe(202);
     expect(pushed.body).toEqual({ accepted: 5, rejected: [] });
@@ -170,7 +188,10 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
       author: { handle: `akun${i}` },
     }));
     // One bad item among them is rejected alone.
-    const res = await call('POST', '/v1/ingest/posts', agencyA.apiKey, [...burst, { source: 'e2e', text: 'tanpa sourceId' }]);
+    const res = await call('POST', '/v1/ingest/posts', agencyA.apiKey, [
+      ...burst,
+      { source: 'e2e', text: 'tanpa sourceId' },
+    ]);
     expect(res.status).toBe(202);
     expect(res.body.accepted).toBe(24);
     expect(res.body.rejected).toEqual([expect.objectContaining({ index: 24, code: 'VALIDATION' })]);
@@ -185,7 +206,12 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
     const hit = search.body.items[0];
     expect(hit.hoaxScore).toBeGreaterThan(0);
     expect(hit.signals.length).toBeGreaterThan(0);
-    expect(hit.signals[0]).toEqual(expect.objectContaining({ id: expect.any(String), label: expect.objectContaining({ id: expect.any(String), en: expect.any(String) }) }));
+    expect(hit.signals[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        label: expect.objectContaining({ id: expect.any(String), en: expect.any(String) }),
+      }),
+    );
     const ordinaryHits = await call('GET', '/v1/posts?q=cabai', agencyA.apiKey);
     expect(ordinaryHits.body.total).toBe(1);
 
@@ -203,7 +229,10 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
     expect(detail.body.timeline.map((t: { type: string }) => t.type)).toContain('rising');
 
     // The receiver answered 500 first: the delivery is retried and then succeeds.
-    await waitFor(() => received.some((r) => r.status === 200), { timeoutMs: 60_000, what: `a delivered alert\n${tail(procs)}` });
+    await waitFor(() => received.some((r) => r.status === 200), {
+      timeoutMs: 60_000,
+      what: `a delivered alert\n${tail(procs)}`,
+    });
     await sleep(4_000); // more rising events may come: they must not produce more alerts
     const delivered = received.filter((r) => r.status === 200);
     expect(delivered).toHaveLength(1);
@@ -257,7 +286,10 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
     try {
       await bus.producer().send(topics.postsRaw, [
         { key: 'rusak:1', value: '{"source":"rusak", "text": ' },
-        { key: 'rusak:2', value: JSON.stringify({ v: 1, id: 'x', source: 'rusak', sourceId: '2', text: 'tanpa tanggal' }) },
+        {
+          key: 'rusak:2',
+          value: JSON.stringify({ v: 1, id: 'x', source: 'rusak', sourceId: '2', text: 'tanpa tanggal' }),
+        },
       ]);
       const after = await call('POST', '/v1/ingest/posts', agencyA.apiKey, {
         source: 'e2e',
@@ -268,7 +300,9 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
       expect(after.status).toBe(202);
       await waitFor(() => letters.length >= 2, { timeoutMs: 30_000, what: 'two dead letters' });
       expect(letters.map((l) => l.errorCode).sort()).toEqual(['MALFORMED_JSON', 'VALIDATION']);
-      expect(letters.every((l) => l.topic === topics.postsRaw && l.consumerGroup.endsWith('scorer'))).toBe(true);
+      expect(letters.every((l) => l.topic === topics.postsRaw && l.consumerGroup.endsWith('scorer'))).toBe(
+        true,
+      );
       expect(letters.find((l) => l.errorCode === 'VALIDATION')!.errorMessage).toContain('publishedAt');
       await waitFor(
         async () => (await call('GET', '/v1/posts?q=beasiswa%20surabaya', agencyA.apiKey)).body.total === 1,

@@ -98,7 +98,13 @@ export async function processBatch<T>(
     );
     for (const { message, error } of poison) {
       logger.warn(
-        { topic: message.topic, partition: message.partition, offset: message.offset, code: error.code, reason: error.message },
+        {
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+          code: error.code,
+          reason: error.message,
+        },
         'message dead-lettered',
       );
     }

@@ -1,8 +1,23 @@
-import { Kafka, logLevel, Partitioners, type Consumer as KafkaConsumer, type LogEntry, type Producer as KafkaProducer } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Consumer as KafkaConsumer,
+  type LogEntry,
+  type Producer as KafkaProducer,
+} from 'kafkajs';
 import { PantauError } from '@pantau/core';
 import type { Logger } from 'pino';
 import { processBatch } from './batch';
-import type { Bus, BusMessage, Consumer, ConsumerOptions, OutgoingMessage, Producer, TopicSpec } from './types';
+import type {
+  Bus,
+  BusMessage,
+  Consumer,
+  ConsumerOptions,
+  OutgoingMessage,
+  Producer,
+  TopicSpec,
+} from './types';
 
 /** The only file in Pantau that imports kafkajs. */
 export interface KafkaBusOptions {
@@ -60,7 +75,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         maxInFlightRequests: 1,
         createPartitioner: Partitioners.DefaultPartitioner,
       });
-      rawProducer.on(rawProducer.events.REQUEST_TIMEOUT, (e) => logger.warn({ event: e.payload }, 'producer request timeout'));
+      rawProducer.on(rawProducer.events.REQUEST_TIMEOUT, (e) =>
+        logger.warn({ event: e.payload }, 'producer request timeout'),
+      );
     }
     return rawProducer;
   };
@@ -106,7 +123,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         maxWaitTimeInMs: 500,
       });
       consumers.add(consumer);
-      consumer.on(consumer.events.CRASH, (e) => log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crash'));
+      consumer.on(consumer.events.CRASH, (e) =>
+        log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crash'),
+      );
       const maxBatch = opts.maxBatchSize ?? 500;
 
       return {
@@ -124,7 +143,14 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
             // Commit whenever we have resolved offsets, i.e. right after each handled chunk.
             autoCommit: true,
             autoCommitThreshold: 1,
-            eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+            eachBatch: async ({
+              batch,
+              resolveOffset,
+              heartbeat,
+              commitOffsetsIfNecessary,
+              isRunning,
+              isStale,
+            }) => {
               for (let i = 0; i < batch.messages.length; i += maxBatch) {
                 if (!isRunning() || isStale()) return;
                 const chunk: BusMessage[] = batch.messages.slice(i, i + maxBatch).map((m) => ({

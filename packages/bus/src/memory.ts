@@ -2,7 +2,15 @@ import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { processBatch } from './batch';
-import type { Bus, BusMessage, Consumer, ConsumerOptions, OutgoingMessage, Producer, TopicSpec } from './types';
+import type {
+  Bus,
+  BusMessage,
+  Consumer,
+  ConsumerOptions,
+  OutgoingMessage,
+  Producer,
+  TopicSpec,
+} from './types';
 
 /**
  * An in-process bus with Kafka's semantics where Pantau relies on them: keyed messages keep their
@@ -74,7 +82,12 @@ class MemoryConsumer implements Consumer {
           const chunk = this.bus.fetch(this.groupId, topic, partition, this.options.maxBatchSize ?? 500);
           if (chunk.length === 0) continue;
           worked = true;
-          await processBatch(chunk, this.options, { producer: this.bus.producer(), logger: this.logger, maxRetries: this.bus.handlerRetries, initialDelayMs: this.bus.handlerRetryDelayMs });
+          await processBatch(chunk, this.options, {
+            producer: this.bus.producer(),
+            logger: this.logger,
+            maxRetries: this.bus.handlerRetries,
+            initialDelayMs: this.bus.handlerRetryDelayMs,
+          });
           this.bus.commit(this.groupId, topic, partition, Number(chunk[chunk.length - 1]!.offset) + 1);
         }
         failures = 0;
@@ -146,7 +159,11 @@ class MemoryBusImpl implements Bus {
   }
 
   consumer<T>(options: ConsumerOptions<T>): Consumer {
-    return new MemoryConsumer(this, options as ConsumerOptions<unknown>, this.logger.child({ group: options.groupId }));
+    return new MemoryConsumer(
+      this,
+      options as ConsumerOptions<unknown>,
+      this.logger.child({ group: options.groupId }),
+    );
   }
 
   join(member: MemoryConsumer): void {
@@ -224,5 +241,9 @@ export interface MemoryBusOptions {
 export type MemoryBus = Bus & { read(topic: string): BusMessage[] };
 
 export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
-  return new MemoryBusImpl(options.logger.child({ component: 'bus', adapter: 'memory' }), options.handlerRetries, options.handlerRetryDelayMs);
+  return new MemoryBusImpl(
+    options.logger.child({ component: 'bus', adapter: 'memory' }),
+    options.handlerRetries,
+    options.handlerRetryDelayMs,
+  );
 }

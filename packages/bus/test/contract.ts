@@ -38,7 +38,10 @@ export function busContract(adapter: string, makeBus: () => Promise<Bus>): void 
 
     const send = (items: { key: string; value: string }[]) => bus.producer().send(topic, items);
     const numbers = (from: number, to: number, keys = 4) =>
-      Array.from({ length: to - from }, (_, i) => ({ key: `k${(from + i) % keys}`, value: JSON.stringify({ n: from + i }) }));
+      Array.from({ length: to - from }, (_, i) => ({
+        key: `k${(from + i) % keys}`,
+        value: JSON.stringify({ n: from + i }),
+      }));
 
     async function consume(
       groupId: string,

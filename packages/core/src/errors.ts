@@ -14,22 +14,58 @@ export const ERROR_CODES = {
   MALFORMED_JSON: { httpStatus: 400, retriable: false, description: 'Bytes are not valid JSON.' },
   QUERY_SYNTAX: { httpStatus: 400, retriable: false, description: 'A watchlist query cannot be parsed.' },
   UNAUTHORIZED: { httpStatus: 401, retriable: false, description: 'Missing or unknown API key.' },
-  FORBIDDEN: { httpStatus: 403, retriable: false, description: 'The key is valid but its role may not do this.' },
-  NOT_FOUND: { httpStatus: 404, retriable: false, description: 'No such resource (or not visible to the caller).' },
+  FORBIDDEN: {
+    httpStatus: 403,
+    retriable: false,
+    description: 'The key is valid but its role may not do this.',
+  },
+  NOT_FOUND: {
+    httpStatus: 404,
+    retriable: false,
+    description: 'No such resource (or not visible to the caller).',
+  },
   CONFLICT: { httpStatus: 409, retriable: false, description: 'The resource already exists.' },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, retriable: false, description: 'Request body is too large.' },
   RATE_LIMITED: { httpStatus: 429, retriable: true, description: 'Too many requests; retry later.' },
-  CONFIG_INVALID: { httpStatus: 500, retriable: false, description: 'Configuration from the environment is invalid.' },
+  CONFIG_INVALID: {
+    httpStatus: 500,
+    retriable: false,
+    description: 'Configuration from the environment is invalid.',
+  },
   INTERNAL: { httpStatus: 500, retriable: false, description: 'Unexpected error.' },
-  HANDLER_FAILED: { httpStatus: 500, retriable: false, description: 'A stream handler could not process a message.' },
-  STORE_UNAVAILABLE: { httpStatus: 503, retriable: true, description: 'OpenSearch did not answer or refused.' },
+  HANDLER_FAILED: {
+    httpStatus: 500,
+    retriable: false,
+    description: 'A stream handler could not process a message.',
+  },
+  STORE_UNAVAILABLE: {
+    httpStatus: 503,
+    retriable: true,
+    description: 'OpenSearch did not answer or refused.',
+  },
   STORE_REJECTED: { httpStatus: 500, retriable: false, description: 'OpenSearch rejected a document.' },
   BUS_UNAVAILABLE: { httpStatus: 503, retriable: true, description: 'Kafka did not answer.' },
   QUEUE_UNAVAILABLE: { httpStatus: 503, retriable: true, description: 'Redis did not answer.' },
-  DELIVERY_TRANSIENT: { httpStatus: 502, retriable: true, description: 'A channel answered 5xx/429 or timed out.' },
-  DELIVERY_REJECTED: { httpStatus: 502, retriable: false, description: 'A channel answered 4xx; retrying cannot help.' },
-  DELIVERY_TARGET_FORBIDDEN: { httpStatus: 400, retriable: false, description: 'A webhook URL points at a forbidden address.' },
-  RETRIES_EXHAUSTED: { httpStatus: 503, retriable: false, description: 'Retries ran out; the cause is attached.' },
+  DELIVERY_TRANSIENT: {
+    httpStatus: 502,
+    retriable: true,
+    description: 'A channel answered 5xx/429 or timed out.',
+  },
+  DELIVERY_REJECTED: {
+    httpStatus: 502,
+    retriable: false,
+    description: 'A channel answered 4xx; retrying cannot help.',
+  },
+  DELIVERY_TARGET_FORBIDDEN: {
+    httpStatus: 400,
+    retriable: false,
+    description: 'A webhook URL points at a forbidden address.',
+  },
+  RETRIES_EXHAUSTED: {
+    httpStatus: 503,
+    retriable: false,
+    description: 'Retries ran out; the cause is attached.',
+  },
   NOT_READY: { httpStatus: 503, retriable: true, description: 'A dependency is not ready.' },
 } as const satisfies Record<string, ErrorSpec>;
 
@@ -41,7 +77,11 @@ export class PantauError extends Error {
   readonly retriable: boolean;
   readonly details?: unknown;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: unknown; retriable?: boolean } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: unknown; retriable?: boolean } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PantauError';
     this.code = code;

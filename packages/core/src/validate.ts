@@ -45,14 +45,19 @@ export function createValidator<S extends TSchema>(schema: S, name = 'value'): V
 }
 
 /** Turns message bytes into a validated value: MALFORMED_JSON or VALIDATION errors otherwise. */
-export function createDecoder<S extends TSchema>(schema: S, name: string): (bytes: Buffer | string) => Static<S> {
+export function createDecoder<S extends TSchema>(
+  schema: S,
+  name: string,
+): (bytes: Buffer | string) => Static<S> {
   const validate = createValidator(schema, name);
   return (bytes) => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
     } catch (err) {
-      throw new PantauError('MALFORMED_JSON', `${name} is not valid JSON: ${(err as Error).message}`, { cause: err });
+      throw new PantauError('MALFORMED_JSON', `${name} is not valid JSON: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     return validate(parsed);
   };

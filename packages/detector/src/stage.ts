@@ -30,10 +30,15 @@ export function createDetectorStage(deps: DetectorStageDeps) {
     if (docs.length) {
       const result = await bulkIndex(
         search,
-        docs.map((d) => ({ index: names.of('issues'), id: d.id, doc: d as unknown as Record<string, unknown> })),
+        docs.map((d) => ({
+          index: names.of('issues'),
+          id: d.id,
+          doc: d as unknown as Record<string, unknown>,
+        })),
         { logger },
       );
-      for (const f of result.failed) logger.error({ issueId: f.id, reason: f.reason }, 'issue document rejected');
+      for (const f of result.failed)
+        logger.error({ issueId: f.id, reason: f.reason }, 'issue document rejected');
     }
     if (events.length) {
       await producer.send(
@@ -41,7 +46,10 @@ export function createDetectorStage(deps: DetectorStageDeps) {
         events.map((e) => ({ key: e.issueId, value: JSON.stringify(e) })),
       );
       for (const e of events) {
-        logger.info({ issueId: e.issueId, type: e.type, windowCount: e.windowCount, baseline: e.baseline }, 'issue event');
+        logger.info(
+          { issueId: e.issueId, type: e.type, windowCount: e.windowCount, baseline: e.baseline },
+          'issue event',
+        );
       }
     }
   }

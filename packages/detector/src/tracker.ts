@@ -1,4 +1,10 @@
-import { SCHEMA_VERSION, type Clock, type EnrichedPost, type IssueEvent, type IssueStatus } from '@pantau/core';
+import {
+  SCHEMA_VERSION,
+  type Clock,
+  type EnrichedPost,
+  type IssueEvent,
+  type IssueStatus,
+} from '@pantau/core';
 
 /**
  * Per-issue counts in time buckets, judged against each issue's OWN baseline.
@@ -139,7 +145,11 @@ export class IssueTracker {
       issue.termCounts.set(t, (issue.termCounts.get(t) ?? 0) + 1);
     }
     if (issue.samplePostIds.length < MAX_SAMPLES) issue.samplePostIds.push(post.id);
-    issue.recent.push({ bucket, author: `${post.source}:${author}`, signature: post.nearDuplicateOf ?? post.signature[0] ?? post.id });
+    issue.recent.push({
+      bucket,
+      author: `${post.source}:${author}`,
+      signature: post.nearDuplicateOf ?? post.signature[0] ?? post.id,
+    });
     issue.firstSeen = Math.min(issue.firstSeen, at);
     issue.lastSeen = Math.max(issue.lastSeen, at);
     issue.lastTouched = now;
@@ -148,7 +158,8 @@ export class IssueTracker {
 
   private windowCount(issue: IssueState, nowBucket: number): number {
     let sum = 0;
-    for (let b = nowBucket - this.settings.windowBuckets + 1; b <= nowBucket; b++) sum += issue.buckets.get(b) ?? 0;
+    for (let b = nowBucket - this.settings.windowBuckets + 1; b <= nowBucket; b++)
+      sum += issue.buckets.get(b) ?? 0;
     return sum;
   }
 
@@ -165,7 +176,8 @@ export class IssueTracker {
     const oldest = nowBucket - this.settings.windowBuckets - this.settings.baselineBuckets;
     for (const b of issue.buckets.keys()) if (b < oldest) issue.buckets.delete(b);
     const windowStart = nowBucket - this.settings.windowBuckets + 1;
-    if (issue.recent.length && issue.recent[0]!.bucket < windowStart) issue.recent = issue.recent.filter((r) => r.bucket >= windowStart);
+    if (issue.recent.length && issue.recent[0]!.bucket < windowStart)
+      issue.recent = issue.recent.filter((r) => r.bucket >= windowStart);
     if (issue.recent.length > 2_000) issue.recent = issue.recent.slice(-2_000);
   }
 
@@ -190,7 +202,11 @@ export class IssueTracker {
     return false;
   }
 
-  private nextStatus(issue: IssueState, windowCount: number, baseline: number): IssueStatus | 'escalated' | null {
+  private nextStatus(
+    issue: IssueState,
+    windowCount: number,
+    baseline: number,
+  ): IssueStatus | 'escalated' | null {
     const s = this.settings;
     const risingNow = windowCount >= s.risingMinCount && windowCount >= s.risingRatio * Math.max(baseline, 1);
     switch (issue.status) {
@@ -235,17 +251,30 @@ export class IssueTracker {
         if (type === 'rising') issue.lastRisingWindow = windowCount;
         if (type === 'cooled') issue.peakWindow = 0;
         issue.status = type;
-        issue.timeline.push({ at: new Date(now).toISOString(), type, windowCount, count: issue.total, baseline });
+        issue.timeline.push({
+          at: new Date(now).toISOString(),
+          type,
+          windowCount,
+          count: issue.total,
+          baseline,
+        });
         if (issue.timeline.length > MAX_TIMELINE) issue.timeline.shift();
         events.push(this.toEvent(issue, type, windowCount, baseline, now));
       }
       if (!issue.status && now - issue.lastTouched > this.settings.idleEvictMs) this.issues.delete(id);
-      else if (issue.status === 'cooled' && now - issue.lastTouched > this.settings.idleEvictMs) this.issues.delete(id);
+      else if (issue.status === 'cooled' && now - issue.lastTouched > this.settings.idleEvictMs)
+        this.issues.delete(id);
     }
     return events;
   }
 
-  private toEvent(issue: IssueState, type: IssueStatus, windowCount: number, baseline: number, now: number): IssueEvent {
+  private toEvent(
+    issue: IssueState,
+    type: IssueStatus,
+    windowCount: number,
+    baseline: number,
+    now: number,
+  ): IssueEvent {
     return {
       v: SCHEMA_VERSION,
       type,
@@ -271,7 +300,10 @@ export class IssueTracker {
   }
 
   private topTerms(issue: IssueState, n = 8): string[] {
-    return [...issue.termCounts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([t]) => t);
+    return [...issue.termCounts]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, n)
+      .map(([t]) => t);
   }
 
   /** The issue as the API shows it (written to the issues index). */

@@ -23,7 +23,10 @@ export function toRawPost(input: PostInput, fetchedAt: Date): RawPost {
   };
 }
 
-export function preparePosts(items: unknown[], now: Date = new Date()): { accepted: RawPost[]; rejected: Rejection[] } {
+export function preparePosts(
+  items: unknown[],
+  now: Date = new Date(),
+): { accepted: RawPost[]; rejected: Rejection[] } {
   const accepted: RawPost[] = [];
   const rejected: Rejection[] = [];
   items.forEach((item, index) => {

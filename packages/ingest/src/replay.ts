@@ -44,7 +44,8 @@ export async function replayJsonl(options: ReplayOptions): Promise<ReplayResult>
   const flush = async () => {
     if (batch.length === 0) return;
     const { accepted, rejected } = preparePosts(batch, new Date(now()));
-    for (const r of rejected) logger.warn({ file, line: batchLines[r.index], reason: r.message }, 'replay line rejected');
+    for (const r of rejected)
+      logger.warn({ file, line: batchLines[r.index], reason: r.message }, 'replay line rejected');
     await publishRawPosts(producer, topic, accepted);
     result.accepted += accepted.length;
     result.rejected += rejected.length;
@@ -69,7 +70,8 @@ export async function replayJsonl(options: ReplayOptions): Promise<ReplayResult>
     if (!Number.isNaN(published)) {
       firstPostTime ??= published;
       const offset = (published - firstPostTime) / (speed > 0 ? speed : 1);
-      if (options.retime) (item as { publishedAt: string }).publishedAt = new Date(startedAt + offset).toISOString();
+      if (options.retime)
+        (item as { publishedAt: string }).publishedAt = new Date(startedAt + offset).toISOString();
       if (speed > 0) {
         const wait = startedAt + offset - now();
         if (wait > 0) {

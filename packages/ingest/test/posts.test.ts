@@ -9,7 +9,12 @@ describe('preparePosts', () => {
   it('accepts valid posts and rejects bad ones one by one with a reason', () => {
     const { accepted, rejected } = preparePosts(
       [
-        { source: 'mastodon', sourceId: '111', text: 'Gempa lagi di Cianjur, warga diminta tenang #PrayForCianjur', publishedAt: '2026-11-28T02:00:00Z' },
+        {
+          source: 'mastodon',
+          sourceId: '111',
+          text: 'Gempa lagi di Cianjur, warga diminta tenang #PrayForCianjur',
+          publishedAt: '2026-11-28T02:00:00Z',
+        },
         { source: 'mastodon', sourceId: '112', publishedAt: '2026-11-28T02:00:00Z' },
         { source: 'Bad Source!', sourceId: '113', text: 'tes', publishedAt: '2026-11-28T02:00:00Z' },
         { source: 'rss', sourceId: '114', text: 'Harga BBM naik?', publishedAt: 'kemarin sore' },
@@ -26,13 +31,25 @@ describe('preparePosts', () => {
   });
 
   it('gives the same post the same id wherever it comes from', () => {
-    const item = { source: 'x', sourceId: '99', text: 'Sebarkan!!! Vaksin ada chip 5G', publishedAt: '2026-11-28T02:00:00Z' };
+    const item = {
+      source: 'x',
+      sourceId: '99',
+      text: 'Sebarkan!!! Vaksin ada chip 5G',
+      publishedAt: '2026-11-28T02:00:00Z',
+    };
     expect(preparePosts([item]).accepted[0]!.id).toBe(preparePosts([{ ...item }]).accepted[0]!.id);
   });
 
   it('publishes keyed by source:sourceId', async () => {
     const bus = createMemoryBus({ logger: testLogger() });
-    const { accepted } = preparePosts([{ source: 'x', sourceId: '1', text: 'Info valid dari grup sebelah', publishedAt: '2026-11-28T02:00:00Z' }]);
+    const { accepted } = preparePosts([
+      {
+        source: 'x',
+        sourceId: '1',
+        text: 'Info valid dari grup sebelah',
+        publishedAt: '2026-11-28T02:00:00Z',
+      },
+    ]);
     await publishRawPosts(bus.producer(), 'posts.raw', accepted);
     const [message] = bus.read('posts.raw');
     expect(message!.key).toBe('x:1');

@@ -18,8 +18,19 @@ const line = (id: string, at: string, text = 'Info gempa terkini dari BMKG, teta
 describe('replayJsonl', () => {
   it('publishes every valid line, reports bad ones, as fast as possible', async () => {
     const bus = createMemoryBus({ logger: testLogger() });
-    const path = file([line('1', '2026-11-01T00:00:00Z'), '{rusak', line('2', '2026-11-01T00:10:00Z'), '', JSON.stringify({ source: 'replay' })]);
-    const result = await replayJsonl({ file: path, topic: 'raw', producer: bus.producer(), logger: testLogger() });
+    const path = file([
+      line('1', '2026-11-01T00:00:00Z'),
+      '{rusak',
+      line('2', '2026-11-01T00:10:00Z'),
+      '',
+      JSON.stringify({ source: 'replay' }),
+    ]);
+    const result = await replayJsonl({
+      file: path,
+      topic: 'raw',
+      producer: bus.producer(),
+      logger: testLogger(),
+    });
     expect(result).toEqual({ lines: 5, accepted: 2, rejected: 2 });
     expect(bus.read('raw')).toHaveLength(2);
   });
@@ -28,7 +39,11 @@ describe('replayJsonl', () => {
     const bus = createMemoryBus({ logger: testLogger() });
     let clock = Date.parse('2026-11-28T10:00:00Z');
     const waits: number[] = [];
-    const path = file([line('1', '2026-11-01T00:00:00Z'), line('2', '2026-11-01T00:10:00Z'), line('3', '2026-11-01T00:20:00Z')]);
+    const path = file([
+      line('1', '2026-11-01T00:00:00Z'),
+      line('2', '2026-11-01T00:10:00Z'),
+      line('3', '2026-11-01T00:20:00Z'),
+    ]);
     await replayJsonl({
       file: path,
       topic: 'raw',
@@ -43,7 +58,14 @@ describe('replayJsonl', () => {
       },
     });
     expect(waits).toEqual([10_000, 10_000]); // ten minutes at 60× = ten seconds
-    const published = bus.read('raw').map((m) => JSON.parse(m.value.toString()).publishedAt).sort();
-    expect(published).toEqual(['2026-11-28T10:00:00.000Z', '2026-11-28T10:00:10.000Z', '2026-11-28T10:00:20.000Z']);
+    const published = bus
+      .read('raw')
+      .map((m) => JSON.parse(m.value.toString()).publishedAt)
+      .sort();
+    expect(published).toEqual([
+      '2026-11-28T10:00:00.000Z',
+      '2026-11-28T10:00:10.000Z',
+      '2026-11-28T10:00:20.000Z',
+    ]);
   });
 });

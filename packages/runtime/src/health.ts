@@ -25,7 +25,10 @@ export class Health {
           await Promise.race([
             check(),
             new Promise<never>((_, reject) => {
-              timer = setTimeout(() => reject(new Error(`timed out after ${this.timeoutMs}ms`)), this.timeoutMs);
+              timer = setTimeout(
+                () => reject(new Error(`timed out after ${this.timeoutMs}ms`)),
+                this.timeoutMs,
+              );
             }),
           ]);
           return [name, { ok: true, ms: Date.now() - started }] as const;

@@ -11,7 +11,11 @@ export interface Closable {
  * finish in-flight work, then close clients. Closers run in the order given; one failing does not
  * stop the others. The process exits non-zero if anything failed or the delay ran out.
  */
-export function installShutdown(logger: Logger, closables: Closable[], delayMs = 15_000): { close(): Promise<void> } {
+export function installShutdown(
+  logger: Logger,
+  closables: Closable[],
+  delayMs = 15_000,
+): { close(): Promise<void> } {
   const closeAll = async (): Promise<boolean> => {
     let clean = true;
     for (const c of closables) {

@@ -65,11 +65,24 @@ export class IssueAssigner {
 
   private core(issue: IssueTerms): string[] {
     const min = Math.max(1, issue.posts * this.settings.coreShare);
-    return [...issue.termCounts].filter(([, c]) => c >= min).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
+    return [...issue.termCounts]
+      .filter(([, c]) => c >= min)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([t]) => t);
   }
 
-  assign(postId: string, contentTerms: string[], hashtags: string[], nearDuplicateIssueId?: string): Assignment {
-    const terms = [...new Set([...hashtags.map((h) => `#${h.toLowerCase()}`), ...contentTerms.slice(0, this.settings.maxPostTerms)])];
+  assign(
+    postId: string,
+    contentTerms: string[],
+    hashtags: string[],
+    nearDuplicateIssueId?: string,
+  ): Assignment {
+    const terms = [
+      ...new Set([
+        ...hashtags.map((h) => `#${h.toLowerCase()}`),
+        ...contentTerms.slice(0, this.settings.maxPostTerms),
+      ]),
+    ];
     let best: { issue: IssueTerms; score: number } | undefined;
 
     const nearDuplicate = nearDuplicateIssueId ? this.issues.get(nearDuplicateIssueId) : undefined;
@@ -88,7 +101,11 @@ export class IssueAssigner {
         let shared = 0;
         for (const t of core) if (termSet.has(t)) shared++;
         const similarity = shared / Math.min(termSet.size, core.length || 1);
-        if (shared >= this.settings.minShared && similarity >= this.settings.minSimilarity && (!best || similarity + shared / 100 > best.score)) {
+        if (
+          shared >= this.settings.minShared &&
+          similarity >= this.settings.minSimilarity &&
+          (!best || similarity + shared / 100 > best.score)
+        ) {
           best = { issue, score: similarity + shared / 100 };
         }
       }

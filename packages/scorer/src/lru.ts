@@ -1,7 +1,10 @@
 /** A Map used as an LRU: reads move an entry to the back, inserts evict from the front past `max`. */
 export class Lru<K, V> {
   private readonly map = new Map<K, V>();
-  constructor(private readonly max: number, private readonly onEvict?: (key: K, value: V) => void) {}
+  constructor(
+    private readonly max: number,
+    private readonly onEvict?: (key: K, value: V) => void,
+  ) {}
   get size(): number {
     return this.map.size;
   }

@@ -20,6 +20,7 @@ export class NearDuplicateIndex {
   }
 
   remember(bands: string[], postId: string, issueId: string): void {
-    for (const band of bands) if (!this.firstByBand.peek(band)) this.firstByBand.set(band, { postId, issueId });
+    for (const band of bands)
+      if (!this.firstByBand.peek(band)) this.firstByBand.set(band, { postId, issueId });
   }
 }

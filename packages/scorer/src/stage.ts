@@ -31,7 +31,10 @@ export interface ScorerStageDeps {
   clock: Clock;
 }
 
-export function enrichPost(raw: RawPost, deps: Omit<ScorerStageDeps, 'search' | 'names' | 'producer' | 'topics' | 'logger'>): EnrichedPost {
+export function enrichPost(
+  raw: RawPost,
+  deps: Omit<ScorerStageDeps, 'search' | 'names' | 'producer' | 'topics' | 'logger'>,
+): EnrichedPost {
   const e: Enrichment = deps.enricher.enrich(raw.text, { authorHandle: raw.author?.handle });
   const nearDuplicate = deps.nearDuplicates.find(e.signature.bands, raw.id);
   const assignment = deps.assigner.assign(raw.id, e.terms, e.hashtags, nearDuplicate?.issueId);
@@ -61,7 +64,14 @@ export function enrichPost(raw: RawPost, deps: Omit<ScorerStageDeps, 'search' | 
     modelVersion: e.hoax.modelVersion,
     watchlistIds: deps.watchlists.match(matchDoc),
     claimMatches: factCheck
-      ? [{ factCheckId: factCheck.id, title: factCheck.title, similarity: factCheck.similarity, ...(factCheck.url ? { url: factCheck.url } : {}) }]
+      ? [
+          {
+            factCheckId: factCheck.id,
+            title: factCheck.title,
+            similarity: factCheck.similarity,
+            ...(factCheck.url ? { url: factCheck.url } : {}),
+          },
+        ]
       : [],
     enrichedAt: new Date(deps.clock.now()).toISOString(),
   };
@@ -77,18 +87,31 @@ export function createScorerStage(deps: ScorerStageDeps) {
         try {
           enriched.push({ post: enrichPost(item.value, deps), item });
         } catch (err) {
-          failed.push({ message: item.message, error: new PantauError('HANDLER_FAILED', `enrichment failed: ${(err as Error).message}`, { cause: err }) });
+          failed.push({
+            message: item.message,
+            error: new PantauError('HANDLER_FAILED', `enrichment failed: ${(err as Error).message}`, {
+              cause: err,
+            }),
+          });
         }
       }
       const result = await bulkIndex(
         search,
-        enriched.map(({ post }) => ({ index: names.postsFor(post.publishedAt), id: post.id, doc: post as unknown as Record<string, unknown> })),
+        enriched.map(({ post }) => ({
+          index: names.postsFor(post.publishedAt),
+          id: post.id,
+          doc: post as unknown as Record<string, unknown>,
+        })),
         { logger },
       );
       const rejected = new Map(result.failed.map((f) => [f.id, f]));
       for (const { post, item } of enriched) {
         const f = rejected.get(post.id);
-        if (f) failed.push({ message: item.message, error: new PantauError('STORE_REJECTED', `${f.type}: ${f.reason}`) });
+        if (f)
+          failed.push({
+            message: item.message,
+            error: new PantauError('STORE_REJECTED', `${f.type}: ${f.reason}`),
+          });
       }
       const indexed = enriched.filter(({ post }) => !rejected.has(post.id)).map(({ post }) => post);
       await producer.send(

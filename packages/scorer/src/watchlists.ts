@@ -1,4 +1,10 @@
-import { createWatchlistIndex, parseQuery, type MatchDoc, type NormalizeTerm, type WatchlistIndex } from '@pantau/query';
+import {
+  createWatchlistIndex,
+  parseQuery,
+  type MatchDoc,
+  type NormalizeTerm,
+  type WatchlistIndex,
+} from '@pantau/query';
 import { type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { Logger } from 'pino';
 
@@ -40,7 +46,10 @@ export class WatchlistRegistry {
     } catch (err) {
       throw storeError(err, 'loading watchlists');
     }
-    const version = hits.map((h) => `${h._id}@${h._source?.updatedAt ?? ''}`).sort().join(',');
+    const version = hits
+      .map((h) => `${h._id}@${h._source?.updatedAt ?? ''}`)
+      .sort()
+      .join(',');
     if (version === this.loadedVersion) return;
     const next = createWatchlistIndex({ normalizeTerm: this.normalizeTerm });
     for (const h of hits) {

@@ -23,11 +23,18 @@ export interface Stack {
 }
 
 export async function connectStack(config: StackConfig, logger: Logger, clientId: string): Promise<Stack> {
-  const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId, logger });
+  const bus = createKafkaBus({
+    brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+    clientId,
+    logger,
+  });
   const search = createSearchClient(config.OPENSEARCH_URL);
   const topics = topicNames(config.TOPIC_PREFIX);
   await bus.ensureTopics(
-    (Object.keys(topics) as (keyof Topics)[]).map((k) => ({ topic: topics[k], partitions: TOPIC_PARTITIONS[k] })),
+    (Object.keys(topics) as (keyof Topics)[]).map((k) => ({
+      topic: topics[k],
+      partitions: TOPIC_PARTITIONS[k],
+    })),
   );
   const names = await installIndices(search, { prefix: config.INDEX_PREFIX });
   return {

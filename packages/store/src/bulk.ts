@@ -38,7 +38,11 @@ export interface BulkOptions {
 
 const retriableStatus = (status: number) => status === 429 || status >= 500;
 
-export async function bulkIndex(client: SearchClient, docs: BulkDoc[], options: BulkOptions = {}): Promise<BulkResult> {
+export async function bulkIndex(
+  client: SearchClient,
+  docs: BulkDoc[],
+  options: BulkOptions = {},
+): Promise<BulkResult> {
   let pending = docs;
   const failed: BulkFailure[] = [];
   let indexed = 0;
@@ -48,16 +52,23 @@ export async function bulkIndex(client: SearchClient, docs: BulkDoc[], options: 
   await backOff(
     async () => {
       attempts += 1;
-      let body: { errors: boolean; items: Record<string, { status: number; error?: { type: string; reason: string } }>[] };
+      let body: {
+        errors: boolean;
+        items: Record<string, { status: number; error?: { type: string; reason: string } }>[];
+      };
       try {
         const response = await client.bulk({
           body: pending.flatMap((d) => [{ index: { _index: d.index, _id: d.id } }, d.doc]),
-          refresh: options.refresh === undefined ? undefined : (String(options.refresh) as 'true' | 'false' | 'wait_for'),
+          refresh:
+            options.refresh === undefined
+              ? undefined
+              : (String(options.refresh) as 'true' | 'false' | 'wait_for'),
         });
         body = response.body as typeof body;
       } catch (err) {
         const status = statusOf(err);
-        if (status !== undefined && !retriableStatus(status)) throw new PantauError('STORE_REJECTED', String(err), { cause: err });
+        if (status !== undefined && !retriableStatus(status))
+          throw new PantauError('STORE_REJECTED', String(err), { cause: err });
         throw storeError(err, 'bulk request');
       }
       const retry: BulkDoc[] = [];
@@ -77,7 +88,9 @@ export async function bulkIndex(client: SearchClient, docs: BulkDoc[], options: 
       });
       pending = retry;
       if (retry.length > 0) {
-        throw new PantauError('STORE_UNAVAILABLE', `${retry.length} documents answered 429/5xx`, { retriable: true });
+        throw new PantauError('STORE_UNAVAILABLE', `${retry.length} documents answered 429/5xx`, {
+          retriable: true,
+        });
       }
     },
     {
@@ -93,10 +106,14 @@ export async function bulkIndex(client: SearchClient, docs: BulkDoc[], options: 
     },
   ).catch((err: unknown) => {
     if (err instanceof PantauError && err.retriable) {
-      throw new PantauError('RETRIES_EXHAUSTED', `bulk indexing gave up with ${pending.length} documents pending`, {
-        cause: err,
-        retriable: true,
-      });
+      throw new PantauError(
+        'RETRIES_EXHAUSTED',
+        `bulk indexing gave up with ${pending.length} documents pending`,
+        {
+          cause: err,
+          retriable: true,
+        },
+      );
     }
     throw err;
   });

@@ -20,10 +20,17 @@ interface IndexDefinition {
   mappings: Record<string, unknown>;
 }
 
-const SINGLE_INDICES = { issues, agencies, apikeys, watchlists, subscriptions, alerts, audit, factchecks, labels } satisfies Record<
-  string,
-  IndexDefinition
->;
+const SINGLE_INDICES = {
+  issues,
+  agencies,
+  apikeys,
+  watchlists,
+  subscriptions,
+  alerts,
+  audit,
+  factchecks,
+  labels,
+} satisfies Record<string, IndexDefinition>;
 export type IndexName = keyof typeof SINGLE_INDICES | 'posts';
 
 export class IndexNames {
@@ -35,7 +42,9 @@ export class IndexNames {
   /** The monthly index a post belongs to, fixed by its publication date so a replay hits the same one. */
   postsFor(publishedAt: string): string {
     const d = new Date(publishedAt);
-    const month = Number.isNaN(d.getTime()) ? 'undated' : `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+    const month = Number.isNaN(d.getTime())
+      ? 'undated'
+      : `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
     return `${this.prefix}posts-${month}`;
   }
   of(name: Exclude<IndexName, 'posts'>): string {
@@ -49,7 +58,10 @@ export interface InstallOptions {
 }
 
 /** Creates the posts template and every other index when missing. Safe to run at every start. */
-export async function installIndices(client: SearchClient, { prefix, replicas = 0 }: InstallOptions): Promise<IndexNames> {
+export async function installIndices(
+  client: SearchClient,
+  { prefix, replicas = 0 }: InstallOptions,
+): Promise<IndexNames> {
   const names = new IndexNames(prefix);
   try {
     await client.indices.putIndexTemplate({
@@ -64,18 +76,29 @@ export async function installIndices(client: SearchClient, { prefix, replicas = 
         },
       },
     });
-    for (const [name, def] of Object.entries(SINGLE_INDICES) as [Exclude<IndexName, 'posts'>, IndexDefinition][]) {
+    for (const [name, def] of Object.entries(SINGLE_INDICES) as [
+      Exclude<IndexName, 'posts'>,
+      IndexDefinition,
+    ][]) {
       const index = names.of(name);
       const exists = await client.indices.exists({ index });
       if (exists.body) continue;
       try {
         await client.indices.create({
           index,
-          body: { settings: { ...def.settings, number_of_replicas: replicas } as never, mappings: def.mappings as never },
+          body: {
+            settings: { ...def.settings, number_of_replicas: replicas } as never,
+            mappings: def.mappings as never,
+          },
         });
       } catch (err) {
         // Two services starting together may race to create the same index: that is fine.
-        if (!JSON.stringify((err as { meta?: { body?: unknown } }).meta?.body ?? '').includes('resource_already_exists')) throw err;
+        if (
+          !JSON.stringify((err as { meta?: { body?: unknown } }).meta?.body ?? '').includes(
+            'resource_already_exists',
+          )
+        )
+          throw err;
       }
     }
   } catch (err) {

@@ -18,7 +18,10 @@ export function statusOf(err: unknown): number | undefined {
 export function storeError(err: unknown, what: string): PantauError {
   if (err instanceof PantauError) return err;
   const status = statusOf(err);
-  const detail = err instanceof errors.ResponseError ? JSON.stringify(err.meta.body)?.slice(0, 500) : (err as Error).message;
+  const detail =
+    err instanceof errors.ResponseError
+      ? JSON.stringify(err.meta.body)?.slice(0, 500)
+      : (err as Error).message;
   if (status === undefined || status === 429 || status >= 500) {
     return new PantauError('STORE_UNAVAILABLE', `${what}: ${detail}`, { cause: err });
   }

@@ -50,7 +50,19 @@ export async function searchPosts(
         track_total_hits: true,
         query: { bool: { must, filter } },
         sort: query.q ? ['_score', { publishedAt: 'desc' }] : [{ publishedAt: 'desc' }],
-        _source: ['id', 'source', 'text', 'publishedAt', 'hoaxScore', 'signals', 'issueId', 'url', 'author', 'hashtags', 'language'],
+        _source: [
+          'id',
+          'source',
+          'text',
+          'publishedAt',
+          'hoaxScore',
+          'signals',
+          'issueId',
+          'url',
+          'author',
+          'hashtags',
+          'language',
+        ],
       } as never,
     });
     const hits = res.body.hits;
@@ -92,15 +104,29 @@ export interface IssueDoc {
   timeline: IssueTimelineEntry[];
 }
 
-export async function putIssue(client: SearchClient, names: IndexNames, issue: IssueDoc, refresh = false): Promise<void> {
+export async function putIssue(
+  client: SearchClient,
+  names: IndexNames,
+  issue: IssueDoc,
+  refresh = false,
+): Promise<void> {
   try {
-    await client.index({ index: names.of('issues'), id: issue.id, body: issue, refresh: refresh ? 'true' : undefined });
+    await client.index({
+      index: names.of('issues'),
+      id: issue.id,
+      body: issue,
+      refresh: refresh ? 'true' : undefined,
+    });
   } catch (err) {
     throw storeError(err, `writing issue ${issue.id}`);
   }
 }
 
-export async function getIssue(client: SearchClient, names: IndexNames, id: string): Promise<IssueDoc | null> {
+export async function getIssue(
+  client: SearchClient,
+  names: IndexNames,
+  id: string,
+): Promise<IssueDoc | null> {
   try {
     const res = await client.get({ index: names.of('issues'), id }, { ignore: [404] });
     return res.body.found ? (res.body._source as IssueDoc) : null;

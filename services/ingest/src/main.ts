@@ -9,7 +9,11 @@ const config = loadConfigOrExit(
   configSchema({
     ...CommonConfig,
     REPLAY_FILE: Type.String({ default: '', description: 'JSONL file of posts to replay; empty = none' }),
-    REPLAY_SPEED: Type.Number({ minimum: 0, default: 0, description: '0 = as fast as possible, N = N× real time' }),
+    REPLAY_SPEED: Type.Number({
+      minimum: 0,
+      default: 0,
+      description: '0 = as fast as possible, N = N× real time',
+    }),
     REPLAY_RETIME: Type.Boolean({ default: false, description: 'shift timestamps so the first post is now' }),
   }),
   'ingest',

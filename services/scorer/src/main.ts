@@ -9,7 +9,9 @@ import { IssueAssigner, NearDuplicateIndex, WatchlistRegistry, createScorerStage
 const config = loadConfigOrExit(
   configSchema({
     ...CommonConfig,
-    HOAX_MODEL_PATH: Type.Optional(Type.String({ description: 'model JSON from `pantau hoax train`; default: the shipped model' })),
+    HOAX_MODEL_PATH: Type.Optional(
+      Type.String({ description: 'model JSON from `pantau hoax train`; default: the shipped model' }),
+    ),
     SLANG_LEXICONS: Type.String({ default: '', description: 'comma-separated extra slang,formal CSV files' }),
     WATCHLIST_REFRESH_MS: Type.Integer({ minimum: 200, default: 5000 }),
     SCORER_BATCH_SIZE: Type.Integer({ minimum: 1, default: 500 }),
@@ -22,10 +24,17 @@ async function main() {
   const stack = await connectStack(config, logger, 'pantau-scorer');
   const enricher = createEnricher({
     ...(config.HOAX_MODEL_PATH ? { model: loadHoaxModel(config.HOAX_MODEL_PATH) } : {}),
-    extraLexiconFiles: config.SLANG_LEXICONS.split(',').map((s) => s.trim()).filter(Boolean),
+    extraLexiconFiles: config.SLANG_LEXICONS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   });
   const normalizeTerm = (raw: string) => normalize(raw).tokens.map(stem);
-  const watchlists = new WatchlistRegistry(stack.search, stack.names, normalizeTerm, logger.child({ component: 'watchlists' }));
+  const watchlists = new WatchlistRegistry(
+    stack.search,
+    stack.names,
+    normalizeTerm,
+    logger.child({ component: 'watchlists' }),
+  );
   await watchlists.refresh();
   const refreshTimer = setInterval(() => {
     watchlists.refresh().catch((err) => logger.warn({ err }, 'watchlist refresh failed'));
