@@ -203,7 +203,7 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
       },
       { timeoutMs: 60_000, intervalMs: 500, what: `burst posts to be searchable\n${tail(procs)}` },
     );
-    const hit = search.body.items[0];
+    const hit = search!.body.items[0];
     expect(hit.hoaxScore).toBeGreaterThan(0);
     expect(hit.signals.length).toBeGreaterThan(0);
     expect(hit.signals[0]).toEqual(
@@ -274,7 +274,7 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
 
   it('sends a malformed message on posts.raw to the dead-letter topic and keeps the stream going', async () => {
     const letters: DeadLetter[] = [];
-    const reader = bus.consumer({
+    const reader = bus.consumer<DeadLetter>({
       groupId: uniqueName('dlq-reader'),
       topics: [topics.dlq],
       decode: createDecoder(DeadLetter, 'dead letter'),

@@ -1,0 +1,81 @@
+import { Type } from '@sinclair/typebox';
+import {
+  ERROR_CODES,
+  PantauError,
+  PostInput,
+  createDecoder,
+  createValidator,
+  isRetriable,
+  postId,
+  toPantauError,
+  topicNames,
+} from '../src';
+
+describe('error catalogue', () => {
+  it('gives every code an HTTP status, a retriable flag and a description', () => {
+    for (const [code, spec] of Object.entries(ERROR_CODES)) {
+      expect(spec.httpStatus).toBeGreaterThanOrEqual(400);
+      expect(typeof spec.retriable).toBe('boolean');
+      expect(spec.description.length).toBeGreaterThan(5);
+      expect(code).toMatch(/^[A-Z_]+$/);
+    }
+  });
+
+  it('decides retries on the flag, never on the text', () => {
+    expect(isRetriable(new PantauError('STORE_UNAVAILABLE', 'validation failed'))).toBe(true);
+    expect(isRetriable(new PantauError('VALIDATION', 'timeout, coba lagi'))).toBe(false);
+    expect(isRetriable(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isRetriable(new Error('ECONNREFUSED'))).toBe(false);
+  });
+
+  it('wraps foreign errors and keeps the original as cause', () => {
+    const original = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const wrapped = toPantauError(original, 'BUS_UNAVAILABLE');
+    expect(wrapped).toMatchObject({ code: 'BUS_UNAVAILABLE', retriable: true, httpStatus: 503 });
+    expect(wrapped.cause).toBe(original);
+    expect(wrapped.toJSON()).toEqual({ code: 'BUS_UNAVAILABLE', message: 'socket hang up' });
+  });
+});
+
+describe('validation', () => {
+  const post = {
+    source: 'rss',
+    sourceId: 'a1',
+    text: 'Kabar gembira buat warga +62',
+    publishedAt: '2026-11-28T01:02:03Z',
+  };
+
+  it('accepts a valid post and lists every problem of an invalid one', () => {
+    const validate = createValidator(PostInput, 'post');
+    expect(validate(post)).toEqual(post);
+    const result = validate.check({ source: 'RSS!', text: '', publishedAt: 'besok' });
+    expect(result.ok).toBe(false);
+    const paths = result.ok ? [] : result.problems.map((p) => p.path).sort();
+    expect(paths).toEqual(['/', '/publishedAt', '/source', '/text']);
+    expect(() => validate({})).toThrow(PantauError);
+  });
+
+  it('tells malformed JSON from a schema violation', () => {
+    const decode = createDecoder(Type.Object({ n: Type.Integer() }), 'item');
+    expect(decode(Buffer.from('{"n":1}'))).toEqual({ n: 1 });
+    expect(() => decode('{"n":')).toThrow(expect.objectContaining({ code: 'MALFORMED_JSON' }));
+    expect(() => decode('{"n":"satu"}')).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+  });
+});
+
+describe('ids and topics', () => {
+  it('derives a stable post id from source and source id', () => {
+    expect(postId('x', '1')).toBe(postId('x', '1'));
+    expect(postId('x', '1')).not.toBe(postId('x', '11'));
+    expect(postId('x1', '')).not.toBe(postId('x', '1')); // the separator matters
+  });
+
+  it('prefixes every topic', () => {
+    expect(topicNames('t1.')).toEqual({
+      postsRaw: 't1.posts.raw',
+      postsEnriched: 't1.posts.enriched',
+      issues: 't1.issues',
+      dlq: 't1.dlq',
+    });
+  });
+});
