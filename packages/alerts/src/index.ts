@@ -1,0 +1,23 @@
+export * from './types';
+export * from './text';
+export * from './store';
+export * from './engine';
+export { type Channel, DeliveryError, parseRetryAfter, classifyResponse } from './channels/channel';
+export {
+  createWebhookChannel,
+  signBody,
+  verifySignature,
+  SIGNATURE_HEADER,
+  ALERT_ID_HEADER,
+  type WebhookChannelOptions,
+} from './channels/webhook';
+export {
+  createDeliveryQueue,
+  createDeliveryWorker,
+  obliterateDeliveryQueue,
+  DELIVERY_QUEUE,
+  type DeliveryQueue,
+  type DeliveryQueueOptions,
+  type DeliveryWorker,
+  type DeliveryWorkerOptions,
+} from './bullmq';

@@ -1,0 +1,192 @@
+import { type IndexNames, type SearchClient, storeError } from '@pantau/store';
+import type { AlertDoc, AlertPost, AlertWatchlist, DeliveryRecord, SubscriptionDoc } from './types';
+
+/**
+ * OpenSearch access for alerts, subscriptions and watchlists as the alert engine and the delivery
+ * worker need them. Agency scoping is the caller's job (every query here takes the agency id).
+ */
+export interface StoredAlert {
+  doc: AlertDoc;
+  seqNo: number;
+  primaryTerm: number;
+}
+
+export interface WatchlistOwner extends AlertWatchlist {
+  agencyId: string;
+}
+
+export interface AlertStore {
+  getAlert(id: string): Promise<StoredAlert | null>;
+  /** Creates the alert; false when it already exists (someone else decided first). */
+  createAlert(doc: AlertDoc): Promise<boolean>;
+  /** Replaces the alert if nobody changed it since it was read; false on a concurrent change. */
+  replaceAlert(doc: AlertDoc, seen: Pick<StoredAlert, 'seqNo' | 'primaryTerm'>): Promise<boolean>;
+  /** Sets the outcome of one delivery (matched by subscription and version). */
+  recordDelivery(alertId: string, delivery: DeliveryRecord): Promise<void>;
+  listAlerts(agencyId: string, size?: number): Promise<AlertDoc[]>;
+  watchlistOwners(watchlistIds: string[]): Promise<WatchlistOwner[]>;
+  subscriptionsOf(agencyId: string): Promise<SubscriptionDoc[]>;
+  getSubscription(id: string): Promise<SubscriptionDoc | null>;
+  postsByIds(ids: string[]): Promise<AlertPost[]>;
+}
+
+const isConflict = (err: unknown) => (err as { meta?: { statusCode?: number } }).meta?.statusCode === 409;
+
+/** Posts by id from the posts alias (spans monthly indices, so an ids query rather than mget). */
+export async function fetchPostsByIds(
+  client: SearchClient,
+  names: IndexNames,
+  ids: string[],
+): Promise<AlertPost[]> {
+  if (ids.length === 0) return [];
+  try {
+    const res = await client.search({
+      index: names.posts,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      body: {
+        size: ids.length,
+        query: { ids: { values: ids } },
+        _source: ['id', 'source', 'text', 'url', 'publishedAt', 'hoaxScore', 'signals', 'issueId', 'author'],
+      } as never,
+    });
+    const byId = new Map(res.body.hits.hits.map((h) => [h._id, h._source as AlertPost]));
+    return ids.flatMap((id) => {
+      const p = byId.get(id);
+      return p ? [{ ...p, id }] : [];
+    });
+  } catch (err) {
+    throw storeError(err, 'reading posts by id');
+  }
+}
+
+export function createAlertStore(client: SearchClient, names: IndexNames): AlertStore {
+  const alerts = names.of('alerts');
+  return {
+    async getAlert(id) {
+      try {
+        const res = await client.get({ index: alerts, id }, { ignore: [404] });
+        const body = res.body as {
+          found?: boolean;
+          _source?: AlertDoc;
+          _seq_no?: number;
+          _primary_term?: number;
+        };
+        if (!body.found || !body._source) return null;
+        return { doc: body._source, seqNo: body._seq_no ?? 0, primaryTerm: body._primary_term ?? 1 };
+      } catch (err) {
+        throw storeError(err, `reading alert ${id}`);
+      }
+    },
+    async createAlert(doc) {
+      try {
+        await client.index({
+          index: alerts,
+          id: doc.id,
+          body: doc as never,
+          op_type: 'create',
+          refresh: 'wait_for',
+        });
+        return true;
+      } catch (err) {
+        if (isConflict(err)) return false;
+        throw storeError(err, `creating alert ${doc.id}`);
+      }
+    },
+    async replaceAlert(doc, seen) {
+      try {
+        await client.index({
+          index: alerts,
+          id: doc.id,
+          body: doc as never,
+          if_seq_no: seen.seqNo,
+          if_primary_term: seen.primaryTerm,
+          refresh: 'wait_for',
+        });
+        return true;
+      } catch (err) {
+        if (isConflict(err)) return false;
+        throw storeError(err, `updating alert ${doc.id}`);
+      }
+    },
+    async recordDelivery(alertId, delivery) {
+      try {
+        await client.update({
+          index: alerts,
+          id: alertId,
+          retry_on_conflict: 10,
+          refresh: 'wait_for',
+          body: {
+            script: {
+              lang: 'painless',
+              source: `
+                if (ctx._source.deliveries == null) { ctx._source.deliveries = []; }
+                boolean found = false;
+                for (def d : ctx._source.deliveries) {
+                  if (d.subscriptionId == params.d.subscriptionId && d.version == params.d.version) {
+                    d.clear(); d.putAll(params.d); found = true;
+                  }
+                }
+                if (!found) { ctx._source.deliveries.add(params.d); }`,
+              params: { d: delivery },
+            },
+          } as never,
+        });
+      } catch (err) {
+        throw storeError(err, `recording delivery of alert ${alertId}`);
+      }
+    },
+    async listAlerts(agencyId, size = 50) {
+      try {
+        const res = await client.search({
+          index: alerts,
+          body: {
+            size: Math.min(size, 200),
+            query: { term: { agencyId } },
+            sort: [{ updatedAt: 'desc' }],
+          } as never,
+        });
+        return res.body.hits.hits.map((h) => h._source as AlertDoc);
+      } catch (err) {
+        throw storeError(err, 'listing alerts');
+      }
+    },
+    async watchlistOwners(watchlistIds) {
+      if (watchlistIds.length === 0) return [];
+      try {
+        const res = await client.search({
+          index: names.of('watchlists'),
+          body: {
+            size: watchlistIds.length,
+            query: { ids: { values: watchlistIds } },
+            _source: ['id', 'agencyId', 'name'],
+          } as never,
+        });
+        return res.body.hits.hits.map((h) => h._source as WatchlistOwner);
+      } catch (err) {
+        throw storeError(err, 'reading watchlists');
+      }
+    },
+    async subscriptionsOf(agencyId) {
+      try {
+        const res = await client.search({
+          index: names.of('subscriptions'),
+          body: { size: 100, query: { term: { agencyId } }, sort: [{ createdAt: 'asc' }] } as never,
+        });
+        return res.body.hits.hits.map((h) => h._source as SubscriptionDoc);
+      } catch (err) {
+        throw storeError(err, 'reading subscriptions');
+      }
+    },
+    async getSubscription(id) {
+      try {
+        const res = await client.get({ index: names.of('subscriptions'), id }, { ignore: [404] });
+        const body = res.body as { found?: boolean; _source?: SubscriptionDoc };
+        return body.found && body._source ? body._source : null;
+      } catch (err) {
+        throw storeError(err, `reading subscription ${id}`);
+      }
+    },
+    postsByIds: (ids) => fetchPostsByIds(client, names, ids),
+  };
+}

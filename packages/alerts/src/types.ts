@@ -1,0 +1,115 @@
+import type { IssueStatus } from '@pantau/core';
+
+/** What an alert says about its issue at the time of its latest version. */
+export interface AlertIssue {
+  id: string;
+  title: string;
+  terms: string[];
+  status: IssueStatus;
+  windowMs: number;
+  windowCount: number;
+  total: number;
+  baseline: number;
+  score: number;
+  growth: number;
+  hoaxShare: number;
+  distinctAuthors: number;
+  coordinated: boolean;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface AlertPost {
+  id: string;
+  source?: string;
+  text?: string;
+  url?: string;
+  publishedAt?: string;
+  hoaxScore?: number;
+}
+
+export interface AlertWatchlist {
+  id: string;
+  name: string;
+}
+
+export type AlertKind = 'issue_rising';
+
+/** Alert texts: Bahasa Indonesia first, English available. */
+export interface LocalizedText {
+  id: string;
+  en: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One delivery of one alert version to one subscription; the final outcome is kept here. */
+export interface DeliveryRecord {
+  subscriptionId: string;
+  channel: string;
+  version: number;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError?: string;
+  lastStatus?: number;
+  deliveredAt?: string;
+  updatedAt: string;
+}
+
+/** The alerts index document: one per (agency, issue), id derived from both. */
+export interface AlertDoc {
+  id: string;
+  agencyId: string;
+  issueId: string;
+  kind: AlertKind;
+  version: number;
+  watchlistIds: string[];
+  watchlists: AlertWatchlist[];
+  issue: AlertIssue;
+  posts: AlertPost[];
+  summary: LocalizedText;
+  createdAt: string;
+  updatedAt: string;
+  /** When the latest version was decided (cooldowns count from here). */
+  versionAt: string;
+  deliveries: DeliveryRecord[];
+}
+
+/** What a channel sends: `{alert: …}`; the same for every channel, each renders it its own way. */
+export interface AlertPayload {
+  alert: {
+    id: string;
+    version: number;
+    kind: AlertKind;
+    issue: AlertIssue;
+    watchlist?: AlertWatchlist;
+    watchlists: AlertWatchlist[];
+    posts: AlertPost[];
+    summary: LocalizedText;
+    createdAt: string;
+    updatedAt: string;
+  };
+}
+
+/** A subscription as stored (config holds channel options, including secrets). */
+export interface SubscriptionDoc {
+  id: string;
+  agencyId: string;
+  channel: 'webhook';
+  createdAt: string;
+  config: { url: string; secret: string };
+}
+
+/** One delivery job: no secrets here (they stay in OpenSearch), only what to send and to whom. */
+export interface DeliveryJob {
+  alertId: string;
+  version: number;
+  subscriptionId: string;
+  channel: string;
+  payload: AlertPayload;
+}
+
+export function deliveryJobId(job: Pick<DeliveryJob, 'alertId' | 'version' | 'subscriptionId'>): string {
+  // BullMQ job ids may not contain ':' (it separates Redis key parts).
+  return `${job.alertId}.v${job.version}.${job.subscriptionId}`;
+}

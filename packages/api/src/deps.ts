@@ -1,0 +1,36 @@
+import type { AlertDoc } from '@pantau/alerts';
+import type { Producer } from '@pantau/bus';
+import type { Topics } from '@pantau/core';
+import type { Health } from '@pantau/runtime';
+import type { IndexNames, SearchClient } from '@pantau/store';
+import type { Logger } from 'pino';
+import type { Authenticator } from './auth';
+
+/** What the API reads from configuration (a subset of the service's config). */
+export interface ApiConfig {
+  readonly PANTAU_ADMIN_KEY: string;
+  /** Largest accepted ingest body in bytes (default 5 MB). */
+  readonly INGEST_BODY_LIMIT?: number;
+}
+
+/** The alert read side the API needs; `createAlertStore` from @pantau/alerts implements it. */
+export interface AlertService {
+  listAlerts(agencyId: string, size?: number): Promise<AlertDoc[]>;
+}
+
+export interface ApiDeps {
+  config: ApiConfig;
+  logger: Logger;
+  search: SearchClient;
+  names: IndexNames;
+  producer: Producer;
+  topics: Topics;
+  health: Health;
+  alerts?: AlertService;
+}
+
+/** Shared by every route plugin. */
+export interface RouteContext extends ApiDeps {
+  auth: Authenticator;
+  alerts: AlertService;
+}

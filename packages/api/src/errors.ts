@@ -1,0 +1,71 @@
+import { ERROR_CODES, PantauError, type ErrorCode } from '@pantau/core';
+import { QuerySyntaxError } from '@pantau/query';
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/** Every error leaves as `{error:{code,message}}` with a code from the core catalogue. */
+interface ErrorAnswer {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'VALIDATION',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION',
+};
+
+export function toErrorAnswer(err: unknown): ErrorAnswer {
+  if (err instanceof PantauError) {
+    return { status: err.httpStatus, code: err.code, message: err.message, details: err.details };
+  }
+  if (err instanceof QuerySyntaxError) {
+    return {
+      status: ERROR_CODES.QUERY_SYNTAX.httpStatus,
+      code: 'QUERY_SYNTAX',
+      message: err.message,
+      details: { position: err.position, messageId: err.messageId },
+    };
+  }
+  const fe = err as Partial<FastifyError> & { validation?: unknown };
+  if (fe.validation) {
+    return {
+      status: 400,
+      code: 'VALIDATION',
+      message: fe.message ?? 'invalid request',
+      details: fe.validation,
+    };
+  }
+  if (err instanceof SyntaxError && (err as { statusCode?: number }).statusCode === 400) {
+    return { status: 400, code: 'MALFORMED_JSON', message: err.message };
+  }
+  const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (mapped)
+    return {
+      status: fe.statusCode ?? ERROR_CODES[mapped].httpStatus,
+      code: mapped,
+      message: fe.message ?? mapped,
+    };
+  return { status: 500, code: 'INTERNAL', message: 'internal error' };
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => {
+    const answer = toErrorAnswer(err);
+    if (answer.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: answer.code, msg: answer.message }, 'request rejected');
+    const error =
+      answer.details === undefined
+        ? { code: answer.code, message: answer.message }
+        : { code: answer.code, message: answer.message, details: answer.details };
+    void reply.status(answer.status).send({ error });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+    });
+  });
+}

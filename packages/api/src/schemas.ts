@@ -1,0 +1,180 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { HoaxSignal, IssueStatus } from '@pantau/core';
+import { MAX_QUERY_LENGTH } from '@pantau/query';
+
+/**
+ * Request and response schemas of the HTTP API (TypeBox = JSON Schema). Response schemas are what
+ * gets serialised: a field missing here never leaves the server.
+ */
+const IsoDate = Type.String({ format: 'date-time' });
+const Id = Type.String({ minLength: 1, maxLength: 128 });
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
+});
+
+export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+export type IdParams = Static<typeof IdParams>;
+
+// Agencies
+export const CreateAgencyBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }) },
+  { additionalProperties: false },
+);
+export type CreateAgencyBody = Static<typeof CreateAgencyBody>;
+export const CreatedAgency = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  apiKey: Type.String(),
+  role: Type.String(),
+});
+
+// Ingest
+export const MAX_INGEST_ITEMS = 1000;
+export const IngestResult = Type.Object({
+  accepted: Type.Integer(),
+  ids: Type.Array(Type.String()),
+  rejected: Type.Array(Type.Object({ index: Type.Integer(), code: Type.String(), message: Type.String() })),
+});
+
+// Posts
+export const PostsQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 500 })),
+    from: Type.Optional(IsoDate),
+    to: Type.Optional(IsoDate),
+    source: Type.Optional(Type.String({ maxLength: 64 })),
+    minHoax: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    issueId: Type.Optional(Type.String({ maxLength: 128 })),
+    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type PostsQuery = Static<typeof PostsQuery>;
+
+export const PostItem = Type.Object({
+  id: Type.String(),
+  source: Type.Optional(Type.String()),
+  text: Type.Optional(Type.String()),
+  publishedAt: Type.Optional(Type.String()),
+  hoaxScore: Type.Optional(Type.Number()),
+  signals: Type.Optional(Type.Array(HoaxSignal)),
+  issueId: Type.Optional(Type.String()),
+  url: Type.Optional(Type.String()),
+});
+export const PostList = Type.Object({ total: Type.Integer(), items: Type.Array(PostItem) });
+
+// Issues
+export const IssuesQuery = Type.Object(
+  { status: Type.Optional(IssueStatus), size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+  { additionalProperties: false },
+);
+export type IssuesQuery = Static<typeof IssuesQuery>;
+
+const issueFields = {
+  id: Type.String(),
+  title: Type.String(),
+  terms: Type.Array(Type.String()),
+  status: Type.String(),
+  count: Type.Number(),
+  windowCount: Type.Optional(Type.Number()),
+  baseline: Type.Number(),
+  score: Type.Optional(Type.Number()),
+  growth: Type.Optional(Type.Number()),
+  firstSeen: Type.String(),
+  lastSeen: Type.String(),
+  hoaxShare: Type.Number(),
+  distinctAuthors: Type.Optional(Type.Number()),
+  coordinated: Type.Optional(Type.Boolean()),
+};
+export const IssueItem = Type.Object(issueFields);
+export const IssueList = Type.Object({ items: Type.Array(IssueItem) });
+export const IssueDetail = Type.Object({
+  ...issueFields,
+  timeline: Type.Array(
+    Type.Object({
+      at: Type.String(),
+      type: Type.String(),
+      windowCount: Type.Number(),
+      count: Type.Number(),
+      baseline: Type.Number(),
+    }),
+  ),
+  posts: Type.Array(PostItem),
+});
+
+// Watchlists
+export const CreateWatchlistBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+    query: Type.String({ minLength: 1, maxLength: MAX_QUERY_LENGTH }),
+  },
+  { additionalProperties: false },
+);
+export type CreateWatchlistBody = Static<typeof CreateWatchlistBody>;
+export const Watchlist = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  query: Type.String(),
+  ast: Type.Unknown(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export const WatchlistList = Type.Object({ items: Type.Array(Watchlist) });
+
+// Subscriptions
+export const CreateSubscriptionBody = Type.Object(
+  {
+    channel: Type.Literal('webhook'),
+    url: Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' }),
+    secret: Type.String({ minLength: 16, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateSubscriptionBody = Static<typeof CreateSubscriptionBody>;
+export const Subscription = Type.Object({
+  id: Type.String(),
+  channel: Type.String(),
+  url: Type.String(),
+  createdAt: Type.String(),
+});
+export const SubscriptionList = Type.Object({ items: Type.Array(Subscription) });
+
+// Alerts
+export const AlertsQuery = Type.Object(
+  { size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+  { additionalProperties: false },
+);
+export type AlertsQuery = Static<typeof AlertsQuery>;
+export const Delivery = Type.Object({
+  subscriptionId: Type.String(),
+  channel: Type.String(),
+  version: Type.Integer(),
+  status: Type.String(),
+  attempts: Type.Integer(),
+  lastError: Type.Optional(Type.String()),
+  lastStatus: Type.Optional(Type.Integer()),
+  deliveredAt: Type.Optional(Type.String()),
+  updatedAt: Type.Optional(Type.String()),
+});
+export const Alert = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  version: Type.Integer(),
+  issueId: Type.String(),
+  watchlistIds: Type.Array(Type.String()),
+  issue: Type.Object({
+    id: Type.String(),
+    title: Type.String(),
+    status: Type.String(),
+    windowCount: Type.Number(),
+    total: Type.Number(),
+    baseline: Type.Number(),
+    hoaxShare: Type.Number(),
+  }),
+  summary: Type.Object({ id: Type.String(), en: Type.String() }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  deliveries: Type.Array(Delivery),
+});
+export const AlertList = Type.Object({ items: Type.Array(Alert) });

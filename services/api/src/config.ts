@@ -1,0 +1,22 @@
+import { Type } from '@sinclair/typebox';
+import { CommonConfig, configSchema } from '@pantau/runtime';
+
+/** Everything services/api reads from the environment (checked once at start). */
+export const ApiServiceConfig = configSchema({
+  ...CommonConfig,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PANTAU_ADMIN_KEY: Type.String({ minLength: 16, description: "the operator's API key" }),
+  ALERT_COOLDOWN_MS: Type.Integer({ minimum: 0, default: 30 * 60_000 }),
+  DELIVERY_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 6 }),
+  DELIVERY_BACKOFF_MS: Type.Integer({ minimum: 1, default: 5_000 }),
+  DELIVERY_MAX_BACKOFF_MS: Type.Integer({ minimum: 1, default: 15 * 60_000 }),
+  DELIVERY_CONCURRENCY: Type.Integer({ minimum: 1, default: 8 }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  WEBHOOK_MIN_INTERVAL_MS: Type.Integer({
+    minimum: 0,
+    default: 0,
+    description: 'per-subscription spacing of deliveries',
+  }),
+  INGEST_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 }),
+});
