@@ -26,7 +26,7 @@ const MODERN_ROOTS = [
   'share', 'posting', 'upload', 'download', 'update', 'narasi', 'provokasi', 'klarifikasi', 'disinformasi',
   'misinformasi', 'vaksinasi', 'booster', 'ojol', 'startup', 'kripto', 'bitcoin', 'deepfake', 'screenshot',
   'whatsapp', 'youtube', 'tiktok', 'instagram', 'twitter', 'facebook', 'telegram', 'netizen', 'warganet',
-  'konten', 'kreator', 'followers', 'giveaway', 'voucher', 'transfer', 'rekening', 'phishing', 'scam',
+  'konten', 'kreator', 'microchip', 'chip', 'gaes', 'vlog', 'meme', 'stiker', 'trending', 'followers', 'giveaway', 'voucher', 'transfer', 'rekening', 'phishing', 'scam',
 ];
 
 for (let i = rootWords.length - 1; i >= 0; i--) {
@@ -80,27 +80,40 @@ function stemWord(word: string): string {
   return stemmed;
 }
 
-/** A Map-backed LRU: re-inserting on a hit keeps recently used keys at the end; the oldest go first. */
+/**
+ * A bounded cache that keeps recently used keys: two generations of Maps. Hits in the older generation
+ * are promoted; when the young generation fills, the old one is dropped. Cheaper per hit than a strict
+ * LRU (no delete/re-insert), and never holds more than `capacity` keys.
+ */
 export class LruCache<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly capacity: number) {}
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+  private readonly generationSize: number;
+
+  constructor(capacity: number) {
+    this.generationSize = Math.max(1, Math.floor(capacity / 2));
+  }
+
   get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
+    const value = this.young.get(key);
+    if (value !== undefined) return value;
+    const aged = this.old.get(key);
+    if (aged !== undefined) this.set(key, aged);
+    return aged;
   }
+
   set(key: string, value: V): void {
-    if (this.map.size >= this.capacity) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
+    if (this.young.size >= this.generationSize) {
+      this.old = this.young;
+      this.young = new Map();
     }
-    this.map.set(key, value);
+    this.young.set(key, value);
   }
+
   get size(): number {
-    return this.map.size;
+    let size = this.young.size;
+    for (const key of this.old.keys()) if (!this.young.has(key)) size++;
+    return size;
   }
 }
 

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_TRAINING_FILE, stem } from '@pantau/nlp-id';
+
+const BIN = path.resolve(__dirname, '..', 'bin', 'pantau.js');
+const SASTRAWI_VECTORS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'stemmer', 'sastrawi-stemmer-vectors.tsv');
+
+function pantau(args: string[], input = ''): { stdout: string; stderr: string; status: number | null } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 120_000 });
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+}
+
+describe('pantau CLI', () => {
+  (fs.existsSync(SASTRAWI_VECTORS) ? it : it.skip)(
+    fs.existsSync(SASTRAWI_VECTORS) ? 'pantau stem reproduces the Sastrawi vectors' : `skipped: ${SASTRAWI_VECTORS} not present`,
+    () => {
+      const rows = fs.readFileSync(SASTRAWI_VECTORS, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'));
+      const { stdout, status } = pantau(['stem'], rows.map((r) => r[0]).join('\n') + '\n');
+      expect(status).toBe(0);
+      expect(stdout.split('\n').slice(0, -1)).toEqual(rows.map((r) => r[1]));
+    },
+  );
+
+  it('pantau stem prints exactly one stem per input line and nothing else', () => {
+    const words = ['menerangi', 'memuaskan', 'membantah', 'pemerintah', 'viralkan', 'anak-anak'];
+    const { stdout, stderr, status } = pantau(['stem'], words.join('\n') + '\n');
+    expect(status).toBe(0);
+    expect(stdout).toBe(words.map((w) => stem(w)).join('\n') + '\n');
+    expect(stdout).toBe('terang\npuas\nbantah\nperintah\nviral\nanak\n');
+    expect(stderr).toBe('');
+  });
+
+  it('pantau normalize normalises each line', () => {
+    const { stdout, status } = pantau(['normalize'], 'gw udh bilang bangeeet\n#TolakHoaks anak2 s4y4\n');
+    expect(status).toBe(0);
+    expect(stdout).toBe('saya sudah bilang banget\ntolak hoaks anak-anak saya\n');
+  });
+
+  it('pantau hoax train + eval round-trip, eval prints metrics as its last JSON line', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-cli-'));
+    const lines = fs.readFileSync(DEFAULT_TRAINING_FILE, 'utf8').trim().split('\n');
+    const header = lines[0] as string;
+    const body = lines.slice(1);
+    fs.writeFileSync(path.join(dir, 'train.csv'), [header, ...body.filter((_, i) => i % 3 !== 0)].join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'test.csv'), [header, ...body.filter((_, i) => i % 3 === 0)].join('\n') + '\n');
+    const model = path.join(dir, 'model.json');
+
+    const train = pantau(['hoax', 'train', '--data', path.join(dir, 'train.csv'), '--out', model]);
+    expect(train.status).toBe(0);
+    expect(train.stdout).toBe('');
+    expect(fs.existsSync(model)).toBe(true);
+
+    const evaluation = pantau(['hoax', 'eval', '--model', model, '--data', path.join(dir, 'test.csv')]);
+    expect(evaluation.status).toBe(0);
+    const last = evaluation.stdout.trim().split('\n').pop() as string;
+    const metrics = JSON.parse(last) as Record<string, number>;
+    expect(Object.keys(metrics)).toEqual(['n', 'accuracy', 'precision', 'recall', 'f1', 'macroF1']);
+    expect(metrics.n).toBe(body.filter((_, i) => i % 3 === 0).length);
+    expect(metrics.macroF1).toBeGreaterThan(0.8);
+  });
+
+  it('pantau hoax score prints one JSON assessment per line', () => {
+    const { stdout, status } = pantau(['hoax', 'score'], 'SEBARKAN!!! kata teman saya yg kerja di BPOM beras plastik beredar\n');
+    expect(status).toBe(0);
+    const assessment = JSON.parse(stdout.trim()) as { score: number; signals: { id: string }[] };
+    expect(assessment.score).toBeGreaterThan(0.5);
+    expect(assessment.signals.length).toBeGreaterThan(0);
+  });
+
+  it('exits 2 with usage on bad arguments', () => {
+    expect(pantau(['hoax', 'train', '--data', 'x.csv']).status).toBe(2);
+    expect(pantau(['frobnicate']).status).toBe(2);
+    expect(pantau(['stem', '--bogus']).status).toBe(2);
+  });
+});

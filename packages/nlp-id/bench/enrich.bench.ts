@@ -1,0 +1,91 @@
+/**
+ * Enrichment throughput on one core, beside a naive baseline in the same run: natural's Indonesian
+ * tokeniser + StemmerId on every token (no cache) + natural's BayesClassifier. Both see the same posts.
+ *
+ *   npx tsx packages/nlp-id/bench/enrich.bench.ts [--posts 20000] [--seconds 3]
+ *
+ * Prints a short report, then one JSON line with the figures (last line of stdout).
+ */
+import { parseArgs } from 'node:util';
+import { createEnricher, readLabelledCsv, DEFAULT_TRAINING_FILE } from '../src';
+import { POSTS } from '../test/fixtures/posts';
+
+interface NaturalTokenizer {
+  tokenize(text: string): string[];
+}
+interface NaturalBayes {
+  addDocument(tokens: string[], label: string): void;
+  train(): void;
+  classify(tokens: string[]): string;
+}
+// Submodules only: natural's index loads storage modules that print dotenv notices to stdout.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AggressiveTokenizerId: new () => NaturalTokenizer = require('natural/lib/natural/tokenizers/aggressive_tokenizer_id');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const naturalStemmerId: { stem(word: string): string } = require('natural/lib/natural/stemmers/indonesian/stemmer_id');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const BayesClassifier: new () => NaturalBayes = require('natural/lib/natural/classifiers/bayes_classifier');
+
+const { values } = parseArgs({ options: { posts: { type: 'string' }, seconds: { type: 'string' } } });
+const POST_COUNT = Number(values.posts ?? 20_000);
+const MIN_SECONDS = Number(values.seconds ?? 3);
+
+/** Deterministic variations of the fixture posts: other numbers, handles, and shuffled word order. */
+function realisticPosts(count: number): string[] {
+  let seed = 12345;
+  const random = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const words = POSTS.flatMap((p) => p.split(/\s+/));
+  const posts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const base = POSTS[i % POSTS.length] as string;
+    const extra = Array.from({ length: 3 }, () => words[Math.floor(random() * words.length)]).join(' ');
+    posts.push(`${base.replace(/\d+/g, () => String(Math.floor(random() * 1000)))} ${extra} @user${i % 997}`);
+  }
+  return posts;
+}
+
+function measure(label: string, posts: readonly string[], work: (post: string) => unknown): { docsPerSecond: number; docs: number; seconds: number } {
+  for (let i = 0; i < Math.min(500, posts.length); i++) work(posts[i] as string);
+  let docs = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0;
+  while (elapsed < MIN_SECONDS) {
+    for (const post of posts) work(post);
+    docs += posts.length;
+    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  }
+  const docsPerSecond = docs / elapsed;
+  process.stdout.write(`${label.padEnd(44)} ${Math.round(docsPerSecond).toLocaleString('en-US').padStart(10)} docs/s  (${docs} docs in ${elapsed.toFixed(2)} s)\n`);
+  return { docsPerSecond, docs, seconds: elapsed };
+}
+
+const posts = realisticPosts(POST_COUNT);
+
+const tokenizer = new AggressiveTokenizerId();
+const bayes = new BayesClassifier();
+for (const row of readLabelledCsv(DEFAULT_TRAINING_FILE)) {
+  bayes.addDocument(tokenizer.tokenize(row.text.toLowerCase()).map((t) => naturalStemmerId.stem(t)), row.label === 1 ? 'hoax' : 'ok');
+}
+bayes.train();
+const baseline = measure('baseline: natural tokenise+stem+Bayes', posts.slice(0, 2000), (post) =>
+  bayes.classify(tokenizer.tokenize(post.toLowerCase()).map((t) => naturalStemmerId.stem(t))),
+);
+
+const enricher = createEnricher();
+const pantau = measure('pantau: full enrich() (normalise..hoax score)', posts, (post) => enricher.enrich(post));
+
+const ratio = pantau.docsPerSecond / baseline.docsPerSecond;
+process.stdout.write(`ratio ${ratio.toFixed(1)}×  (goal ≥ 3× and ≥ 15,000 posts/s on one core)\n`);
+process.stdout.write(
+  JSON.stringify({
+    bench: 'nlp-id.enrich',
+    posts: posts.length,
+    enrichDocsPerSecond: Math.round(pantau.docsPerSecond),
+    baselineDocsPerSecond: Math.round(baseline.docsPerSecond),
+    ratio: Math.round(ratio * 10) / 10,
+    goalsMet: ratio >= 3 && pantau.docsPerSecond >= 15_000,
+  }) + '\n',
+);

@@ -1,0 +1,225 @@
+/** One call per post: everything the scorer indexes and the detector clusters on. */
+import { EntityMention, getDefaultGazetteer } from './entities';
+import { FactCheck, FactCheckIndex, isFalseVerdict } from './factcheck';
+import { Lang, scoreLanguageOfWords } from './langid';
+import { computeSignature, Signature } from './minhash';
+import {
+  DEFAULT_MODEL_FILE,
+  HoaxModel,
+  ModelInput,
+  TrainOptions,
+  TrainingRow,
+  loadHoaxModel,
+  scoreInput,
+  trainFromInputs,
+} from './model';
+import { NormalizedText, Normalizer, createNormalizer } from './normalize';
+import { STOPWORDS_ID } from './resources';
+import { DetectedSignal, DomainLists, SIGNALS, detectSignals, loadDomainLists } from './signals';
+import { stem } from './stem';
+
+export interface HoaxSignal {
+  id: string;
+  /** Contribution to the calibrated log-odds: positive pushes towards hoax, negative away. */
+  weight: number;
+  label: { id: string; en: string };
+  evidence?: string;
+}
+
+export interface HoaxAssessment {
+  /** Calibrated probability in [0,1]. */
+  score: number;
+  /** Strongest first (by absolute contribution), at most MAX_SIGNALS. */
+  signals: HoaxSignal[];
+  modelVersion: string;
+  /** The model's decision threshold, for callers that need a yes/no. */
+  threshold: number;
+  /** The closest fact-checked false claim, when one is similar enough to count. */
+  factCheck?: { id: string; title: string; verdict: string; url?: string; similarity: number };
+}
+
+export interface Enrichment {
+  normalizedText: string;
+  lang: Lang;
+  /** Normalised tokens (slang resolved, elongation/reduplication fixed). */
+  tokens: string[];
+  /** Stemmed, stop-word-free content terms, in text order, deduplicated. */
+  terms: string[];
+  hashtags: string[];
+  mentions: string[];
+  urls: string[];
+  domains: string[];
+  emojis: string[];
+  numbers: string[];
+  entities: EntityMention[];
+  signature: Signature;
+  hoax: HoaxAssessment;
+}
+
+export interface EnricherOptions {
+  model?: HoaxModel;
+  factChecks?: FactCheck[];
+  /** Extra `slang,formal` CSV lexicons, loaded after the shipped one (later entries win). */
+  extraLexiconFiles?: string[];
+  /** Domains known to spread hoaxes, added to the shipped list. */
+  hoaxDomains?: string[];
+}
+
+export interface Enricher {
+  enrich(text: string, meta?: { authorHandle?: string }): Enrichment;
+  addFactChecks(factChecks: FactCheck[]): void;
+  /** Normalise + signals, exactly as enrich() feeds the model; used for training and evaluation. */
+  modelInput(text: string): ModelInput;
+  readonly model: HoaxModel;
+}
+
+const MAX_SIGNALS = 5;
+/** Contributions smaller than this (in log-odds) do not explain anything. */
+const MIN_SIGNAL_WEIGHT = 0.05;
+/** Similarity to a fact-checked false claim below this is topical overlap, not the same claim. */
+const MIN_FACTCHECK_SIMILARITY = 0.35;
+const MIN_TERM_LENGTH = 2;
+
+const SIGNAL_LABELS = new Map(SIGNALS.map((s) => [s.id, s.label]));
+const TEXT_MODEL_LABELS = {
+  towardsHoax: { id: 'Pilihan kata mirip hoaks yang pernah beredar', en: 'Wording resembles known hoaxes' },
+  awayFromHoax: { id: 'Pilihan kata mirip berita/klarifikasi biasa', en: 'Wording resembles ordinary news or clarifications' },
+};
+
+export function contentTerms(tokens: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const terms: string[] = [];
+  for (const token of tokens) {
+    if (token.length < MIN_TERM_LENGTH || STOPWORDS_ID.has(token) || /^\d/.test(token)) continue;
+    const term = stem(token);
+    if (term.length < MIN_TERM_LENGTH || STOPWORDS_ID.has(term) || seen.has(term)) continue;
+    seen.add(term);
+    terms.push(term);
+  }
+  return terms;
+}
+
+function modelInputFrom(raw: string, normalized: NormalizedText, domainLists: DomainLists, hits?: DetectedSignal[]): ModelInput {
+  const signals = new Map<string, number>();
+  for (const hit of hits ?? detectSignals({ raw, normalized: normalized.text, domains: normalized.domains }, domainLists)) {
+    signals.set(hit.definition.id, hit.value);
+  }
+  return { tokens: normalized.tokens, signals };
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+export function createEnricher(options: EnricherOptions = {}): Enricher {
+  const normalizer: Normalizer = createNormalizer(options.extraLexiconFiles ?? []);
+  const gazetteer = getDefaultGazetteer();
+  const model = options.model ?? loadDefaultHoaxModel();
+  const domainLists = loadDomainLists(options.hoaxDomains ?? []);
+  const factChecks = new FactCheckIndex((text) => contentTerms(normalizer.normalize(text).tokens));
+  factChecks.add((options.factChecks ?? []).filter((f) => isFalseVerdict(f.verdict)));
+
+  function enrich(text: string, _meta?: { authorHandle?: string }): Enrichment {
+    const raw = ASCII_ONLY.test(text) ? text : text.normalize('NFKC');
+    const normalized = normalizer.normalize(raw);
+    const terms = contentTerms(normalized.tokens);
+    const hits = detectSignals({ raw, normalized: normalized.text, domains: normalized.domains }, domainLists);
+    const input = modelInputFrom(raw, normalized, domainLists, hits);
+    const match = factChecks.bestMatch(terms);
+    const factCheckSimilarity = match && match.similarity >= MIN_FACTCHECK_SIMILARITY ? match.similarity : 0;
+    const breakdown = scoreInput(model, input, factCheckSimilarity);
+
+    const signals: HoaxSignal[] = [];
+    if (Math.abs(breakdown.textContribution) >= MIN_SIGNAL_WEIGHT) {
+      const towards = breakdown.textContribution > 0;
+      signals.push({
+        id: 'text-model',
+        weight: round3(breakdown.textContribution),
+        label: towards ? TEXT_MODEL_LABELS.towardsHoax : TEXT_MODEL_LABELS.awayFromHoax,
+        ...(towards && breakdown.topTerms.length > 0 ? { evidence: breakdown.topTerms.join(', ') } : {}),
+      });
+    }
+    for (const hit of hits) {
+      const weight = breakdown.signalContributions.get(hit.definition.id) ?? 0;
+      if (Math.abs(weight) < MIN_SIGNAL_WEIGHT) continue;
+      signals.push({
+        id: hit.definition.id,
+        weight: round3(weight),
+        label: SIGNAL_LABELS.get(hit.definition.id) ?? hit.definition.label,
+        ...(hit.evidence ? { evidence: hit.evidence } : {}),
+      });
+    }
+    let factCheck: HoaxAssessment['factCheck'];
+    if (match && factCheckSimilarity > 0) {
+      const f = match.factCheck;
+      factCheck = { id: f.id, title: f.title, verdict: f.verdict, ...(f.url ? { url: f.url } : {}), similarity: round3(match.similarity) };
+      signals.push({
+        id: 'factcheck-match',
+        weight: round3(model.factCheckWeight * factCheckSimilarity),
+        label: {
+          id: `Mirip klaim yang sudah dicek fakta: "${f.title}" (${f.verdict})`,
+          en: `Resembles a fact-checked claim: "${f.title}" (${f.verdict})`,
+        },
+        evidence: f.url ?? f.id,
+      });
+    }
+    signals.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+
+    return {
+      normalizedText: normalized.text,
+      lang: scoreLanguageOfWords(normalized.rawWords).lang,
+      tokens: normalized.tokens,
+      terms,
+      hashtags: normalized.hashtags,
+      mentions: normalized.mentions,
+      urls: normalized.urls,
+      domains: normalized.domains,
+      emojis: normalized.emojis,
+      numbers: normalized.numbers,
+      entities: gazetteer.find(raw),
+      signature: computeSignature(normalized.tokens),
+      hoax: {
+        score: round3(breakdown.probability),
+        signals: signals.slice(0, MAX_SIGNALS),
+        modelVersion: model.version,
+        threshold: model.threshold,
+        ...(factCheck ? { factCheck } : {}),
+      },
+    };
+  }
+
+  return {
+    enrich,
+    addFactChecks: (list) => factChecks.add(list.filter((f) => isFalseVerdict(f.verdict))),
+    modelInput: (text) => {
+      const raw = text.normalize('NFKC');
+      return modelInputFrom(raw, normalizer.normalize(raw), domainLists);
+    },
+    model,
+  };
+}
+
+let defaultModel: HoaxModel | undefined;
+
+/** The model shipped in data/hoax-model.json, trained on the project's own corpus (data/hoax-train-id.csv). */
+export function loadDefaultHoaxModel(): HoaxModel {
+  defaultModel ??= loadHoaxModel(DEFAULT_MODEL_FILE);
+  return defaultModel;
+}
+
+/**
+ * Trains a model from labelled texts (analysts' labels, or a CSV). Texts are normalised and their
+ * signals detected exactly as enrich() does, so a trained model scores posts the way it was trained.
+ */
+export function trainHoaxModel(
+  rows: readonly TrainingRow[],
+  options: TrainOptions & { extraLexiconFiles?: string[]; hoaxDomains?: string[] } = {},
+): HoaxModel {
+  const normalizer = createNormalizer(options.extraLexiconFiles ?? []);
+  const domainLists = loadDomainLists(options.hoaxDomains ?? []);
+  const prepared = rows.map((r) => {
+    const raw = r.text.normalize('NFKC');
+    return { ...modelInputFrom(raw, normalizer.normalize(raw), domainLists), label: r.label, ...(r.group !== undefined ? { group: r.group } : {}) };
+  });
+  return trainFromInputs(prepared, options);
+}

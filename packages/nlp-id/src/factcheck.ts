@@ -1,0 +1,93 @@
+/** Similarity of a post to known fact-checked claims (the `factchecks` index; here from lists or CSV). */
+import { readCsvRecords } from './resources';
+
+export interface FactCheck {
+  id: string;
+  title: string;
+  text: string;
+  /** As published: "SALAH", "HOAKS", "BENAR", "DISINFORMASI", … */
+  verdict: string;
+  url?: string;
+}
+
+export interface FactCheckMatch {
+  factCheck: FactCheck;
+  similarity: number;
+  sharedTerms: string[];
+}
+
+const FALSE_VERDICT = /salah|hoaks|hoax|false|palsu|keliru|disinformasi|misinformasi|menyesatkan|fitnah|penipuan|manipulasi|satire|tidak benar/i;
+/** Below this many shared terms two texts merely share a topic. */
+const MIN_SHARED_TERMS = 3;
+/** Shared-term count at which containment is trusted fully. */
+const FULL_CONFIDENCE_SHARED_TERMS = 6;
+
+export function isFalseVerdict(verdict: string): boolean {
+  return FALSE_VERDICT.test(verdict);
+}
+
+interface IndexedFactCheck {
+  factCheck: FactCheck;
+  titleTerms: Set<string>;
+  allTerms: Set<string>;
+}
+
+export class FactCheckIndex {
+  private readonly items: IndexedFactCheck[] = [];
+  private readonly postings = new Map<string, number[]>();
+
+  constructor(private readonly termsOf: (text: string) => string[]) {}
+
+  add(factChecks: readonly FactCheck[]): void {
+    for (const factCheck of factChecks) {
+      const titleTerms = new Set(this.termsOf(factCheck.title));
+      const allTerms = new Set([...titleTerms, ...this.termsOf(factCheck.text)]);
+      const index = this.items.length;
+      this.items.push({ factCheck, titleTerms, allTerms });
+      for (const term of allTerms) {
+        const list = this.postings.get(term) ?? [];
+        list.push(index);
+        this.postings.set(term, list);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /**
+   * The most similar fact-check: the larger of title Jaccard and the share of the post's terms found in
+   * the fact-check, discounted while few terms are shared.
+   */
+  bestMatch(postTerms: readonly string[]): FactCheckMatch | undefined {
+    if (this.items.length === 0 || postTerms.length === 0) return undefined;
+    const shared = new Map<number, number>();
+    for (const term of postTerms) for (const i of this.postings.get(term) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+    let best: FactCheckMatch | undefined;
+    for (const [i, count] of shared) {
+      if (count < MIN_SHARED_TERMS) continue;
+      const item = this.items[i] as IndexedFactCheck;
+      let titleShared = 0;
+      for (const t of postTerms) if (item.titleTerms.has(t)) titleShared++;
+      const titleJaccard = titleShared / (postTerms.length + item.titleTerms.size - titleShared);
+      const containment = (count / postTerms.length) * Math.min(1, count / FULL_CONFIDENCE_SHARED_TERMS);
+      const similarity = Math.max(titleJaccard, containment);
+      if (!best || similarity > best.similarity) {
+        best = { factCheck: item.factCheck, similarity, sharedTerms: postTerms.filter((t) => item.allTerms.has(t)) };
+      }
+    }
+    return best;
+  }
+}
+
+/** CSV with header `id,title,text,verdict,url` (url optional). */
+export function loadFactChecksCsv(file: string): FactCheck[] {
+  return readCsvRecords(file).map((r, i) => ({
+    id: r.id || `factcheck-${i + 1}`,
+    title: r.title ?? '',
+    text: r.text ?? '',
+    verdict: r.verdict ?? '',
+    ...(r.url ? { url: r.url } : {}),
+  }));
+}

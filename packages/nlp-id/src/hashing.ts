@@ -1,0 +1,46 @@
+/** Fast non-cryptographic hashes shared by the MinHash signatures and the hoax model's features. */
+import { LruCache, stem } from './stem';
+
+/** FNV-1a over UTF-16 code units, 32 bits. */
+export function fnv1a(text: string, seed = 0): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** murmur3's finaliser: spreads the bits of a hash. */
+export function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+export interface TokenHashes {
+  word: number;
+  /** Hash of the stem feature, or -1 when the word is too short to stem usefully. */
+  stem: number;
+}
+
+/** Per-word hashes, cached: stemming and hashing dominate feature extraction and words repeat a lot. */
+const tokenHashCache = new LruCache<TokenHashes>(100_000);
+
+export function tokenHashes(token: string): TokenHashes {
+  let hashes = tokenHashCache.get(token);
+  if (!hashes) {
+    hashes = { word: fnv1a(token), stem: token.length > 4 ? fnv1a('~' + stem(token)) : -1 };
+    tokenHashCache.set(token, hashes);
+  }
+  return hashes;
+}
+
+/** Hash of a word bigram from the two words' hashes (no string is built). Also the MinHash shingle hash. */
+export function bigramHash(first: number, second: number): number {
+  return mix32((Math.imul(first, 0x9e3779b1) ^ second) >>> 0);
+}
+

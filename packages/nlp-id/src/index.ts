@@ -1,0 +1,28 @@
+export { stem, isRootWord, LruCache } from './stem';
+export { normalize, createNormalizer, Normalizer } from './normalize';
+export type { NormalizedText } from './normalize';
+export { SlangLexicon, loadSlangLexicon, DEFAULT_SLANG_FILE } from './lexicon';
+export { detectLanguage, scoreLanguage, scoreLanguageOfWords } from './langid';
+export type { Lang, LanguageScores } from './langid';
+export { computeSignature, minhash, lshBands, jaccardEstimate, shingleJaccard, shingles, MINHASH_SIZE, LSH_BANDS, LSH_ROWS } from './minhash';
+export type { Signature } from './minhash';
+export { findEntities, getDefaultGazetteer, Gazetteer } from './entities';
+export type { EntityMention, EntityKind } from './entities';
+export { FactCheckIndex, loadFactChecksCsv, isFalseVerdict } from './factcheck';
+export type { FactCheck, FactCheckMatch } from './factcheck';
+export { SIGNALS, detectSignals, loadDomainLists } from './signals';
+export {
+  loadHoaxModel,
+  saveHoaxModel,
+  scoreInput,
+  binaryMetrics,
+  trainFromInputs,
+  HOAX_MODEL_FORMAT,
+  DEFAULT_MODEL_FILE,
+  DEFAULT_TRAINING_FILE,
+} from './model';
+export type { HoaxModel, TrainingRow, TrainOptions, BinaryMetrics, ModelInput } from './model';
+export { createEnricher, loadDefaultHoaxModel, trainHoaxModel, contentTerms } from './enricher';
+export type { Enricher, Enrichment, EnricherOptions, HoaxAssessment, HoaxSignal } from './enricher';
+export { readLabelledCsv } from './dataset';
+export { evaluateHoaxModel } from './evaluate';

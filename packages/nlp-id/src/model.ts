@@ -1,0 +1,495 @@
+/**
+ * The hoax classifier: logistic regression over hashed unigrams+bigrams of the normalised text
+ * (sublinear TF-IDF, L2-normalised) plus the readable signals as extra features, trained with AdaGrad.
+ * Out-of-fold scores from a k-fold cross-validation of the training rows fit Platt scaling (so the
+ * score is a calibrated probability) and the decision threshold. The model is plain JSON, so analysts' labels can retrain it anywhere.
+ */
+import * as fs from 'node:fs';
+import { bigramHash, fnv1a, tokenHashes } from './hashing';
+import { SIGNALS } from './signals';
+import { dataFile } from './resources';
+import { stem } from './stem';
+
+export const HOAX_MODEL_FORMAT = 'pantau-hoax-logreg/1';
+
+export interface HoaxModel {
+  format: typeof HOAX_MODEL_FORMAT;
+  version: string;
+  /** Number of hash buckets (a power of two). */
+  dim: number;
+  features: FeatureOptions;
+  bias: number;
+  /** Sparse text weights: bucket → weight. */
+  weights: Record<string, number>;
+  /** Sparse inverse document frequencies: bucket → idf; unseen buckets have no weight anyway. */
+  idf: Record<string, number>;
+  /** Signal id → weight (per unit of signal strength). */
+  signalWeights: Record<string, number>;
+  /** Platt scaling of the raw logit: p = σ(a·logit + b). */
+  calibration: { a: number; b: number };
+  /** Calibrated probability at or above which a text is called a hoax (chosen for macro-F1 on held-out rows). */
+  threshold: number;
+  /** Logit added per unit of similarity to a fact-checked false claim. Not learned: labels do not link posts to fact-checks. */
+  factCheckWeight: number;
+  training: { rows: number; positives: number; epochs: number; l2: number; heldOut: number; createdAt: string; source?: string };
+}
+
+export interface TrainingRow {
+  text: string;
+  label: 0 | 1;
+  /** Rows sharing a group (same claim, same issue) stay in one cross-validation fold, so near-copies do not inflate calibration. */
+  group?: string;
+}
+
+/** What the model needs from a text; produced by the enricher so texts are normalised once. */
+export interface ModelInput {
+  tokens: readonly string[];
+  /** signal id → strength in [0,1] */
+  signals: ReadonlyMap<string, number>;
+}
+
+export interface TrainOptions {
+  dim?: number;
+  epochs?: number;
+  l2?: number;
+  learningRate?: number;
+  /** 1/folds of the cross-validation that fits calibration and the threshold (0.2 → 5 folds). */
+  heldOut?: number;
+  seed?: number;
+  version?: string;
+  source?: string;
+  factCheckWeight?: number;
+  charNgram?: number;
+  stems?: boolean;
+  /** Weigh errors on the rarer class up so both classes pull equally. */
+  classBalance?: boolean;
+}
+
+export interface ScoreBreakdown {
+  probability: number;
+  /** Calibrated logit contributions of the text model and of each signal. */
+  textContribution: number;
+  signalContributions: Map<string, number>;
+  /** The n-grams that pushed most towards hoax (for the explanation). */
+  topTerms: string[];
+  logit: number;
+}
+
+/** Regularisation of signal weights towards their priors: a few rows may move them, noise may not. */
+const SIGNAL_PRIOR_PULL = 1e-3;
+
+const DEFAULTS = { charNgram: 0, stems: true, classBalance: false, dim: 1 << 18, epochs: 6, l2: 1e-6, learningRate: 0.5, heldOut: 0.2, seed: 42, factCheckWeight: 4 };
+
+export interface FeatureOptions {
+  /** Character n-grams inside each word (with boundary marks): robust to spelling variants. 0 = none. */
+  charNgram: number;
+  /** Add each word's stem as a feature, so inflected forms share evidence. */
+  stems?: boolean;
+}
+
+const DEFAULT_FEATURES: FeatureOptions = { charNgram: 0 };
+
+const KIND_WORD = 0;
+const KIND_BIGRAM = 1;
+const KIND_STEM = 2;
+const KIND_CHAR = 3;
+
+interface FeatureCounts {
+  /** bucket → count of the features hashed into it */
+  counts: Map<number, number>;
+  /** bucket → where its first feature came from (token index × 4 + kind), to name it in explanations */
+  sources: Map<number, number>;
+}
+
+/** Unigram, bigram, stem (and optional character n-gram) feature counts of a token list, by bucket. */
+function featureCounts(tokens: readonly string[], features: FeatureOptions, mask: number): FeatureCounts {
+  const counts = new Map<number, number>();
+  const sources = new Map<number, number>();
+  const add = (hash: number, source: number): void => {
+    const bucket = hash & mask;
+    const c = counts.get(bucket);
+    if (c === undefined) {
+      counts.set(bucket, 1);
+      sources.set(bucket, source);
+    } else counts.set(bucket, c + 1);
+  };
+  const n = features.charNgram;
+  let previous = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as string;
+    const h = tokenHashes(t);
+    add(h.word, i * 4 + KIND_WORD);
+    if (i > 0) add(bigramHash(previous, h.word), (i - 1) * 4 + KIND_BIGRAM);
+    previous = h.word;
+    if (features.stems && h.stem >= 0) add(h.stem, i * 4 + KIND_STEM);
+    if (n > 0 && t.length + 2 > n) {
+      const marked = '<' + t + '>';
+      for (let k = 0; k + n <= marked.length; k++) add(fnv1a('#' + marked.slice(k, k + n)), i * 4 + KIND_CHAR);
+    }
+  }
+  return { counts, sources };
+}
+
+function featureName(source: number, tokens: readonly string[]): string {
+  const i = Math.floor(source / 4);
+  const token = tokens[i] as string;
+  switch (source % 4) {
+    case KIND_BIGRAM:
+      return token + ' ' + (tokens[i + 1] as string);
+    case KIND_STEM:
+      return '~' + stem(token);
+    default:
+      return token;
+  }
+}
+
+interface SparseVector {
+  index: Int32Array;
+  value: Float32Array;
+  /** Source code of each entry (see featureName). */
+  sources: Int32Array;
+}
+
+/** Sublinear TF × IDF, L2-normalised; features that share a bucket count together. */
+function vectorize(tokens: readonly string[], dim: number, idf: (bucket: number) => number, features: FeatureOptions): SparseVector {
+  const { counts, sources } = featureCounts(tokens, features, dim - 1);
+  const index = new Int32Array(counts.size);
+  const value = new Float32Array(counts.size);
+  const sourceCodes = new Int32Array(counts.size);
+  let norm = 0;
+  let k = 0;
+  for (const [bucket, count] of counts) {
+    const v = (1 + Math.log(count)) * idf(bucket);
+    index[k] = bucket;
+    value[k] = v;
+    sourceCodes[k] = sources.get(bucket) as number;
+    norm += v * v;
+    k++;
+  }
+  const scale = 1 / (Math.sqrt(norm) || 1);
+  for (let j = 0; j < k; j++) value[j] = (value[j] as number) * scale;
+  return { index, value, sources: sourceCodes };
+}
+
+interface CompiledModel {
+  weights: Float32Array;
+  idf: Float32Array;
+  signalWeights: Map<string, number>;
+}
+
+const compiled = new WeakMap<HoaxModel, CompiledModel>();
+
+function compile(model: HoaxModel): CompiledModel {
+  let c = compiled.get(model);
+  if (c) return c;
+  const weights = new Float32Array(model.dim);
+  const idf = new Float32Array(model.dim).fill(1);
+  for (const [k, v] of Object.entries(model.weights)) weights[Number(k)] = v;
+  for (const [k, v] of Object.entries(model.idf)) idf[Number(k)] = v;
+  c = { weights, idf, signalWeights: new Map(Object.entries(model.signalWeights)) };
+  compiled.set(model, c);
+  return c;
+}
+
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+/** Scores one text; factCheckSimilarity ∈ [0,1] to a false claim adds factCheckWeight × similarity. */
+export function scoreInput(model: HoaxModel, input: ModelInput, factCheckSimilarity = 0): ScoreBreakdown {
+  const c = compile(model);
+  const vector = vectorize(input.tokens, model.dim, (b) => c.idf[b] as number, model.features ?? DEFAULT_FEATURES);
+  const a = model.calibration.a;
+  let text = 0;
+  // The three n-grams that push hardest towards hoax, kept without sorting everything.
+  const top: { source: number; value: number }[] = [];
+  for (let k = 0; k < vector.index.length; k++) {
+    const contribution = (c.weights[vector.index[k] as number] as number) * (vector.value[k] as number);
+    text += contribution;
+    if (contribution > 0 && (top.length < 3 || contribution > (top[2] as { value: number }).value)) {
+      top.push({ source: vector.sources[k] as number, value: contribution });
+      top.sort((x, y) => y.value - x.value);
+      if (top.length > 3) top.pop();
+    }
+  }
+  const signalContributions = new Map<string, number>();
+  let signalSum = 0;
+  for (const [id, strength] of input.signals) {
+    const w = c.signalWeights.get(id) ?? 0;
+    signalSum += w * strength;
+    signalContributions.set(id, a * w * strength);
+  }
+  const logit = model.bias + text + signalSum;
+  const calibrated = a * logit + model.calibration.b + model.factCheckWeight * factCheckSimilarity;
+  return {
+    probability: sigmoid(calibrated),
+    textContribution: a * text,
+    signalContributions,
+    topTerms: top.map((t) => featureName(t.source, input.tokens)),
+    logit,
+  };
+}
+
+/** Deterministic PRNG so the same rows always give the same model. */
+function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+interface PreparedRow {
+  tokens: readonly string[];
+  signals: ReadonlyMap<string, number>;
+  label: 0 | 1;
+  group?: string;
+}
+
+interface RawFit {
+  bias: number;
+  weights: Float32Array;
+  idf: Float32Array;
+  signalWeights: Float64Array;
+}
+
+const SIGNAL_IDS = SIGNALS.map((s) => s.id);
+const SIGNAL_COUNTER = SIGNALS.map((s) => s.counter === true);
+const SIGNAL_PRIORS = SIGNALS.map((s) => s.prior);
+
+function fitLogistic(rows: readonly PreparedRow[], dim: number, o: typeof DEFAULTS): RawFit {
+  const documentFrequency = new Uint32Array(dim);
+  for (const r of rows) {
+    const buckets = new Set<number>();
+    for (const bucket of featureCounts(r.tokens, { charNgram: o.charNgram, stems: o.stems }, dim - 1).counts.keys()) buckets.add(bucket);
+    for (const b of buckets) documentFrequency[b] = (documentFrequency[b] as number) + 1;
+  }
+  const idf = new Float32Array(dim);
+  for (let b = 0; b < dim; b++) idf[b] = Math.log((1 + rows.length) / (1 + (documentFrequency[b] as number))) + 1;
+  const vectors = rows.map((r) => vectorize(r.tokens, dim, (b) => idf[b] as number, { charNgram: o.charNgram, stems: o.stems }));
+  const signalValues = rows.map((r) => SIGNAL_IDS.map((id) => r.signals.get(id) ?? 0));
+
+  const weights = new Float32Array(dim);
+  const gradSq = new Float32Array(dim).fill(1e-8);
+  const signalWeights = Float64Array.from(SIGNAL_PRIORS);
+  const signalGradSq = new Float64Array(SIGNAL_IDS.length).fill(1e-8);
+  let bias = 0;
+  let biasGradSq = 1e-8;
+  const random = mulberry32(o.seed);
+  const order = rows.map((_, i) => i);
+  const positives = rows.filter((r) => r.label === 1).length;
+  const classWeight = (label: 0 | 1): number =>
+    !o.classBalance || positives === 0 || positives === rows.length ? 1 : rows.length / (2 * (label === 1 ? positives : rows.length - positives));
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    for (const i of shuffled(order, random)) {
+      const v = vectors[i] as SparseVector;
+      const s = signalValues[i] as number[];
+      let z = bias;
+      for (let k = 0; k < v.index.length; k++) z += (weights[v.index[k] as number] as number) * (v.value[k] as number);
+      for (let k = 0; k < s.length; k++) z += (signalWeights[k] as number) * (s[k] as number);
+      const label = (rows[i] as PreparedRow).label;
+      const error = (sigmoid(z) - label) * classWeight(label);
+      for (let k = 0; k < v.index.length; k++) {
+        const b = v.index[k] as number;
+        const g = error * (v.value[k] as number) + o.l2 * (weights[b] as number);
+        gradSq[b] = (gradSq[b] as number) + g * g;
+        weights[b] = (weights[b] as number) - (o.learningRate * g) / Math.sqrt(gradSq[b] as number);
+      }
+      for (let k = 0; k < s.length; k++) {
+        if (s[k] === 0) continue;
+        const g = error * (s[k] as number) + SIGNAL_PRIOR_PULL * ((signalWeights[k] as number) - (SIGNAL_PRIORS[k] as number));
+        signalGradSq[k] = (signalGradSq[k] as number) + g * g;
+        const updated = (signalWeights[k] as number) - (o.learningRate * g) / Math.sqrt(signalGradSq[k] as number);
+        // Keep every signal on the side it was written for, so explanations never say "cites a credible
+        // source" as a reason for suspicion, even when a dataset's quirks would teach that.
+        signalWeights[k] = SIGNAL_COUNTER[k] ? Math.min(0, updated) : Math.max(0, updated);
+      }
+      biasGradSq += error * error;
+      bias -= (o.learningRate * error) / Math.sqrt(biasGradSq);
+    }
+  }
+  return { bias, weights, idf, signalWeights };
+}
+
+function rawLogit(fit: RawFit, row: PreparedRow, dim: number, features: FeatureOptions): number {
+  const v = vectorize(row.tokens, dim, (b) => fit.idf[b] as number, features);
+  let z = fit.bias;
+  for (let k = 0; k < v.index.length; k++) z += (fit.weights[v.index[k] as number] as number) * (v.value[k] as number);
+  SIGNAL_IDS.forEach((id, k) => (z += (fit.signalWeights[k] as number) * (row.signals.get(id) ?? 0)));
+  return z;
+}
+
+/** One-feature logistic regression by Newton's method: p = σ(a·z + b). */
+function fitPlatt(logits: readonly number[], labels: readonly (0 | 1)[]): { a: number; b: number } {
+  let a = 1;
+  let b = 0;
+  for (let iter = 0; iter < 50; iter++) {
+    let ga = 0, gb = 0, haa = 1e-6, hab = 0, hbb = 1e-6;
+    for (let i = 0; i < logits.length; i++) {
+      const z = logits[i] as number;
+      const p = sigmoid(a * z + b);
+      const e = p - (labels[i] as number);
+      const w = p * (1 - p);
+      ga += e * z;
+      gb += e;
+      haa += w * z * z;
+      hab += w * z;
+      hbb += w;
+    }
+    const det = haa * hbb - hab * hab;
+    if (Math.abs(det) < 1e-12) break;
+    const da = (hbb * ga - hab * gb) / det;
+    const db = (haa * gb - hab * ga) / det;
+    a -= da;
+    b -= db;
+    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+  }
+  // A non-positive slope would invert the model; fall back to the raw logit.
+  return a > 0 ? { a, b } : { a: 1, b: 0 };
+}
+
+export interface BinaryMetrics {
+  n: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  macroF1: number;
+}
+
+export function binaryMetrics(labels: readonly (0 | 1)[], predicted: readonly (0 | 1)[]): BinaryMetrics {
+  let tp = 0, fp = 0, tn = 0, fn = 0;
+  labels.forEach((y, i) => {
+    const p = predicted[i];
+    if (y === 1 && p === 1) tp++;
+    else if (y === 0 && p === 1) fp++;
+    else if (y === 0) tn++;
+    else fn++;
+  });
+  const f1Of = (t: number, f: number, m: number): number => (t === 0 ? 0 : (2 * t) / (2 * t + f + m));
+  const f1 = f1Of(tp, fp, fn);
+  const f1Negative = f1Of(tn, fn, fp);
+  const n = labels.length;
+  return {
+    n,
+    accuracy: n === 0 ? 0 : (tp + tn) / n,
+    precision: tp + fp === 0 ? 0 : tp / (tp + fp),
+    recall: tp + fn === 0 ? 0 : tp / (tp + fn),
+    f1,
+    macroF1: (f1 + f1Negative) / 2,
+  };
+}
+
+function bestThreshold(probabilities: readonly number[], labels: readonly (0 | 1)[]): number {
+  let best = 0.5;
+  let bestScore = -1;
+  for (let t = 0.05; t <= 0.951; t += 0.01) {
+    const score = binaryMetrics(labels, probabilities.map((p) => (p >= t ? 1 : 0))).macroF1;
+    if (score > bestScore + 1e-9) {
+      bestScore = score;
+      best = Math.round(t * 100) / 100;
+    }
+  }
+  return best;
+}
+
+const round = (x: number): number => Math.round(x * 1e5) / 1e5;
+
+/**
+ * Trains on already-prepared rows (tokens + signals). `prepare` turns a text into model input; the
+ * enricher passes its own normaliser so training and scoring see texts identically.
+ */
+export function trainFromInputs(rows: readonly PreparedRow[], options: TrainOptions = {}): HoaxModel {
+  const o = { ...DEFAULTS, ...stripUndefined(options) } as typeof DEFAULTS;
+  const dim = o.dim;
+  if ((dim & (dim - 1)) !== 0) throw new Error(`dim must be a power of two, got ${dim}`);
+  if (rows.length < 10) throw new Error(`need at least 10 labelled rows to train, got ${rows.length}`);
+  const random = mulberry32(o.seed + 1);
+  // Stratified k-fold: every row gets a score from a model that did not see it; Platt scaling and the
+  // threshold are fitted on those out-of-fold scores, which is steadier than one small hold-out.
+  const folds = Math.max(2, Math.round(1 / o.heldOut));
+  const foldOf = new Map<PreparedRow, number>();
+  const grouped = rows.filter((r) => r.group !== undefined);
+  const groupFold = new Map<string, number>();
+  shuffled([...new Set(grouped.map((r) => r.group as string))], random).forEach((g, i) => groupFold.set(g, i % folds));
+  for (const r of grouped) foldOf.set(r, groupFold.get(r.group as string) as number);
+  for (const label of [0, 1] as const) {
+    shuffled(rows.filter((r) => r.label === label && r.group === undefined), random).forEach((r, i) => foldOf.set(r, i % folds));
+  }
+  let calibration = { a: 1, b: 0 };
+  let threshold = 0.5;
+  if (rows.filter((r) => r.label === 0).length >= folds && rows.filter((r) => r.label === 1).length >= folds) {
+    const logits: number[] = [];
+    const labels: (0 | 1)[] = [];
+    for (let fold = 0; fold < folds; fold++) {
+      const partial = fitLogistic(rows.filter((r) => foldOf.get(r) !== fold), dim, o);
+      for (const r of rows) {
+        if (foldOf.get(r) !== fold) continue;
+        logits.push(rawLogit(partial, r, dim, { charNgram: o.charNgram, stems: o.stems }));
+        labels.push(r.label);
+      }
+    }
+    calibration = fitPlatt(logits, labels);
+    threshold = bestThreshold(logits.map((z) => sigmoid(calibration.a * z + calibration.b)), labels);
+  }
+  const fit = fitLogistic(rows, dim, o);
+  const weights: Record<string, number> = {};
+  const idf: Record<string, number> = {};
+  fit.weights.forEach((w, b) => {
+    if (Math.abs(w) >= 1e-4) {
+      weights[b] = round(w);
+      idf[b] = round(fit.idf[b] as number);
+    }
+  });
+  const signalWeights: Record<string, number> = {};
+  SIGNAL_IDS.forEach((id, k) => (signalWeights[id] = round(fit.signalWeights[k] as number)));
+  return {
+    format: HOAX_MODEL_FORMAT,
+    version: options.version ?? `hoax-logreg-${new Date().toISOString().slice(0, 10)}`,
+    dim,
+    features: { charNgram: o.charNgram, stems: o.stems },
+    bias: round(fit.bias),
+    weights,
+    idf,
+    signalWeights,
+    calibration: { a: round(calibration.a), b: round(calibration.b) },
+    threshold,
+    factCheckWeight: o.factCheckWeight,
+    training: {
+      rows: rows.length,
+      positives: rows.filter((r) => r.label === 1).length,
+      epochs: o.epochs,
+      l2: o.l2,
+      heldOut: o.heldOut,
+      createdAt: new Date().toISOString(),
+      ...(options.source ? { source: options.source } : {}),
+    },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function loadHoaxModel(file: string): HoaxModel {
+  const model = JSON.parse(fs.readFileSync(file, 'utf8')) as HoaxModel;
+  if (model.format !== HOAX_MODEL_FORMAT) throw new Error(`${file}: not a Pantau hoax model (format ${String(model.format)})`);
+  return model;
+}
+
+export function saveHoaxModel(model: HoaxModel, file: string): void {
+  fs.writeFileSync(file, JSON.stringify(model) + '\n');
+}
+
+export const DEFAULT_MODEL_FILE = dataFile('hoax-model.json');
+export const DEFAULT_TRAINING_FILE = dataFile('hoax-train-id.csv');

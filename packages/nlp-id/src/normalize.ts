@@ -1,0 +1,293 @@
+/**
+ * Normalisation of informal Indonesian posts: Unicode/case folding, feature extraction (URLs, mentions,
+ * hashtags, emoji, numbers), hashtag splitting, elongation and reduplication repair, letter/number
+ * swaps and the slang lexicon.
+ */
+import { SlangLexicon, loadSlangLexicon } from './lexicon';
+import { STOPWORDS_EN, STOPWORDS_ID } from './resources';
+import { LruCache, isRootWord, stem } from './stem';
+import { getDefaultGazetteer } from './entities';
+
+export interface NormalizedText {
+  /** Normalised words joined by single spaces; hashtags appear as their split words. */
+  text: string;
+  tokens: string[];
+  /** Lower-cased, without '#'. */
+  hashtags: string[];
+  /** Lower-cased, without '@'. */
+  mentions: string[];
+  urls: string[];
+  /** Host names without a leading "www.". */
+  domains: string[];
+  emojis: string[];
+  numbers: string[];
+  /** The words as written (lower-cased, before slang resolution), for language identification. */
+  rawWords: string[];
+}
+
+const URL_PATTERN =
+  /\b(?:https?:\/\/|www\.)[^\s<>"']+|\b(?:[a-z0-9-]+\.)+(?:com|id|net|org|info|xyz|ly|co|me|io|tv|news|site|online|link)(?:\/[^\s<>"']*)?/giu;
+const MENTION_PATTERN = /(?<![\p{L}\p{N}_])@([\p{L}\p{N}_](?:[\p{L}\p{N}_.]*[\p{L}\p{N}_])?)/gu;
+const HASHTAG_PATTERN = /(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_]+)/gu;
+const EMOJI_PATTERN = /\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\uFE0F?\u200D\p{Extended_Pictographic})*/gu;
+const WORD_PATTERN = /\d+(?:[.,]\d+)+|[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const NUMBER_PATTERN = /^\d+(?:[.,]\d+)*$/;
+const LAUGHTER_PATTERN = /^(?:(?:wk)+w?|(?:kw)+k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|(?:xi){2,}|a?wokwok\w*)$/;
+/** Writers swap letters for digits that look alike: s4y4, b3n3r, t3rim4 k4sih. */
+const DIGIT_AS_LETTER: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '6': 'g', '7': 't', '8': 'b', '9': 'g' };
+/** Single English words that show up in Indonesian hashtags (#SaveKPK, #PrayForPalu). */
+const HASHTAG_ENGLISH = ['save', 'pray', 'for', 'stop', 'no', 'yes', 'we', 'love', 'support', 'stand', 'with', 'not', 'fake', 'news', 'real', 'free', 'go', 'new', 'day', 'the'];
+
+/** Places and directions that di/ke/dari are often glued to (dirumah, kesini); as verbs' prefixes they are not. */
+const PLACE_WORDS = new Set(
+  ('sini sana situ mana atas bawah dalam luar depan belakang samping sebelah tengah pinggir sekitar antara rumah kantor ' +
+    'sekolah kampus pasar jalan kota desa kampung toko warung masjid gereja saat mall bandara stasiun terminal ' +
+    'puskesmas apotek bank').split(' '),
+);
+
+const NORMALIZED_WORD_CACHE_CAPACITY = 50_000;
+
+export class Normalizer {
+  private readonly wordCache = new LruCache<string[]>(NORMALIZED_WORD_CACHE_CAPACITY);
+  private readonly hashtagVocabulary: Set<string>;
+
+  /** extraVocabulary: names and acronyms (agencies, places) that hashtags are made of: #SaveKPK. */
+  constructor(
+    readonly lexicon: SlangLexicon,
+    extraVocabulary: Iterable<string> = [],
+  ) {
+    this.hashtagVocabulary = new Set([...lexicon.formalWords, ...STOPWORDS_ID, ...HASHTAG_ENGLISH, ...extraVocabulary]);
+  }
+
+  /** A correct word: a root, a stop word, a formal lexicon word, or an affixed form of a known root. */
+  isKnownWord(word: string): boolean {
+    if (this.lexicon.formalWords.has(word) || STOPWORDS_ID.has(word) || isRootWord(word)) return true;
+    return word.length > 4 && stem(word) !== word;
+  }
+
+  normalize(input: string): NormalizedText {
+    // Each extraction pass runs only when its marker character is present: most posts have no URL,
+    // many no mention, and the regexes are the costliest part of normalisation.
+    const ascii = ASCII_ONLY.test(input);
+    let text = ascii ? input : input.normalize('NFKC');
+    const urls: string[] = [];
+    const domains: string[] = [];
+    if (text.includes('.')) text = text.replace(URL_PATTERN, (url) => {
+      const cleaned = url.replace(/[.,;:!?)\]]+$/, '');
+      urls.push(cleaned);
+      const domain = hostOf(cleaned);
+      if (domain && !domains.includes(domain)) domains.push(domain);
+      return ' ';
+    });
+    const mentions: string[] = [];
+    if (text.includes('@')) text = text.replace(MENTION_PATTERN, (_m, handle: string) => {
+      mentions.push(handle.toLowerCase());
+      return ' ';
+    });
+    const hashtags: string[] = [];
+    if (text.includes('#')) text = text.replace(HASHTAG_PATTERN, (_m, tag: string) => {
+      hashtags.push(tag.toLowerCase());
+      return ' ' + this.splitHashtag(tag).join(' ') + ' ';
+    });
+    const emojis: string[] = [];
+    if (!ascii) text = text.replace(EMOJI_PATTERN, (emoji) => {
+      emojis.push(emoji);
+      return ' ';
+    });
+    const rawWords = text.toLowerCase().match(WORD_PATTERN) ?? [];
+    // Emptied of URLs, mentions and emoji above; hashtags contribute their split words.
+    const tokens: string[] = [];
+    const numbers: string[] = [];
+    for (let i = 0; i < rawWords.length; i++) {
+      const word = (rawWords[i] as string).replace(/’/g, "'");
+      if (NUMBER_PATTERN.test(word)) {
+        numbers.push(word);
+        tokens.push(word);
+        continue;
+      }
+      const next = rawWords[i + 1];
+      if (next !== undefined && this.lexicon.hasPair(word, next)) {
+        const formal = this.lexicon.lookup(word + ' ' + next) ?? [];
+        for (const w of formal) tokens.push(w);
+        i++;
+        continue;
+      }
+      for (const w of this.normalizeWord(word)) tokens.push(w);
+    }
+    return { text: tokens.join(' '), tokens, hashtags, mentions, urls, domains, emojis, numbers, rawWords };
+  }
+
+  /** One lower-cased word → one or more normalised words (a slang entry may expand: "gpp"). */
+  normalizeWord(word: string): string[] {
+    const cached = this.wordCache.get(word);
+    if (cached) return cached;
+    const result = this.normalizeWordUncached(word);
+    this.wordCache.set(word, result);
+    return result;
+  }
+
+  private normalizeWordUncached(word: string): string[] {
+    const direct = this.lexicon.lookup(word);
+    if (direct) return direct;
+    if (LAUGHTER_PATTERN.test(word)) return ['haha'];
+    // Checked before the known-word test: the stemmer would accept "dirumah" as di- + rumah.
+    const preposition = /^(di|ke|dari)([a-z]{3,})$/.exec(word);
+    if (preposition?.[2] && PLACE_WORDS.has(preposition[2])) return [preposition[1] as string, preposition[2]];
+    // anak2 / anak22 / org2nya: the digit 2 marks reduplication.
+    const reduplicated = /^([a-z]{2,})2+(nya|an|kan|lah)?$/.exec(word);
+    if (reduplicated?.[1]) {
+      const base = this.normalizeWord(reduplicated[1]).join(' ');
+      return [base + '-' + base + (reduplicated[2] ?? '')];
+    }
+    if (/\d/.test(word) && /[a-z]/.test(word)) {
+      const swapped = word.replace(/[0-9]/g, (d) => DIGIT_AS_LETTER[d] ?? d);
+      if (this.lexicon.has(swapped) || this.isKnownWord(swapped)) return this.normalizeWord(swapped);
+      return [word];
+    }
+    if (this.isKnownWord(word)) return [word];
+    const repaired = this.repairElongation(word);
+    if (repaired !== word) return this.normalizeWord(repaired);
+    // Jakarta/Javanese vowel in the last syllable: seneng → senang, males → malas.
+    const finalA = word.replace(/e([^aeiou]+)$/, 'a$1');
+    if (finalA !== word && this.isKnownWord(finalA)) return [finalA];
+    const formalVerb = this.formalizeColloquialVerb(word);
+    if (formalVerb) return [formalVerb];
+    const numberWithUnit = /^(\d+)([a-z]{1,4})$/.exec(word);
+    if (numberWithUnit) return [numberWithUnit[1] as string, numberWithUnit[2] as string];
+    return [word];
+  }
+
+  /**
+   * Jakarta-style verbs: nge-/ng-/ny- for the formal meN- prefix and -in for -kan/-i
+   * (ngelacak → melacak, nyariin → mencarikan, ngebantuin → membantukan).
+   */
+  private formalizeColloquialVerb(word: string): string | undefined {
+    // pikirin → pikirkan
+    if (word.endsWith('in') && word.length > 5 && isRootWord(word.slice(0, -2))) return word.slice(0, -2) + 'kan';
+    // milih → memilih, nulis → menulis: the nasal replaced the first consonant and the me- fell away.
+    const dropped = /^([mn])([aiueo][a-z]{2,})$/.exec(word);
+    if (dropped?.[2]) {
+      const root = (dropped[1] === 'm' ? 'p' : 't') + dropped[2];
+      if (isRootWord(root)) return withMeN(root);
+    }
+    const m = /^(nge|ng|ny)([a-z]{3,}?)(in)?$/.exec(word);
+    if (!m) return undefined;
+    const [, prefix, body = '', suffixIn] = m;
+    // Colloquial ny- nasalises c as well as s (nyari, nyuci); c first, as both suci and cuci are roots.
+    const candidates = prefix === 'ny' ? ['c' + body, 's' + body] : prefix === 'ng' ? [body, 'k' + body] : [body];
+    for (const root of candidates) {
+      if (!isRootWord(root)) continue;
+      return withMeN(root) + (suffixIn ? 'kan' : '');
+    }
+    return undefined;
+  }
+
+  /**
+   * bangeeet → banget, mantuuul → mantul → mantap, sayanggg → sayang. Runs of 3+ letters are never
+   * Indonesian; doubled letters rarely are (maaf, saat, taat), so a double is only collapsed when the
+   * result is a known word.
+   */
+  private repairElongation(word: string): string {
+    if (/(.)\1\1/.test(word)) {
+      const single = word.replace(/(.)\1+/g, '$1');
+      const double = word.replace(/(.)\1{2,}/g, '$1$1');
+      if (this.isKnownWord(double) || this.lexicon.has(double)) return double;
+      return single;
+    }
+    if (/(.)\1/.test(word)) {
+      const single = word.replace(/(.)\1+/g, '$1');
+      if (single !== word && (this.isKnownWord(single) || this.lexicon.has(single))) return single;
+    }
+    return word;
+  }
+
+  /** #TolakHoaks → [tolak, hoaks]; #kawalpemilu → [kawal, pemilu]; #2024GantiPresiden → [2024, ganti, presiden]. */
+  splitHashtag(tag: string): string[] {
+    const camelParts = tag
+      .replace(/_/g, ' ')
+      .replace(/([\p{Ll}])([\p{Lu}])/gu, '$1 $2')
+      .replace(/([\p{Lu}]+)([\p{Lu}][\p{Ll}])/gu, '$1 $2')
+      .replace(/(\p{L})(\p{N})/gu, '$1 $2')
+      .replace(/(\p{N})(\p{L})/gu, '$1 $2')
+      .toLowerCase()
+      .split(/\s+/)
+      .filter(Boolean);
+    const words: string[] = [];
+    for (const part of camelParts) {
+      if (part.length < 6 || !/^[a-z]+$/.test(part) || this.isKnownWord(part) || this.lexicon.has(part)) {
+        words.push(part);
+        continue;
+      }
+      words.push(...(this.segment(part) ?? [part]));
+    }
+    return words;
+  }
+
+  private isHashtagPiece(piece: string): boolean {
+    if (piece.length < 2) return false;
+    if (this.hashtagVocabulary.has(piece) || isRootWord(piece) || this.lexicon.has(piece)) return true;
+    return piece.length >= 5 && stem(piece) !== piece;
+  }
+
+  /** Fewest-pieces segmentation of a lower-case hashtag into known words; undefined when none exists. */
+  private segment(text: string): string[] | undefined {
+    const n = text.length;
+    const best: (string[] | undefined)[] = new Array(n + 1);
+    best[0] = [];
+    for (let end = 1; end <= n; end++) {
+      for (let start = 0; start < end; start++) {
+        const prefix = best[start];
+        if (!prefix) continue;
+        const piece = text.slice(start, end);
+        if (!this.isHashtagPiece(piece)) continue;
+        const candidate = [...prefix, piece];
+        const current = best[end];
+        if (!current || candidate.length < current.length) best[end] = candidate;
+      }
+    }
+    const result = best[n];
+    return result?.map((piece) => this.lexicon.lookup(piece)?.join(' ') ?? piece);
+  }
+}
+
+/** The formal meN- prefix with its nasal assimilation: lacak → melacak, bantu → membantu, sapu → menyapu, cat → mengecat. */
+export function withMeN(root: string): string {
+  if (root.length <= 3) return 'menge' + root;
+  const first = root.charAt(0);
+  if ('lmnrwy'.includes(first)) return 'me' + root;
+  if ('bfv'.includes(first)) return 'mem' + root;
+  if (first === 'p') return 'mem' + root.slice(1);
+  if ('dcjz'.includes(first)) return 'men' + root;
+  if (first === 't') return 'men' + root.slice(1);
+  if (first === 's') return 'meny' + root.slice(1);
+  if (first === 'k') return 'meng' + root.slice(1);
+  return 'meng' + root;
+}
+
+function hostOf(url: string): string | undefined {
+  const withScheme = /^[a-z]+:\/\//i.test(url) ? url : 'http://' + url;
+  try {
+    return new URL(withScheme).hostname.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return undefined;
+  }
+}
+
+let defaultNormalizer: Normalizer | undefined;
+
+/** The normaliser with the shipped lexicon only. */
+export function getDefaultNormalizer(): Normalizer {
+  defaultNormalizer ??= new Normalizer(loadSlangLexicon(), getDefaultGazetteer().vocabulary());
+  return defaultNormalizer;
+}
+
+export function createNormalizer(extraLexiconFiles: readonly string[] = []): Normalizer {
+  return extraLexiconFiles.length === 0 ? getDefaultNormalizer() : new Normalizer(loadSlangLexicon(extraLexiconFiles), getDefaultGazetteer().vocabulary());
+}
+
+export function normalize(text: string): NormalizedText {
+  return getDefaultNormalizer().normalize(text);
+}
+
+export { STOPWORDS_EN };

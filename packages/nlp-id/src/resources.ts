@@ -1,0 +1,32 @@
+/** Shipped data files and word lists shared by the modules of this package. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
+
+/** packages/nlp-id/data, resolved from this file so it works from src/ under tsx, jest and the CLI. */
+export const DATA_DIR = path.resolve(__dirname, '..', 'data');
+
+export function dataFile(name: string): string {
+  return path.join(DATA_DIR, name);
+}
+
+/** Reads a CSV with a header row into records keyed by column name. */
+export function readCsvRecords(file: string): Record<string, string>[] {
+  const content = fs.readFileSync(file, 'utf8');
+  return parse(content, { columns: true, skip_empty_lines: true, trim: true, relax_column_count: true, bom: true });
+}
+
+// natural's stop-word lists are plain arrays; required directly to avoid loading natural's index.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const indonesianStopwords: string[] = require('natural/lib/natural/util/stopwords_id').words;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const englishStopwords: string[] = require('natural/lib/natural/util/stopwords').words;
+
+/** Words that carry no topic: natural's Indonesian list plus particles of informal speech it lacks. */
+export const STOPWORDS_ID: ReadonlySet<string> = new Set([
+  ...indonesianStopwords,
+  'sih', 'dong', 'deh', 'kok', 'nih', 'tuh', 'ya', 'iya', 'yah', 'lah', 'kan', 'pun', 'nya', 'haha', 'banget',
+  'aja', 'oke', 'gitu', 'gini', 'wah', 'aduh', 'loh', 'lho', 'kah', 'tah', 'si', 'sang', 'para',
+]);
+
+export const STOPWORDS_EN: ReadonlySet<string> = new Set(englishStopwords);

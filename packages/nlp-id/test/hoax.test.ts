@@ -1,0 +1,112 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  DEFAULT_TRAINING_FILE,
+  HoaxModel,
+  binaryMetrics,
+  createEnricher,
+  evaluateHoaxModel,
+  loadDefaultHoaxModel,
+  loadHoaxModel,
+  readLabelledCsv,
+  saveHoaxModel,
+  trainHoaxModel,
+} from '../src';
+
+const VACCINE_CHIP_HOAX =
+  'Kata temen gw yg kerja di RS, vaksin itu ada microchipnya buat ngelacak kita lewat 5G. SEBARKAN sblm dihapus!!!';
+const VACCINE_CHIP_DEBUNK =
+  '[HOAKS] Vaksin mengandung microchip pelacak. Faktanya, Kemenkes memastikan informasi yang beredar itu tidak benar.';
+const ORDINARY_NEWS = 'Harga cabai rawit di Pasar Kramat Jati turun jadi Rp40.000 per kilogram setelah panen raya, kata pedagang.';
+
+describe('hoax assessment (default model)', () => {
+  const enricher = createEnricher();
+
+  it('scores a forwarded hoax high with readable reasons, strongest first', () => {
+    const { hoax } = enricher.enrich(VACCINE_CHIP_HOAX);
+    expect(hoax.score).toBeGreaterThan(0.8);
+    expect(hoax.score).toBeLessThanOrEqual(1);
+    const ids = hoax.signals.map((s) => s.id);
+    expect(ids).toEqual(expect.arrayContaining(['share-call', 'anonymous-authority', 'urgency']));
+    const weights = hoax.signals.map((s) => Math.abs(s.weight));
+    expect([...weights].sort((a, b) => b - a)).toEqual(weights);
+    const anonymous = hoax.signals.find((s) => s.id === 'anonymous-authority');
+    expect(anonymous?.label.id).toMatch(/kata teman/);
+    expect(anonymous?.label.en).toMatch(/friend/);
+    expect(anonymous?.evidence).toBe('kata teman saya yang kerja');
+    expect(hoax.modelVersion).toBe(loadDefaultHoaxModel().version);
+  });
+
+  it('treats debunking language as a counter-signal, not as hoax words', () => {
+    const { hoax } = enricher.enrich(VACCINE_CHIP_DEBUNK);
+    expect(hoax.score).toBeLessThan(0.2);
+    const debunk = hoax.signals.find((s) => s.id === 'debunk');
+    expect(debunk?.weight).toBeLessThan(0);
+    expect(debunk?.evidence).toBe('[HOAKS]');
+  });
+
+  it('scores ordinary news low', () => {
+    expect(enricher.enrich(ORDINARY_NEWS).hoax.score).toBeLessThan(0.3);
+  });
+
+  it('raises the score of a post that resembles a fact-checked false claim, and says which', () => {
+    const post = 'Pemerintah akan memotong saldo tabungan warga di atas 10 juta mulai Januari untuk bayar utang negara';
+    const before = enricher.enrich(post).hoax;
+    const withFactChecks = createEnricher({
+      factChecks: [
+        {
+          id: 'tbh-2024-0113',
+          title: 'Pemotongan saldo tabungan di atas Rp10 juta untuk membayar utang negara',
+          text: 'Beredar pesan berantai yang menyebut pemerintah akan memotong saldo tabungan nasabah di atas Rp10 juta mulai Januari. Kemenkeu membantah.',
+          verdict: 'SALAH',
+          url: 'https://turnbackhoax.id/contoh-pemotongan-saldo',
+        },
+      ],
+    });
+    const after = withFactChecks.enrich(post).hoax;
+    expect(after.factCheck?.id).toBe('tbh-2024-0113');
+    expect(after.score).toBeGreaterThan(before.score);
+    expect(after.signals.some((s) => s.id === 'factcheck-match' && s.label.en.includes('fact-checked'))).toBe(true);
+    expect(withFactChecks.enrich(ORDINARY_NEWS).hoax.factCheck).toBeUndefined();
+  });
+});
+
+describe('training', () => {
+  const rows = readLabelledCsv(DEFAULT_TRAINING_FILE);
+
+  it('ships a project-written corpus of a few hundred labelled texts', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(300);
+    expect(rows.filter((r) => r.label === 1).length).toBeGreaterThan(100);
+  });
+
+  it('retrains from labelled rows and round-trips the model through JSON', () => {
+    const even = rows.filter((_, i) => i % 2 === 0);
+    const odd = rows.filter((_, i) => i % 2 === 1);
+    const model = trainHoaxModel(even, { version: 'test-model', dim: 1 << 16 });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-model-')), 'model.json');
+    saveHoaxModel(model, file);
+    const loaded: HoaxModel = loadHoaxModel(file);
+    expect(loaded.version).toBe('test-model');
+    expect(loaded.threshold).toBeGreaterThan(0);
+    expect(loaded.signalWeights.debunk).toBeLessThanOrEqual(0);
+    expect(loaded.signalWeights['share-call']).toBeGreaterThanOrEqual(0);
+    const metrics = evaluateHoaxModel(loaded, odd);
+    expect(metrics.n).toBe(odd.length);
+    expect(metrics.macroF1).toBeGreaterThan(0.8);
+    expect(createEnricher({ model: loaded }).enrich(VACCINE_CHIP_HOAX).hoax.modelVersion).toBe('test-model');
+  });
+
+  it('rejects files that are not models', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-model-')), 'x.json');
+    fs.writeFileSync(file, '{"hello":1}');
+    expect(() => loadHoaxModel(file)).toThrow(/not a Pantau hoax model/);
+  });
+});
+
+describe('binaryMetrics', () => {
+  it('computes hoax-class precision/recall/F1 and macro-F1', () => {
+    const m = binaryMetrics([1, 1, 0, 0], [1, 0, 0, 1]);
+    expect(m).toEqual({ n: 4, accuracy: 0.5, precision: 0.5, recall: 0.5, f1: 0.5, macroF1: 0.5 });
+  });
+});

@@ -1,0 +1,65 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createNormalizer, normalize } from '../src';
+
+describe('normalize', () => {
+  it('pulls URLs, mentions, hashtags, emoji and numbers out as features', () => {
+    const n = normalize('Cek https://bit.ly/abc123 dan www.turnbackhoax.id/2024/salah ya @Kemenkes_RI 😱🇮🇩 harga naik 10.000 #TolakHoaks');
+    expect(n.urls).toEqual(['https://bit.ly/abc123', 'www.turnbackhoax.id/2024/salah']);
+    expect(n.domains).toEqual(['bit.ly', 'turnbackhoax.id']);
+    expect(n.mentions).toEqual(['kemenkes_ri']);
+    expect(n.hashtags).toEqual(['tolakhoaks']);
+    expect(n.emojis).toEqual(['😱', '🇮🇩']);
+    expect(n.numbers).toEqual(['10.000']);
+    expect(n.text).toBe('periksa dan ya harga naik 10.000 tolak hoaks');
+  });
+
+  it('splits camel-case and lower-case hashtags into words', () => {
+    expect(normalize('#TolakHoaks').text).toBe('tolak hoaks');
+    expect(normalize('#kawalpemilu').text).toBe('kawal pemilu');
+    expect(normalize('#indonesiaterserah').text).toBe('indonesia terserah');
+    expect(normalize('#SaveKPK').text).toBe('save kpk');
+    expect(normalize('#2024GantiPresiden').text).toBe('2024 ganti presiden');
+  });
+
+  it('folds Unicode and case', () => {
+    expect(normalize('𝐕𝐈𝐑𝐀𝐋𝐊𝐀𝐍 ＳＥＫＡＲＡＮＧ').text).toBe('viralkan sekarang');
+  });
+
+  it('repairs elongation, reduplication and letter/number swaps', () => {
+    expect(normalize('bangeeet').text).toBe('banget');
+    expect(normalize('mantuuul').text).toBe('mantap');
+    expect(normalize('makasihhh').text).toBe('terima kasih');
+    expect(normalize('anak2').text).toBe('anak-anak');
+    expect(normalize('hati2').text).toBe('hati-hati');
+    expect(normalize('s4y4 b3n3r').text).toBe('saya benar');
+    expect(normalize('wkwkwk').text).toBe('haha');
+  });
+
+  it('resolves slang from the shipped lexicon', () => {
+    expect(normalize('yg gak udh bgt tdk krn dgn').text).toBe('yang tidak sudah banget tidak karena dengan');
+    expect(normalize('gw ga tau knp blm dpt bansos').text).toBe('saya tidak tahu kenapa belum dapat bantuan sosial'.replace('bantuan sosial', 'bansos'));
+    expect(normalize('kasih tau dong').text).toBe('beri tahu dong');
+  });
+
+  it('formalises Jakarta-style verbs and glued prepositions', () => {
+    expect(normalize('ngelacak').text).toBe('melacak');
+    expect(normalize('nyariin').text).toBe('mencarikan');
+    expect(normalize('dirumah aja').text).toBe('di rumah saja');
+    expect(normalize('males cepet').text).toBe('malas cepat');
+  });
+
+  it('loads extra slang,formal CSV lexicons; later entries win', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-lexicon-')), 'extra.csv');
+    fs.writeFileSync(file, 'slang,formal\nmager,malas gerak\nyg,yang tersebut\n');
+    const normalizer = createNormalizer([file]);
+    expect(normalizer.normalize('lagi mager yg').text).toBe('lagi malas gerak yang tersebut');
+    expect(normalize('mager').text).toBe('mager');
+  });
+
+  it('keeps ordinary formal Indonesian unchanged', () => {
+    const sentence = 'pemerintah memastikan harga beras tetap stabil menjelang lebaran';
+    expect(normalize(sentence).text).toBe(sentence);
+  });
+});
