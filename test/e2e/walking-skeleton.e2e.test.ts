@@ -172,7 +172,8 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
     }));
     const pushed = await call('POST', '/v1/ingest/posts', agencyA.apiKey, ordinary);
     expect(pushed.status).toBe(202);
-    expect(pushed.body).toEqual({ accepted: 5, rejected: [] });
+    expect(pushed.body).toMatchObject({ accepted: 5, rejected: [] });
+    expect(pushed.body.ids).toHaveLength(5);
 
     const variants = [
       'SEBARKAN!!! Vaksin booster mengandung chip 5G buat melacak warga, sebelum dihapus!!',
