@@ -35,6 +35,9 @@ if (!adminKey) {
   console.log(`[start] operator key (PANTAU_ADMIN_KEY) is in ${keyFile}`);
 }
 
+// concurrently runs commands through a shell: quote each argument for it.
+const shellQuote = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
 const env = { ...process.env, PANTAU_ADMIN_KEY: adminKey, DOTENV_CONFIG_QUIET: 'true' };
 const service = (name, extraEnv = {}, extraArgs = []) => ({
   name,
@@ -45,7 +48,7 @@ const service = (name, extraEnv = {}, extraArgs = []) => ({
     path.join(root, 'services', name, 'src', 'main.ts'),
     ...extraArgs,
   ]
-    .map((p) => JSON.stringify(p))
+    .map(shellQuote)
     .join(' '),
   env: { ...env, ...extraEnv },
   cwd: root,
@@ -67,7 +70,7 @@ if (replay) {
 
 const { result, commands: running } = concurrently(commands, {
   prefix: '[{name}]',
-  killOthers: ['failure'],
+  killOthersOn: ['failure'],
   killSignal: 'SIGTERM',
   prefixColors: ['cyan', 'magenta', 'yellow', 'green'],
 });

@@ -56,7 +56,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     clientId: options.clientId,
     brokers: options.brokers,
     logLevel: logLevel.INFO,
-    logCreator: pinoLogCreator(logger),
+    logCreator: pinoLogCreator(options.logger),
     retry: { initialRetryTime: 300, retries: 8 },
   });
   const admin = kafka.admin();
