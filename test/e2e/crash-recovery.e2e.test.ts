@@ -37,6 +37,7 @@ describe('crash recovery (scorer killed mid-stream, real Kafka and OpenSearch)',
   });
   afterAll(async () => {
     await Promise.all(procs.map((p) => stopService(p)));
+    await bus.deleteTopics(Object.values(topics)).catch(() => undefined);
     await bus.close();
     await dropIndices(search, env.INDEX_PREFIX);
     await search.close();

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDecoder, DeadLetter, topicNames } from '@pantau/core';
 import { createKafkaBus, type Bus } from '@pantau/bus';
+import { obliterateDeliveryQueue } from '@pantau/alerts';
 import { createSearchClient, dropIndices } from '@pantau/store';
 import { requireServers, servers, sleep, testLogger, uniqueName, waitFor } from '@pantau/testkit';
 import { startService, stopService, tail, type ServiceProcess } from '../support/processes';
@@ -116,7 +117,9 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
 
   afterAll(async () => {
     const codes = await Promise.all(procs.map((p) => stopService(p)));
+    await bus?.deleteTopics(Object.values(topics)).catch(() => undefined);
     await bus?.close();
+    await obliterateDeliveryQueue(servers.redisUrl, env.QUEUE_PREFIX).catch(() => undefined);
     receiver?.close();
     const search = createSearchClient(servers.opensearchUrl);
     await dropIndices(search, env.INDEX_PREFIX);
