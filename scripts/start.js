@@ -62,7 +62,16 @@ const detectorEnv =
   replay && speed > 0 && !process.env.DETECTOR_BUCKET_MS
     ? { DETECTOR_BUCKET_MS: String(Math.max(100, Math.round(60_000 / speed))), DETECTOR_TICK_MS: '2000' }
     : {};
-const commands = [service('api'), service('scorer'), service('detector', detectorEnv)];
+const commands = [
+  service('api'),
+  service(
+    'scorer',
+    process.env.FACTCHECKS_CSV
+      ? {}
+      : { FACTCHECKS_CSV: path.join(root, 'packages/scorer/data/factchecks-sample.csv') },
+  ),
+  service('detector', detectorEnv),
+];
 if (replay) {
   const file = arg('replay', path.join(root, 'packages/ingest/data/sample-posts.jsonl'));
   commands.push(service('ingest', {}, ['--file', file, '--speed', String(speed), '--retime', 'true']));

@@ -3,3 +3,4 @@ export * from './near-duplicates';
 export * from './watchlists';
 export * from './stage';
 export { Lru } from './lru';
+export * from './factchecks';

@@ -3,7 +3,14 @@ import { createDecoder, RawPost, systemClock } from '@pantau/core';
 import { CommonConfig, configSchema, createLogger, installShutdown, loadConfigOrExit } from '@pantau/runtime';
 import { connectStack } from '@pantau/stack';
 import { createEnricher, loadHoaxModel, normalize, stem } from '@pantau/nlp-id';
-import { IssueAssigner, NearDuplicateIndex, WatchlistRegistry, createScorerStage } from '@pantau/scorer';
+import {
+  FactCheckSync,
+  IssueAssigner,
+  NearDuplicateIndex,
+  WatchlistRegistry,
+  createScorerStage,
+  importFactChecksCsv,
+} from '@pantau/scorer';
 
 // Scorer: posts.raw → Indonesian enrichment + hoax score + issue + watchlists → OpenSearch + posts.enriched.
 const config = loadConfigOrExit(
@@ -14,6 +21,11 @@ const config = loadConfigOrExit(
     ),
     SLANG_LEXICONS: Type.String({ default: '', description: 'comma-separated extra slang,formal CSV files' }),
     WATCHLIST_REFRESH_MS: Type.Integer({ minimum: 200, default: 5000 }),
+    FACTCHECKS_CSV: Type.String({
+      default: '',
+      description: 'id,title,text,verdict,url CSV imported into the factchecks index at start',
+    }),
+    FACTCHECK_REFRESH_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
     SCORER_BATCH_SIZE: Type.Integer({ minimum: 1, default: 500 }),
   }),
   'scorer',
@@ -28,6 +40,12 @@ async function main() {
       .map((s) => s.trim())
       .filter(Boolean),
   });
+  if (config.FACTCHECKS_CSV) {
+    const imported = await importFactChecksCsv(stack.search, stack.names, config.FACTCHECKS_CSV, logger);
+    logger.info({ file: config.FACTCHECKS_CSV, imported }, 'fact-checks imported');
+  }
+  const factChecks = new FactCheckSync(stack.search, stack.names, (items) => enricher.addFactChecks(items));
+  await factChecks.refresh();
   const normalizeTerm = (raw: string) => normalize(raw).tokens.map(stem);
   const watchlists = new WatchlistRegistry(
     stack.search,
@@ -39,6 +57,9 @@ async function main() {
   const refreshTimer = setInterval(() => {
     watchlists.refresh().catch((err) => logger.warn({ err }, 'watchlist refresh failed'));
   }, config.WATCHLIST_REFRESH_MS);
+  const factCheckTimer = setInterval(() => {
+    factChecks.refresh().catch((err) => logger.warn({ err }, 'fact-check refresh failed'));
+  }, config.FACTCHECK_REFRESH_MS);
 
   const stage = createScorerStage({
     enricher,
@@ -64,11 +85,15 @@ async function main() {
   });
   installShutdown(logger, [
     { name: 'watchlist refresh', close: () => clearInterval(refreshTimer) },
+    { name: 'fact-check refresh', close: () => clearInterval(factCheckTimer) },
     { name: 'consumer', close: () => consumer.close() },
     { name: 'stack', close: () => stack.close() },
   ]);
   await consumer.start();
-  logger.info({ model: enricher.model.version, watchlists: watchlists.size }, 'scorer running');
+  logger.info(
+    { model: enricher.model.version, watchlists: watchlists.size, factChecks: factChecks.size },
+    'scorer running',
+  );
 }
 
 main().catch((err) => {
