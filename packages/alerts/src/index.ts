@@ -21,3 +21,4 @@ export {
   type DeliveryWorker,
   type DeliveryWorkerOptions,
 } from './bullmq';
+export * from './target';

@@ -89,7 +89,7 @@ describe('alert engine + BullMQ webhook delivery (real OpenSearch + Redis)', () 
       redisUrl: servers.redisUrl,
       prefix: queuePrefix,
       store,
-      channels: [createWebhookChannel({ timeoutMs: 5_000 })],
+      channels: [createWebhookChannel({ timeoutMs: 5_000, allowPrivateTargets: true })],
       logger,
       maxBackoffMs: 5_000,
     });
@@ -298,7 +298,7 @@ describe('alert engine + BullMQ webhook delivery (real OpenSearch + Redis)', () 
       redisUrl: servers.redisUrl,
       prefix: shortQueuePrefix,
       store,
-      channels: [createWebhookChannel()],
+      channels: [createWebhookChannel({ allowPrivateTargets: true })],
       logger,
     });
     try {
@@ -330,7 +330,7 @@ describe('alert engine + BullMQ webhook delivery (real OpenSearch + Redis)', () 
       redisUrl: servers.redisUrl,
       prefix: limitedPrefix,
       store,
-      channels: [createWebhookChannel({ minIntervalMs: 700 })],
+      channels: [createWebhookChannel({ minIntervalMs: 700, allowPrivateTargets: true })],
       logger,
     });
     try {

@@ -1,4 +1,5 @@
 import {
+  createWebhookChannel,
   classifyResponse,
   DeliveryError,
   parseRetryAfter,
@@ -81,5 +82,39 @@ describe('alert texts', () => {
     expect(risingSummary({ ...issue, hoaxShare: 0 }, 2).id).toBe(
       'Pembaruan: isu "vaksin palsu" sedang naik: 42 unggahan dalam 5 menit (biasanya 2.3).',
     );
+  });
+});
+
+describe('webhook channel target guard', () => {
+  it('refuses to deliver to a loopback target unless allowed, without sending anything', async () => {
+    const { createServer } = await import('node:http');
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits += 1;
+      res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/hook`;
+    const subscription = {
+      id: 'sub_1',
+      agencyId: 'ag_1',
+      channel: 'webhook',
+      createdAt: '',
+      config: { url, secret: 'rahasia' },
+    };
+    const payload = { alert: { id: 'al_1', version: 1 } } as unknown as Parameters<
+      ReturnType<typeof createWebhookChannel>['send']
+    >[0];
+    try {
+      const err = await createWebhookChannel()
+        .send(payload, subscription as never)
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'DELIVERY_REJECTED', retriable: false });
+      expect(hits).toBe(0);
+      await createWebhookChannel({ allowPrivateTargets: true }).send(payload, subscription as never);
+      expect(hits).toBe(1);
+    } finally {
+      server.close();
+    }
   });
 });

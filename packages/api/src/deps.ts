@@ -11,6 +11,8 @@ export interface ApiConfig {
   readonly PANTAU_ADMIN_KEY: string;
   /** Largest accepted ingest body in bytes (default 5 MB). */
   readonly INGEST_BODY_LIMIT?: number;
+  /** Accept webhook URLs on private/loopback addresses (local development and tests only). */
+  readonly ALLOW_PRIVATE_WEBHOOKS?: boolean;
 }
 
 /** The alert read side the API needs; `createAlertStore` from @pantau/alerts implements it. */

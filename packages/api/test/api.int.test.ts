@@ -91,7 +91,7 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
       })
       .register('redis', () => queue.ping());
     app = buildApp({
-      config: { PANTAU_ADMIN_KEY: ADMIN_KEY },
+      config: { PANTAU_ADMIN_KEY: ADMIN_KEY, ALLOW_PRIVATE_WEBHOOKS: true },
       logger,
       search: client,
       names,
@@ -564,6 +564,36 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
       expect(
         json<{ items: unknown[] }>(await call('GET', '/v1/subscriptions', agencyA.apiKey)).items,
       ).toEqual([]);
+    });
+
+    it('refuses webhook targets on private or loopback addresses unless allowed', async () => {
+      const strict = buildApp({
+        config: { PANTAU_ADMIN_KEY: ADMIN_KEY },
+        logger,
+        search: client,
+        names,
+        producer: bus.producer(),
+        topics,
+        health: new Health(),
+      });
+      try {
+        for (const url of [
+          'http://127.0.0.1:8080/hook',
+          'http://169.254.169.254/latest/meta-data',
+          'http://[::1]/x',
+          'http://10.0.0.8/hook',
+        ]) {
+          const res = await strict.inject({
+            method: 'POST',
+            url: '/v1/subscriptions',
+            headers: { authorization: `Bearer ${agencyA.apiKey}` },
+            payload: { channel: 'webhook', url, secret: 'rahasia-sekali-123' },
+          });
+          expectError(res, 400, 'DELIVERY_TARGET_FORBIDDEN');
+        }
+      } finally {
+        await strict.close();
+      }
     });
 
     it('rejects bad subscription bodies', async () => {

@@ -19,4 +19,8 @@ export const ApiServiceConfig = configSchema({
     description: 'per-subscription spacing of deliveries',
   }),
   INGEST_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 }),
+  ALLOW_PRIVATE_WEBHOOKS: Type.Boolean({
+    default: false,
+    description: 'accept webhook targets on private/loopback addresses (development and tests only)',
+  }),
 });

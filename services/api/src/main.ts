@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       createWebhookChannel({
         timeoutMs: config.WEBHOOK_TIMEOUT_MS,
         minIntervalMs: config.WEBHOOK_MIN_INTERVAL_MS,
+        allowPrivateTargets: config.ALLOW_PRIVATE_WEBHOOKS,
       }),
     ],
     logger,
@@ -93,7 +94,11 @@ async function main(): Promise<void> {
     .register('redis', () => queue.ping());
 
   const app = buildApp({
-    config: { PANTAU_ADMIN_KEY: config.PANTAU_ADMIN_KEY, INGEST_BODY_LIMIT: config.INGEST_BODY_LIMIT },
+    config: {
+      PANTAU_ADMIN_KEY: config.PANTAU_ADMIN_KEY,
+      INGEST_BODY_LIMIT: config.INGEST_BODY_LIMIT,
+      ALLOW_PRIVATE_WEBHOOKS: config.ALLOW_PRIVATE_WEBHOOKS,
+    },
     logger,
     search,
     names,

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { systemClock, type Clock } from '@pantau/core';
 import type { AlertPayload, SubscriptionDoc } from '../types';
 import { type Channel, DeliveryError, classifyResponse } from './channel';
+import { checkWebhookTarget } from '../target';
 
 /**
  * Signed webhooks: POST JSON `{alert:{…}}` with
@@ -48,6 +49,8 @@ export interface WebhookChannelOptions {
   minIntervalMs?: number;
   clock?: Clock;
   userAgent?: string;
+  /** Deliver to private/loopback addresses (local development and tests only). */
+  allowPrivateTargets?: boolean;
 }
 
 export function createWebhookChannel(options: WebhookChannelOptions = {}): Channel {
@@ -60,6 +63,20 @@ export function createWebhookChannel(options: WebhookChannelOptions = {}): Chann
       const body = JSON.stringify(payload);
       const t = Math.floor(clock.now() / 1000);
       const target = `webhook ${subscription.id}`;
+      try {
+        // Again at delivery time: the name may have been re-pointed since the subscription was made.
+        await checkWebhookTarget(subscription.config.url, {
+          allowPrivate: options.allowPrivateTargets ?? false,
+        });
+      } catch (err) {
+        throw new DeliveryError(
+          'DELIVERY_REJECTED',
+          `${target}: ${(err as Error).message}`,
+          undefined,
+          undefined,
+          err,
+        );
+      }
       let response: Response;
       try {
         response = await fetch(subscription.config.url, {

@@ -1,5 +1,5 @@
 import { newId } from '@pantau/core';
-import type { SubscriptionDoc } from '@pantau/alerts';
+import { checkWebhookTarget, type SubscriptionDoc } from '@pantau/alerts';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit';
 import { agencyOf } from '../auth';
@@ -22,6 +22,9 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
     { preHandler: writers, schema: { body: CreateSubscriptionBody, response: { 201: Subscription } } },
     async (request, reply) => {
       const agencyId = agencyOf(request);
+      await checkWebhookTarget(request.body.url, {
+        allowPrivate: ctx.config.ALLOW_PRIVATE_WEBHOOKS ?? false,
+      });
       const doc: SubscriptionDoc = {
         id: newId('sub'),
         agencyId,
