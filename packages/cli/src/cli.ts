@@ -23,7 +23,7 @@ export interface Io {
 const USAGE = `usage:
   pantau stem                                    words on stdin, one per line -> stems, one per line
   pantau normalize [--lexicon FILE.csv]...       lines on stdin -> normalised lines
-  pantau hoax train --data FILE.csv --out MODEL.json [--version NAME] [--epochs N]
+  pantau hoax train --data FILE.csv --out MODEL.json [--version NAME] [--epochs N] [--nb-scaling 0..1]
   pantau hoax eval --model MODEL.json --data FILE.csv
   pantau hoax score [--model MODEL.json]         lines on stdin -> one JSON assessment per line
 CSV files have a header with columns text,label (label 1 = hoax, 0 = not) and an optional group column.
@@ -53,6 +53,7 @@ async function hoax(args: string[], io: Io): Promise<number> {
       model: { type: 'string' },
       version: { type: 'string' },
       epochs: { type: 'string' },
+      'nb-scaling': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -62,9 +63,18 @@ async function hoax(args: string[], io: Io): Promise<number> {
       const out = requireOption(values, 'out');
       const rows = readLabelledCsv(data);
       const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
-      if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) throw new UsageError('--epochs must be a positive integer');
+      if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0))
+        throw new UsageError('--epochs must be a positive integer');
+      const nbScaling = values['nb-scaling'] === undefined ? undefined : Number(values['nb-scaling']);
+      if (nbScaling !== undefined && !(nbScaling >= 0 && nbScaling <= 1))
+        throw new UsageError('--nb-scaling must be between 0 and 1');
       const started = Date.now();
-      const model = trainHoaxModel(rows, { source: data, ...(values.version ? { version: values.version } : {}), ...(epochs ? { epochs } : {}) });
+      const model = trainHoaxModel(rows, {
+        source: data,
+        ...(values.version ? { version: values.version } : {}),
+        ...(epochs ? { epochs } : {}),
+        ...(nbScaling !== undefined ? { nbScaling } : {}),
+      });
       saveHoaxModel(model, out);
       io.stderr.write(
         `trained ${model.version} on ${rows.length} rows (${model.training.positives} hoax) in ${((Date.now() - started) / 1000).toFixed(1)}s; threshold ${model.threshold}; wrote ${out}\n`,
@@ -108,9 +118,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
         await mapLines(io, (line) => stem(line));
         return 0;
       case 'normalize': {
-        const { values } = parseArgs({ args: rest, options: { lexicon: { type: 'string', multiple: true } }, allowPositionals: false });
+        const { values } = parseArgs({
+          args: rest,
+          options: { lexicon: { type: 'string', multiple: true } },
+          allowPositionals: false,
+        });
         const lexicons = values.lexicon ?? [];
-        for (const file of lexicons) if (!fs.existsSync(file)) throw new UsageError(`lexicon not found: ${file}`);
+        for (const file of lexicons)
+          if (!fs.existsSync(file)) throw new UsageError(`lexicon not found: ${file}`);
         if (lexicons.length === 0) {
           await mapLines(io, (line) => normalize(line).text);
         } else {
@@ -131,7 +146,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       io.stderr.write(`pantau: ${error.message}\n${USAGE}`);
       return 2;
     }

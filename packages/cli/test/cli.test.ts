@@ -5,7 +5,17 @@ import * as path from 'node:path';
 import { DEFAULT_TRAINING_FILE, stem } from '@pantau/nlp-id';
 
 const BIN = path.resolve(__dirname, '..', 'bin', 'pantau.js');
-const SASTRAWI_VECTORS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'stemmer', 'sastrawi-stemmer-vectors.tsv');
+const SASTRAWI_VECTORS = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'shared',
+  'data',
+  'stemmer',
+  'sastrawi-stemmer-vectors.tsv',
+);
 
 function pantau(args: string[], input = ''): { stdout: string; stderr: string; status: number | null } {
   const result = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 120_000 });
@@ -14,9 +24,15 @@ function pantau(args: string[], input = ''): { stdout: string; stderr: string; s
 
 describe('pantau CLI', () => {
   (fs.existsSync(SASTRAWI_VECTORS) ? it : it.skip)(
-    fs.existsSync(SASTRAWI_VECTORS) ? 'pantau stem reproduces the Sastrawi vectors' : `skipped: ${SASTRAWI_VECTORS} not present`,
+    fs.existsSync(SASTRAWI_VECTORS)
+      ? 'pantau stem reproduces the Sastrawi vectors'
+      : `skipped: ${SASTRAWI_VECTORS} not present`,
     () => {
-      const rows = fs.readFileSync(SASTRAWI_VECTORS, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'));
+      const rows = fs
+        .readFileSync(SASTRAWI_VECTORS, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t'));
       const { stdout, status } = pantau(['stem'], rows.map((r) => r[0]).join('\n') + '\n');
       expect(status).toBe(0);
       expect(stdout.split('\n').slice(0, -1)).toEqual(rows.map((r) => r[1]));
@@ -43,8 +59,14 @@ describe('pantau CLI', () => {
     const lines = fs.readFileSync(DEFAULT_TRAINING_FILE, 'utf8').trim().split('\n');
     const header = lines[0] as string;
     const body = lines.slice(1);
-    fs.writeFileSync(path.join(dir, 'train.csv'), [header, ...body.filter((_, i) => i % 3 !== 0)].join('\n') + '\n');
-    fs.writeFileSync(path.join(dir, 'test.csv'), [header, ...body.filter((_, i) => i % 3 === 0)].join('\n') + '\n');
+    fs.writeFileSync(
+      path.join(dir, 'train.csv'),
+      [header, ...body.filter((_, i) => i % 3 !== 0)].join('\n') + '\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'test.csv'),
+      [header, ...body.filter((_, i) => i % 3 === 0)].join('\n') + '\n',
+    );
     const model = path.join(dir, 'model.json');
 
     const train = pantau(['hoax', 'train', '--data', path.join(dir, 'train.csv'), '--out', model]);
@@ -62,7 +84,10 @@ describe('pantau CLI', () => {
   });
 
   it('pantau hoax score prints one JSON assessment per line', () => {
-    const { stdout, status } = pantau(['hoax', 'score'], 'SEBARKAN!!! kata teman saya yg kerja di BPOM beras plastik beredar\n');
+    const { stdout, status } = pantau(
+      ['hoax', 'score'],
+      'SEBARKAN!!! kata teman saya yg kerja di BPOM beras plastik beredar\n',
+    );
     expect(status).toBe(0);
     const assessment = JSON.parse(stdout.trim()) as { score: number; signals: { id: string }[] };
     expect(assessment.score).toBeGreaterThan(0.5);

@@ -21,8 +21,11 @@ interface NaturalBayes {
 // Submodules only: natural's index loads storage modules that print dotenv notices to stdout.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AggressiveTokenizerId: new () => NaturalTokenizer = require('natural/lib/natural/tokenizers/aggressive_tokenizer_id');
+interface NaturalStemmer {
+  stem(word: string): string;
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const naturalStemmerId: { stem(word: string): string } = require('natural/lib/natural/stemmers/indonesian/stemmer_id');
+const naturalStemmerId: NaturalStemmer = require('natural/lib/natural/stemmers/indonesian/stemmer_id');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const BayesClassifier: new () => NaturalBayes = require('natural/lib/natural/classifiers/bayes_classifier');
 
@@ -47,7 +50,11 @@ function realisticPosts(count: number): string[] {
   return posts;
 }
 
-function measure(label: string, posts: readonly string[], work: (post: string) => unknown): { docsPerSecond: number; docs: number; seconds: number } {
+function measure(
+  label: string,
+  posts: readonly string[],
+  work: (post: string) => unknown,
+): { docsPerSecond: number; docs: number; seconds: number } {
   for (let i = 0; i < Math.min(500, posts.length); i++) work(posts[i] as string);
   let docs = 0;
   const start = process.hrtime.bigint();
@@ -58,7 +65,9 @@ function measure(label: string, posts: readonly string[], work: (post: string) =
     elapsed = Number(process.hrtime.bigint() - start) / 1e9;
   }
   const docsPerSecond = docs / elapsed;
-  process.stdout.write(`${label.padEnd(44)} ${Math.round(docsPerSecond).toLocaleString('en-US').padStart(10)} docs/s  (${docs} docs in ${elapsed.toFixed(2)} s)\n`);
+  process.stdout.write(
+    `${label.padEnd(44)} ${Math.round(docsPerSecond).toLocaleString('en-US').padStart(10)} docs/s  (${docs} docs in ${elapsed.toFixed(2)} s)\n`,
+  );
   return { docsPerSecond, docs, seconds: elapsed };
 }
 
@@ -67,7 +76,10 @@ const posts = realisticPosts(POST_COUNT);
 const tokenizer = new AggressiveTokenizerId();
 const bayes = new BayesClassifier();
 for (const row of readLabelledCsv(DEFAULT_TRAINING_FILE)) {
-  bayes.addDocument(tokenizer.tokenize(row.text.toLowerCase()).map((t) => naturalStemmerId.stem(t)), row.label === 1 ? 'hoax' : 'ok');
+  bayes.addDocument(
+    tokenizer.tokenize(row.text.toLowerCase()).map((t) => naturalStemmerId.stem(t)),
+    row.label === 1 ? 'hoax' : 'ok',
+  );
 }
 bayes.train();
 const baseline = measure('baseline: natural tokenise+stem+Bayes', posts.slice(0, 2000), (post) =>
@@ -75,7 +87,9 @@ const baseline = measure('baseline: natural tokenise+stem+Bayes', posts.slice(0,
 );
 
 const enricher = createEnricher();
-const pantau = measure('pantau: full enrich() (normalise..hoax score)', posts, (post) => enricher.enrich(post));
+const pantau = measure('pantau: full enrich() (normalise..hoax score)', posts, (post) =>
+  enricher.enrich(post),
+);
 
 const ratio = pantau.docsPerSecond / baseline.docsPerSecond;
 process.stdout.write(`ratio ${ratio.toFixed(1)}×  (goal ≥ 3× and ≥ 15,000 posts/s on one core)\n`);

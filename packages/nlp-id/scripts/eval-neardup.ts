@@ -9,10 +9,25 @@ import * as path from 'node:path';
 import { POSTS } from '../test/fixtures/posts';
 import { measureNearDuplicates } from './neardup-eval';
 
-const smsa = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'text', 'indonlu-smsa-train.tsv');
+const smsa = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'shared',
+  'data',
+  'text',
+  'indonlu-smsa-train.tsv',
+);
 const result: Record<string, unknown> = { fixturePosts: measureNearDuplicates(POSTS, 7, 40) };
 if (fs.existsSync(smsa)) {
-  const texts = fs.readFileSync(smsa, 'utf8').split('\n').map((line) => line.split('\t')[0] ?? '').filter(Boolean).slice(0, 3000);
+  const texts = fs
+    .readFileSync(smsa, 'utf8')
+    .split('\n')
+    .map((line) => line.split('\t')[0] ?? '')
+    .filter(Boolean)
+    .slice(0, 3000);
   result.indonluSmsa = measureNearDuplicates(texts, 7, 4);
 }
 process.stdout.write(JSON.stringify(result) + '\n');

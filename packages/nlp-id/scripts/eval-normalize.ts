@@ -14,7 +14,9 @@ import { parseArgs } from 'node:util';
 import { createNormalizer, Normalizer } from '../src';
 
 const { values } = parseArgs({ options: { data: { type: 'string' } } });
-const dataDir = path.resolve(values.data ?? path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'normalize'));
+const dataDir = path.resolve(
+  values.data ?? path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'normalize'),
+);
 if (!fs.existsSync(dataDir)) {
   process.stderr.write(`no evaluation data at ${dataDir}; pass --data DIR\n`);
   process.exit(2);
@@ -44,7 +46,11 @@ function editDistance(a: readonly string[], b: readonly string[]): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -58,7 +64,10 @@ interface Scores {
 }
 
 function evaluate(normalizeText: (text: string) => string): Scores {
-  const pairs = [...readPairs('indocollex-informal-formal-train.csv'), ...readPairs('indocollex-informal-formal-dev.csv')];
+  const pairs = [
+    ...readPairs('indocollex-informal-formal-train.csv'),
+    ...readPairs('indocollex-informal-formal-dev.csv'),
+  ];
   let correct = 0;
   for (const [informal, formal] of pairs) if (normalizeText(informal) === words(formal).join(' ')) correct++;
   let errors = 0;
@@ -71,7 +80,9 @@ function evaluate(normalizeText: (text: string) => string): Scores {
     for (let i = 0; i < informal.length; i++) {
       const ref = words(formal[i] ?? '');
       if (ref.length === 0) continue;
-      const hyp = normalizeText(informal[i] ?? '').split(' ').filter(Boolean);
+      const hyp = normalizeText(informal[i] ?? '')
+        .split(' ')
+        .filter(Boolean);
       errors += editDistance(hyp, ref);
       referenceWords += ref.length;
       if (hyp.join(' ') === ref.join(' ')) exact++;
@@ -92,9 +103,13 @@ const colloquial = path.join(dataDir, 'colloquial-indonesian-lexicon.csv');
 const results = {
   noOpBaseline: evaluate((text) => words(text).join(' ')),
   shippedLexicon: evaluate(using(createNormalizer())),
-  ...(fs.existsSync(colloquial) ? { withColloquialLexicon: evaluate(using(createNormalizer([colloquial]))) } : {}),
+  ...(fs.existsSync(colloquial)
+    ? { withColloquialLexicon: evaluate(using(createNormalizer([colloquial]))) }
+    : {}),
 };
 for (const [name, s] of Object.entries(results)) {
-  process.stderr.write(`${name.padEnd(24)} indocollex word acc ${s.indocollexWordAccuracy}  stif word acc ${s.stifWordAccuracy}  stif exact ${s.stifExactMatch}\n`);
+  process.stderr.write(
+    `${name.padEnd(24)} indocollex word acc ${s.indocollexWordAccuracy}  stif word acc ${s.stifWordAccuracy}  stif exact ${s.stifExactMatch}\n`,
+  );
 }
 process.stdout.write(JSON.stringify({ data: dataDir, ...results }) + '\n');

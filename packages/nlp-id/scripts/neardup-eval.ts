@@ -52,7 +52,11 @@ const shareBand = (a: readonly string[], b: readonly string[]): boolean => {
   return b.some((k) => set.has(k));
 };
 
-export function measureNearDuplicates(texts: readonly string[], seed = 7, variantsPerText = 4): NearDuplicateReport {
+export function measureNearDuplicates(
+  texts: readonly string[],
+  seed = 7,
+  variantsPerText = 4,
+): NearDuplicateReport {
   const random = mulberry32(seed);
   const usable = texts.filter((t) => t.split(/\s+/).length >= 8);
   const vocabulary = [...new Set(usable.flatMap((t) => t.split(/\s+/)))];
@@ -60,7 +64,12 @@ export function measureNearDuplicates(texts: readonly string[], seed = 7, varian
     const tokens = normalize(text).tokens;
     return { text, tokens, signature: computeSignature(tokens) };
   });
-  let high = 0, highHit = 0, low = 0, lowHit = 0, pairs = 0, absError = 0;
+  let high = 0,
+    highHit = 0,
+    low = 0,
+    lowHit = 0,
+    pairs = 0,
+    absError = 0;
   for (const original of originals) {
     const words = original.text.split(/\s+/);
     for (let v = 0; v < variantsPerText; v++) {
@@ -71,7 +80,8 @@ export function measureNearDuplicates(texts: readonly string[], seed = 7, varian
       const jaccard = shingleJaccard(original.tokens, tokens);
       const candidate = shareBand(original.signature.bands, signature.bands);
       let equal = 0;
-      for (let i = 0; i < signature.minhash.length; i++) if (signature.minhash[i] === original.signature.minhash[i]) equal++;
+      for (let i = 0; i < signature.minhash.length; i++)
+        if (signature.minhash[i] === original.signature.minhash[i]) equal++;
       absError += Math.abs(equal / signature.minhash.length - jaccard);
       pairs++;
       if (jaccard >= 0.8) {
@@ -83,7 +93,8 @@ export function measureNearDuplicates(texts: readonly string[], seed = 7, varian
       }
     }
   }
-  let unrelated = 0, unrelatedHit = 0;
+  let unrelated = 0,
+    unrelatedHit = 0;
   for (let i = 0; i + 1 < originals.length; i += 1) {
     const a = originals[i] as (typeof originals)[number];
     const b = originals[(i * 7 + 13) % originals.length] as (typeof originals)[number];

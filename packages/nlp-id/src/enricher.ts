@@ -2,7 +2,9 @@
 import { EntityMention, getDefaultGazetteer } from './entities';
 import { FactCheck, FactCheckIndex, isFalseVerdict } from './factcheck';
 import { Lang, scoreLanguageOfWords } from './langid';
-import { computeSignature, Signature } from './minhash';
+import { Signature, signatureOfHashes } from './minhash';
+import { isPlainAscii } from './resources';
+import { TokenHashes, tokenHashes } from './hashing';
 import {
   DEFAULT_MODEL_FILE,
   HoaxModel,
@@ -14,9 +16,7 @@ import {
   trainFromInputs,
 } from './model';
 import { NormalizedText, Normalizer, createNormalizer } from './normalize';
-import { STOPWORDS_ID } from './resources';
 import { DetectedSignal, DomainLists, SIGNALS, detectSignals, loadDomainLists } from './signals';
-import { stem } from './stem';
 
 export interface HoaxSignal {
   id: string;
@@ -78,36 +78,54 @@ const MAX_SIGNALS = 5;
 const MIN_SIGNAL_WEIGHT = 0.05;
 /** Similarity to a fact-checked false claim below this is topical overlap, not the same claim. */
 const MIN_FACTCHECK_SIMILARITY = 0.35;
-const MIN_TERM_LENGTH = 2;
 
 const SIGNAL_LABELS = new Map(SIGNALS.map((s) => [s.id, s.label]));
 const TEXT_MODEL_LABELS = {
   towardsHoax: { id: 'Pilihan kata mirip hoaks yang pernah beredar', en: 'Wording resembles known hoaxes' },
-  awayFromHoax: { id: 'Pilihan kata mirip berita/klarifikasi biasa', en: 'Wording resembles ordinary news or clarifications' },
+  awayFromHoax: {
+    id: 'Pilihan kata mirip berita/klarifikasi biasa',
+    en: 'Wording resembles ordinary news or clarifications',
+  },
 };
 
+/** Stemmed, stop-word-free content terms in text order, deduplicated. */
 export function contentTerms(tokens: readonly string[]): string[] {
+  return termsOfHashes(tokens.map(tokenHashes));
+}
+
+function termsOfHashes(hashes: readonly TokenHashes[]): string[] {
   const seen = new Set<string>();
   const terms: string[] = [];
-  for (const token of tokens) {
-    if (token.length < MIN_TERM_LENGTH || STOPWORDS_ID.has(token) || /^\d/.test(token)) continue;
-    const term = stem(token);
-    if (term.length < MIN_TERM_LENGTH || STOPWORDS_ID.has(term) || seen.has(term)) continue;
+  for (const { term } of hashes) {
+    if (term === '' || seen.has(term)) continue;
     seen.add(term);
     terms.push(term);
   }
   return terms;
 }
 
-function modelInputFrom(raw: string, normalized: NormalizedText, domainLists: DomainLists, hits?: DetectedSignal[]): ModelInput {
+function modelInputFrom(
+  raw: string,
+  normalized: NormalizedText,
+  domainLists: DomainLists,
+  hits?: DetectedSignal[],
+): ModelInput {
   const signals = new Map<string, number>();
-  for (const hit of hits ?? detectSignals({ raw, normalized: normalized.text, domains: normalized.domains }, domainLists)) {
+  for (const hit of hits ??
+    detectSignals({ raw, normalized: normalized.text, domains: normalized.domains }, domainLists)) {
     signals.set(hit.definition.id, hit.value);
   }
   return { tokens: normalized.tokens, signals };
 }
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** Drops a word already shown inside a listed bigram ("5g sebarkan", not also "5g"). */
+function distinctTerms(terms: readonly string[]): string[] {
+  return terms.filter(
+    (t, i) =>
+      !terms.some((other, j) => j !== i && other !== t && other.split(' ').includes(t)) &&
+      terms.indexOf(t) === i,
+  );
+}
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
@@ -120,11 +138,15 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
   factChecks.add((options.factChecks ?? []).filter((f) => isFalseVerdict(f.verdict)));
 
   function enrich(text: string, _meta?: { authorHandle?: string }): Enrichment {
-    const raw = ASCII_ONLY.test(text) ? text : text.normalize('NFKC');
+    const raw = isPlainAscii(text) ? text : text.normalize('NFKC');
     const normalized = normalizer.normalize(raw);
-    const terms = contentTerms(normalized.tokens);
-    const hits = detectSignals({ raw, normalized: normalized.text, domains: normalized.domains }, domainLists);
-    const input = modelInputFrom(raw, normalized, domainLists, hits);
+    const hashes = normalized.tokens.map(tokenHashes);
+    const terms = termsOfHashes(hashes);
+    const hits = detectSignals(
+      { raw, normalized: normalized.text, domains: normalized.domains },
+      domainLists,
+    );
+    const input = { ...modelInputFrom(raw, normalized, domainLists, hits), hashes };
     const match = factChecks.bestMatch(terms);
     const factCheckSimilarity = match && match.similarity >= MIN_FACTCHECK_SIMILARITY ? match.similarity : 0;
     const breakdown = scoreInput(model, input, factCheckSimilarity);
@@ -136,7 +158,9 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
         id: 'text-model',
         weight: round3(breakdown.textContribution),
         label: towards ? TEXT_MODEL_LABELS.towardsHoax : TEXT_MODEL_LABELS.awayFromHoax,
-        ...(towards && breakdown.topTerms.length > 0 ? { evidence: breakdown.topTerms.join(', ') } : {}),
+        ...(towards && breakdown.topTerms.length > 0
+          ? { evidence: distinctTerms(breakdown.topTerms).join(', ') }
+          : {}),
       });
     }
     for (const hit of hits) {
@@ -152,7 +176,13 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
     let factCheck: HoaxAssessment['factCheck'];
     if (match && factCheckSimilarity > 0) {
       const f = match.factCheck;
-      factCheck = { id: f.id, title: f.title, verdict: f.verdict, ...(f.url ? { url: f.url } : {}), similarity: round3(match.similarity) };
+      factCheck = {
+        id: f.id,
+        title: f.title,
+        verdict: f.verdict,
+        ...(f.url ? { url: f.url } : {}),
+        similarity: round3(match.similarity),
+      };
       signals.push({
         id: 'factcheck-match',
         weight: round3(model.factCheckWeight * factCheckSimilarity),
@@ -176,8 +206,9 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       domains: normalized.domains,
       emojis: normalized.emojis,
       numbers: normalized.numbers,
-      entities: gazetteer.find(raw),
-      signature: computeSignature(normalized.tokens),
+      // Hashtag words are in rawWords too (#KPU → kpu), so the pre-check sees every possible alias start.
+      entities: gazetteer.mightMention(normalized.rawWords) ? gazetteer.find(raw) : [],
+      signature: signatureOfHashes(hashes),
       hoax: {
         score: round3(breakdown.probability),
         signals: signals.slice(0, MAX_SIGNALS),
@@ -219,7 +250,11 @@ export function trainHoaxModel(
   const domainLists = loadDomainLists(options.hoaxDomains ?? []);
   const prepared = rows.map((r) => {
     const raw = r.text.normalize('NFKC');
-    return { ...modelInputFrom(raw, normalizer.normalize(raw), domainLists), label: r.label, ...(r.group !== undefined ? { group: r.group } : {}) };
+    return {
+      ...modelInputFrom(raw, normalizer.normalize(raw), domainLists),
+      label: r.label,
+      ...(r.group !== undefined ? { group: r.group } : {}),
+    };
   });
   return trainFromInputs(prepared, options);
 }

@@ -1,6 +1,6 @@
 /** Gazetteer matching of Indonesian agencies, provinces and cities, so alerts can be routed. */
 import * as fs from 'node:fs';
-import { dataFile } from './resources';
+import { dataFile, isPlainAscii } from './resources';
 
 export type EntityKind = 'agency' | 'province' | 'city';
 
@@ -42,7 +42,8 @@ export class Gazetteer {
   private readonly aliases = new Map<string, AliasTarget[]>();
   /** First word of an alias → the most words an alias starting with it has; other words are skipped at once. */
   private readonly longestAliasFrom = new Map<string, number>();
-  readonly entries: { kind: EntityKind; id: string; name: string; aliases: string[]; province?: string }[] = [];
+  readonly entries: { kind: EntityKind; id: string; name: string; aliases: string[]; province?: string }[] =
+    [];
 
   constructor(file: GazetteerFile) {
     const capitalizedOnly = new Set(file.capitalizedOnly ?? []);
@@ -55,9 +56,13 @@ export class Gazetteer {
           const needs = key.length <= 3 ? 'upper' : capitalizedOnly.has(key) ? 'capital' : 'any';
           const aliasWords = key.split(' ');
           const first = aliasWords[0] as string;
-          this.longestAliasFrom.set(first, Math.max(this.longestAliasFrom.get(first) ?? 0, aliasWords.length));
+          this.longestAliasFrom.set(
+            first,
+            Math.max(this.longestAliasFrom.get(first) ?? 0, aliasWords.length),
+          );
           const targets = this.aliases.get(key) ?? [];
-          if (!targets.some((t) => t.kind === kind && t.id === entry.id)) targets.push({ kind, id: entry.id, name: entry.name, needs });
+          if (!targets.some((t) => t.kind === kind && t.id === entry.id))
+            targets.push({ kind, id: entry.id, name: entry.name, needs });
           this.aliases.set(key, targets);
         }
       }
@@ -74,13 +79,21 @@ export class Gazetteer {
     return [...words];
   }
 
+  /** False when none of the (lower-cased) words can start an alias: most posts, answered without a scan. */
+  mightMention(lowerCaseWords: readonly string[]): boolean {
+    for (const w of lowerCaseWords) if (this.longestAliasFrom.has(w)) return true;
+    return false;
+  }
+
   /** Longest non-overlapping alias matches, in text order, one mention per entity. */
   find(text: string): EntityMention[] {
-    const words = text.normalize('NFKC').replace(STRIP_BEFORE_MATCHING, ' ').match(ALIAS_WORD) ?? [];
+    const folded = isPlainAscii(text) ? text : text.normalize('NFKC');
+    const stripped = /https?:|www\.|@/.test(folded) ? folded.replace(STRIP_BEFORE_MATCHING, ' ') : folded;
+    const words = stripped.match(ALIAS_WORD) ?? [];
     const lower = words.map((w) => w.toLowerCase());
     const mentions: EntityMention[] = [];
     const seen = new Set<string>();
-    for (let i = 0; i < words.length; ) {
+    for (let i = 0; i < words.length;) {
       let matchedLength = 0;
       const longest = this.longestAliasFrom.get(lower[i] as string) ?? 0;
       for (let n = Math.min(longest, words.length - i); n >= 1 && matchedLength === 0; n--) {
@@ -114,7 +127,9 @@ export const DEFAULT_GAZETTEER_FILE = dataFile('gazetteer-id.json');
 let defaultGazetteer: Gazetteer | undefined;
 
 export function getDefaultGazetteer(): Gazetteer {
-  defaultGazetteer ??= new Gazetteer(JSON.parse(fs.readFileSync(DEFAULT_GAZETTEER_FILE, 'utf8')) as GazetteerFile);
+  defaultGazetteer ??= new Gazetteer(
+    JSON.parse(fs.readFileSync(DEFAULT_GAZETTEER_FILE, 'utf8')) as GazetteerFile,
+  );
   return defaultGazetteer;
 }
 

@@ -16,7 +16,8 @@ export interface FactCheckMatch {
   sharedTerms: string[];
 }
 
-const FALSE_VERDICT = /salah|hoaks|hoax|false|palsu|keliru|disinformasi|misinformasi|menyesatkan|fitnah|penipuan|manipulasi|satire|tidak benar/i;
+const FALSE_VERDICT =
+  /salah|hoaks|hoax|false|palsu|keliru|disinformasi|misinformasi|menyesatkan|fitnah|penipuan|manipulasi|satire|tidak benar/i;
 /** Below this many shared terms two texts merely share a topic. */
 const MIN_SHARED_TERMS = 3;
 /** Shared-term count at which containment is trusted fully. */
@@ -63,7 +64,8 @@ export class FactCheckIndex {
   bestMatch(postTerms: readonly string[]): FactCheckMatch | undefined {
     if (this.items.length === 0 || postTerms.length === 0) return undefined;
     const shared = new Map<number, number>();
-    for (const term of postTerms) for (const i of this.postings.get(term) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+    for (const term of postTerms)
+      for (const i of this.postings.get(term) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
     let best: FactCheckMatch | undefined;
     for (const [i, count] of shared) {
       if (count < MIN_SHARED_TERMS) continue;
@@ -74,7 +76,11 @@ export class FactCheckIndex {
       const containment = (count / postTerms.length) * Math.min(1, count / FULL_CONFIDENCE_SHARED_TERMS);
       const similarity = Math.max(titleJaccard, containment);
       if (!best || similarity > best.similarity) {
-        best = { factCheck: item.factCheck, similarity, sharedTerms: postTerms.filter((t) => item.allTerms.has(t)) };
+        best = {
+          factCheck: item.factCheck,
+          similarity,
+          sharedTerms: postTerms.filter((t) => item.allTerms.has(t)),
+        };
       }
     }
     return best;

@@ -1,4 +1,5 @@
 /** Fast non-cryptographic hashes shared by the MinHash signatures and the hoax model's features. */
+import { STOPWORDS_ID } from './resources';
 import { LruCache, stem } from './stem';
 
 /** FNV-1a over UTF-16 code units, 32 bits. */
@@ -21,19 +22,34 @@ export function mix32(x: number): number {
   return x >>> 0;
 }
 
+/** Everything per normalised token that enrichment needs, computed once per distinct token. */
 export interface TokenHashes {
   word: number;
   /** Hash of the stem feature, or -1 when the word is too short to stem usefully. */
   stem: number;
+  /** The stemmed content term, or '' for stop words, numbers and one-letter tokens. */
+  term: string;
 }
 
-/** Per-word hashes, cached: stemming and hashing dominate feature extraction and words repeat a lot. */
+const MIN_TERM_LENGTH = 2;
+
+/** Per-token cache: stemming and hashing dominate enrichment cost and words repeat a lot. */
 const tokenHashCache = new LruCache<TokenHashes>(100_000);
+
+function contentTermOf(token: string): string {
+  if (token.length < MIN_TERM_LENGTH || STOPWORDS_ID.has(token) || /^\d/.test(token)) return '';
+  const term = stem(token);
+  return term.length < MIN_TERM_LENGTH || STOPWORDS_ID.has(term) ? '' : term;
+}
 
 export function tokenHashes(token: string): TokenHashes {
   let hashes = tokenHashCache.get(token);
   if (!hashes) {
-    hashes = { word: fnv1a(token), stem: token.length > 4 ? fnv1a('~' + stem(token)) : -1 };
+    hashes = {
+      word: fnv1a(token),
+      stem: token.length > 4 ? fnv1a('~' + stem(token)) : -1,
+      term: contentTermOf(token),
+    };
     tokenHashCache.set(token, hashes);
   }
   return hashes;
@@ -43,4 +59,3 @@ export function tokenHashes(token: string): TokenHashes {
 export function bigramHash(first: number, second: number): number {
   return mix32((Math.imul(first, 0x9e3779b1) ^ second) >>> 0);
 }
-

@@ -4,7 +4,17 @@ export type { NormalizedText } from './normalize';
 export { SlangLexicon, loadSlangLexicon, DEFAULT_SLANG_FILE } from './lexicon';
 export { detectLanguage, scoreLanguage, scoreLanguageOfWords } from './langid';
 export type { Lang, LanguageScores } from './langid';
-export { computeSignature, minhash, lshBands, jaccardEstimate, shingleJaccard, shingles, MINHASH_SIZE, LSH_BANDS, LSH_ROWS } from './minhash';
+export {
+  computeSignature,
+  minhash,
+  lshBands,
+  jaccardEstimate,
+  shingleJaccard,
+  shingles,
+  MINHASH_SIZE,
+  LSH_BANDS,
+  LSH_ROWS,
+} from './minhash';
 export type { Signature } from './minhash';
 export { findEntities, getDefaultGazetteer, Gazetteer } from './entities';
 export type { EntityMention, EntityKind } from './entities';

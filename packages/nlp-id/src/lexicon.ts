@@ -5,6 +5,8 @@ export class SlangLexicon {
   private readonly entries = new Map<string, string[]>();
   /** Keys of two words ("kasih tau"), looked up on token pairs before single tokens. */
   private readonly pairKeys = new Set<string>();
+  /** First words of pair keys: most words start no pair, and are rejected without building a string. */
+  private readonly pairFirstWords = new Set<string>();
   /** Every word that appears on the formal side: those are known, correct words. */
   readonly formalWords = new Set<string>();
 
@@ -15,7 +17,10 @@ export class SlangLexicon {
     if (!key || !value) return;
     const words = value.split(/\s+/);
     this.entries.set(key, words);
-    if (key.includes(' ')) this.pairKeys.add(key);
+    if (key.includes(' ')) {
+      this.pairKeys.add(key);
+      this.pairFirstWords.add(key.split(' ')[0] as string);
+    }
     for (const w of words) this.formalWords.add(w);
   }
 
@@ -38,7 +43,7 @@ export class SlangLexicon {
   }
 
   hasPair(first: string, second: string): boolean {
-    return this.pairKeys.size > 0 && this.pairKeys.has(first + ' ' + second);
+    return this.pairFirstWords.has(first) && this.pairKeys.has(first + ' ' + second);
   }
 
   has(word: string): boolean {

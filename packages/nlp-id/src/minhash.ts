@@ -1,4 +1,4 @@
-import { bigramHash, mix32, tokenHashes } from './hashing';
+import { TokenHashes, bigramHash, mix32, tokenHashes } from './hashing';
 
 /**
  * Near-duplicate signatures: MinHash over word-bigram shingles of the normalised tokens, with LSH band
@@ -24,56 +24,73 @@ export function shingles(tokens: readonly string[]): string[] {
 }
 
 /**
- * Multiply-shift hash family: h_i(x) = a_i·x + b_i (mod 2^32) with odd random a_i. Two integer operations
- * per function; the shingle itself is hashed once (FNV-1a, then mixed so nearby strings spread out).
+ * Multiply-add hash family: h_i(x) = a_i·x + b_i (mod 2^32) with odd random a_i, kept as signed 32-bit
+ * integers so the inner loop stays in integer registers (the minimum of a signed ordering is as good a
+ * MinHash as the unsigned one). The shingle itself is hashed once.
  */
-const MULTIPLIERS = new Uint32Array(MINHASH_SIZE);
-const OFFSETS = new Uint32Array(MINHASH_SIZE);
+const MULTIPLIERS = new Int32Array(MINHASH_SIZE);
+const OFFSETS = new Int32Array(MINHASH_SIZE);
 {
   let state = 0x2545f491;
   const next = (): number => (state = mix32((state + 0x9e3779b9) >>> 0));
   for (let i = 0; i < MINHASH_SIZE; i++) {
     MULTIPLIERS[i] = next() | 1;
-    OFFSETS[i] = next();
+    OFFSETS[i] = next() | 0;
   }
 }
 
 /** Hashes of the word-bigram shingles (one-word text: the word), from the cached per-word hashes. */
-function shingleHashes(tokens: readonly string[]): Set<number> {
-  const hashes = new Set<number>();
-  if (tokens.length === 1) hashes.add(tokenHashes(tokens[0] as string).word);
-  let previous = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const word = tokenHashes(tokens[i] as string).word;
-    if (i > 0) hashes.add(bigramHash(previous, word));
-    previous = word;
-  }
+function shingleHashes(tokens: readonly TokenHashes[]): Int32Array {
+  if (tokens.length === 1) return Int32Array.of((tokens[0] as TokenHashes).word | 0);
+  const hashes = new Int32Array(Math.max(0, tokens.length - 1));
+  for (let i = 1; i < tokens.length; i++)
+    hashes[i - 1] = bigramHash((tokens[i - 1] as TokenHashes).word, (tokens[i] as TokenHashes).word) | 0;
+  // Repeated shingles do not change a minimum, so no de-duplication is needed.
   return hashes;
 }
 
 export function minhash(tokens: readonly string[]): number[] {
-  const signature = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
-  for (const x of shingleHashes(tokens)) {
-    for (let i = 0; i < MINHASH_SIZE; i++) {
-      const h = (Math.imul(MULTIPLIERS[i] as number, x) + (OFFSETS[i] as number)) >>> 0;
-      if (h < (signature[i] as number)) signature[i] = h;
-    }
-  }
-  return Array.from(signature);
+  return minhashOfHashes(tokens.map(tokenHashes));
 }
+
+/** MinHash from per-token hashes the caller already has (enrichment computes them once per post). */
+export function minhashOfHashes(tokens: readonly TokenHashes[]): number[] {
+  const shingleList = shingleHashes(tokens);
+  const out = new Array<number>(MINHASH_SIZE);
+  // Hash function outermost: its two constants and the running minimum stay in registers while the
+  // (few) shingles stream through.
+  for (let i = 0; i < MINHASH_SIZE; i++) {
+    const a = MULTIPLIERS[i] as number;
+    const b = OFFSETS[i] as number;
+    let min = 0x7fffffff;
+    for (let s = 0; s < shingleList.length; s++) {
+      const h = (Math.imul(a, shingleList[s] as number) + b) | 0;
+      if (h < min) min = h;
+    }
+    out[i] = min;
+  }
+  return out;
+}
+
+const BAND_PREFIXES = Array.from({ length: LSH_BANDS }, (_, b) => b.toString(36) + ':');
 
 export function lshBands(signature: readonly number[]): string[] {
   const bands: string[] = [];
   for (let b = 0; b < LSH_BANDS; b++) {
     let h = 0x811c9dc5 ^ b;
-    for (let r = 0; r < LSH_ROWS; r++) h = mix32((h ^ (signature[b * LSH_ROWS + r] as number)) >>> 0);
-    bands.push(b.toString(36) + ':' + h.toString(36));
+    for (let r = 0; r < LSH_ROWS; r++) h = Math.imul(h ^ (signature[b * LSH_ROWS + r] as number), 0x01000193);
+    // 31 bits in decimal: small integers turn into strings on V8's fast path.
+    bands.push((BAND_PREFIXES[b] as string) + (mix32(h >>> 0) >>> 1));
   }
   return bands;
 }
 
 export function computeSignature(tokens: readonly string[]): Signature {
-  const sig = minhash(tokens);
+  return signatureOfHashes(tokens.map(tokenHashes));
+}
+
+export function signatureOfHashes(tokens: readonly TokenHashes[]): Signature {
+  const sig = minhashOfHashes(tokens);
   return { minhash: sig, bands: lshBands(sig) };
 }
 

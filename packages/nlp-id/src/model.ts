@@ -5,7 +5,7 @@
  * score is a calibrated probability) and the decision threshold. The model is plain JSON, so analysts' labels can retrain it anywhere.
  */
 import * as fs from 'node:fs';
-import { bigramHash, fnv1a, tokenHashes } from './hashing';
+import { TokenHashes, bigramHash, fnv1a, tokenHashes } from './hashing';
 import { SIGNALS } from './signals';
 import { dataFile } from './resources';
 import { stem } from './stem';
@@ -31,7 +31,15 @@ export interface HoaxModel {
   threshold: number;
   /** Logit added per unit of similarity to a fact-checked false claim. Not learned: labels do not link posts to fact-checks. */
   factCheckWeight: number;
-  training: { rows: number; positives: number; epochs: number; l2: number; heldOut: number; createdAt: string; source?: string };
+  training: {
+    rows: number;
+    positives: number;
+    epochs: number;
+    l2: number;
+    heldOut: number;
+    createdAt: string;
+    source?: string;
+  };
 }
 
 export interface TrainingRow {
@@ -44,6 +52,8 @@ export interface TrainingRow {
 /** What the model needs from a text; produced by the enricher so texts are normalised once. */
 export interface ModelInput {
   tokens: readonly string[];
+  /** tokens.map(tokenHashes), when the caller already has them. */
+  hashes?: readonly TokenHashes[];
   /** signal id → strength in [0,1] */
   signals: ReadonlyMap<string, number>;
 }
@@ -63,6 +73,8 @@ export interface TrainOptions {
   stems?: boolean;
   /** Weigh errors on the rarer class up so both classes pull equally. */
   classBalance?: boolean;
+  /** 0 = plain TF-IDF; 1 = features scaled by their naive-Bayes log-count ratio (NB-LR); between: a blend. */
+  nbScaling?: number;
 }
 
 export interface ScoreBreakdown {
@@ -78,7 +90,19 @@ export interface ScoreBreakdown {
 /** Regularisation of signal weights towards their priors: a few rows may move them, noise may not. */
 const SIGNAL_PRIOR_PULL = 1e-3;
 
-const DEFAULTS = { charNgram: 0, stems: true, classBalance: false, dim: 1 << 18, epochs: 6, l2: 1e-6, learningRate: 0.5, heldOut: 0.2, seed: 42, factCheckWeight: 4 };
+const DEFAULTS = {
+  nbScaling: 0.5,
+  charNgram: 0,
+  stems: true,
+  classBalance: false,
+  dim: 1 << 18,
+  epochs: 6,
+  l2: 1e-6,
+  learningRate: 0.5,
+  heldOut: 0.2,
+  seed: 42,
+  factCheckWeight: 4,
+};
 
 export interface FeatureOptions {
   /** Character n-grams inside each word (with boundary marks): robust to spelling variants. 0 = none. */
@@ -94,40 +118,45 @@ const KIND_BIGRAM = 1;
 const KIND_STEM = 2;
 const KIND_CHAR = 3;
 
-interface FeatureCounts {
-  /** bucket → count of the features hashed into it */
-  counts: Map<number, number>;
-  /** bucket → where its first feature came from (token index × 4 + kind), to name it in explanations */
-  sources: Map<number, number>;
-}
+/** Packs a bucket and its feature's source into one number that sorts by bucket first. */
+const SOURCE_RANGE = 2 ** 26;
+let packedScratch = new Float64Array(1024);
 
-/** Unigram, bigram, stem (and optional character n-gram) feature counts of a token list, by bucket. */
-function featureCounts(tokens: readonly string[], features: FeatureOptions, mask: number): FeatureCounts {
-  const counts = new Map<number, number>();
-  const sources = new Map<number, number>();
-  const add = (hash: number, source: number): void => {
-    const bucket = hash & mask;
-    const c = counts.get(bucket);
-    if (c === undefined) {
-      counts.set(bucket, 1);
-      sources.set(bucket, source);
-    } else counts.set(bucket, c + 1);
+/**
+ * Writes one packed (bucket, source) entry per unigram, bigram, stem (and optional character n-gram)
+ * into packedScratch and returns how many. Sorting the packed numbers groups equal buckets without a Map.
+ */
+function collectFeatures(
+  tokens: readonly string[],
+  features: FeatureOptions,
+  mask: number,
+  known?: readonly TokenHashes[],
+): number {
+  const charGrams = features.charNgram;
+  let length = 0;
+  const push = (hash: number, source: number): void => {
+    if (length === packedScratch.length) {
+      const grown = new Float64Array(packedScratch.length * 2);
+      grown.set(packedScratch);
+      packedScratch = grown;
+    }
+    packedScratch[length++] = (hash & mask) * SOURCE_RANGE + source;
   };
-  const n = features.charNgram;
   let previous = 0;
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < tokens.length && i * 4 < SOURCE_RANGE; i++) {
     const t = tokens[i] as string;
-    const h = tokenHashes(t);
-    add(h.word, i * 4 + KIND_WORD);
-    if (i > 0) add(bigramHash(previous, h.word), (i - 1) * 4 + KIND_BIGRAM);
+    const h = known?.[i] ?? tokenHashes(t);
+    push(h.word, i * 4 + KIND_WORD);
+    if (i > 0) push(bigramHash(previous, h.word), (i - 1) * 4 + KIND_BIGRAM);
     previous = h.word;
-    if (features.stems && h.stem >= 0) add(h.stem, i * 4 + KIND_STEM);
-    if (n > 0 && t.length + 2 > n) {
+    if (features.stems && h.stem >= 0) push(h.stem, i * 4 + KIND_STEM);
+    if (charGrams > 0 && t.length + 2 > charGrams) {
       const marked = '<' + t + '>';
-      for (let k = 0; k + n <= marked.length; k++) add(fnv1a('#' + marked.slice(k, k + n)), i * 4 + KIND_CHAR);
+      for (let k = 0; k + charGrams <= marked.length; k++)
+        push(fnv1a('#' + marked.slice(k, k + charGrams)), i * 4 + KIND_CHAR);
     }
   }
-  return { counts, sources };
+  return length;
 }
 
 function featureName(source: number, tokens: readonly string[]): string {
@@ -137,7 +166,7 @@ function featureName(source: number, tokens: readonly string[]): string {
     case KIND_BIGRAM:
       return token + ' ' + (tokens[i + 1] as string);
     case KIND_STEM:
-      return '~' + stem(token);
+      return stem(token);
     default:
       return token;
   }
@@ -150,25 +179,61 @@ interface SparseVector {
   sources: Int32Array;
 }
 
-/** Sublinear TF × IDF, L2-normalised; features that share a bucket count together. */
-function vectorize(tokens: readonly string[], dim: number, idf: (bucket: number) => number, features: FeatureOptions): SparseVector {
-  const { counts, sources } = featureCounts(tokens, features, dim - 1);
-  const index = new Int32Array(counts.size);
-  const value = new Float32Array(counts.size);
-  const sourceCodes = new Int32Array(counts.size);
+let indexScratch = new Int32Array(1024);
+let valueScratch = new Float32Array(1024);
+let sourceScratch = new Int32Array(1024);
+
+/**
+ * Sublinear TF × IDF, L2-normalised; features that share a bucket count together. The result views
+ * shared scratch buffers and is only valid until the next call; `persist` copies it (training keeps
+ * every row's vector).
+ */
+function vectorize(
+  tokens: readonly string[],
+  dim: number,
+  idf: Float32Array | undefined,
+  features: FeatureOptions,
+  hashes?: readonly TokenHashes[],
+  persist = false,
+): SparseVector {
+  const length = collectFeatures(tokens, features, dim - 1, hashes);
+  const packed = packedScratch.subarray(0, length).sort();
+  if (indexScratch.length < length) {
+    indexScratch = new Int32Array(packedScratch.length);
+    valueScratch = new Float32Array(packedScratch.length);
+    sourceScratch = new Int32Array(packedScratch.length);
+  }
+  const index = indexScratch;
+  const value = valueScratch;
+  const sources = sourceScratch;
+  let distinct = 0;
   let norm = 0;
-  let k = 0;
-  for (const [bucket, count] of counts) {
-    const v = (1 + Math.log(count)) * idf(bucket);
-    index[k] = bucket;
-    value[k] = v;
-    sourceCodes[k] = sources.get(bucket) as number;
+  for (let k = 0; k < length;) {
+    const bucket = Math.floor((packed[k] as number) / SOURCE_RANGE);
+    const source = (packed[k] as number) - bucket * SOURCE_RANGE;
+    let count = 1;
+    while (k + count < length && Math.floor((packed[k + count] as number) / SOURCE_RANGE) === bucket) count++;
+    k += count;
+    const v = (count === 1 ? 1 : 1 + Math.log(count)) * (idf ? (idf[bucket] as number) : 1);
+    index[distinct] = bucket;
+    value[distinct] = v;
+    sources[distinct] = source;
     norm += v * v;
-    k++;
+    distinct++;
   }
   const scale = 1 / (Math.sqrt(norm) || 1);
-  for (let j = 0; j < k; j++) value[j] = (value[j] as number) * scale;
-  return { index, value, sources: sourceCodes };
+  for (let j = 0; j < distinct; j++) value[j] = (value[j] as number) * scale;
+  return persist
+    ? {
+        index: index.slice(0, distinct),
+        value: value.slice(0, distinct),
+        sources: sources.slice(0, distinct),
+      }
+    : {
+        index: index.subarray(0, distinct),
+        value: value.subarray(0, distinct),
+        sources: sources.subarray(0, distinct),
+      };
 }
 
 interface CompiledModel {
@@ -196,7 +261,7 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 /** Scores one text; factCheckSimilarity ∈ [0,1] to a false claim adds factCheckWeight × similarity. */
 export function scoreInput(model: HoaxModel, input: ModelInput, factCheckSimilarity = 0): ScoreBreakdown {
   const c = compile(model);
-  const vector = vectorize(input.tokens, model.dim, (b) => c.idf[b] as number, model.features ?? DEFAULT_FEATURES);
+  const vector = vectorize(input.tokens, model.dim, c.idf, model.features ?? DEFAULT_FEATURES, input.hashes);
   const a = model.calibration.a;
   let text = 0;
   // The three n-grams that push hardest towards hoax, kept without sorting everything.
@@ -269,14 +334,32 @@ const SIGNAL_PRIORS = SIGNALS.map((s) => s.prior);
 
 function fitLogistic(rows: readonly PreparedRow[], dim: number, o: typeof DEFAULTS): RawFit {
   const documentFrequency = new Uint32Array(dim);
+  const positiveFrequency = new Uint32Array(dim);
   for (const r of rows) {
-    const buckets = new Set<number>();
-    for (const bucket of featureCounts(r.tokens, { charNgram: o.charNgram, stems: o.stems }, dim - 1).counts.keys()) buckets.add(bucket);
-    for (const b of buckets) documentFrequency[b] = (documentFrequency[b] as number) + 1;
+    for (const b of vectorize(r.tokens, dim, undefined, { charNgram: o.charNgram, stems: o.stems }).index) {
+      documentFrequency[b] = (documentFrequency[b] as number) + 1;
+      if (r.label === 1) positiveFrequency[b] = (positiveFrequency[b] as number) + 1;
+    }
   }
   const idf = new Float32Array(dim);
-  for (let b = 0; b < dim; b++) idf[b] = Math.log((1 + rows.length) / (1 + (documentFrequency[b] as number))) + 1;
-  const vectors = rows.map((r) => vectorize(r.tokens, dim, (b) => idf[b] as number, { charNgram: o.charNgram, stems: o.stems }));
+  for (let b = 0; b < dim; b++)
+    idf[b] = Math.log((1 + rows.length) / (1 + (documentFrequency[b] as number))) + 1;
+  if (o.nbScaling > 0) {
+    // NB-LR (Wang & Manning 2012): scale each feature by how strongly it separates the classes
+    // (|log-count ratio|), interpolated with plain TF-IDF so rare neutral words are not silenced.
+    const positives = rows.filter((r) => r.label === 1).length || 1;
+    const negatives = rows.length - positives || 1;
+    for (let b = 0; b < dim; b++) {
+      const df = documentFrequency[b] as number;
+      if (df === 0) continue;
+      const pos = positiveFrequency[b] as number;
+      const ratio = Math.log((pos + 1) / (positives + 1) / ((df - pos + 1) / (negatives + 1)));
+      idf[b] = (idf[b] as number) * (1 - o.nbScaling + o.nbScaling * Math.abs(ratio));
+    }
+  }
+  const vectors = rows.map((r) =>
+    vectorize(r.tokens, dim, idf, { charNgram: o.charNgram, stems: o.stems }, undefined, true),
+  );
   const signalValues = rows.map((r) => SIGNAL_IDS.map((id) => r.signals.get(id) ?? 0));
 
   const weights = new Float32Array(dim);
@@ -289,13 +372,16 @@ function fitLogistic(rows: readonly PreparedRow[], dim: number, o: typeof DEFAUL
   const order = rows.map((_, i) => i);
   const positives = rows.filter((r) => r.label === 1).length;
   const classWeight = (label: 0 | 1): number =>
-    !o.classBalance || positives === 0 || positives === rows.length ? 1 : rows.length / (2 * (label === 1 ? positives : rows.length - positives));
+    !o.classBalance || positives === 0 || positives === rows.length
+      ? 1
+      : rows.length / (2 * (label === 1 ? positives : rows.length - positives));
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     for (const i of shuffled(order, random)) {
       const v = vectors[i] as SparseVector;
       const s = signalValues[i] as number[];
       let z = bias;
-      for (let k = 0; k < v.index.length; k++) z += (weights[v.index[k] as number] as number) * (v.value[k] as number);
+      for (let k = 0; k < v.index.length; k++)
+        z += (weights[v.index[k] as number] as number) * (v.value[k] as number);
       for (let k = 0; k < s.length; k++) z += (signalWeights[k] as number) * (s[k] as number);
       const label = (rows[i] as PreparedRow).label;
       const error = (sigmoid(z) - label) * classWeight(label);
@@ -307,9 +393,12 @@ function fitLogistic(rows: readonly PreparedRow[], dim: number, o: typeof DEFAUL
       }
       for (let k = 0; k < s.length; k++) {
         if (s[k] === 0) continue;
-        const g = error * (s[k] as number) + SIGNAL_PRIOR_PULL * ((signalWeights[k] as number) - (SIGNAL_PRIORS[k] as number));
+        const g =
+          error * (s[k] as number) +
+          SIGNAL_PRIOR_PULL * ((signalWeights[k] as number) - (SIGNAL_PRIORS[k] as number));
         signalGradSq[k] = (signalGradSq[k] as number) + g * g;
-        const updated = (signalWeights[k] as number) - (o.learningRate * g) / Math.sqrt(signalGradSq[k] as number);
+        const updated =
+          (signalWeights[k] as number) - (o.learningRate * g) / Math.sqrt(signalGradSq[k] as number);
         // Keep every signal on the side it was written for, so explanations never say "cites a credible
         // source" as a reason for suspicion, even when a dataset's quirks would teach that.
         signalWeights[k] = SIGNAL_COUNTER[k] ? Math.min(0, updated) : Math.max(0, updated);
@@ -322,9 +411,10 @@ function fitLogistic(rows: readonly PreparedRow[], dim: number, o: typeof DEFAUL
 }
 
 function rawLogit(fit: RawFit, row: PreparedRow, dim: number, features: FeatureOptions): number {
-  const v = vectorize(row.tokens, dim, (b) => fit.idf[b] as number, features);
+  const v = vectorize(row.tokens, dim, fit.idf, features);
   let z = fit.bias;
-  for (let k = 0; k < v.index.length; k++) z += (fit.weights[v.index[k] as number] as number) * (v.value[k] as number);
+  for (let k = 0; k < v.index.length; k++)
+    z += (fit.weights[v.index[k] as number] as number) * (v.value[k] as number);
   SIGNAL_IDS.forEach((id, k) => (z += (fit.signalWeights[k] as number) * (row.signals.get(id) ?? 0)));
   return z;
 }
@@ -334,7 +424,11 @@ function fitPlatt(logits: readonly number[], labels: readonly (0 | 1)[]): { a: n
   let a = 1;
   let b = 0;
   for (let iter = 0; iter < 50; iter++) {
-    let ga = 0, gb = 0, haa = 1e-6, hab = 0, hbb = 1e-6;
+    let ga = 0,
+      gb = 0,
+      haa = 1e-6,
+      hab = 0,
+      hbb = 1e-6;
     for (let i = 0; i < logits.length; i++) {
       const z = logits[i] as number;
       const p = sigmoid(a * z + b);
@@ -368,7 +462,10 @@ export interface BinaryMetrics {
 }
 
 export function binaryMetrics(labels: readonly (0 | 1)[], predicted: readonly (0 | 1)[]): BinaryMetrics {
-  let tp = 0, fp = 0, tn = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    tn = 0,
+    fn = 0;
   labels.forEach((y, i) => {
     const p = predicted[i];
     if (y === 1 && p === 1) tp++;
@@ -394,7 +491,10 @@ function bestThreshold(probabilities: readonly number[], labels: readonly (0 | 1
   let best = 0.5;
   let bestScore = -1;
   for (let t = 0.05; t <= 0.951; t += 0.01) {
-    const score = binaryMetrics(labels, probabilities.map((p) => (p >= t ? 1 : 0))).macroF1;
+    const score = binaryMetrics(
+      labels,
+      probabilities.map((p) => (p >= t ? 1 : 0)),
+    ).macroF1;
     if (score > bestScore + 1e-9) {
       bestScore = score;
       best = Math.round(t * 100) / 100;
@@ -421,18 +521,30 @@ export function trainFromInputs(rows: readonly PreparedRow[], options: TrainOpti
   const foldOf = new Map<PreparedRow, number>();
   const grouped = rows.filter((r) => r.group !== undefined);
   const groupFold = new Map<string, number>();
-  shuffled([...new Set(grouped.map((r) => r.group as string))], random).forEach((g, i) => groupFold.set(g, i % folds));
+  shuffled([...new Set(grouped.map((r) => r.group as string))], random).forEach((g, i) =>
+    groupFold.set(g, i % folds),
+  );
   for (const r of grouped) foldOf.set(r, groupFold.get(r.group as string) as number);
   for (const label of [0, 1] as const) {
-    shuffled(rows.filter((r) => r.label === label && r.group === undefined), random).forEach((r, i) => foldOf.set(r, i % folds));
+    shuffled(
+      rows.filter((r) => r.label === label && r.group === undefined),
+      random,
+    ).forEach((r, i) => foldOf.set(r, i % folds));
   }
   let calibration = { a: 1, b: 0 };
   let threshold = 0.5;
-  if (rows.filter((r) => r.label === 0).length >= folds && rows.filter((r) => r.label === 1).length >= folds) {
+  if (
+    rows.filter((r) => r.label === 0).length >= folds &&
+    rows.filter((r) => r.label === 1).length >= folds
+  ) {
     const logits: number[] = [];
     const labels: (0 | 1)[] = [];
     for (let fold = 0; fold < folds; fold++) {
-      const partial = fitLogistic(rows.filter((r) => foldOf.get(r) !== fold), dim, o);
+      const partial = fitLogistic(
+        rows.filter((r) => foldOf.get(r) !== fold),
+        dim,
+        o,
+      );
       for (const r of rows) {
         if (foldOf.get(r) !== fold) continue;
         logits.push(rawLogit(partial, r, dim, { charNgram: o.charNgram, stems: o.stems }));
@@ -440,7 +552,10 @@ export function trainFromInputs(rows: readonly PreparedRow[], options: TrainOpti
       }
     }
     calibration = fitPlatt(logits, labels);
-    threshold = bestThreshold(logits.map((z) => sigmoid(calibration.a * z + calibration.b)), labels);
+    threshold = bestThreshold(
+      logits.map((z) => sigmoid(calibration.a * z + calibration.b)),
+      labels,
+    );
   }
   const fit = fitLogistic(rows, dim, o);
   const weights: Record<string, number> = {};
@@ -483,12 +598,14 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 export function loadHoaxModel(file: string): HoaxModel {
   const model = JSON.parse(fs.readFileSync(file, 'utf8')) as HoaxModel;
-  if (model.format !== HOAX_MODEL_FORMAT) throw new Error(`${file}: not a Pantau hoax model (format ${String(model.format)})`);
+  if (model.format !== HOAX_MODEL_FORMAT)
+    throw new Error(`${file}: not a Pantau hoax model (format ${String(model.format)})`);
   return model;
 }
 
 export function saveHoaxModel(model: HoaxModel, file: string): void {
-  fs.writeFileSync(file, JSON.stringify(model) + '\n');
+  // Indented, so the shipped model is readable, diffable and already in the repository's Prettier style.
+  fs.writeFileSync(file, JSON.stringify(model, null, 2) + '\n');
 }
 
 export const DEFAULT_MODEL_FILE = dataFile('hoax-model.json');

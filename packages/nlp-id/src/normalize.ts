@@ -4,7 +4,7 @@
  * swaps and the slang lexicon.
  */
 import { SlangLexicon, loadSlangLexicon } from './lexicon';
-import { STOPWORDS_EN, STOPWORDS_ID } from './resources';
+import { STOPWORDS_ID, isPlainAscii } from './resources';
 import { LruCache, isRootWord, stem } from './stem';
 import { getDefaultGazetteer } from './entities';
 
@@ -27,29 +27,68 @@ export interface NormalizedText {
 
 const URL_PATTERN =
   /\b(?:https?:\/\/|www\.)[^\s<>"']+|\b(?:[a-z0-9-]+\.)+(?:com|id|net|org|info|xyz|ly|co|me|io|tv|news|site|online|link)(?:\/[^\s<>"']*)?/giu;
+/** A cheap scan that rules out URLs in most posts before the full (costly) URL pattern runs. */
+const MIGHT_HAVE_URL = /:\/\/|www\.|\.(?:com|id|net|org|info|xyz|ly|co|me|io|tv|news|site|online|link)\b/i;
 const MENTION_PATTERN = /(?<![\p{L}\p{N}_])@([\p{L}\p{N}_](?:[\p{L}\p{N}_.]*[\p{L}\p{N}_])?)/gu;
 const HASHTAG_PATTERN = /(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_]+)/gu;
-const EMOJI_PATTERN = /\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\uFE0F?\u200D\p{Extended_Pictographic})*/gu;
+const EMOJI_PATTERN =
+  /\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\uFE0F?\u200D\p{Extended_Pictographic})*/gu;
 const WORD_PATTERN = /\d+(?:[.,]\d+)+|[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const NUMBER_PATTERN = /^\d+(?:[.,]\d+)*$/;
-const LAUGHTER_PATTERN = /^(?:(?:wk)+w?|(?:kw)+k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|(?:xi){2,}|a?wokwok\w*)$/;
+const LAUGHTER_PATTERN =
+  /^(?:(?:wk)+w?|(?:kw)+k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|(?:xi){2,}|a?wokwok\w*)$/;
 /** Writers swap letters for digits that look alike: s4y4, b3n3r, t3rim4 k4sih. */
-const DIGIT_AS_LETTER: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '6': 'g', '7': 't', '8': 'b', '9': 'g' };
+const DIGIT_AS_LETTER: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '6': 'g',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+};
 /** Single English words that show up in Indonesian hashtags (#SaveKPK, #PrayForPalu). */
-const HASHTAG_ENGLISH = ['save', 'pray', 'for', 'stop', 'no', 'yes', 'we', 'love', 'support', 'stand', 'with', 'not', 'fake', 'news', 'real', 'free', 'go', 'new', 'day', 'the'];
+const HASHTAG_ENGLISH = [
+  'save',
+  'pray',
+  'for',
+  'stop',
+  'no',
+  'yes',
+  'we',
+  'love',
+  'support',
+  'stand',
+  'with',
+  'not',
+  'fake',
+  'news',
+  'real',
+  'free',
+  'go',
+  'new',
+  'day',
+  'the',
+];
 
 /** Places and directions that di/ke/dari are often glued to (dirumah, kesini); as verbs' prefixes they are not. */
 const PLACE_WORDS = new Set(
-  ('sini sana situ mana atas bawah dalam luar depan belakang samping sebelah tengah pinggir sekitar antara rumah kantor ' +
+  (
+    'sini sana situ mana atas bawah dalam luar depan belakang samping sebelah tengah pinggir sekitar antara rumah kantor ' +
     'sekolah kampus pasar jalan kota desa kampung toko warung masjid gereja saat mall bandara stasiun terminal ' +
-    'puskesmas apotek bank').split(' '),
+    'puskesmas apotek bank'
+  ).split(' '),
 );
 
 const NORMALIZED_WORD_CACHE_CAPACITY = 50_000;
+/** Longer lower-case hashtags are left whole: segmentation is quadratic in their length. */
+const MAX_SEGMENTED_HASHTAG_LENGTH = 40;
 
 export class Normalizer {
   private readonly wordCache = new LruCache<string[]>(NORMALIZED_WORD_CACHE_CAPACITY);
+  private readonly hashtagCache = new LruCache<string>(NORMALIZED_WORD_CACHE_CAPACITY);
   private readonly hashtagVocabulary: Set<string>;
 
   /** extraVocabulary: names and acronyms (agencies, places) that hashtags are made of: #SaveKPK. */
@@ -57,7 +96,12 @@ export class Normalizer {
     readonly lexicon: SlangLexicon,
     extraVocabulary: Iterable<string> = [],
   ) {
-    this.hashtagVocabulary = new Set([...lexicon.formalWords, ...STOPWORDS_ID, ...HASHTAG_ENGLISH, ...extraVocabulary]);
+    this.hashtagVocabulary = new Set([
+      ...lexicon.formalWords,
+      ...STOPWORDS_ID,
+      ...HASHTAG_ENGLISH,
+      ...extraVocabulary,
+    ]);
   }
 
   /** A correct word: a root, a stop word, a formal lexicon word, or an affixed form of a known root. */
@@ -69,39 +113,45 @@ export class Normalizer {
   normalize(input: string): NormalizedText {
     // Each extraction pass runs only when its marker character is present: most posts have no URL,
     // many no mention, and the regexes are the costliest part of normalisation.
-    const ascii = ASCII_ONLY.test(input);
+    const ascii = isPlainAscii(input);
     let text = ascii ? input : input.normalize('NFKC');
     const urls: string[] = [];
     const domains: string[] = [];
-    if (text.includes('.')) text = text.replace(URL_PATTERN, (url) => {
-      const cleaned = url.replace(/[.,;:!?)\]]+$/, '');
-      urls.push(cleaned);
-      const domain = hostOf(cleaned);
-      if (domain && !domains.includes(domain)) domains.push(domain);
-      return ' ';
-    });
+    if (MIGHT_HAVE_URL.test(text))
+      text = text.replace(URL_PATTERN, (url) => {
+        const cleaned = url.replace(/[.,;:!?)\]]+$/, '');
+        urls.push(cleaned);
+        const domain = hostOf(cleaned);
+        if (domain && !domains.includes(domain)) domains.push(domain);
+        return ' ';
+      });
     const mentions: string[] = [];
-    if (text.includes('@')) text = text.replace(MENTION_PATTERN, (_m, handle: string) => {
-      mentions.push(handle.toLowerCase());
-      return ' ';
-    });
+    if (text.includes('@'))
+      text = text.replace(MENTION_PATTERN, (_m, handle: string) => {
+        mentions.push(handle.toLowerCase());
+        return ' ';
+      });
     const hashtags: string[] = [];
-    if (text.includes('#')) text = text.replace(HASHTAG_PATTERN, (_m, tag: string) => {
-      hashtags.push(tag.toLowerCase());
-      return ' ' + this.splitHashtag(tag).join(' ') + ' ';
-    });
+    if (text.includes('#'))
+      text = text.replace(HASHTAG_PATTERN, (_m, tag: string) => {
+        hashtags.push(tag.toLowerCase());
+        return ' ' + this.splitHashtag(tag).join(' ') + ' ';
+      });
     const emojis: string[] = [];
-    if (!ascii) text = text.replace(EMOJI_PATTERN, (emoji) => {
-      emojis.push(emoji);
-      return ' ';
-    });
+    if (!ascii)
+      text = text.replace(EMOJI_PATTERN, (emoji) => {
+        emojis.push(emoji);
+        return ' ';
+      });
     const rawWords = text.toLowerCase().match(WORD_PATTERN) ?? [];
     // Emptied of URLs, mentions and emoji above; hashtags contribute their split words.
     const tokens: string[] = [];
     const numbers: string[] = [];
     for (let i = 0; i < rawWords.length; i++) {
-      const word = (rawWords[i] as string).replace(/’/g, "'");
-      if (NUMBER_PATTERN.test(word)) {
+      const written = rawWords[i] as string;
+      const word = written.includes('’') ? written.replace(/’/g, "'") : written;
+      const first = word.charCodeAt(0);
+      if (first >= 48 && first <= 57 && NUMBER_PATTERN.test(word)) {
         numbers.push(word);
         tokens.push(word);
         continue;
@@ -133,14 +183,21 @@ export class Normalizer {
     if (LAUGHTER_PATTERN.test(word)) return ['haha'];
     // Checked before the known-word test: the stemmer would accept "dirumah" as di- + rumah.
     const preposition = /^(di|ke|dari)([a-z]{3,})$/.exec(word);
-    if (preposition?.[2] && PLACE_WORDS.has(preposition[2])) return [preposition[1] as string, preposition[2]];
+    if (preposition?.[2] && PLACE_WORDS.has(preposition[2]))
+      return [preposition[1] as string, preposition[2]];
     // anak2 / anak22 / org2nya: the digit 2 marks reduplication.
     const reduplicated = /^([a-z]{2,})2+(nya|an|kan|lah)?$/.exec(word);
     if (reduplicated?.[1]) {
       const base = this.normalizeWord(reduplicated[1]).join(' ');
       return [base + '-' + base + (reduplicated[2] ?? '')];
     }
+    // 26c → 26 c, 100gb → 100 gb; network generations (4g, 5g) are names and stay whole.
+    const numberWithUnit = /^(\d+)([a-z]{1,4})$/.exec(word);
+    if (numberWithUnit && !/^[2-6]g$/.test(word))
+      return [numberWithUnit[1] as string, numberWithUnit[2] as string];
     if (/\d/.test(word) && /[a-z]/.test(word)) {
+      // Swaps are the exception among letters (s4y4, b3n3r); codes such as covid19 or a1b2c3d stay as written.
+      if (word.replace(/[^0-9]/g, '').length > word.length / 2) return [word];
       const swapped = word.replace(/[0-9]/g, (d) => DIGIT_AS_LETTER[d] ?? d);
       if (this.lexicon.has(swapped) || this.isKnownWord(swapped)) return this.normalizeWord(swapped);
       return [word];
@@ -153,8 +210,6 @@ export class Normalizer {
     if (finalA !== word && this.isKnownWord(finalA)) return [finalA];
     const formalVerb = this.formalizeColloquialVerb(word);
     if (formalVerb) return [formalVerb];
-    const numberWithUnit = /^(\d+)([a-z]{1,4})$/.exec(word);
-    if (numberWithUnit) return [numberWithUnit[1] as string, numberWithUnit[2] as string];
     return [word];
   }
 
@@ -164,7 +219,8 @@ export class Normalizer {
    */
   private formalizeColloquialVerb(word: string): string | undefined {
     // pikirin → pikirkan
-    if (word.endsWith('in') && word.length > 5 && isRootWord(word.slice(0, -2))) return word.slice(0, -2) + 'kan';
+    if (word.endsWith('in') && word.length > 5 && isRootWord(word.slice(0, -2)))
+      return word.slice(0, -2) + 'kan';
     // milih → memilih, nulis → menulis: the nasal replaced the first consonant and the me- fell away.
     const dropped = /^([mn])([aiueo][a-z]{2,})$/.exec(word);
     if (dropped?.[2]) {
@@ -175,7 +231,8 @@ export class Normalizer {
     if (!m) return undefined;
     const [, prefix, body = '', suffixIn] = m;
     // Colloquial ny- nasalises c as well as s (nyari, nyuci); c first, as both suci and cuci are roots.
-    const candidates = prefix === 'ny' ? ['c' + body, 's' + body] : prefix === 'ng' ? [body, 'k' + body] : [body];
+    const candidates =
+      prefix === 'ny' ? ['c' + body, 's' + body] : prefix === 'ng' ? [body, 'k' + body] : [body];
     for (const root of candidates) {
       if (!isRootWord(root)) continue;
       return withMeN(root) + (suffixIn ? 'kan' : '');
@@ -215,7 +272,13 @@ export class Normalizer {
       .filter(Boolean);
     const words: string[] = [];
     for (const part of camelParts) {
-      if (part.length < 6 || !/^[a-z]+$/.test(part) || this.isKnownWord(part) || this.lexicon.has(part)) {
+      if (
+        part.length < 6 ||
+        part.length > MAX_SEGMENTED_HASHTAG_LENGTH ||
+        !/^[a-z]+$/.test(part) ||
+        this.isKnownWord(part) ||
+        this.lexicon.has(part)
+      ) {
         words.push(part);
         continue;
       }
@@ -227,7 +290,7 @@ export class Normalizer {
   private isHashtagPiece(piece: string): boolean {
     if (piece.length < 2) return false;
     if (this.hashtagVocabulary.has(piece) || isRootWord(piece) || this.lexicon.has(piece)) return true;
-    return piece.length >= 5 && stem(piece) !== piece;
+    return piece.length >= 5 && isAffixedRoot(piece);
   }
 
   /** Fewest-pieces segmentation of a lower-case hashtag into known words; undefined when none exists. */
@@ -250,6 +313,44 @@ export class Normalizer {
     return result?.map((piece) => this.lexicon.lookup(piece)?.join(' ') ?? piece);
   }
 }
+
+/**
+ * A root with one common prefix and/or suffix (terserah, bersatu, kebakaran). Set lookups only: the
+ * segmenter tries every substring of a hashtag, far too many for the full stemmer.
+ */
+function isAffixedRoot(word: string): boolean {
+  for (const prefix of AFFIX_PREFIXES) {
+    if (prefix !== '' && !word.startsWith(prefix)) continue;
+    const rest = word.slice(prefix.length);
+    for (const suffix of AFFIX_SUFFIXES) {
+      if (suffix !== '' && !rest.endsWith(suffix)) continue;
+      const root = rest.slice(0, rest.length - suffix.length);
+      if (root.length >= 3 && root !== word && isRootWord(root)) return true;
+    }
+  }
+  return false;
+}
+
+const AFFIX_PREFIXES = [
+  '',
+  'di',
+  'ke',
+  'se',
+  'ter',
+  'ber',
+  'be',
+  'per',
+  'pe',
+  'me',
+  'mem',
+  'men',
+  'meng',
+  'meny',
+  'pem',
+  'pen',
+  'peng',
+];
+const AFFIX_SUFFIXES = ['', 'kan', 'an', 'i', 'nya', 'lah'];
 
 /** The formal meN- prefix with its nasal assimilation: lacak → melacak, bantu → membantu, sapu → menyapu, cat → mengecat. */
 export function withMeN(root: string): string {
@@ -283,11 +384,11 @@ export function getDefaultNormalizer(): Normalizer {
 }
 
 export function createNormalizer(extraLexiconFiles: readonly string[] = []): Normalizer {
-  return extraLexiconFiles.length === 0 ? getDefaultNormalizer() : new Normalizer(loadSlangLexicon(extraLexiconFiles), getDefaultGazetteer().vocabulary());
+  return extraLexiconFiles.length === 0
+    ? getDefaultNormalizer()
+    : new Normalizer(loadSlangLexicon(extraLexiconFiles), getDefaultGazetteer().vocabulary());
 }
 
 export function normalize(text: string): NormalizedText {
   return getDefaultNormalizer().normalize(text);
 }
-
-export { STOPWORDS_EN };

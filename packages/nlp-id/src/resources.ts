@@ -13,7 +13,13 @@ export function dataFile(name: string): string {
 /** Reads a CSV with a header row into records keyed by column name. */
 export function readCsvRecords(file: string): Record<string, string>[] {
   const content = fs.readFileSync(file, 'utf8');
-  return parse(content, { columns: true, skip_empty_lines: true, trim: true, relax_column_count: true, bom: true });
+  return parse(content, {
+    columns: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+    bom: true,
+  });
 }
 
 // natural's stop-word lists are plain arrays; required directly to avoid loading natural's index.
@@ -25,8 +31,41 @@ const englishStopwords: string[] = require('natural/lib/natural/util/stopwords')
 /** Words that carry no topic: natural's Indonesian list plus particles of informal speech it lacks. */
 export const STOPWORDS_ID: ReadonlySet<string> = new Set([
   ...indonesianStopwords,
-  'sih', 'dong', 'deh', 'kok', 'nih', 'tuh', 'ya', 'iya', 'yah', 'lah', 'kan', 'pun', 'nya', 'haha', 'banget',
-  'aja', 'oke', 'gitu', 'gini', 'wah', 'aduh', 'loh', 'lho', 'kah', 'tah', 'si', 'sang', 'para',
+  'sih',
+  'dong',
+  'deh',
+  'kok',
+  'nih',
+  'tuh',
+  'ya',
+  'iya',
+  'yah',
+  'lah',
+  'kan',
+  'pun',
+  'nya',
+  'haha',
+  'banget',
+  'aja',
+  'oke',
+  'gitu',
+  'gini',
+  'wah',
+  'aduh',
+  'loh',
+  'lho',
+  'kah',
+  'tah',
+  'si',
+  'sang',
+  'para',
 ]);
 
 export const STOPWORDS_EN: ReadonlySet<string> = new Set(englishStopwords);
+
+const BEYOND_PRINTABLE_ASCII = /[^\t\n\r -~]/;
+
+/** Printable ASCII needs no Unicode normalisation (NFKC), which is the common case and worth skipping. */
+export function isPlainAscii(text: string): boolean {
+  return !BEYOND_PRINTABLE_ASCII.test(text);
+}

@@ -17,16 +17,84 @@ const rootWords: string[] = require('natural/lib/natural/stemmers/indonesian/dat
  * `rim` beats `iman` in `berimanlah`; derived entries such as `idealisme` or `belikan` stop the stemmer
  * before it strips the suffix.
  */
-const SHADOWING_ROOTS = new Set(['apatah', 'belikan', 'rang', 'muas', 'rim', 'idealis', 'idealisme', 'rerata', 'lelembut']);
+const SHADOWING_ROOTS = new Set([
+  'apatah',
+  'belikan',
+  'rang',
+  'muas',
+  'rim',
+  'idealis',
+  'idealisme',
+  'rerata',
+  'lelembut',
+]);
 
 /** Roots common in today's posts that the dictionary (compiled before social media) lacks. */
 const MODERN_ROOTS = [
-  'viral', 'hoaks', 'hoax', 'covid', 'medsos', 'bansos', 'pemilu', 'pilpres', 'pilkada', 'capres', 'cawapres',
-  'pinjol', 'online', 'daring', 'luring', 'sembako', 'lockdown', 'influencer', 'buzzer', 'prank', 'link',
-  'share', 'posting', 'upload', 'download', 'update', 'narasi', 'provokasi', 'klarifikasi', 'disinformasi',
-  'misinformasi', 'vaksinasi', 'booster', 'ojol', 'startup', 'kripto', 'bitcoin', 'deepfake', 'screenshot',
-  'whatsapp', 'youtube', 'tiktok', 'instagram', 'twitter', 'facebook', 'telegram', 'netizen', 'warganet',
-  'konten', 'kreator', 'microchip', 'chip', 'gaes', 'vlog', 'meme', 'stiker', 'trending', 'followers', 'giveaway', 'voucher', 'transfer', 'rekening', 'phishing', 'scam',
+  'viral',
+  'hoaks',
+  'hoax',
+  'covid',
+  'medsos',
+  'bansos',
+  'pemilu',
+  'pilpres',
+  'pilkada',
+  'capres',
+  'cawapres',
+  'pinjol',
+  'online',
+  'daring',
+  'luring',
+  'sembako',
+  'lockdown',
+  'influencer',
+  'buzzer',
+  'prank',
+  'link',
+  'share',
+  'posting',
+  'upload',
+  'download',
+  'update',
+  'narasi',
+  'provokasi',
+  'klarifikasi',
+  'disinformasi',
+  'misinformasi',
+  'vaksinasi',
+  'booster',
+  'ojol',
+  'startup',
+  'kripto',
+  'bitcoin',
+  'deepfake',
+  'screenshot',
+  'whatsapp',
+  'youtube',
+  'tiktok',
+  'instagram',
+  'twitter',
+  'facebook',
+  'telegram',
+  'netizen',
+  'warganet',
+  'konten',
+  'kreator',
+  'microchip',
+  'chip',
+  'gaes',
+  'vlog',
+  'meme',
+  'stiker',
+  'trending',
+  'followers',
+  'giveaway',
+  'voucher',
+  'transfer',
+  'rekening',
+  'phishing',
+  'scam',
 ];
 
 for (let i = rootWords.length - 1; i >= 0; i--) {
@@ -49,11 +117,6 @@ const dictionary = new Set(rootWords);
 /** True when the word is a known root (after our corrections). */
 export function isRootWord(word: string): boolean {
   return dictionary.has(word);
-}
-
-/** All known roots; used for dictionary-based hashtag splitting. */
-export function rootWordList(): readonly string[] {
-  return rootWords;
 }
 
 /**

@@ -5,11 +5,15 @@ describe('createEnricher().enrich', () => {
   const enricher = createEnricher();
 
   it('returns every field the scorer indexes', () => {
-    const e = enricher.enrich('Kata temen gw yg kerja di Kemenkes, vaksin booster ada chipnya!! Cek bit.ly/vaksin-chip @KemenkesRI #TolakVaksin 😱');
+    const e = enricher.enrich(
+      'Kata temen gw yg kerja di Kemenkes, vaksin booster ada chipnya!! Cek bit.ly/vaksin-chip @KemenkesRI #TolakVaksin 😱',
+    );
     expect(e.lang).toBe('id');
     expect(e.normalizedText).toContain('kata teman saya yang kerja di kemenkes');
     expect(e.tokens).toContain('vaksin');
-    expect(e.terms).toEqual(expect.arrayContaining(['teman', 'kemenkes', 'vaksin', 'booster', 'chip', 'tolak']));
+    expect(e.terms).toEqual(
+      expect.arrayContaining(['teman', 'kemenkes', 'vaksin', 'booster', 'chip', 'tolak']),
+    );
     expect(e.terms).not.toContain('yang');
     expect(new Set(e.terms).size).toBe(e.terms.length);
     expect(e.hashtags).toEqual(['tolakvaksin']);

@@ -4,12 +4,24 @@ const ids = (text: string): string[] => findEntities(text).map((e) => `${e.kind}
 
 describe('entities', () => {
   it('finds agencies by name and acronym, old and new', () => {
-    expect(ids('Kominfo sekarang jadi Komdigi, Kemendikbud jadi Kemendikdasmen')).toEqual(['agency:komdigi', 'agency:kemendikdasmen']);
-    expect(ids('KEMENKES, BPOM dan Kementerian Kesehatan bantah isu vaksin')).toEqual(['agency:kemenkes', 'agency:bpom']);
-    expect(ids('BI dan OJK minta warga waspada pinjol; KPU dan Bawaslu awasi kampanye; Polri dan TNI siaga')).toEqual([
-      'agency:bi', 'agency:ojk', 'agency:kpu', 'agency:bawaslu', 'agency:polri', 'agency:tni',
+    expect(ids('Kominfo sekarang jadi Komdigi, Kemendikbud jadi Kemendikdasmen')).toEqual([
+      'agency:komdigi',
+      'agency:kemendikdasmen',
     ]);
-    expect(ids('BMKG, BNPB, Kemenkeu, KPK dan MK')).toEqual(['agency:bmkg', 'agency:bnpb', 'agency:kemenkeu', 'agency:kpk', 'agency:mk']);
+    expect(ids('KEMENKES, BPOM dan Kementerian Kesehatan bantah isu vaksin')).toEqual([
+      'agency:kemenkes',
+      'agency:bpom',
+    ]);
+    expect(
+      ids('BI dan OJK minta warga waspada pinjol; KPU dan Bawaslu awasi kampanye; Polri dan TNI siaga'),
+    ).toEqual(['agency:bi', 'agency:ojk', 'agency:kpu', 'agency:bawaslu', 'agency:polri', 'agency:tni']);
+    expect(ids('BMKG, BNPB, Kemenkeu, KPK dan MK')).toEqual([
+      'agency:bmkg',
+      'agency:bnpb',
+      'agency:kemenkeu',
+      'agency:kpk',
+      'agency:mk',
+    ]);
   });
 
   it('requires capitals for short acronyms and for place names that are also words', () => {
@@ -19,7 +31,11 @@ describe('entities', () => {
   });
 
   it('finds provinces and cities, longest match first', () => {
-    expect(ids('Gempa terasa di Jawa Timur sampai Surabaya dan Sidoarjo')).toEqual(['province:jatim', 'city:surabaya', 'city:sidoarjo']);
+    expect(ids('Gempa terasa di Jawa Timur sampai Surabaya dan Sidoarjo')).toEqual([
+      'province:jatim',
+      'city:surabaya',
+      'city:sidoarjo',
+    ]);
     expect(ids('banjir di jakarta selatan')).toEqual(['city:jakarta-selatan']);
     expect(findEntities('#KPU')[0]?.matched).toBe('KPU');
   });

@@ -18,7 +18,8 @@ const VACCINE_CHIP_HOAX =
   'Kata temen gw yg kerja di RS, vaksin itu ada microchipnya buat ngelacak kita lewat 5G. SEBARKAN sblm dihapus!!!';
 const VACCINE_CHIP_DEBUNK =
   '[HOAKS] Vaksin mengandung microchip pelacak. Faktanya, Kemenkes memastikan informasi yang beredar itu tidak benar.';
-const ORDINARY_NEWS = 'Harga cabai rawit di Pasar Kramat Jati turun jadi Rp40.000 per kilogram setelah panen raya, kata pedagang.';
+const ORDINARY_NEWS =
+  'Harga cabai rawit di Pasar Kramat Jati turun jadi Rp40.000 per kilogram setelah panen raya, kata pedagang.';
 
 describe('hoax assessment (default model)', () => {
   const enricher = createEnricher();
@@ -51,7 +52,8 @@ describe('hoax assessment (default model)', () => {
   });
 
   it('raises the score of a post that resembles a fact-checked false claim, and says which', () => {
-    const post = 'Pemerintah akan memotong saldo tabungan warga di atas 10 juta mulai Januari untuk bayar utang negara';
+    const post =
+      'Pemerintah akan memotong saldo tabungan warga di atas 10 juta mulai Januari untuk bayar utang negara';
     const before = enricher.enrich(post).hoax;
     const withFactChecks = createEnricher({
       factChecks: [
@@ -67,7 +69,9 @@ describe('hoax assessment (default model)', () => {
     const after = withFactChecks.enrich(post).hoax;
     expect(after.factCheck?.id).toBe('tbh-2024-0113');
     expect(after.score).toBeGreaterThan(before.score);
-    expect(after.signals.some((s) => s.id === 'factcheck-match' && s.label.en.includes('fact-checked'))).toBe(true);
+    expect(after.signals.some((s) => s.id === 'factcheck-match' && s.label.en.includes('fact-checked'))).toBe(
+      true,
+    );
     expect(withFactChecks.enrich(ORDINARY_NEWS).hoax.factCheck).toBeUndefined();
   });
 });

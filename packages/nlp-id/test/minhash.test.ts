@@ -1,5 +1,12 @@
 import * as fs from 'node:fs';
-import { LSH_BANDS, MINHASH_SIZE, computeSignature, jaccardEstimate, normalize, shingleJaccard } from '../src';
+import {
+  LSH_BANDS,
+  MINHASH_SIZE,
+  computeSignature,
+  jaccardEstimate,
+  normalize,
+  shingleJaccard,
+} from '../src';
 import { measureNearDuplicates } from '../scripts/neardup-eval';
 import { POSTS } from './fixtures/posts';
 import { sharedDataFile, skipMessage } from './shared-data';
@@ -33,7 +40,12 @@ describe('near-duplicate signatures', () => {
 
   const smsa = sharedDataFile(SMSA);
   (smsa ? it : it.skip)(smsa ? 'does the same on IndoNLU SmSA texts' : skipMessage(SMSA), () => {
-    const texts = fs.readFileSync(smsa as string, 'utf8').split('\n').map((l) => l.split('\t')[0] ?? '').filter(Boolean).slice(0, 1500);
+    const texts = fs
+      .readFileSync(smsa as string, 'utf8')
+      .split('\n')
+      .map((l) => l.split('\t')[0] ?? '')
+      .filter(Boolean)
+      .slice(0, 1500);
     const report = measureNearDuplicates(texts, 11, 3);
     expect(report.pairsAtJaccard08).toBeGreaterThan(300);
     expect(report.recallAtJaccard08).toBeGreaterThanOrEqual(0.9);

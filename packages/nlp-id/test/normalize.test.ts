@@ -5,7 +5,9 @@ import { createNormalizer, normalize } from '../src';
 
 describe('normalize', () => {
   it('pulls URLs, mentions, hashtags, emoji and numbers out as features', () => {
-    const n = normalize('Cek https://bit.ly/abc123 dan www.turnbackhoax.id/2024/salah ya @Kemenkes_RI 😱🇮🇩 harga naik 10.000 #TolakHoaks');
+    const n = normalize(
+      'Cek https://bit.ly/abc123 dan www.turnbackhoax.id/2024/salah ya @Kemenkes_RI 😱🇮🇩 harga naik 10.000 #TolakHoaks',
+    );
     expect(n.urls).toEqual(['https://bit.ly/abc123', 'www.turnbackhoax.id/2024/salah']);
     expect(n.domains).toEqual(['bit.ly', 'turnbackhoax.id']);
     expect(n.mentions).toEqual(['kemenkes_ri']);
@@ -39,7 +41,9 @@ describe('normalize', () => {
 
   it('resolves slang from the shipped lexicon', () => {
     expect(normalize('yg gak udh bgt tdk krn dgn').text).toBe('yang tidak sudah banget tidak karena dengan');
-    expect(normalize('gw ga tau knp blm dpt bansos').text).toBe('saya tidak tahu kenapa belum dapat bantuan sosial'.replace('bantuan sosial', 'bansos'));
+    expect(normalize('gw ga tau knp blm dpt bansos').text).toBe(
+      'saya tidak tahu kenapa belum dapat bantuan sosial'.replace('bantuan sosial', 'bansos'),
+    );
     expect(normalize('kasih tau dong').text).toBe('beri tahu dong');
   });
 

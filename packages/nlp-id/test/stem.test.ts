@@ -39,15 +39,21 @@ const PROJECT_VECTORS: [string, string][] = [
 
 describe('stem', () => {
   const vectorsFile = sharedDataFile(SASTRAWI_VECTORS);
-  (vectorsFile ? it : it.skip)(vectorsFile ? 'passes all Sastrawi stemmer test vectors' : skipMessage(SASTRAWI_VECTORS), () => {
-    const lines = fs.readFileSync(vectorsFile as string, 'utf8').split('\n').filter(Boolean);
-    const failures = lines
-      .map((line) => line.split('\t'))
-      .filter(([word, expected]) => stem(word as string) !== expected)
-      .map(([word, expected]) => `${word} → ${stem(word as string)} (expected ${expected})`);
-    expect(lines.length).toBe(201);
-    expect(failures).toEqual([]);
-  });
+  (vectorsFile ? it : it.skip)(
+    vectorsFile ? 'passes all Sastrawi stemmer test vectors' : skipMessage(SASTRAWI_VECTORS),
+    () => {
+      const lines = fs
+        .readFileSync(vectorsFile as string, 'utf8')
+        .split('\n')
+        .filter(Boolean);
+      const failures = lines
+        .map((line) => line.split('\t'))
+        .filter(([word, expected]) => stem(word as string) !== expected)
+        .map(([word, expected]) => `${word} → ${stem(word as string)} (expected ${expected})`);
+      expect(lines.length).toBe(201);
+      expect(failures).toEqual([]);
+    },
+  );
 
   it.each(PROJECT_VECTORS)('%s → %s', (word, expected) => {
     expect(stem(word)).toBe(expected);
