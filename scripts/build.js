@@ -20,6 +20,10 @@ execFileSync(
 const thirdPartyExternal = {
   name: 'third-party-external',
   setup(build) {
+    // require.resolve() is answered at run time from node_modules (nlp-id finds its data that way).
+    build.onResolve({ filter: /./ }, (args) =>
+      args.kind === 'require-resolve' ? { path: args.path, external: true } : undefined,
+    );
     build.onResolve({ filter: /^[^./]/ }, (args) =>
       args.path.startsWith('@pantau/') ? undefined : { path: args.path, external: true },
     );

@@ -3,8 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 
-/** packages/nlp-id/data, resolved from this file so it works from src/ under tsx, jest and the CLI. */
-export const DATA_DIR = path.resolve(__dirname, '..', 'data');
+/** packages/nlp-id/data, whether running from src/ (tsx, jest, the CLI) or from a bundle. */
+// Found through the package itself, not __dirname, so a service bundled by `npm run build` (whose
+// __dirname is its dist folder) still finds the shipped lexicons and model.
+export const DATA_DIR = path.join(path.dirname(require.resolve('@pantau/nlp-id/package.json')), 'data');
 
 export function dataFile(name: string): string {
   return path.join(DATA_DIR, name);
