@@ -231,6 +231,7 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
     const detail = await call('GET', `/v1/issues/${issueId}`, agencyB.apiKey);
     expect(detail.status).toBe(200);
     expect(detail.body.timeline.map((t: { type: string }) => t.type)).toContain('rising');
+    expect(detail.body).not.toHaveProperty('state'); // the detector's working state stays internal
 
     // The receiver answered 500 first: the delivery is retried and then succeeds.
     await waitFor(() => received.some((r) => r.status === 200), {

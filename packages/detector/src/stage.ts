@@ -1,6 +1,6 @@
 import type { EnrichedPost, IssueEvent, Topics } from '@pantau/core';
 import type { Decoded, Producer } from '@pantau/bus';
-import { bulkIndex, type IndexNames, type SearchClient } from '@pantau/store';
+import { bulkIndex, getIssues, type IndexNames, type SearchClient } from '@pantau/store';
 import type { Logger } from 'pino';
 import type { IssueTracker } from './tracker';
 
@@ -56,6 +56,9 @@ export function createDetectorStage(deps: DetectorStageDeps) {
 
   return {
     async handleBatch(batch: Decoded<EnrichedPost>[]): Promise<void> {
+      // Issues this process has not seen yet may have a history (a restart, a rebalance): take it back first.
+      const unknown = [...new Set(batch.map((b) => b.value.issueId))].filter((id) => !tracker.has(id));
+      for (const doc of await getIssues(search, names, unknown)) tracker.restore(doc);
       const touched = new Set<string>();
       for (const { value } of batch) if (tracker.observe(value)) touched.add(value.issueId);
       await publish(touched, tracker.evaluate(touched));

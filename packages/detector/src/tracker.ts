@@ -5,6 +5,7 @@ import {
   type IssueEvent,
   type IssueStatus,
 } from '@pantau/core';
+import type { IssueDoc } from '@pantau/store';
 
 /**
  * Per-issue counts in time buckets, judged against each issue's OWN baseline.
@@ -76,6 +77,9 @@ interface IssueState {
 }
 
 const MAX_AUTHORS = 10_000;
+/** How much of an issue's state is kept in its document for a restart. */
+const SNAPSHOT_TERMS = 50;
+const SNAPSHOT_AUTHORS = 1_000;
 const MAX_SAMPLES = 5;
 const MAX_TIMELINE = 200;
 
@@ -91,6 +95,38 @@ export class IssueTracker {
 
   get size(): number {
     return this.issues.size;
+  }
+
+  has(issueId: string): boolean {
+    return this.issues.has(issueId);
+  }
+
+  /**
+   * Takes back an issue from its stored document (after a restart, or when another detector owned
+   * its partition before a rebalance), so its baseline and status carry on instead of starting over.
+   */
+  restore(doc: IssueDoc): void {
+    if (this.issues.has(doc.id) || !doc.state) return;
+    const s = doc.state;
+    this.issues.set(doc.id, {
+      id: doc.id,
+      title: doc.title,
+      termCounts: new Map(s.termCounts),
+      buckets: new Map(s.buckets),
+      total: doc.count,
+      hoaxCount: s.hoaxCount,
+      authors: new Set(s.authors),
+      watchlistIds: new Set(doc.watchlistIds),
+      samplePostIds: [...doc.samplePostIds],
+      recent: [],
+      status: s.status,
+      peakWindow: s.peakWindow,
+      lastRisingWindow: s.lastRisingWindow,
+      firstSeen: Date.parse(doc.firstSeen),
+      lastSeen: Date.parse(doc.lastSeen),
+      lastTouched: this.clock.now(),
+      timeline: [...doc.timeline],
+    });
   }
 
   private bucketOf(ms: number): number {
@@ -307,7 +343,7 @@ export class IssueTracker {
   }
 
   /** The issue as the API shows it (written to the issues index). */
-  document(id: string): import('@pantau/store').IssueDoc | null {
+  document(id: string): IssueDoc | null {
     const issue = this.issues.get(id);
     if (!issue) return null;
     const now = this.clock.now();
@@ -333,6 +369,15 @@ export class IssueTracker {
       lastSeen: new Date(issue.lastSeen).toISOString(),
       updatedAt: new Date(now).toISOString(),
       timeline: [...issue.timeline],
+      state: {
+        buckets: [...issue.buckets],
+        hoaxCount: issue.hoaxCount,
+        status: issue.status,
+        peakWindow: issue.peakWindow,
+        lastRisingWindow: issue.lastRisingWindow,
+        termCounts: [...issue.termCounts].sort((a, b) => b[1] - a[1]).slice(0, SNAPSHOT_TERMS),
+        authors: [...issue.authors].slice(0, SNAPSHOT_AUTHORS),
+      },
     };
   }
 }

@@ -90,6 +90,22 @@ describe('IssueTracker', () => {
     expect(later.map((e) => e.type)).toEqual(['cooled']);
   });
 
+  it('carries an issue across a restart through its document', () => {
+    expect(feed('restart', 12).map((e) => e.type)).toEqual(['rising']);
+    const doc = JSON.parse(JSON.stringify(tracker.document('restart'))); // as stored in OpenSearch
+    const restarted = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    expect(restarted.has('restart')).toBe(false);
+    restarted.restore(doc);
+    // Still rising, same counts: a few more posts are no new event, and the window keeps the history.
+    for (let i = 0; i < 3; i++) restarted.observe(post('restart', clock.now()));
+    expect(restarted.evaluate(['restart'])).toEqual([]);
+    expect(restarted.document('restart')).toMatchObject({ status: 'rising', count: 15, windowCount: 15 });
+    // A fresh tracker without the document would have called the same posts a brand-new burst.
+    const forgetful = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    for (let i = 0; i < 3; i++) forgetful.observe(post('restart', clock.now()));
+    expect(forgetful.document('restart')!.count).toBe(3);
+  });
+
   it('does not count a post twice when it is delivered again', () => {
     const p = post('ulang', clock.now());
     expect(tracker.observe(p)).toBe(true);

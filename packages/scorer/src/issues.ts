@@ -71,6 +71,22 @@ export class IssueAssigner {
       .map(([t]) => t);
   }
 
+  /**
+   * Re-learns a known issue (from its stored document) so a restarted scorer keeps putting posts of
+   * a running story into the same issue.
+   */
+  seed(issueId: string, termCounts: [string, number][], posts: number): void {
+    if (this.issues.peek(issueId)) return;
+    const issue: IssueTerms = { id: issueId, posts: Math.max(1, posts), termCounts: new Map() };
+    for (const [t, c] of termCounts.slice(0, this.settings.maxIssueTerms)) {
+      issue.termCounts.set(t, c);
+      let list = this.postings.get(t);
+      if (!list) this.postings.set(t, (list = new Set()));
+      list.add(issueId);
+    }
+    this.issues.set(issueId, issue);
+  }
+
   assign(
     postId: string,
     contentTerms: string[],

@@ -40,6 +40,25 @@ describe('IssueAssigner', () => {
     expect(replay.issueId).toBe(first.issueId);
   });
 
+  it('re-learns stored issues after a restart', () => {
+    const before = new IssueAssigner();
+    before.assign('p1', posts.vaksin1, []);
+    const issue = before.assign('p2', posts.vaksin2, []);
+    const restarted = new IssueAssigner();
+    restarted.seed(
+      issue.issueId,
+      [
+        ['vaksin', 2],
+        ['booster', 2],
+        ['chip', 2],
+        ['sebar', 1],
+      ],
+      2,
+    );
+    expect(restarted.assign('p3', posts.vaksin3, []).issueId).toBe(issue.issueId);
+    expect(restarted.assign('p4', posts.macet, []).issueId).not.toBe(issue.issueId);
+  });
+
   it('puts a near-duplicate into the issue of the post it copies', () => {
     const a = new IssueAssigner();
     const original = a.assign('p1', posts.vaksin1, []);

@@ -102,6 +102,49 @@ export interface IssueDoc {
   lastSeen: string;
   updatedAt: string;
   timeline: IssueTimelineEntry[];
+  /** The detector's working state, so a restarted detector continues where it stopped (never served by the API). */
+  state?: IssueTrackerState;
+}
+
+export interface IssueTrackerState {
+  buckets: [number, number][];
+  hoaxCount: number;
+  status: IssueStatusName | null;
+  peakWindow: number;
+  lastRisingWindow: number;
+  termCounts: [string, number][];
+  authors: string[];
+}
+
+/** Issues seen since a time, most recent first (a restarted scorer re-learns them). */
+export async function recentIssues(
+  client: SearchClient,
+  names: IndexNames,
+  since: string,
+  size = 10_000,
+): Promise<IssueDoc[]> {
+  try {
+    const res = await client.search({
+      index: names.of('issues'),
+      body: { size, query: { range: { lastSeen: { gte: since } } }, sort: [{ lastSeen: 'desc' }] } as never,
+    });
+    return res.body.hits.hits.map((h) => h._source as IssueDoc);
+  } catch (err) {
+    throw storeError(err, 'listing recent issues');
+  }
+}
+
+/** Several issues by id in one request; missing ones are left out. */
+export async function getIssues(client: SearchClient, names: IndexNames, ids: string[]): Promise<IssueDoc[]> {
+  if (ids.length === 0) return [];
+  try {
+    const res = await client.mget({ index: names.of('issues'), body: { ids } });
+    return (res.body.docs as { found?: boolean; _source?: IssueDoc }[])
+      .filter((d) => d.found && d._source)
+      .map((d) => d._source!);
+  } catch (err) {
+    throw storeError(err, 'reading issues');
+  }
 }
 
 export async function putIssue(

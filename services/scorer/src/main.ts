@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { createDecoder, RawPost, systemClock } from '@pantau/core';
 import { CommonConfig, configSchema, createLogger, installShutdown, loadConfigOrExit } from '@pantau/runtime';
 import { connectStack } from '@pantau/stack';
+import { recentIssues } from '@pantau/store';
 import { createEnricher, loadHoaxModel, normalize, stem } from '@pantau/nlp-id';
 import {
   FactCheckSync,
@@ -61,9 +62,19 @@ async function main() {
     factChecks.refresh().catch((err) => logger.warn({ err }, 'fact-check refresh failed'));
   }, config.FACTCHECK_REFRESH_MS);
 
+  // Re-learn the issues of the last day so running stories keep their issue across a restart.
+  const assigner = new IssueAssigner();
+  const known = await recentIssues(
+    stack.search,
+    stack.names,
+    new Date(Date.now() - 24 * 3600_000).toISOString(),
+  );
+  for (const issue of known)
+    assigner.seed(issue.id, issue.state?.termCounts ?? issue.terms.map((t) => [t, 1]), issue.count);
+
   const stage = createScorerStage({
     enricher,
-    assigner: new IssueAssigner(),
+    assigner,
     nearDuplicates: new NearDuplicateIndex(),
     watchlists,
     stemToken: stem,
