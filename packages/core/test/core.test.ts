@@ -79,3 +79,11 @@ describe('ids and topics', () => {
     });
   });
 });
+
+describe('error documentation', () => {
+  it('documents every code in the README', () => {
+    const { readFileSync } = require('node:fs') as typeof import('node:fs');
+    const readme = readFileSync(require.resolve('../../../README.md'), 'utf8');
+    for (const code of Object.keys(ERROR_CODES)) expect(readme).toContain(`\`${code}\``);
+  });
+});
