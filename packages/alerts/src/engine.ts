@@ -1,4 +1,5 @@
-import { sha256Hex, systemClock, type Clock, type IssueEvent } from '@pantau/core';
+import { sha256Hex, systemClock, toPantauError, type Clock, type IssueEvent } from '@pantau/core';
+import type { BatchResult, Decoded } from '@pantau/bus';
 import type { Logger } from 'pino';
 import type { AlertStore, WatchlistOwner } from './store';
 import { risingSummary } from './text';
@@ -211,4 +212,27 @@ export class AlertEngine {
     this.logger.warn({ alertId: id }, 'alert kept changing under us; leaving it as it is');
     return { agencyId, alertId: id, action: 'suppressed', version: 0, deliveries: 0 };
   }
+}
+
+/**
+ * The alert engine as a stream stage over the `issues` topic: a retriable failure (a server down)
+ * retries the whole batch — decisions are idempotent, so events already handled decide nothing new —
+ * while an event that can never be handled is dead-lettered alone.
+ */
+export function createIssueEventStage(engine: Pick<AlertEngine, 'handleIssueEvent'>) {
+  return {
+    async handleBatch(batch: Decoded<IssueEvent>[]): Promise<BatchResult> {
+      const failed: NonNullable<BatchResult['failed']> = [];
+      for (const { message, value } of batch) {
+        try {
+          await engine.handleIssueEvent(value);
+        } catch (err) {
+          const error = toPantauError(err);
+          if (error.retriable) throw error;
+          failed.push({ message, error });
+        }
+      }
+      return { failed };
+    },
+  };
 }

@@ -3,21 +3,13 @@ import {
   createAlertStore,
   createDeliveryQueue,
   createDeliveryWorker,
+  createIssueEventStage,
   createWebhookChannel,
 } from '@pantau/alerts';
 import { buildApp } from '@pantau/api';
-import { createKafkaBus, type BusMessage } from '@pantau/bus';
-import {
-  IssueEvent,
-  PantauError,
-  TOPIC_PARTITIONS,
-  createDecoder,
-  toPantauError,
-  topicNames,
-  type Topics,
-} from '@pantau/core';
+import { IssueEvent, createDecoder } from '@pantau/core';
 import { Health, createLogger, installShutdown, loadConfigOrExit } from '@pantau/runtime';
-import { createSearchClient, installIndices } from '@pantau/store';
+import { connectStack, registerStackHealth } from '@pantau/stack';
 import { ApiServiceConfig } from './config';
 
 // services/api: the HTTP API, the alert engine fed by the issues topic, and webhook delivery workers.
@@ -25,22 +17,8 @@ const config = loadConfigOrExit(ApiServiceConfig, 'api');
 const logger = createLogger({ service: 'api', level: config.LOG_LEVEL });
 
 async function main(): Promise<void> {
-  const bus = createKafkaBus({
-    brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-    clientId: 'pantau-api',
-    logger,
-  });
-  const search = createSearchClient(config.OPENSEARCH_URL);
-  const topics = topicNames(config.TOPIC_PREFIX);
-  await bus.ensureTopics(
-    (Object.keys(topics) as (keyof Topics)[]).map((k) => ({
-      topic: topics[k],
-      partitions: TOPIC_PARTITIONS[k],
-    })),
-  );
-  const names = await installIndices(search, { prefix: config.INDEX_PREFIX });
-
-  const store = createAlertStore(search, names);
+  const stack = await connectStack(config, logger, 'pantau-api');
+  const store = createAlertStore(stack.search, stack.names);
   const queue = createDeliveryQueue({
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,
@@ -64,35 +42,16 @@ async function main(): Promise<void> {
     maxBackoffMs: config.DELIVERY_MAX_BACKOFF_MS,
   });
   const engine = new AlertEngine({ store, queue, logger, cooldownMs: config.ALERT_COOLDOWN_MS });
-
-  const consumer = bus.consumer<IssueEvent>({
+  const consumer = stack.bus.consumer<IssueEvent>({
     groupId: `${config.TOPIC_PREFIX}api-alerts`,
-    topics: [topics.issues],
+    topics: [stack.topics.issues],
     decode: createDecoder(IssueEvent, 'issue event'),
-    dlqTopic: topics.dlq,
+    dlqTopic: stack.topics.dlq,
     fromBeginning: true,
-    handleBatch: async (batch) => {
-      const failed: { message: BusMessage; error: PantauError }[] = [];
-      for (const { message, value } of batch) {
-        try {
-          await engine.handleIssueEvent(value);
-        } catch (err) {
-          const error = toPantauError(err);
-          if (error.retriable) throw error; // the batch is retried; decisions are idempotent
-          failed.push({ message, error });
-        }
-      }
-      return { failed };
-    },
+    handleBatch: createIssueEventStage(engine).handleBatch,
   });
 
-  const health = new Health()
-    .register('kafka', () => bus.ping())
-    .register('opensearch', async () => {
-      await search.ping();
-    })
-    .register('redis', () => queue.ping());
-
+  const health = registerStackHealth(new Health(), stack).register('redis', () => queue.ping());
   const app = buildApp({
     config: {
       PANTAU_ADMIN_KEY: config.PANTAU_ADMIN_KEY,
@@ -100,10 +59,10 @@ async function main(): Promise<void> {
       ALLOW_PRIVATE_WEBHOOKS: config.ALLOW_PRIVATE_WEBHOOKS,
     },
     logger,
-    search,
-    names,
-    producer: bus.producer(),
-    topics,
+    search: stack.search,
+    names: stack.names,
+    producer: stack.bus.producer(),
+    topics: stack.topics,
     health,
     alerts: store,
   });
@@ -113,8 +72,7 @@ async function main(): Promise<void> {
     { name: 'consumer', close: () => consumer.close() },
     { name: 'delivery-worker', close: () => worker.close() },
     { name: 'delivery-queue', close: () => queue.close() },
-    { name: 'bus', close: () => bus.close() },
-    { name: 'opensearch', close: () => search.close() },
+    { name: 'stack', close: () => stack.close() },
   ]);
 
   await consumer.start();
