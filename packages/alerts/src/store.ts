@@ -1,4 +1,4 @@
-import { type IndexNames, type SearchClient, storeError } from '@pantau/store';
+import { getPostsByIds, type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { AlertDoc, AlertPost, AlertWatchlist, DeliveryRecord, SubscriptionDoc } from './types';
 
 /**
@@ -32,32 +32,13 @@ export interface AlertStore {
 
 const isConflict = (err: unknown) => (err as { meta?: { statusCode?: number } }).meta?.statusCode === 409;
 
-/** Posts by id from the posts alias (spans monthly indices, so an ids query rather than mget). */
+/** The posts an alert shows, by id (the query itself lives in the store). */
 export async function fetchPostsByIds(
   client: SearchClient,
   names: IndexNames,
   ids: string[],
 ): Promise<AlertPost[]> {
-  if (ids.length === 0) return [];
-  try {
-    const res = await client.search({
-      index: names.posts,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      body: {
-        size: ids.length,
-        query: { ids: { values: ids } },
-        _source: ['id', 'source', 'text', 'url', 'publishedAt', 'hoaxScore', 'signals', 'issueId', 'author'],
-      } as never,
-    });
-    const byId = new Map(res.body.hits.hits.map((h) => [h._id, h._source as AlertPost]));
-    return ids.flatMap((id) => {
-      const p = byId.get(id);
-      return p ? [{ ...p, id }] : [];
-    });
-  } catch (err) {
-    throw storeError(err, 'reading posts by id');
-  }
+  return getPostsByIds(client, names, ids);
 }
 
 export function createAlertStore(client: SearchClient, names: IndexNames): AlertStore {

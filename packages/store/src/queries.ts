@@ -50,19 +50,7 @@ export async function searchPosts(
         track_total_hits: true,
         query: { bool: { must, filter } },
         sort: query.q ? ['_score', { publishedAt: 'desc' }] : [{ publishedAt: 'desc' }],
-        _source: [
-          'id',
-          'source',
-          'text',
-          'publishedAt',
-          'hoaxScore',
-          'signals',
-          'issueId',
-          'url',
-          'author',
-          'hashtags',
-          'language',
-        ],
+        _source: POST_FIELDS,
       } as never,
     });
     const hits = res.body.hits;
@@ -70,6 +58,44 @@ export async function searchPosts(
     return { total, items: hits.hits.map((h) => h._source as PostHit) };
   } catch (err) {
     throw storeError(err, 'searching posts');
+  }
+}
+
+const POST_FIELDS = [
+  'id',
+  'source',
+  'text',
+  'publishedAt',
+  'hoaxScore',
+  'signals',
+  'issueId',
+  'url',
+  'author',
+  'hashtags',
+  'language',
+];
+
+/** Posts by id, in the order asked, from the alias (it spans monthly indices, so an ids query, not mget). */
+export async function getPostsByIds(
+  client: SearchClient,
+  names: IndexNames,
+  ids: string[],
+): Promise<PostHit[]> {
+  if (ids.length === 0) return [];
+  try {
+    const res = await client.search({
+      index: names.posts,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      body: { size: ids.length, query: { ids: { values: ids } }, _source: POST_FIELDS } as never,
+    });
+    const byId = new Map(res.body.hits.hits.map((h) => [h._id, h._source as PostHit]));
+    return ids.flatMap((id) => {
+      const p = byId.get(id);
+      return p ? [{ ...p, id }] : [];
+    });
+  } catch (err) {
+    throw storeError(err, 'reading posts by id');
   }
 }
 

@@ -1,6 +1,5 @@
 import { PantauError } from '@pantau/core';
-import { fetchPostsByIds } from '@pantau/alerts';
-import { getIssue, listIssues, searchPosts } from '@pantau/store';
+import { getIssue, getPostsByIds, listIssues, searchPosts } from '@pantau/store';
 import type { FastifyInstance } from 'fastify';
 import { IdParams, IssueDetail, IssueList, IssuesQuery, PostList, PostsQuery } from '../schemas';
 import type { RouteContext } from '../deps';
@@ -26,7 +25,7 @@ export function readRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (request) => {
       const issue = await getIssue(search, names, request.params.id);
       if (!issue) throw new PantauError('NOT_FOUND', `no issue ${request.params.id}`);
-      const posts = await fetchPostsByIds(search, names, (issue.samplePostIds ?? []).slice(0, 20));
+      const posts = await getPostsByIds(search, names, (issue.samplePostIds ?? []).slice(0, 20));
       return { ...issue, timeline: issue.timeline ?? [], posts };
     },
   );
