@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import { CommonConfig, Health, configSchema, createLogger, loadConfig } from '../src';
+import { CommonConfig, Health, configSchema, createLogger, loadConfig, repeat } from '../src';
 
 describe('loadConfig', () => {
   const schema = configSchema({
@@ -70,5 +70,36 @@ describe('Health', () => {
     expect(report.checks.kafka!.ok).toBe(true);
     expect(report.checks.opensearch).toMatchObject({ ok: false, error: 'connection refused' });
     expect(report.checks.redis!.error).toMatch(/timed out/);
+  });
+});
+
+describe('repeat', () => {
+  it('runs a task on an interval, logs failures, never overlaps runs, and stops on close', async () => {
+    const warnings: unknown[] = [];
+    const logger = { warn: (o: unknown) => warnings.push(o) } as unknown as Parameters<typeof repeat>[3];
+    let calls = 0;
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    const task = repeat(
+      'tes',
+      10,
+      async () => {
+        calls += 1;
+        concurrent += 1;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        await new Promise((r) => setTimeout(r, 35));
+        concurrent -= 1;
+        if (calls === 1) throw new Error('gagal sekali');
+      },
+      logger,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    task.close();
+    const after = calls;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(calls).toBeLessThanOrEqual(after + 1); // at most the run in flight finishes
+    expect(maxConcurrent).toBe(1);
+    expect(warnings).toHaveLength(1);
   });
 });

@@ -1,6 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { createDecoder, EnrichedPost, systemClock } from '@pantau/core';
-import { CommonConfig, configSchema, createLogger, installShutdown, loadConfigOrExit } from '@pantau/runtime';
+import {
+  CommonConfig,
+  configSchema,
+  createLogger,
+  installShutdown,
+  loadConfigOrExit,
+  repeat,
+} from '@pantau/runtime';
 import { connectStack } from '@pantau/stack';
 import { DEFAULT_DETECTOR_SETTINGS, IssueTracker, createDetectorStage } from '@pantau/detector';
 
@@ -49,11 +56,10 @@ async function main() {
     dlqTopic: stack.topics.dlq,
     fromBeginning: true,
   });
-  const ticker = setInterval(() => {
-    stage.tick().catch((err) => logger.warn({ err }, 'detector tick failed'));
-  }, config.DETECTOR_TICK_MS);
+  // Quiet issues get no posts to trigger a judgement: re-judge everything on a timer so they cool.
+  const ticker = repeat('detector tick', config.DETECTOR_TICK_MS, () => stage.tick(), logger);
   installShutdown(logger, [
-    { name: 'ticker', close: () => clearInterval(ticker) },
+    ticker,
     { name: 'consumer', close: () => consumer.close() },
     { name: 'stack', close: () => stack.close() },
   ]);

@@ -1,6 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { createDecoder, RawPost, systemClock } from '@pantau/core';
-import { CommonConfig, configSchema, createLogger, installShutdown, loadConfigOrExit } from '@pantau/runtime';
+import {
+  CommonConfig,
+  configSchema,
+  createLogger,
+  installShutdown,
+  loadConfigOrExit,
+  repeat,
+} from '@pantau/runtime';
 import { connectStack } from '@pantau/stack';
 import { recentIssues } from '@pantau/store';
 import { createEnricher, loadHoaxModel, normalize, stem } from '@pantau/nlp-id';
@@ -55,12 +62,18 @@ async function main() {
     logger.child({ component: 'watchlists' }),
   );
   await watchlists.refresh();
-  const refreshTimer = setInterval(() => {
-    watchlists.refresh().catch((err) => logger.warn({ err }, 'watchlist refresh failed'));
-  }, config.WATCHLIST_REFRESH_MS);
-  const factCheckTimer = setInterval(() => {
-    factChecks.refresh().catch((err) => logger.warn({ err }, 'fact-check refresh failed'));
-  }, config.FACTCHECK_REFRESH_MS);
+  const watchlistReload = repeat(
+    'watchlist reload',
+    config.WATCHLIST_REFRESH_MS,
+    () => watchlists.refresh(),
+    logger,
+  );
+  const factCheckReload = repeat(
+    'fact-check reload',
+    config.FACTCHECK_REFRESH_MS,
+    () => factChecks.refresh(),
+    logger,
+  );
 
   // Re-learn the issues of the last day so running stories keep their issue across a restart.
   const assigner = new IssueAssigner();
@@ -95,8 +108,8 @@ async function main() {
     maxBatchSize: config.SCORER_BATCH_SIZE,
   });
   installShutdown(logger, [
-    { name: 'watchlist refresh', close: () => clearInterval(refreshTimer) },
-    { name: 'fact-check refresh', close: () => clearInterval(factCheckTimer) },
+    watchlistReload,
+    factCheckReload,
     { name: 'consumer', close: () => consumer.close() },
     { name: 'stack', close: () => stack.close() },
   ]);
