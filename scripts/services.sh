@@ -193,8 +193,18 @@ case "${1:-}" in
   up)
     t0=$SECONDS
     redis_up
-    opensearch_up
-    kafka_up
+    # Jars first, one Maven at a time (its local repository is not safe for concurrent writers), then
+    # the two JVMs start side by side.
+    [[ -n "${OPENSEARCH_URL:-}" && "$OPENSEARCH_URL" != "$OPENSEARCH_URL_DEFAULT" ]] || fetch_jars opensearch "$ROOT/infra/opensearch/pom.xml"
+    [[ -n "${KAFKA_BROKERS:-}" && "$KAFKA_BROKERS" != "$KAFKA_BROKERS_DEFAULT" ]] || fetch_jars kafka "$ROOT/infra/kafka/pom.xml"
+    opensearch_up &
+    os_job=$!
+    kafka_up &
+    kafka_job=$!
+    failed=0
+    wait "$os_job" || failed=1
+    wait "$kafka_job" || failed=1
+    (( failed == 0 )) || die "not every server started (see above)"
     log "all servers ready in $((SECONDS - t0))s — kafka $(kafka_brokers), opensearch $(opensearch_url), redis $(redis_url); logs in $LOGS"
     ;;
   down)
