@@ -23,7 +23,7 @@ export interface Io {
 const USAGE = `usage:
   pantau stem                                    words on stdin, one per line -> stems, one per line
   pantau normalize [--lexicon FILE.csv]...       lines on stdin -> normalised lines
-  pantau hoax train --data FILE.csv --out MODEL.json [--version NAME] [--epochs N] [--nb-scaling 0..1]
+  pantau hoax train --data FILE.csv --out MODEL.json [--version NAME] [--epochs N] [--nb-scaling 0..1] [--char-ngrams 3-5] [--char-weight 0..1]
   pantau hoax eval --model MODEL.json --data FILE.csv
   pantau hoax score [--model MODEL.json]         lines on stdin -> one JSON assessment per line
 CSV files have a header with columns text,label (label 1 = hoax, 0 = not) and an optional group column.
@@ -54,6 +54,8 @@ async function hoax(args: string[], io: Io): Promise<number> {
       version: { type: 'string' },
       epochs: { type: 'string' },
       'nb-scaling': { type: 'string' },
+      'char-ngrams': { type: 'string' },
+      'char-weight': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -68,8 +70,23 @@ async function hoax(args: string[], io: Io): Promise<number> {
       const nbScaling = values['nb-scaling'] === undefined ? undefined : Number(values['nb-scaling']);
       if (nbScaling !== undefined && !(nbScaling >= 0 && nbScaling <= 1))
         throw new UsageError('--nb-scaling must be between 0 and 1');
+      let charOptions: { charNgram?: number; charNgramMax?: number; charWeight?: number } = {};
+      if (values['char-ngrams'] !== undefined) {
+        const m = /^(\d+)(?:-(\d+))?$/.exec(values['char-ngrams']);
+        const min = Number(m?.[1]);
+        const max = Number(m?.[2] ?? m?.[1]);
+        if (!m || min < 0 || max < min || max > 8)
+          throw new UsageError('--char-ngrams must be N or MIN-MAX (0 = none, at most 8)');
+        charOptions = { charNgram: min, charNgramMax: max };
+      }
+      if (values['char-weight'] !== undefined) {
+        const w = Number(values['char-weight']);
+        if (!(w >= 0 && w <= 1)) throw new UsageError('--char-weight must be between 0 and 1');
+        charOptions.charWeight = w;
+      }
       const started = Date.now();
       const model = trainHoaxModel(rows, {
+        ...charOptions,
         source: data,
         ...(values.version ? { version: values.version } : {}),
         ...(epochs ? { epochs } : {}),

@@ -655,7 +655,7 @@ interface Row {
   text: string;
   label: 0 | 1;
   /** Rows about the same claim or news item share a group and a cross-validation fold. */
-  group: string;
+  group?: string;
 }
 
 function build(): Row[] {
@@ -703,7 +703,9 @@ const out = path.resolve(__dirname, '..', 'data', 'hoax-train-id.csv');
 const rows = build();
 fs.writeFileSync(
   out,
-  'text,label,group\n' + rows.map((r) => `${csvField(r.text)},${r.label},${r.group}`).join('\n') + '\n',
+  'text,label,group\n' +
+    rows.map((r) => `${csvField(r.text)},${r.label},${String(r.group)}`).join('\n') +
+    '\n',
 );
 process.stderr.write(
   `wrote ${rows.length} rows (${rows.filter((r) => r.label === 1).length} hoax) to ${out}\n`,

@@ -11,6 +11,9 @@ pantau hoax train --data "$DATA/mafindo-train.csv" --out "$OUT/mafindo.json" --v
 pantau hoax train --data "$DATA/headlines2024-train.csv" --out "$OUT/headlines.json" --version headlines2024-train
 # Plain TF-IDF features (no naive-Bayes scaling), for comparison with the README baseline.
 pantau hoax train --data "$DATA/mafindo-train.csv" --out "$OUT/mafindo-plain.json" --version mafindo-train-plain --nb-scaling 0
+# Word model blended with hashed character 3-5-grams (15 % of the vector norm), for comparison.
+pantau hoax train --data "$DATA/mafindo-train.csv" --out "$OUT/mafindo-char.json" --version mafindo-train-char --char-ngrams 3-5 --char-weight 0.15
+pantau hoax train --data "$DATA/headlines2024-train.csv" --out "$OUT/headlines-char.json" --version headlines2024-train-char --char-ngrams 3-5 --char-weight 0.15
 
 for pair in \
   "mafindo.json mafindo-test" \
@@ -19,6 +22,10 @@ for pair in \
   "mafindo-plain.json headlines2024-test" \
   "headlines.json mafindo-test" \
   "headlines.json headlines2024-test" \
+  "mafindo-char.json mafindo-test" \
+  "mafindo-char.json headlines2024-test" \
+  "headlines-char.json mafindo-test" \
+  "headlines-char.json headlines2024-test" \
   "DEFAULT mafindo-test" \
   "DEFAULT headlines2024-test"; do
   set -- $pair

@@ -115,7 +115,7 @@ function modelInputFrom(
     detectSignals({ raw, normalized: normalized.text, domains: normalized.domains }, domainLists)) {
     signals.set(hit.definition.id, hit.value);
   }
-  return { tokens: normalized.tokens, signals };
+  return { tokens: normalized.tokens, hashes: normalized.hashes, signals };
 }
 
 /** Drops a word already shown inside a listed bigram ("5g sebarkan", not also "5g"). */
@@ -140,13 +140,13 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
   function enrich(text: string, _meta?: { authorHandle?: string }): Enrichment {
     const raw = isPlainAscii(text) ? text : text.normalize('NFKC');
     const normalized = normalizer.normalize(raw);
-    const hashes = normalized.tokens.map(tokenHashes);
+    const hashes = normalized.hashes;
     const terms = termsOfHashes(hashes);
     const hits = detectSignals(
       { raw, normalized: normalized.text, domains: normalized.domains },
       domainLists,
     );
-    const input = { ...modelInputFrom(raw, normalized, domainLists, hits), hashes };
+    const input = modelInputFrom(raw, normalized, domainLists, hits);
     const match = factChecks.bestMatch(terms);
     const factCheckSimilarity = match && match.similarity >= MIN_FACTCHECK_SIMILARITY ? match.similarity : 0;
     const breakdown = scoreInput(model, input, factCheckSimilarity);

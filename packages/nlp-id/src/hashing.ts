@@ -29,6 +29,9 @@ export interface TokenHashes {
   stem: number;
   /** The stemmed content term, or '' for stop words, numbers and one-letter tokens. */
   term: string;
+  /** Character n-gram hashes for the hoax model, filled lazily for the n-gram range in charRange. */
+  chars?: Int32Array;
+  charRange?: number;
 }
 
 const MIN_TERM_LENGTH = 2;

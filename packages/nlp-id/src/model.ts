@@ -5,7 +5,7 @@
  * score is a calibrated probability) and the decision threshold. The model is plain JSON, so analysts' labels can retrain it anywhere.
  */
 import * as fs from 'node:fs';
-import { TokenHashes, bigramHash, fnv1a, tokenHashes } from './hashing';
+import { TokenHashes, bigramHash, mix32, tokenHashes } from './hashing';
 import { SIGNALS } from './signals';
 import { dataFile } from './resources';
 import { stem } from './stem';
@@ -69,7 +69,10 @@ export interface TrainOptions {
   version?: string;
   source?: string;
   factCheckWeight?: number;
+  /** Shortest and longest character n-gram inside words (0 = none), and the char block's share. */
   charNgram?: number;
+  charNgramMax?: number;
+  charWeight?: number;
   stems?: boolean;
   /** Weigh errors on the rarer class up so both classes pull equally. */
   classBalance?: boolean;
@@ -93,6 +96,8 @@ const SIGNAL_PRIOR_PULL = 1e-3;
 const DEFAULTS = {
   nbScaling: 0.5,
   charNgram: 0,
+  charNgramMax: 0,
+  charWeight: 0.5,
   stems: true,
   classBalance: false,
   dim: 1 << 18,
@@ -105,8 +110,19 @@ const DEFAULTS = {
 };
 
 export interface FeatureOptions {
-  /** Character n-grams inside each word (with boundary marks): robust to spelling variants. 0 = none. */
+  /**
+   * Shortest character n-gram inside each word (with boundary marks `<word>`): robust to spelling
+   * variants and affixes. 0 = no character n-grams.
+   */
   charNgram: number;
+  /** Longest character n-gram (defaults to charNgram, i.e. one length only). */
+  charNgramMax?: number;
+  /**
+   * Share of the vector's squared norm given to the character n-grams; the word block (unigrams,
+   * bigrams, stems) gets the rest. Both blocks are L2-normalised separately, so the model is an even
+   * (or weighted) blend of a word model and a character model. Defaults to 0.5 when charNgram > 0.
+   */
+  charWeight?: number;
   /** Add each word's stem as a feature, so inflected forms share evidence. */
   stems?: boolean;
 }
@@ -118,45 +134,34 @@ const KIND_BIGRAM = 1;
 const KIND_STEM = 2;
 const KIND_CHAR = 3;
 
-/** Packs a bucket and its feature's source into one number that sorts by bucket first. */
-const SOURCE_RANGE = 2 ** 26;
-let packedScratch = new Float64Array(1024);
-
 /**
- * Writes one packed (bucket, source) entry per unigram, bigram, stem (and optional character n-gram)
- * into packedScratch and returns how many. Sorting the packed numbers groups equal buckets without a Map.
+ * Hashes of the character n-grams (lengths min..max) of `<token>`, each start extended one character
+ * at a time, so no substring is built. Cached on the token's TokenHashes (one model per process).
  */
-function collectFeatures(
-  tokens: readonly string[],
-  features: FeatureOptions,
-  mask: number,
-  known?: readonly TokenHashes[],
-): number {
-  const charGrams = features.charNgram;
-  let length = 0;
-  const push = (hash: number, source: number): void => {
-    if (length === packedScratch.length) {
-      const grown = new Float64Array(packedScratch.length * 2);
-      grown.set(packedScratch);
-      packedScratch = grown;
-    }
-    packedScratch[length++] = (hash & mask) * SOURCE_RANGE + source;
-  };
-  let previous = 0;
-  for (let i = 0; i < tokens.length && i * 4 < SOURCE_RANGE; i++) {
-    const t = tokens[i] as string;
-    const h = known?.[i] ?? tokenHashes(t);
-    push(h.word, i * 4 + KIND_WORD);
-    if (i > 0) push(bigramHash(previous, h.word), (i - 1) * 4 + KIND_BIGRAM);
-    previous = h.word;
-    if (features.stems && h.stem >= 0) push(h.stem, i * 4 + KIND_STEM);
-    if (charGrams > 0 && t.length + 2 > charGrams) {
-      const marked = '<' + t + '>';
-      for (let k = 0; k + charGrams <= marked.length; k++)
-        push(fnv1a('#' + marked.slice(k, k + charGrams)), i * 4 + KIND_CHAR);
+function charGramHashes(token: string, min: number, max: number): Int32Array {
+  const marked = '<' + token + '>';
+  const n = marked.length;
+  let count = 0;
+  for (let len = min; len <= max; len++) if (n >= len) count += n - len + 1;
+  const out = new Int32Array(count);
+  let o = 0;
+  for (let k = 0; k < n; k++) {
+    let h = 0x811c9dc5 ^ 0x23; // FNV-1a seeded with '#', apart from word hashes
+    for (let len = 1; len <= max && k + len <= n; len++) {
+      h = Math.imul(h ^ marked.charCodeAt(k + len - 1), 0x01000193);
+      if (len >= min) out[o++] = mix32(h >>> 0) | 0;
     }
   }
-  return length;
+  return out;
+}
+
+function charGramsOf(token: string, h: TokenHashes, min: number, max: number): Int32Array {
+  const range = min * 64 + max;
+  if (h.chars !== undefined && h.charRange === range) return h.chars;
+  const grams = charGramHashes(token, min, max);
+  h.chars = grams;
+  h.charRange = range;
+  return grams;
 }
 
 function featureName(source: number, tokens: readonly string[]): string {
@@ -175,18 +180,46 @@ function featureName(source: number, tokens: readonly string[]): string {
 interface SparseVector {
   index: Int32Array;
   value: Float32Array;
-  /** Source code of each entry (see featureName). */
+  /** Source code of each entry (see featureName): token index × 4 + kind. */
   sources: Int32Array;
 }
 
-let indexScratch = new Int32Array(1024);
+/**
+ * Sparse accumulator: counts per bucket in a dense array plus the list of touched buckets, so a text's
+ * features are grouped in linear time (no sort, no Map). Grown to the largest dim seen.
+ */
+let countScratch = new Uint16Array(0);
+let touchedScratch = new Int32Array(1024);
+let touchedSource = new Int32Array(1024);
 let valueScratch = new Float32Array(1024);
-let sourceScratch = new Int32Array(1024);
+
+function touch(bucket: number, source: number, length: number): number {
+  const c = countScratch[bucket] as number;
+  if (c === 0) {
+    if (length === touchedScratch.length) {
+      const grow = <T extends Int32Array | Float32Array>(a: T, make: (n: number) => T): T => {
+        const g = make(a.length * 2);
+        g.set(a);
+        return g;
+      };
+      touchedScratch = grow(touchedScratch, (n) => new Int32Array(n));
+      touchedSource = grow(touchedSource, (n) => new Int32Array(n));
+      valueScratch = grow(valueScratch, (n) => new Float32Array(n));
+    }
+    touchedScratch[length] = bucket;
+    touchedSource[length] = source;
+    countScratch[bucket] = 1;
+    return length + 1;
+  }
+  if (c < 65535) countScratch[bucket] = c + 1;
+  return length;
+}
 
 /**
- * Sublinear TF × IDF, L2-normalised; features that share a bucket count together. The result views
- * shared scratch buffers and is only valid until the next call; `persist` copies it (training keeps
- * every row's vector).
+ * Sublinear TF × IDF; the word block (unigrams, bigrams, stems) and the character block are each
+ * L2-normalised and weighted so the whole vector has norm 1. Features that share a bucket count
+ * together. The result views shared scratch buffers and is only valid until the next call; `persist`
+ * copies it (training keeps every row's vector).
  */
 function vectorize(
   tokens: readonly string[],
@@ -196,43 +229,56 @@ function vectorize(
   hashes?: readonly TokenHashes[],
   persist = false,
 ): SparseVector {
-  const length = collectFeatures(tokens, features, dim - 1, hashes);
-  const packed = packedScratch.subarray(0, length).sort();
-  if (indexScratch.length < length) {
-    indexScratch = new Int32Array(packedScratch.length);
-    valueScratch = new Float32Array(packedScratch.length);
-    sourceScratch = new Int32Array(packedScratch.length);
+  if (countScratch.length < dim) countScratch = new Uint16Array(dim);
+  const mask = dim - 1;
+  const charMin = features.charNgram;
+  const charMax = Math.max(charMin, features.charNgramMax ?? charMin);
+  const stems = features.stems === true;
+  let length = 0;
+  let previous = 0;
+  const limit = Math.min(tokens.length, 2 ** 28);
+  for (let i = 0; i < limit; i++) {
+    const t = tokens[i] as string;
+    const h = hashes?.[i] ?? tokenHashes(t);
+    length = touch(h.word & mask, i * 4 + KIND_WORD, length);
+    if (i > 0) length = touch(bigramHash(previous, h.word) & mask, (i - 1) * 4 + KIND_BIGRAM, length);
+    previous = h.word;
+    if (stems && h.stem >= 0) length = touch(h.stem & mask, i * 4 + KIND_STEM, length);
+    if (charMin > 0 && t.length + 2 >= charMin) {
+      const grams = charGramsOf(t, h, charMin, charMax);
+      for (let g = 0; g < grams.length; g++)
+        length = touch((grams[g] as number) & mask, i * 4 + KIND_CHAR, length);
+    }
   }
-  const index = indexScratch;
   const value = valueScratch;
-  const sources = sourceScratch;
-  let distinct = 0;
-  let norm = 0;
-  for (let k = 0; k < length;) {
-    const bucket = Math.floor((packed[k] as number) / SOURCE_RANGE);
-    const source = (packed[k] as number) - bucket * SOURCE_RANGE;
-    let count = 1;
-    while (k + count < length && Math.floor((packed[k + count] as number) / SOURCE_RANGE) === bucket) count++;
-    k += count;
+  let wordNorm = 0;
+  let charNorm = 0;
+  for (let k = 0; k < length; k++) {
+    const bucket = touchedScratch[k] as number;
+    const count = countScratch[bucket] as number;
+    countScratch[bucket] = 0;
     const v = (count === 1 ? 1 : 1 + Math.log(count)) * (idf ? (idf[bucket] as number) : 1);
-    index[distinct] = bucket;
-    value[distinct] = v;
-    sources[distinct] = source;
-    norm += v * v;
-    distinct++;
+    value[k] = v;
+    if (((touchedSource[k] as number) & 3) === KIND_CHAR) charNorm += v * v;
+    else wordNorm += v * v;
   }
-  const scale = 1 / (Math.sqrt(norm) || 1);
-  for (let j = 0; j < distinct; j++) value[j] = (value[j] as number) * scale;
+  const charShare = charMin > 0 ? (features.charWeight ?? 0.5) : 0;
+  // An empty block gives its share to the other one, so every non-empty text has norm 1.
+  const wordScale = wordNorm > 0 ? Math.sqrt(charNorm > 0 ? 1 - charShare : 1) / Math.sqrt(wordNorm) : 0;
+  const charScale = charNorm > 0 ? Math.sqrt(wordNorm > 0 ? charShare : 1) / Math.sqrt(charNorm) : 0;
+  for (let k = 0; k < length; k++)
+    value[k] =
+      (value[k] as number) * (((touchedSource[k] as number) & 3) === KIND_CHAR ? charScale : wordScale);
   return persist
     ? {
-        index: index.slice(0, distinct),
-        value: value.slice(0, distinct),
-        sources: sources.slice(0, distinct),
+        index: touchedScratch.slice(0, length),
+        value: value.slice(0, length),
+        sources: touchedSource.slice(0, length),
       }
     : {
-        index: index.subarray(0, distinct),
-        value: value.subarray(0, distinct),
-        sources: sources.subarray(0, distinct),
+        index: touchedScratch.subarray(0, length),
+        value: value.subarray(0, length),
+        sources: touchedSource.subarray(0, length),
       };
 }
 
@@ -328,6 +374,17 @@ interface RawFit {
   signalWeights: Float64Array;
 }
 
+function featuresOf(o: typeof DEFAULTS): FeatureOptions {
+  return o.charNgram > 0
+    ? {
+        charNgram: o.charNgram,
+        charNgramMax: Math.max(o.charNgram, o.charNgramMax),
+        charWeight: o.charWeight,
+        stems: o.stems,
+      }
+    : { charNgram: 0, stems: o.stems };
+}
+
 const SIGNAL_IDS = SIGNALS.map((s) => s.id);
 const SIGNAL_COUNTER = SIGNALS.map((s) => s.counter === true);
 const SIGNAL_PRIORS = SIGNALS.map((s) => s.prior);
@@ -336,7 +393,7 @@ function fitLogistic(rows: readonly PreparedRow[], dim: number, o: typeof DEFAUL
   const documentFrequency = new Uint32Array(dim);
   const positiveFrequency = new Uint32Array(dim);
   for (const r of rows) {
-    for (const b of vectorize(r.tokens, dim, undefined, { charNgram: o.charNgram, stems: o.stems }).index) {
+    for (const b of vectorize(r.tokens, dim, undefined, featuresOf(o)).index) {
       documentFrequency[b] = (documentFrequency[b] as number) + 1;
       if (r.label === 1) positiveFrequency[b] = (positiveFrequency[b] as number) + 1;
     }
@@ -357,9 +414,7 @@ function fitLogistic(rows: readonly PreparedRow[], dim: number, o: typeof DEFAUL
       idf[b] = (idf[b] as number) * (1 - o.nbScaling + o.nbScaling * Math.abs(ratio));
     }
   }
-  const vectors = rows.map((r) =>
-    vectorize(r.tokens, dim, idf, { charNgram: o.charNgram, stems: o.stems }, undefined, true),
-  );
+  const vectors = rows.map((r) => vectorize(r.tokens, dim, idf, featuresOf(o), undefined, true));
   const signalValues = rows.map((r) => SIGNAL_IDS.map((id) => r.signals.get(id) ?? 0));
 
   const weights = new Float32Array(dim);
@@ -421,6 +476,23 @@ function rawLogit(fit: RawFit, row: PreparedRow, dim: number, features: FeatureO
 
 /** One-feature logistic regression by Newton's method: p = σ(a·z + b). */
 function fitPlatt(logits: readonly number[], labels: readonly (0 | 1)[]): { a: number; b: number } {
+  // Platt's smoothed targets: when the out-of-fold scores separate the classes perfectly (small or easy
+  // corpora), 0/1 targets drive the slope to infinity and every score to 0 or 1.
+  let positives = 0;
+  for (const y of labels) positives += y;
+  const negatives = labels.length - positives;
+  const targetHoax = (positives + 1) / (positives + 2);
+  const targetOk = 1 / (negatives + 2);
+  const loss = (sa: number, sb: number): number => {
+    let total = 0;
+    for (let i = 0; i < logits.length; i++) {
+      const t = labels[i] === 1 ? targetHoax : targetOk;
+      const z = sa * (logits[i] as number) + sb;
+      // log(1 + e^z) − t·z, computed stably.
+      total += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - t * z;
+    }
+    return total;
+  };
   let a = 1;
   let b = 0;
   for (let iter = 0; iter < 50; iter++) {
@@ -432,7 +504,7 @@ function fitPlatt(logits: readonly number[], labels: readonly (0 | 1)[]): { a: n
     for (let i = 0; i < logits.length; i++) {
       const z = logits[i] as number;
       const p = sigmoid(a * z + b);
-      const e = p - (labels[i] as number);
+      const e = p - (labels[i] === 1 ? targetHoax : targetOk);
       const w = p * (1 - p);
       ga += e * z;
       gb += e;
@@ -442,8 +514,14 @@ function fitPlatt(logits: readonly number[], labels: readonly (0 | 1)[]): { a: n
     }
     const det = haa * hbb - hab * hab;
     if (Math.abs(det) < 1e-12) break;
-    const da = (hbb * ga - hab * gb) / det;
-    const db = (haa * gb - hab * ga) / det;
+    let da = (hbb * ga - hab * gb) / det;
+    let db = (haa * gb - hab * ga) / det;
+    // Backtracking: an undamped Newton step can overshoot when the scores are nearly separable.
+    const before = loss(a, b);
+    while (loss(a - da, b - db) > before + 1e-12 && Math.abs(da) + Math.abs(db) > 1e-12) {
+      da /= 2;
+      db /= 2;
+    }
     a -= da;
     b -= db;
     if (Math.abs(da) + Math.abs(db) < 1e-9) break;
@@ -547,7 +625,7 @@ export function trainFromInputs(rows: readonly PreparedRow[], options: TrainOpti
       );
       for (const r of rows) {
         if (foldOf.get(r) !== fold) continue;
-        logits.push(rawLogit(partial, r, dim, { charNgram: o.charNgram, stems: o.stems }));
+        logits.push(rawLogit(partial, r, dim, featuresOf(o)));
         labels.push(r.label);
       }
     }
@@ -572,7 +650,7 @@ export function trainFromInputs(rows: readonly PreparedRow[], options: TrainOpti
     format: HOAX_MODEL_FORMAT,
     version: options.version ?? `hoax-logreg-${new Date().toISOString().slice(0, 10)}`,
     dim,
-    features: { charNgram: o.charNgram, stems: o.stems },
+    features: featuresOf(o),
     bias: round(fit.bias),
     weights,
     idf,

@@ -7,11 +7,20 @@ import { SlangLexicon, loadSlangLexicon } from './lexicon';
 import { STOPWORDS_ID, isPlainAscii } from './resources';
 import { LruCache, isRootWord, stem } from './stem';
 import { getDefaultGazetteer } from './entities';
+import { TokenHashes, tokenHashes } from './hashing';
+
+/** A written word's normalised words and their hashes, cached together: one lookup per word. */
+interface WordEntry {
+  tokens: string[];
+  hashes: TokenHashes[];
+}
 
 export interface NormalizedText {
   /** Normalised words joined by single spaces; hashtags appear as their split words. */
   text: string;
   tokens: string[];
+  /** tokenHashes() of each token (word/stem hashes, content term), parallel to tokens. */
+  hashes: TokenHashes[];
   /** Lower-cased, without '#'. */
   hashtags: string[];
   /** Lower-cased, without '@'. */
@@ -87,7 +96,7 @@ const NORMALIZED_WORD_CACHE_CAPACITY = 50_000;
 const MAX_SEGMENTED_HASHTAG_LENGTH = 40;
 
 export class Normalizer {
-  private readonly wordCache = new LruCache<string[]>(NORMALIZED_WORD_CACHE_CAPACITY);
+  private readonly wordCache = new LruCache<WordEntry>(NORMALIZED_WORD_CACHE_CAPACITY);
   private readonly hashtagCache = new LruCache<string>(NORMALIZED_WORD_CACHE_CAPACITY);
   private readonly hashtagVocabulary: Set<string>;
 
@@ -146,6 +155,7 @@ export class Normalizer {
     const rawWords = text.toLowerCase().match(WORD_PATTERN) ?? [];
     // Emptied of URLs, mentions and emoji above; hashtags contribute their split words.
     const tokens: string[] = [];
+    const hashes: TokenHashes[] = [];
     const numbers: string[] = [];
     for (let i = 0; i < rawWords.length; i++) {
       const written = rawWords[i] as string;
@@ -154,27 +164,51 @@ export class Normalizer {
       if (first >= 48 && first <= 57 && NUMBER_PATTERN.test(word)) {
         numbers.push(word);
         tokens.push(word);
+        hashes.push(tokenHashes(word));
         continue;
       }
       const next = rawWords[i + 1];
       if (next !== undefined && this.lexicon.hasPair(word, next)) {
         const formal = this.lexicon.lookup(word + ' ' + next) ?? [];
-        for (const w of formal) tokens.push(w);
+        for (const w of formal) {
+          tokens.push(w);
+          hashes.push(tokenHashes(w));
+        }
         i++;
         continue;
       }
-      for (const w of this.normalizeWord(word)) tokens.push(w);
+      const entry = this.wordEntry(word);
+      for (let k = 0; k < entry.tokens.length; k++) {
+        tokens.push(entry.tokens[k] as string);
+        hashes.push(entry.hashes[k] as TokenHashes);
+      }
     }
-    return { text: tokens.join(' '), tokens, hashtags, mentions, urls, domains, emojis, numbers, rawWords };
+    return {
+      text: tokens.join(' '),
+      tokens,
+      hashes,
+      hashtags,
+      mentions,
+      urls,
+      domains,
+      emojis,
+      numbers,
+      rawWords,
+    };
   }
 
   /** One lower-cased word → one or more normalised words (a slang entry may expand: "gpp"). */
   normalizeWord(word: string): string[] {
+    return this.wordEntry(word).tokens;
+  }
+
+  private wordEntry(word: string): WordEntry {
     const cached = this.wordCache.get(word);
     if (cached) return cached;
-    const result = this.normalizeWordUncached(word);
-    this.wordCache.set(word, result);
-    return result;
+    const tokens = this.normalizeWordUncached(word);
+    const entry = { tokens, hashes: tokens.map(tokenHashes) };
+    this.wordCache.set(word, entry);
+    return entry;
   }
 
   private normalizeWordUncached(word: string): string[] {

@@ -101,6 +101,30 @@ describe('training', () => {
     expect(createEnricher({ model: loaded }).enrich(VACCINE_CHIP_HOAX).hoax.modelVersion).toBe('test-model');
   });
 
+  it('trains with hashed character n-grams and still explains itself in words', () => {
+    const even = rows.filter((_, i) => i % 2 === 0);
+    const odd = rows.filter((_, i) => i % 2 === 1);
+    const model = trainHoaxModel(even, {
+      version: 'char-model',
+      dim: 1 << 16,
+      charNgram: 3,
+      charNgramMax: 5,
+      charWeight: 0.25,
+    });
+    expect(model.features).toEqual({ charNgram: 3, charNgramMax: 5, charWeight: 0.25, stems: true });
+    const loaded = JSON.parse(JSON.stringify(model)) as HoaxModel;
+    expect(evaluateHoaxModel(loaded, odd).macroF1).toBeGreaterThan(0.8);
+    const hoax = createEnricher({ model: loaded }).enrich(VACCINE_CHIP_HOAX).hoax;
+    expect(hoax.score).toBeGreaterThan(loaded.threshold);
+    for (const signal of hoax.signals) {
+      expect(signal.label.id.length).toBeGreaterThan(0);
+      expect(signal.label.en.length).toBeGreaterThan(0);
+      // Evidence is words of the post (or a domain/fact-check), never a raw character n-gram.
+      if (signal.id === 'text-model' && signal.evidence)
+        for (const term of signal.evidence.split(', ')) expect(term).not.toMatch(/[<>]/);
+    }
+  });
+
   it('rejects files that are not models', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-model-')), 'x.json');
     fs.writeFileSync(file, '{"hello":1}');
