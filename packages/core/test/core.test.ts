@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import {
   ERROR_CODES,
@@ -82,8 +84,7 @@ describe('ids and topics', () => {
 
 describe('error documentation', () => {
   it('documents every code in the README', () => {
-    const { readFileSync } = require('node:fs') as typeof import('node:fs');
-    const readme = readFileSync(require.resolve('../../../README.md'), 'utf8');
+    const readme = readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
     for (const code of Object.keys(ERROR_CODES)) expect(readme).toContain(`\`${code}\``);
   });
 });
