@@ -37,14 +37,19 @@ export async function connectStack(config: StackConfig, logger: Logger, clientId
     })),
   );
   const names = await installIndices(search, { prefix: config.INDEX_PREFIX });
+  // Closing twice (a signal arriving while the process is already finishing) must not hang.
+  let closing: Promise<void> | undefined;
   return {
     bus,
     search,
     names,
     topics,
-    async close() {
-      await bus.close();
-      await search.close();
+    close() {
+      closing ??= (async () => {
+        await bus.close();
+        await search.close();
+      })();
+      return closing;
     },
   };
 }

@@ -28,14 +28,14 @@ function flag(name: string): string | undefined {
 async function main() {
   const stack = await connectStack(config, logger, 'pantau-ingest');
   const abort = new AbortController();
-  installShutdown(logger, [
+  const shutdown = installShutdown(logger, [
     { name: 'replay', close: () => abort.abort() },
     { name: 'stack', close: () => stack.close() },
   ]);
   const file = flag('file') ?? config.REPLAY_FILE;
   if (!file) {
     logger.info('no replay file configured; nothing to ingest (posts can be pushed to the API)');
-    await stack.close();
+    await shutdown.close();
     return;
   }
   const speed = Number(flag('speed') ?? config.REPLAY_SPEED);
@@ -51,7 +51,7 @@ async function main() {
     signal: abort.signal,
   });
   logger.info(result, 'replay finished');
-  await stack.close();
+  await shutdown.close();
 }
 
 main().catch((err) => {
