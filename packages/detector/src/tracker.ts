@@ -226,16 +226,13 @@ export class IssueTracker {
       entry.authors.add(r.author);
       bySignature.set(r.signature, entry);
     }
+    // Copy-paste campaigns rotate a few variants: count every copy made by several accounts, then ask
+    // whether copies are most of the window.
+    let copies = 0;
     for (const e of bySignature.values()) {
-      if (
-        e.posts >= this.settings.coordinationMinPosts &&
-        e.authors.size >= this.settings.coordinationMinAuthors &&
-        e.posts * 2 >= issue.recent.length
-      ) {
-        return true;
-      }
+      if (e.posts >= 2 && e.authors.size >= this.settings.coordinationMinAuthors) copies += e.posts;
     }
-    return false;
+    return copies >= this.settings.coordinationMinPosts && copies * 2 >= issue.recent.length;
   }
 
   private nextStatus(

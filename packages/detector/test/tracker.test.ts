@@ -124,6 +124,11 @@ describe('IssueTracker', () => {
     expect(events[0]!.coordinated).toBe(true);
     expect(events[0]!.distinctAuthors).toBe(8);
     expect(feed('beda', 8)[0]!.coordinated).toBe(false);
+    // A campaign rotating four variants is still one campaign.
+    const variants = ['v1', 'v2', 'v3', 'v4'];
+    let i = 0;
+    for (; i < 12; i++) tracker.observe(post('rotasi', clock.now(), { nearDuplicateOf: variants[i % 4] }));
+    expect(tracker.evaluate(['rotasi'])[0]!.coordinated).toBe(true);
   });
 
   it('carries hoax share and watchlists into the event', () => {

@@ -14,6 +14,8 @@ export interface IssueAssignerSettings {
   maxIssues: number;
   minShared: number;
   minSimilarity: number;
+  /** This many shared terms join a post to an issue whatever the share. */
+  strongShared: number;
   /** Terms that appear in at least this share of an issue's posts are its core terms. */
   coreShare: number;
   /** Terms used to describe a post (the first N content terms plus hashtags). */
@@ -27,6 +29,7 @@ export const DEFAULT_ASSIGNER_SETTINGS: IssueAssignerSettings = {
   maxIssues: 50_000,
   minShared: 2,
   minSimilarity: 0.35,
+  strongShared: 3,
   coreShare: 0.3,
   maxPostTerms: 20,
   maxIssueTerms: 200,
@@ -117,11 +120,10 @@ export class IssueAssigner {
         let shared = 0;
         for (const t of core) if (termSet.has(t)) shared++;
         const similarity = shared / Math.min(termSet.size, core.length || 1);
-        if (
-          shared >= this.settings.minShared &&
-          similarity >= this.settings.minSimilarity &&
-          (!best || similarity + shared / 100 > best.score)
-        ) {
+        // Either enough of the smaller set, or many distinctive terms outright (a variant that adds its
+        // own words to a known claim still shares its core).
+        const close = similarity >= this.settings.minSimilarity || shared >= this.settings.strongShared;
+        if (shared >= this.settings.minShared && close && (!best || similarity + shared / 100 > best.score)) {
           best = { issue, score: similarity + shared / 100 };
         }
       }

@@ -25,6 +25,21 @@ describe('IssueAssigner', () => {
     expect(v3.issueTerms.slice(0, 3).sort()).toEqual(['booster', 'chip', 'vaksin']);
   });
 
+  it('joins a variant that adds many words of its own but shares three core terms', () => {
+    const a = new IssueAssigner();
+    const first = a.assign(
+      'p1',
+      ['viral', 'vaksin', 'booster', 'chip', 'lacak', 'kemenkes', 'nutupin', 'suntik', 'lambat'],
+      [],
+    );
+    const variant = a.assign(
+      'p2',
+      ['informasi', 'a1', 'grup', 'belah', 'chip', 'vaksin', 'booster', 'aktif', 'sebar', 'keluarga'],
+      [],
+    );
+    expect(variant.issueId).toBe(first.issueId);
+  });
+
   it('needs at least two shared terms: one common word does not merge stories', () => {
     const a = new IssueAssigner();
     const c1 = a.assign('p1', posts.cabai, []);
