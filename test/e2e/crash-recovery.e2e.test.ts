@@ -18,7 +18,8 @@ describe('crash recovery (scorer killed mid-stream, real Kafka and OpenSearch)',
     INDEX_PREFIX: `${prefix}-`,
     KAFKA_BROKERS: servers.kafkaBrokers.join(','),
     OPENSEARCH_URL: servers.opensearchUrl,
-    SCORER_BATCH_SIZE: '50',
+    // Small batches make the stream long enough to be killed in the middle of it.
+    SCORER_BATCH_SIZE: '20',
   };
   const topics = topicNames(env.TOPIC_PREFIX);
   const TOTAL = 3_000;
