@@ -23,7 +23,9 @@ export interface Io {
 const USAGE = `usage:
   pantau stem                                    words on stdin, one per line -> stems, one per line
   pantau normalize [--lexicon FILE.csv]...       lines on stdin -> normalised lines
-  pantau hoax train --data FILE.csv --out MODEL.json [--version NAME] [--epochs N] [--nb-scaling 0..1] [--char-ngrams 3-5] [--char-weight 0..1]
+  pantau hoax train --data FILE.csv --out MODEL.json [--version NAME] [--learner lbfgs|adagrad] [--c C]
+                    [--epochs N] [--nb-scaling 0..1] [--char-ngrams 3-5] [--char-weight 0..1]
+                    (--c: L-BFGS inverse regularisation; --epochs: AdaGrad only)
   pantau hoax eval --model MODEL.json --data FILE.csv
   pantau hoax score [--model MODEL.json]         lines on stdin -> one JSON assessment per line
 CSV files have a header with columns text,label (label 1 = hoax, 0 = not) and an optional group column.
@@ -53,6 +55,8 @@ async function hoax(args: string[], io: Io): Promise<number> {
       model: { type: 'string' },
       version: { type: 'string' },
       epochs: { type: 'string' },
+      learner: { type: 'string' },
+      c: { type: 'string' },
       'nb-scaling': { type: 'string' },
       'char-ngrams': { type: 'string' },
       'char-weight': { type: 'string' },
@@ -63,10 +67,15 @@ async function hoax(args: string[], io: Io): Promise<number> {
     case 'train': {
       const data = requireOption(values, 'data');
       const out = requireOption(values, 'out');
-      const rows = readLabelledCsv(data);
       const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
       if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0))
         throw new UsageError('--epochs must be a positive integer');
+      const learner = values.learner;
+      if (learner !== undefined && learner !== 'lbfgs' && learner !== 'adagrad')
+        throw new UsageError('--learner must be lbfgs or adagrad');
+      const C = values.c === undefined ? undefined : Number(values.c);
+      if (C !== undefined && !(C > 0 && Number.isFinite(C)))
+        throw new UsageError('--c must be a positive number');
       const nbScaling = values['nb-scaling'] === undefined ? undefined : Number(values['nb-scaling']);
       if (nbScaling !== undefined && !(nbScaling >= 0 && nbScaling <= 1))
         throw new UsageError('--nb-scaling must be between 0 and 1');
@@ -84,12 +93,15 @@ async function hoax(args: string[], io: Io): Promise<number> {
         if (!(w >= 0 && w <= 1)) throw new UsageError('--char-weight must be between 0 and 1');
         charOptions.charWeight = w;
       }
+      const rows = readLabelledCsv(data);
       const started = Date.now();
       const model = trainHoaxModel(rows, {
         ...charOptions,
         source: data,
         ...(values.version ? { version: values.version } : {}),
         ...(epochs ? { epochs } : {}),
+        ...(learner ? { learner } : {}),
+        ...(C !== undefined ? { C } : {}),
         ...(nbScaling !== undefined ? { nbScaling } : {}),
       });
       saveHoaxModel(model, out);

@@ -83,6 +83,28 @@ describe('pantau CLI', () => {
     expect(metrics.macroF1).toBeGreaterThan(0.8);
   });
 
+  it('pantau hoax train --learner chooses the learner and records it in the model', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-cli-'));
+    const model = path.join(dir, 'model.json');
+    const train = pantau([
+      'hoax',
+      'train',
+      '--data',
+      DEFAULT_TRAINING_FILE,
+      '--out',
+      model,
+      '--learner',
+      'adagrad',
+      '--epochs',
+      '2',
+    ]);
+    expect(train.status).toBe(0);
+    const written = JSON.parse(fs.readFileSync(model, 'utf8')) as { training: Record<string, unknown> };
+    expect(written.training).toMatchObject({ learner: 'adagrad', epochs: 2 });
+    expect(pantau(['hoax', 'train', '--data', 'x.csv', '--out', model, '--learner', 'sgd']).status).toBe(2);
+    expect(pantau(['hoax', 'train', '--data', 'x.csv', '--out', model, '--c', '0']).status).toBe(2);
+  });
+
   it('pantau hoax score prints one JSON assessment per line', () => {
     const { stdout, status } = pantau(
       ['hoax', 'score'],

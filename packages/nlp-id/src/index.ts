@@ -27,11 +27,22 @@ export {
   scoreInput,
   binaryMetrics,
   trainFromInputs,
+  minimizeLbfgs,
+  DEFAULT_LEARNER,
   HOAX_MODEL_FORMAT,
   DEFAULT_MODEL_FILE,
   DEFAULT_TRAINING_FILE,
 } from './model';
-export type { HoaxModel, TrainingRow, TrainOptions, BinaryMetrics, ModelInput } from './model';
+export type {
+  HoaxModel,
+  TrainingRow,
+  TrainOptions,
+  BinaryMetrics,
+  ModelInput,
+  Learner,
+  LbfgsOptions,
+  LbfgsResult,
+} from './model';
 export { createEnricher, loadDefaultHoaxModel, trainHoaxModel, contentTerms } from './enricher';
 export type { Enricher, Enrichment, EnricherOptions, HoaxAssessment, HoaxSignal } from './enricher';
 export { readLabelledCsv } from './dataset';

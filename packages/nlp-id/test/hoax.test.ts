@@ -9,7 +9,10 @@ import {
   evaluateHoaxModel,
   loadDefaultHoaxModel,
   loadHoaxModel,
+  minimizeLbfgs,
   readLabelledCsv,
+  scoreInput,
+  trainFromInputs,
   saveHoaxModel,
   trainHoaxModel,
 } from '../src';
@@ -111,7 +114,7 @@ describe('training', () => {
       charNgramMax: 5,
       charWeight: 0.25,
     });
-    expect(model.features).toEqual({ charNgram: 3, charNgramMax: 5, charWeight: 0.25, stems: true });
+    expect(model.features).toEqual({ charNgram: 3, charNgramMax: 5, charWeight: 0.25, stems: false });
     const loaded = JSON.parse(JSON.stringify(model)) as HoaxModel;
     expect(evaluateHoaxModel(loaded, odd).macroF1).toBeGreaterThan(0.8);
     const hoax = createEnricher({ model: loaded }).enrich(VACCINE_CHIP_HOAX).hoax;
@@ -129,6 +132,84 @@ describe('training', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-model-')), 'x.json');
     fs.writeFileSync(file, '{"hello":1}');
     expect(() => loadHoaxModel(file)).toThrow(/not a Pantau hoax model/);
+  });
+});
+
+describe('L-BFGS learner', () => {
+  it('minimises a smooth function to its optimum', () => {
+    // Rosenbrock: curved valley, minimum 0 at (1, 1).
+    const result = minimizeLbfgs(
+      (x, g) => {
+        const [a, b] = [x[0] as number, x[1] as number];
+        g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
+        g[1] = 200 * (b - a * a);
+        return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
+      },
+      Float64Array.from([-1.2, 1]),
+      { tolerance: 0, gradientTolerance: 1e-8 },
+    );
+    expect(result.converged).toBe(true);
+    expect(result.x[0]).toBeCloseTo(1, 5);
+    expect(result.x[1]).toBeCloseTo(1, 5);
+  });
+
+  // One-word texts: each text's vector is its word with value 1, so the raw logit is bias + w(word) and
+  // the optimality conditions of Σ class-weight·log-loss + ‖w‖²/(2C) can be checked from the scores.
+  const rowsOf = (spec: [string, 0 | 1, number][]) =>
+    spec.flatMap(([word, label, count]) =>
+      Array.from({ length: count }, () => ({ tokens: [word], signals: new Map<string, number>(), label })),
+    );
+  const gradientAtOptimum = (rows: ReturnType<typeof rowsOf>, model: HoaxModel, C: number) => {
+    const positives = rows.filter((r) => r.label === 1).length;
+    const classWeight = (y: 0 | 1) => rows.length / (2 * (y === 1 ? positives : rows.length - positives));
+    const byWord = new Map<string, number>();
+    let biasGradient = 0;
+    for (const r of rows) {
+      const z = scoreInput(model, r).logit;
+      const e = classWeight(r.label) * (1 / (1 + Math.exp(-z)) - r.label);
+      biasGradient += e;
+      byWord.set(r.tokens[0] as string, (byWord.get(r.tokens[0] as string) ?? 0) + e);
+    }
+    const wordGradients = [...byWord].map(([word]) => {
+      const w = scoreInput(model, { tokens: [word], signals: new Map() }).logit - model.bias;
+      return (byWord.get(word) as number) + w / C;
+    });
+    return Math.max(Math.abs(biasGradient), ...wordGradients.map(Math.abs));
+  };
+
+  it('trains to convergence on a non-separable set (zero gradient at the solution)', () => {
+    const rows = rowsOf([
+      ['palsu', 1, 9],
+      ['palsu', 0, 3],
+      ['resmi', 0, 8],
+      ['resmi', 1, 2],
+      ['kabar', 1, 5],
+      ['kabar', 0, 5],
+    ]);
+    const model = trainFromInputs(rows, { learner: 'lbfgs', C: 10, heldOut: 0.5 });
+    expect(model.training).toMatchObject({ learner: 'lbfgs', C: 10, converged: true });
+    expect(model.training.iterations).toBeLessThan(200);
+    expect(Object.keys(model.weights)).toHaveLength(3);
+    expect(gradientAtOptimum(rows, model, 10)).toBeLessThan(1e-3);
+    const palsu = scoreInput(model, { tokens: ['palsu'], signals: new Map() }).logit;
+    const resmi = scoreInput(model, { tokens: ['resmi'], signals: new Map() }).logit;
+    expect(palsu).toBeGreaterThan(0);
+    expect(resmi).toBeLessThan(0);
+  });
+
+  it('stays finite on a separable set, where the penalty alone bounds the weights', () => {
+    const rows = rowsOf([
+      ['palsu', 1, 8],
+      ['resmi', 0, 8],
+    ]);
+    const model = trainFromInputs(rows, { learner: 'lbfgs', C: 10, heldOut: 0.5 });
+    expect(model.training.converged).toBe(true);
+    expect(gradientAtOptimum(rows, model, 10)).toBeLessThan(1e-3);
+    const palsu = scoreInput(model, { tokens: ['palsu'], signals: new Map() }).logit;
+    expect(palsu).toBeGreaterThan(2);
+    expect(palsu).toBeLessThan(20);
+    // An unseen word counts neither in the score nor in the norm, as in scikit-learn.
+    expect(scoreInput(model, { tokens: ['palsu', 'zzz'], signals: new Map() }).logit).toBeCloseTo(palsu, 4);
   });
 });
 
