@@ -4,3 +4,4 @@ export * from './clock';
 export * from './ids';
 export * from './schemas';
 export * from './validate';
+export * from './random';

@@ -4,6 +4,7 @@
  * is compared with whether the LSH bands make the pair a candidate. Unrelated text pairs measure the
  * false candidates at the low end.
  */
+import { seededRandom } from '@pantau/core';
 import { computeSignature, normalize, shingleJaccard } from '../src';
 
 export interface NearDuplicateReport {
@@ -20,17 +21,6 @@ export interface NearDuplicateReport {
   unrelatedPairs: number;
   /** Mean absolute error of the MinHash Jaccard estimate. */
   estimateMeanAbsoluteError: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function edit(words: string[], edits: number, vocabulary: readonly string[], random: () => number): string[] {
@@ -57,7 +47,7 @@ export function measureNearDuplicates(
   seed = 7,
   variantsPerText = 4,
 ): NearDuplicateReport {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const usable = texts.filter((t) => t.split(/\s+/).length >= 8);
   const vocabulary = [...new Set(usable.flatMap((t) => t.split(/\s+/)))];
   const originals = usable.map((text) => {

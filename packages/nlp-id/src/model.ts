@@ -4,6 +4,7 @@
  * Out-of-fold scores from a k-fold cross-validation of the training rows fit Platt scaling (so the
  * score is a calibrated probability) and the decision threshold. The model is plain JSON, so analysts' labels can retrain it anywhere.
  */
+import { seededRandom } from '@pantau/core';
 import * as fs from 'node:fs';
 import { TokenHashes, bigramHash, mix32, tokenHashes } from './hashing';
 import { SIGNALS } from './signals';
@@ -398,18 +399,6 @@ export function scoreInput(model: HoaxModel, input: ModelInput, factCheckSimilar
   };
 }
 
-/** Deterministic PRNG so the same rows always give the same model. */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
@@ -489,7 +478,7 @@ function fitLogistic(rows: readonly PreparedRow[], dim: number, o: Resolved): Ra
   const signalGradSq = new Float64Array(SIGNAL_IDS.length).fill(1e-8);
   let bias = 0;
   let biasGradSq = 1e-8;
-  const random = mulberry32(o.seed);
+  const random = seededRandom(o.seed);
   const order = rows.map((_, i) => i);
   const positives = rows.filter((r) => r.label === 1).length;
   const classWeight = (label: 0 | 1): number =>
@@ -903,7 +892,7 @@ export function trainFromInputs(rows: readonly PreparedRow[], options: TrainOpti
   const dim = o.dim;
   if ((dim & (dim - 1)) !== 0) throw new Error(`dim must be a power of two, got ${dim}`);
   if (rows.length < 10) throw new Error(`need at least 10 labelled rows to train, got ${rows.length}`);
-  const random = mulberry32(o.seed + 1);
+  const random = seededRandom(o.seed + 1);
   // Stratified k-fold: every row gets a score from a model that did not see it; Platt scaling and the
   // threshold are fitted on those out-of-fold scores, which is steadier than one small hold-out.
   const folds = Math.max(2, Math.round(1 / o.heldOut));

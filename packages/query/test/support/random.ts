@@ -1,21 +1,13 @@
 // Seeded generators of Indonesian-looking watchlists and posts, shared by the property test and the
 // benchmark so both exercise the same distribution and every failure reproduces from its seed.
+import { seededRandom } from '@pantau/core';
 import { formatQuery, type QueryAst } from '../../src/ast';
 import type { MatchDoc } from '../../src/matcher';
 
 export type Rng = () => number;
 
-/** mulberry32: tiny, fast and good enough for test data. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Every generator here is seeded so a failure reproduces from its seed. */
+export const seededRng = (seed: number): Rng => seededRandom(seed);
 
 export function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)]!;
