@@ -13,6 +13,7 @@ import {
   saveHoaxModel,
   stem,
 } from '@pantau/nlp-id';
+import { bcubed, plainTfidfClusters, runStream, type StreamPost } from '@pantau/issues';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -28,6 +29,9 @@ const USAGE = `usage:
                     (--c: L-BFGS inverse regularisation; --epochs: AdaGrad only)
   pantau hoax eval --model MODEL.json --data FILE.csv
   pantau hoax score [--model MODEL.json]         lines on stdin -> one JSON assessment per line
+  pantau issues run --data STREAM.jsonl [--assignments OUT.jsonl] [--events OUT.jsonl]
+                    posts (id, text, publishedAt, optional author, source, url) in file order, in stream time
+  pantau issues eval --data LABELLED.jsonl       the same lines plus label (the true cluster) -> B-cubed scores
 CSV files have a header with columns text,label (label 1 = hoax, 0 = not) and an optional group column.
 `;
 
@@ -138,6 +142,92 @@ async function hoax(args: string[], io: Io): Promise<number> {
   }
 }
 
+function readStream(file: string): StreamPost[] {
+  if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const posts: StreamPost[] = [];
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      let p: StreamPost;
+      try {
+        p = JSON.parse(line) as StreamPost;
+      } catch {
+        throw new UsageError(`${file}:${i + 1}: not JSON`);
+      }
+      if (typeof p.id !== 'string' || typeof p.text !== 'string' || typeof p.publishedAt !== 'string')
+        throw new UsageError(`${file}:${i + 1}: needs string id, text and publishedAt`);
+      if (Number.isNaN(Date.parse(p.publishedAt)))
+        throw new UsageError(`${file}:${i + 1}: publishedAt is not a date`);
+      posts.push(p);
+    });
+  return posts;
+}
+
+const round4 = (x: number): number => Math.round(x * 10000) / 10000;
+
+async function issues(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      data: { type: 'string' },
+      assignments: { type: 'string' },
+      events: { type: 'string' },
+    },
+    allowPositionals: false,
+  });
+  switch (sub) {
+    case 'run': {
+      const posts = readStream(requireOption(values, 'data'));
+      const assignments = values.assignments ? fs.createWriteStream(values.assignments) : undefined;
+      const events = values.events ? fs.createWriteStream(values.events) : undefined;
+      const result = runStream(posts, {
+        onAssignment: (a) => assignments?.write(JSON.stringify(a) + '\n'),
+        onEvent: (e) =>
+          events?.write(
+            JSON.stringify({ issueId: e.issueId, type: e.type, at: e.at, reason: e.reason }) + '\n',
+          ),
+      });
+      await Promise.all(
+        [assignments, events].map((s) => (s ? new Promise<void>((done) => s.end(done)) : undefined)),
+      );
+      const { summary } = result;
+      io.stdout.write(
+        JSON.stringify({ ...summary, largestIssueShare: round4(summary.largestIssueShare) }) + '\n',
+      );
+      return 0;
+    }
+    case 'eval': {
+      const posts = readStream(requireOption(values, 'data'));
+      const gold = posts.map((p, i) => (typeof p.label === 'string' ? p.label : `unlabelled-${i}`));
+      const started = Date.now();
+      const result = runStream(posts);
+      const score = bcubed(result.issueIds, gold);
+      const baseline = bcubed(
+        plainTfidfClusters(posts.map((p) => ({ id: p.id, text: p.text, at: Date.parse(p.publishedAt) }))),
+        gold,
+      );
+      io.stderr.write(`clustered ${posts.length} posts in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+      const line = (s: typeof score) => ({
+        n: s.n,
+        issues: s.issues,
+        goldClusters: s.goldClusters,
+        bcubedPrecision: round4(s.bcubedPrecision),
+        bcubedRecall: round4(s.bcubedRecall),
+        bcubedF1: round4(s.bcubedF1),
+        largestIssueShare: round4(s.largestIssueShare),
+      });
+      // The plain single-pass TF-IDF cosine baseline on the same stream first; Pantau's figure last.
+      io.stdout.write(JSON.stringify({ baseline: 'plain-tfidf-cosine@0.15', ...line(baseline) }) + '\n');
+      io.stdout.write(JSON.stringify(line(score)) + '\n');
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown issues command "${sub ?? ''}"`);
+  }
+}
+
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -165,6 +255,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       case 'hoax':
         return await hoax(rest, io);
+      case 'issues':
+        return await issues(rest, io);
       case undefined:
       case 'help':
       case '--help':

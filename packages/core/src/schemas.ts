@@ -84,6 +84,7 @@ export const EnrichedPost = Type.Composite([
     nearDuplicateOf: Type.Optional(Type.String()),
     issueId: Type.String(),
     issueTerms: Type.Array(Type.String()),
+    issueTitle: Type.Optional(Type.String({ description: "the issue's most representative post so far" })),
     hoaxScore: Type.Number({ minimum: 0, maximum: 1 }),
     signals: Type.Array(HoaxSignal),
     modelVersion: Type.String(),
@@ -97,6 +98,7 @@ export type EnrichedPost = Static<typeof EnrichedPost>;
 export const IssueStatus = Type.Union([
   Type.Literal('new'),
   Type.Literal('rising'),
+  Type.Literal('growing'),
   Type.Literal('peaked'),
   Type.Literal('cooled'),
 ]);
@@ -105,7 +107,13 @@ export type IssueStatus = Static<typeof IssueStatus>;
 /** `issues`, key = issue id: lifecycle events. */
 export const IssueEvent = Type.Object({
   v: Type.Literal(SCHEMA_VERSION),
+  /** Deterministic (issue, type, time, count): a re-published event has the same id, so consumers can drop it. */
+  id: Type.Optional(Type.String()),
   type: IssueStatus,
+  /** Why, in plain words: "84 posts in 10 min, 12× its usual level, 31 accounts" (English) … */
+  reason: Type.Optional(Type.String()),
+  /** … and in Bahasa Indonesia. */
+  reasonId: Type.Optional(Type.String()),
   issueId: Type.String(),
   title: Type.String(),
   terms: Type.Array(Type.String()),

@@ -58,10 +58,22 @@ export function createDetectorStage(deps: DetectorStageDeps) {
     async handleBatch(batch: Decoded<EnrichedPost>[]): Promise<void> {
       // Issues this process has not seen yet may have a history (a restart, a rebalance): take it back first.
       const unknown = [...new Set(batch.map((b) => b.value.issueId))].filter((id) => !tracker.has(id));
-      for (const doc of await getIssues(search, names, unknown)) tracker.restore(doc);
+      const restored = await getIssues(search, names, unknown);
+      for (const doc of restored) tracker.restore(doc);
+      // A restored document that already counts messages of this batch was written after the last
+      // commit: the detector died between writing it and committing. Its counts stand; the events of
+      // that write may never have been sent, so send them again (same ids: consumers drop repeats).
+      const replayed: IssueEvent[] = [];
+      for (const doc of restored) {
+        const first = batch.find((b) => b.value.issueId === doc.id);
+        if (first && tracker.counted(doc.id, first.message))
+          replayed.push(...((doc.state?.pendingEvents ?? []) as IssueEvent[]));
+      }
       const touched = new Set<string>();
-      for (const { value } of batch) if (tracker.observe(value)) touched.add(value.issueId);
-      await publish(touched, tracker.evaluate(touched));
+      for (const { value, message } of batch) if (tracker.observe(value, message)) touched.add(value.issueId);
+      if (replayed.length)
+        logger.warn({ events: replayed.length }, 're-publishing events of an uncommitted write');
+      await publish(touched, [...replayed, ...tracker.evaluate(touched)]);
     },
     /** Periodic judgement of every tracked issue, so quiet ones cool without new posts. */
     async tick(): Promise<void> {

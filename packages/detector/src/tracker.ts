@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   SCHEMA_VERSION,
   type Clock,
@@ -16,6 +17,16 @@ import type { IssueDoc } from '@pantau/store';
  * (so an issue that appears as a sudden burst, with no history, is rising at once), `peaked` when it
  * falls well below its highest window, `cooled` when it is back near its baseline. Posts are bucketed
  * by publication time, clamped to the tracked horizon so late or future-dated posts cannot fake a burst.
+ *
+ * The baseline is also scaled by the stream's own level: when the whole stream is twice as busy as
+ * usual (morning rush, a big news day), every issue is expected to be twice as busy, so only an issue
+ * outgrowing the stream rises. `growing` is the slow story: three long windows in a row, each busier
+ * than the one before, without a burst. Every event says why in plain words.
+ *
+ * Exactly once across crashes: each issue remembers the highest `posts.enriched` offset it counted
+ * (posts of one issue share a partition, keyed by issue id), and that offset travels in the issue
+ * document with the counts; a replay after a crash skips what the stored counts already hold, and
+ * re-publishes the last write's events (same ids) in case the crash came before they were sent.
  */
 export interface DetectorSettings {
   bucketMs: number;
@@ -33,6 +44,14 @@ export interface DetectorSettings {
   hoaxThreshold: number;
   coordinationMinPosts: number;
   coordinationMinAuthors: number;
+  /** Scale each issue's baseline by how busy the whole stream is compared with its own baseline. */
+  streamAware: boolean;
+  /** `growing`: a long window of this many buckets, three in a row increasing … */
+  growingBuckets: number;
+  /** … the latest with at least this many posts … */
+  growingMinCount: number;
+  /** … and at least this multiple of the first. */
+  growingRatio: number;
 }
 
 export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
@@ -48,7 +67,16 @@ export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   hoaxThreshold: 0.5,
   coordinationMinPosts: 5,
   coordinationMinAuthors: 3,
+  streamAware: true,
+  growingBuckets: 15,
+  growingMinCount: 6,
+  growingRatio: 1.5,
 };
+
+export interface StreamPosition {
+  partition: number;
+  offset: string;
+}
 
 interface RecentPost {
   bucket: number;
@@ -70,10 +98,30 @@ interface IssueState {
   status: IssueStatus | null;
   peakWindow: number;
   lastRisingWindow: number;
+  lastGrowingWindow: number;
+  offsets: Map<number, number>;
+  lastEvents: IssueEvent[];
   firstSeen: number;
   lastSeen: number;
   lastTouched: number;
-  timeline: { at: string; type: IssueStatus; windowCount: number; count: number; baseline: number }[];
+  timeline: {
+    at: string;
+    type: IssueStatus;
+    windowCount: number;
+    count: number;
+    baseline: number;
+    reason?: string;
+    reasonId?: string;
+  }[];
+}
+
+interface Judgement {
+  windowCount: number;
+  baseline: number;
+  /** The baseline scaled by the stream's level: what this issue would get now if nothing happened. */
+  expected: number;
+  windowAuthors: number;
+  longWindows: [number, number, number];
 }
 
 const MAX_AUTHORS = 10_000;
@@ -87,6 +135,8 @@ export class IssueTracker {
   private readonly issues = new Map<string, IssueState>();
   private readonly seenPosts = new Map<string, true>();
   private readonly maxSeen = 500_000;
+  /** Every post of the stream per bucket: the stream's own level. */
+  private readonly streamBuckets = new Map<number, number>();
 
   constructor(
     private readonly settings: DetectorSettings = DEFAULT_DETECTOR_SETTINGS,
@@ -122,6 +172,9 @@ export class IssueTracker {
       status: s.status,
       peakWindow: s.peakWindow,
       lastRisingWindow: s.lastRisingWindow,
+      lastGrowingWindow: s.lastGrowingWindow ?? 0,
+      offsets: new Map((s.offsets ?? []).map(([p, o]) => [p, Number(o)])),
+      lastEvents: [],
       firstSeen: Date.parse(doc.firstSeen),
       lastSeen: Date.parse(doc.lastSeen),
       lastTouched: this.clock.now(),
@@ -133,11 +186,18 @@ export class IssueTracker {
     return Math.floor(ms / this.settings.bucketMs);
   }
 
+  /** Whether the stored counts of this post's issue already include the message at `position`. */
+  counted(issueId: string, position: StreamPosition): boolean {
+    const last = this.issues.get(issueId)?.offsets.get(position.partition);
+    return last !== undefined && Number(position.offset) <= last;
+  }
+
   /**
    * Counts a post. Returns false for a post already counted (a replay after a crash re-delivers
-   * posts: they must not inflate the counts).
+   * posts: they must not inflate the counts) — by its position in the stream when given, and by id.
    */
-  observe(post: EnrichedPost): boolean {
+  observe(post: EnrichedPost, position?: StreamPosition): boolean {
+    if (position && this.counted(post.issueId, position)) return false;
     if (this.seenPosts.has(post.id)) return false;
     this.seenPosts.set(post.id, true);
     if (this.seenPosts.size > this.maxSeen) this.seenPosts.delete(this.seenPosts.keys().next().value!);
@@ -147,6 +207,7 @@ export class IssueTracker {
     const published = Date.parse(post.publishedAt);
     const at = Math.min(now, Math.max(now - horizon, Number.isNaN(published) ? now : published));
     const bucket = this.bucketOf(at);
+    this.streamBuckets.set(bucket, (this.streamBuckets.get(bucket) ?? 0) + 1);
 
     let issue = this.issues.get(post.issueId);
     if (!issue) {
@@ -164,6 +225,9 @@ export class IssueTracker {
         status: null,
         peakWindow: 0,
         lastRisingWindow: 0,
+        lastGrowingWindow: 0,
+        offsets: new Map(),
+        lastEvents: [],
         firstSeen: at,
         lastSeen: at,
         lastTouched: now,
@@ -171,6 +235,12 @@ export class IssueTracker {
       };
       this.issues.set(post.issueId, issue);
     }
+    if (position) {
+      const offset = Number(position.offset);
+      if (offset > (issue.offsets.get(position.partition) ?? -1))
+        issue.offsets.set(position.partition, offset);
+    }
+    if (post.issueTitle) issue.title = post.issueTitle;
     issue.buckets.set(bucket, (issue.buckets.get(bucket) ?? 0) + 1);
     issue.total += 1;
     if (post.hoaxScore >= this.settings.hoaxThreshold) issue.hoaxCount += 1;
@@ -208,8 +278,58 @@ export class IssueTracker {
     return (sum / this.settings.baselineBuckets) * this.settings.windowBuckets;
   }
 
+  private horizonBuckets(): number {
+    const s = this.settings;
+    return Math.max(s.windowBuckets + s.baselineBuckets, 3 * s.growingBuckets);
+  }
+
+  private sumBuckets(buckets: Map<number, number>, from: number, to: number): number {
+    let sum = 0;
+    if (to - from + 1 < buckets.size) {
+      for (let b = from; b <= to; b++) sum += buckets.get(b) ?? 0;
+    } else for (const [b, c] of buckets) if (b >= from && b <= to) sum += c;
+    return sum;
+  }
+
+  private judge(issue: IssueState, nowBucket: number): Judgement {
+    const s = this.settings;
+    const windowCount = this.windowCount(issue, nowBucket);
+    const baseline = this.baseline(issue, nowBucket);
+    let expected = baseline;
+    if (s.streamAware && baseline > 0) {
+      // The rest of the stream, now against its own usual level (this issue's posts left out, so a
+      // burst does not excuse itself).
+      const streamWindow = this.sumBuckets(this.streamBuckets, nowBucket - s.windowBuckets + 1, nowBucket);
+      const end = nowBucket - s.windowBuckets;
+      const streamBase =
+        (this.sumBuckets(this.streamBuckets, end - s.baselineBuckets + 1, end) / s.baselineBuckets) *
+        s.windowBuckets;
+      const restBase = streamBase - baseline;
+      if (restBase > 0) expected = baseline * Math.max(1, (streamWindow - windowCount) / restBase);
+    }
+    const windowStart = nowBucket - s.windowBuckets + 1;
+    const authors = new Set<string>();
+    for (const r of issue.recent) if (r.bucket >= windowStart) authors.add(r.author);
+    const g = s.growingBuckets;
+    const long = (k: number) =>
+      this.sumBuckets(issue.buckets, nowBucket - (k + 1) * g + 1, nowBucket - k * g);
+    return {
+      windowCount,
+      baseline,
+      expected,
+      windowAuthors: authors.size,
+      longWindows: [long(2), long(1), long(0)],
+    };
+  }
+
+  private pruneStream(nowBucket: number): void {
+    const oldest = nowBucket - this.horizonBuckets();
+    if (this.streamBuckets.size > this.horizonBuckets() + 10)
+      for (const b of this.streamBuckets.keys()) if (b < oldest) this.streamBuckets.delete(b);
+  }
+
   private prune(issue: IssueState, nowBucket: number): void {
-    const oldest = nowBucket - this.settings.windowBuckets - this.settings.baselineBuckets;
+    const oldest = nowBucket - this.horizonBuckets();
     for (const b of issue.buckets.keys()) if (b < oldest) issue.buckets.delete(b);
     const windowStart = nowBucket - this.settings.windowBuckets + 1;
     if (issue.recent.length && issue.recent[0]!.bucket < windowStart)
@@ -235,29 +355,83 @@ export class IssueTracker {
     return copies >= this.settings.coordinationMinPosts && copies * 2 >= issue.recent.length;
   }
 
-  private nextStatus(
-    issue: IssueState,
-    windowCount: number,
-    baseline: number,
-  ): IssueStatus | 'escalated' | null {
+  private nextStatus(issue: IssueState, j: Judgement): IssueStatus | 'escalated' | null {
     const s = this.settings;
-    const risingNow = windowCount >= s.risingMinCount && windowCount >= s.risingRatio * Math.max(baseline, 1);
+    const { windowCount, expected } = j;
+    const risingNow = windowCount >= s.risingMinCount && windowCount >= s.risingRatio * Math.max(expected, 1);
+    const [c1, c2, c3] = j.longWindows;
+    const growingNow =
+      c3 >= s.growingMinCount && c1 < c2 && c2 < c3 && c3 >= s.growingRatio * Math.max(c1, 1);
+    const quiet = windowCount <= Math.max(expected, s.risingMinCount / 2);
     switch (issue.status) {
       case null:
         if (risingNow) return 'rising';
+        if (growingNow) return 'growing';
         return issue.total >= s.newMinCount ? 'new' : null;
       case 'new':
       case 'cooled':
-        return risingNow ? 'rising' : null;
+        if (risingNow) return 'rising';
+        return growingNow ? 'growing' : null;
+      case 'growing':
+        if (risingNow) return 'rising';
+        if (!growingNow && c3 <= c2 && quiet) return 'cooled';
+        return null;
       case 'rising':
-        if (windowCount <= Math.max(baseline, s.risingMinCount / 2)) return 'cooled';
+        if (quiet) return 'cooled';
         if (windowCount < issue.peakWindow * s.peakDrop) return 'peaked';
         if (windowCount >= s.escalationRatio * issue.lastRisingWindow) return 'escalated';
         return null;
       case 'peaked':
-        if (windowCount <= Math.max(baseline, s.risingMinCount / 2)) return 'cooled';
+        if (quiet) return 'cooled';
         if (risingNow && windowCount > issue.peakWindow) return 'rising';
         return null;
+    }
+  }
+
+  /** Why an event happened, in plain words (English, Bahasa Indonesia). */
+  private reasonFor(type: IssueStatus, issue: IssueState, j: Judgement): { en: string; id: string } {
+    const minutes = Math.round((this.settings.windowBuckets * this.settings.bucketMs) / 60_000);
+    const span =
+      minutes >= 1
+        ? `${minutes} min`
+        : `${Math.round((this.settings.windowBuckets * this.settings.bucketMs) / 1000)} s`;
+    const spanId =
+      minutes >= 1
+        ? `${minutes} menit`
+        : `${Math.round((this.settings.windowBuckets * this.settings.bucketMs) / 1000)} detik`;
+    const n = j.windowCount;
+    const accounts = j.windowAuthors;
+    switch (type) {
+      case 'rising': {
+        const level = j.expected >= 0.5 ? `${(n / j.expected).toFixed(n / j.expected >= 10 ? 0 : 1)}×` : '';
+        return {
+          en: `${n} posts in ${span}, ${level ? `${level} its usual level` : 'none before'}, ${accounts} accounts`,
+          id: `${n} unggahan dalam ${spanId}, ${level ? `${level} dari biasanya` : 'sebelumnya tidak ada'}, ${accounts} akun`,
+        };
+      }
+      case 'growing': {
+        const [a, b, c] = j.longWindows;
+        const long = Math.round((this.settings.growingBuckets * this.settings.bucketMs) / 60_000);
+        return {
+          en: `steady growth: ${a} → ${b} → ${c} posts per ${long} min, ${issue.authors.size} accounts so far`,
+          id: `tumbuh stabil: ${a} → ${b} → ${c} unggahan per ${long} menit, ${issue.authors.size} akun sejauh ini`,
+        };
+      }
+      case 'peaked':
+        return {
+          en: `past its peak: ${n} posts in ${span}, down from ${issue.peakWindow}`,
+          id: `melewati puncak: ${n} unggahan dalam ${spanId}, turun dari ${issue.peakWindow}`,
+        };
+      case 'cooled':
+        return {
+          en: `back to its usual level: ${n} posts in ${span}`,
+          id: `kembali ke tingkat biasa: ${n} unggahan dalam ${spanId}`,
+        };
+      case 'new':
+        return {
+          en: `${issue.total} posts so far from ${issue.authors.size} accounts`,
+          id: `${issue.total} unggahan sejauh ini dari ${issue.authors.size} akun`,
+        };
     }
   }
 
@@ -269,34 +443,42 @@ export class IssueTracker {
   evaluate(issueIds?: Iterable<string>): IssueEvent[] {
     const now = this.clock.now();
     const nowBucket = this.bucketOf(now);
+    this.pruneStream(nowBucket);
     const events: IssueEvent[] = [];
     const ids = issueIds ? [...new Set(issueIds)] : [...this.issues.keys()];
     for (const id of ids) {
       const issue = this.issues.get(id);
       if (!issue) continue;
       this.prune(issue, nowBucket);
-      const windowCount = this.windowCount(issue, nowBucket);
-      const baseline = this.baseline(issue, nowBucket);
-      issue.peakWindow = Math.max(issue.peakWindow, windowCount);
-      const next = this.nextStatus(issue, windowCount, baseline);
+      const j = this.judge(issue, nowBucket);
+      issue.peakWindow = Math.max(issue.peakWindow, j.windowCount);
+      const next = this.nextStatus(issue, j);
+      issue.lastEvents = [];
       if (next) {
         const type: IssueStatus = next === 'escalated' ? 'rising' : next;
-        if (type === 'rising') issue.lastRisingWindow = windowCount;
+        if (type === 'rising') issue.lastRisingWindow = j.windowCount;
+        if (type === 'growing') issue.lastGrowingWindow = j.longWindows[2];
         if (type === 'cooled') issue.peakWindow = 0;
         issue.status = type;
+        const reason = this.reasonFor(type, issue, j);
         issue.timeline.push({
           at: new Date(now).toISOString(),
           type,
-          windowCount,
+          windowCount: j.windowCount,
           count: issue.total,
-          baseline,
+          baseline: j.baseline,
+          reason: reason.en,
+          reasonId: reason.id,
         });
         if (issue.timeline.length > MAX_TIMELINE) issue.timeline.shift();
-        events.push(this.toEvent(issue, type, windowCount, baseline, now));
+        const event = this.toEvent(issue, type, j, now, reason);
+        issue.lastEvents = [event];
+        events.push(event);
       }
-      if (!issue.status && now - issue.lastTouched > this.settings.idleEvictMs) this.issues.delete(id);
-      else if (issue.status === 'cooled' && now - issue.lastTouched > this.settings.idleEvictMs)
-        this.issues.delete(id);
+      // Quiet issues leave memory (their documents stay, and are restored if they wake up); one still
+      // rising, growing or past its peak is kept until it has cooled.
+      const settled = !issue.status || issue.status === 'new' || issue.status === 'cooled';
+      if (settled && now - issue.lastTouched > this.settings.idleEvictMs) this.issues.delete(id);
     }
     return events;
   }
@@ -304,24 +486,28 @@ export class IssueTracker {
   private toEvent(
     issue: IssueState,
     type: IssueStatus,
-    windowCount: number,
-    baseline: number,
+    j: Judgement,
     now: number,
+    reason: { en: string; id: string },
   ): IssueEvent {
+    const at = new Date(now).toISOString();
     return {
       v: SCHEMA_VERSION,
+      id: `ev_${createHash('sha256').update(`${issue.id}|${type}|${at}|${issue.total}`).digest('hex').slice(0, 20)}`,
       type,
+      reason: reason.en,
+      reasonId: reason.id,
       issueId: issue.id,
       title: issue.title,
       terms: this.topTerms(issue),
-      at: new Date(now).toISOString(),
+      at,
       windowMs: this.settings.windowBuckets * this.settings.bucketMs,
-      windowCount,
+      windowCount: j.windowCount,
       total: issue.total,
-      baseline,
-      // Poisson-style surprise: how many standard deviations above the usual.
-      score: (windowCount - baseline) / Math.sqrt(baseline + 1),
-      growth: windowCount / Math.max(baseline, 0.5),
+      baseline: j.baseline,
+      // Poisson-style surprise: how many standard deviations above the expected level.
+      score: (j.windowCount - j.expected) / Math.sqrt(j.expected + 1),
+      growth: j.windowCount / Math.max(j.expected, 0.5),
       samplePostIds: [...issue.samplePostIds],
       hoaxShare: issue.total ? issue.hoaxCount / issue.total : 0,
       distinctAuthors: issue.authors.size,
@@ -345,8 +531,8 @@ export class IssueTracker {
     if (!issue) return null;
     const now = this.clock.now();
     const nowBucket = this.bucketOf(now);
-    const windowCount = this.windowCount(issue, nowBucket);
-    const baseline = this.baseline(issue, nowBucket);
+    const j = this.judge(issue, nowBucket);
+    const { windowCount, baseline } = j;
     return {
       id: issue.id,
       title: issue.title,
@@ -355,8 +541,8 @@ export class IssueTracker {
       count: issue.total,
       windowCount,
       baseline,
-      score: (windowCount - baseline) / Math.sqrt(baseline + 1),
-      growth: windowCount / Math.max(baseline, 0.5),
+      score: (windowCount - j.expected) / Math.sqrt(j.expected + 1),
+      growth: windowCount / Math.max(j.expected, 0.5),
       hoaxShare: issue.total ? issue.hoaxCount / issue.total : 0,
       distinctAuthors: issue.authors.size,
       coordinated: this.coordinated(issue),
@@ -372,6 +558,9 @@ export class IssueTracker {
         status: issue.status,
         peakWindow: issue.peakWindow,
         lastRisingWindow: issue.lastRisingWindow,
+        lastGrowingWindow: issue.lastGrowingWindow,
+        offsets: [...issue.offsets].map(([p, o]) => [p, String(o)] as [number, string]),
+        pendingEvents: issue.lastEvents,
         termCounts: [...issue.termCounts].sort((a, b) => b[1] - a[1]).slice(0, SNAPSHOT_TERMS),
         authors: [...issue.authors].slice(0, SNAPSHOT_AUTHORS),
       },

@@ -99,7 +99,7 @@ export async function getPostsByIds(
   }
 }
 
-export type IssueStatusName = 'new' | 'rising' | 'peaked' | 'cooled';
+export type IssueStatusName = 'new' | 'rising' | 'growing' | 'peaked' | 'cooled';
 
 export interface IssueTimelineEntry {
   at: string;
@@ -107,6 +107,8 @@ export interface IssueTimelineEntry {
   windowCount: number;
   count: number;
   baseline: number;
+  reason?: string;
+  reasonId?: string;
 }
 
 export interface IssueDoc {
@@ -140,6 +142,11 @@ export interface IssueTrackerState {
   lastRisingWindow: number;
   termCounts: [string, number][];
   authors: string[];
+  /** Highest posts.enriched offset counted, per partition: a replay after a crash skips what was counted. */
+  offsets?: [number, string][];
+  /** Events of the last write, re-published (same ids) if the detector died before publishing them. */
+  pendingEvents?: unknown[];
+  lastGrowingWindow?: number;
 }
 
 /** Issues seen since a time, most recent first (a restarted scorer re-learns them). */

@@ -1,0 +1,4 @@
+export * from './clusterer';
+export * from './bcubed';
+export * from './baseline';
+export * from './harness';
