@@ -69,8 +69,12 @@ export const ClaimMatch = Type.Object({
   url: Type.Optional(Type.String()),
 });
 
-/** `posts.enriched`, key = issue id. */
-export const EnrichedPost = Type.Composite([
+/**
+ * `posts.scored`, key `source:sourceId`: a raw post with everything that can be worked out from the
+ * post alone (language, terms, hoax score, watchlists …). Scorers compute it in parallel; the single
+ * issue assigner reads it in order and adds the issue.
+ */
+export const ScoredPost = Type.Composite([
   RawPost,
   Type.Object({
     normalizedText: Type.String(),
@@ -79,18 +83,27 @@ export const EnrichedPost = Type.Composite([
     hashtags: Type.Array(Type.String()),
     mentions: Type.Array(Type.String()),
     domains: Type.Array(Type.String()),
+    urls: Type.Optional(Type.Array(Type.String())),
     entities: Type.Array(Entity),
     signature: Type.Array(Type.String(), { description: 'near-duplicate LSH band keys' }),
-    nearDuplicateOf: Type.Optional(Type.String()),
-    issueId: Type.String(),
-    issueTerms: Type.Array(Type.String()),
-    issueTitle: Type.Optional(Type.String({ description: "the issue's most representative post so far" })),
     hoaxScore: Type.Number({ minimum: 0, maximum: 1 }),
     signals: Type.Array(HoaxSignal),
     modelVersion: Type.String(),
     watchlistIds: Type.Array(Type.String()),
     claimMatches: Type.Array(ClaimMatch),
     enrichedAt: IsoDate,
+  }),
+]);
+export type ScoredPost = Static<typeof ScoredPost>;
+
+/** `posts.enriched`, key = issue id: a scored post in its issue. */
+export const EnrichedPost = Type.Composite([
+  ScoredPost,
+  Type.Object({
+    nearDuplicateOf: Type.Optional(Type.String()),
+    issueId: Type.String(),
+    issueTerms: Type.Array(Type.String()),
+    issueTitle: Type.Optional(Type.String({ description: "the issue's most representative post so far" })),
   }),
 ]);
 export type EnrichedPost = Static<typeof EnrichedPost>;

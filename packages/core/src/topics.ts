@@ -4,6 +4,7 @@
  */
 export interface Topics {
   readonly postsRaw: string;
+  readonly postsScored: string;
   readonly postsEnriched: string;
   readonly issues: string;
   readonly dlq: string;
@@ -12,15 +13,22 @@ export interface Topics {
 export function topicNames(prefix = ''): Topics {
   return {
     postsRaw: `${prefix}posts.raw`,
+    postsScored: `${prefix}posts.scored`,
     postsEnriched: `${prefix}posts.enriched`,
     issues: `${prefix}issues`,
     dlq: `${prefix}dlq`,
   };
 }
 
-/** Partition counts: enough for a few consumers per stage on one machine; raise to scale out. */
+/**
+ * Partition counts: enough for a few consumers per stage on one machine; raise to scale out.
+ * `posts.scored` has ONE partition on purpose: issue assignment is a single writer (one story, one
+ * issue, whatever scorer enriched its posts); every scorer process runs an assigner, one is active,
+ * the others take over if it dies.
+ */
 export const TOPIC_PARTITIONS: Record<keyof Topics, number> = {
   postsRaw: 6,
+  postsScored: 1,
   postsEnriched: 6,
   issues: 3,
   dlq: 1,

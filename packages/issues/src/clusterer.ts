@@ -35,6 +35,12 @@ export interface ClustererSettings {
    */
   recentMs: number;
   recentThreshold: number;
+  /**
+   * Virtual posts that contain none of the terms: until the stream has taught enough idf, every word
+   * counts as distinctive (a fresh deployment still groups its first posts), and everyday words fade
+   * as real posts arrive.
+   */
+  idfPriorDocs: number;
   /** Term weight = idf^idfPower: above 1 favours the rarest words more. */
   idfPower: number;
   /** Two issues whose centroids reach this cosine are one story: the younger merges into the older (0 = never). */
@@ -62,6 +68,7 @@ export const DEFAULT_CLUSTERER_SETTINGS: ClustererSettings = {
   recentMs: 0,
   recentThreshold: 0.3,
   idfPower: 1,
+  idfPriorDocs: 1000,
   mergeThreshold: 0,
   hashtagWeight: 0.5,
   mentionWeight: 0.3,
@@ -195,7 +202,7 @@ export class IssueClusterer {
   private idf(term: string): number {
     const e = this.df.get(term);
     const df = e ? e.v * this.decay(this.docs, e.at, this.settings.dfHalfLifePosts) : 0;
-    return Math.log((this.effectiveDocs() + 1) / (df + 1));
+    return Math.log((this.effectiveDocs() + this.settings.idfPriorDocs + 1) / (df + 1));
   }
 
   private learnDf(keys: readonly string[]): void {

@@ -1,44 +1,49 @@
-import { PantauError, type EnrichedPost, type RawPost, type Topics, type Clock } from '@pantau/core';
+import {
+  PantauError,
+  type Clock,
+  type EnrichedPost,
+  type RawPost,
+  type ScoredPost,
+  type Topics,
+} from '@pantau/core';
 import type { BatchResult, Decoded, Producer } from '@pantau/bus';
 import { bulkIndex, type IndexNames, type SearchClient } from '@pantau/store';
 import type { Enricher, Enrichment } from '@pantau/nlp-id';
+import type { IssueClusterer } from '@pantau/issues';
 import type { MatchDoc } from '@pantau/query';
 import type { Logger } from 'pino';
-import type { IssueAssigner } from './issues';
-import type { NearDuplicateIndex } from './near-duplicates';
 
 /**
- * The scorer stage: enrich each raw post (Indonesian NLP + hoax score), put it in an issue, match it
- * against every watchlist, index it (id = post id, so a replay overwrites instead of duplicating),
- * then publish it on `posts.enriched` keyed by issue. Posts OpenSearch rejects for good are
- * dead-lettered with the reason; nothing is published for them.
+ * The scorer's two stages.
+ *
+ * 1. Enrich (`posts.raw` → `posts.scored`, any number of scorer processes in parallel): everything
+ *    that follows from the post alone — Indonesian NLP, hoax score, watchlist matches.
+ * 2. Assign (`posts.scored` → OpenSearch + `posts.enriched`, one active writer): put each post in its
+ *    issue, index it (id = post id, so a replay overwrites instead of duplicating), publish it keyed
+ *    by issue. `posts.scored` has one partition, so however many scorers enrich, one assigner sees
+ *    every post in order and a story never splits across processes; the other scorers' assigners
+ *    stand by and take over (re-learning recent issues from the index) if it dies.
+ * Posts OpenSearch rejects for good are dead-lettered with the reason; nothing is published for them.
  */
 export interface WatchlistMatcher {
   match(doc: MatchDoc): string[];
 }
 
-export interface ScorerStageDeps {
+export interface EnrichStageDeps {
   enricher: Enricher;
-  assigner: IssueAssigner;
-  nearDuplicates: NearDuplicateIndex;
   watchlists: WatchlistMatcher;
   stemToken: (token: string) => string;
-  search: SearchClient;
-  names: IndexNames;
   producer: Producer;
   topics: Topics;
   logger: Logger;
   clock: Clock;
 }
 
-export function enrichPost(
+export function scorePost(
   raw: RawPost,
-  deps: Omit<ScorerStageDeps, 'search' | 'names' | 'producer' | 'topics' | 'logger'>,
-): EnrichedPost {
+  deps: Pick<EnrichStageDeps, 'enricher' | 'watchlists' | 'stemToken' | 'clock'>,
+): ScoredPost {
   const e: Enrichment = deps.enricher.enrich(raw.text, { authorHandle: raw.author?.handle });
-  const nearDuplicate = deps.nearDuplicates.find(e.signature.bands, raw.id);
-  const assignment = deps.assigner.assign(raw.id, e.terms, e.hashtags, nearDuplicate?.issueId);
-  deps.nearDuplicates.remember(e.signature.bands, raw.id, assignment.issueId);
   const stemmedTokens = e.tokens.map(deps.stemToken);
   const matchDoc: MatchDoc = {
     terms: new Set([...e.terms, ...stemmedTokens]),
@@ -54,11 +59,9 @@ export function enrichPost(
     hashtags: e.hashtags,
     mentions: e.mentions,
     domains: e.domains,
+    urls: e.urls,
     entities: e.entities,
     signature: e.signature.bands,
-    ...(nearDuplicate ? { nearDuplicateOf: nearDuplicate.postId } : {}),
-    issueId: assignment.issueId,
-    issueTerms: assignment.issueTerms,
     hoaxScore: e.hoax.score,
     signals: e.hoax.signals,
     modelVersion: e.hoax.modelVersion,
@@ -77,19 +80,106 @@ export function enrichPost(
   };
 }
 
-export function createScorerStage(deps: ScorerStageDeps) {
-  const { search, names, producer, topics, logger } = deps;
+export function createEnrichStage(deps: EnrichStageDeps) {
+  const { producer, topics, logger } = deps;
   return {
     async handleBatch(batch: Decoded<RawPost>[]): Promise<BatchResult> {
       const failed: NonNullable<BatchResult['failed']> = [];
-      const enriched: { post: EnrichedPost; item: Decoded<RawPost> }[] = [];
+      const scored: { key: string; value: string }[] = [];
       for (const item of batch) {
         try {
-          enriched.push({ post: enrichPost(item.value, deps), item });
+          const post = scorePost(item.value, deps);
+          scored.push({
+            key: item.message.key ?? `${post.source}:${post.sourceId}`,
+            value: JSON.stringify(post),
+          });
         } catch (err) {
           failed.push({
             message: item.message,
             error: new PantauError('HANDLER_FAILED', `enrichment failed: ${(err as Error).message}`, {
+              cause: err,
+            }),
+          });
+        }
+      }
+      await producer.send(topics.postsScored, scored);
+      logger.debug({ scored: scored.length, failed: failed.length }, 'enriched batch');
+      return { failed };
+    },
+  };
+}
+
+export interface AssignStageDeps {
+  /** A fresh, empty clusterer … */
+  newClusterer: () => IssueClusterer;
+  /** … and how to fill it with the recent issues from the index (see restoreClusterer). */
+  restore: (clusterer: IssueClusterer) => Promise<number>;
+  search: SearchClient;
+  names: IndexNames;
+  producer: Producer;
+  topics: Topics;
+  logger: Logger;
+}
+
+/** The clusterer's view of a scored post. */
+export function clusterInput(post: ScoredPost) {
+  return {
+    id: post.id,
+    at: Date.parse(post.publishedAt),
+    terms: post.terms,
+    hashtags: post.hashtags,
+    mentions: post.mentions,
+    urls: post.urls ?? [],
+    bands: post.signature,
+    text: post.text,
+  };
+}
+
+export function assignIssue(post: ScoredPost, clusterer: IssueClusterer): EnrichedPost {
+  const a = clusterer.assign(clusterInput(post));
+  return {
+    ...post,
+    ...(a.nearDuplicateOf ? { nearDuplicateOf: a.nearDuplicateOf } : {}),
+    issueId: a.issueId,
+    issueTerms: clusterer.keywords(a.issueId),
+    issueTitle: a.title,
+  };
+}
+
+export function createAssignStage(deps: AssignStageDeps) {
+  const { search, names, producer, topics, logger } = deps;
+  let clusterer: IssueClusterer | undefined;
+  /** The offset this assigner expects next; anything else means another one handled the stream meanwhile. */
+  let expected: string | undefined;
+  return {
+    async handleBatch(batch: Decoded<ScoredPost>[]): Promise<BatchResult> {
+      if (batch.length === 0) return {};
+      // First batch, or the partition comes back after another assigner held it: rebuild from the
+      // index (refreshed first, so the other assigner's last writes are visible) before deciding.
+      if (!clusterer || batch[0]!.message.offset !== expected) {
+        const started = Date.now();
+        await search.indices.refresh({
+          index: names.posts,
+          ignore_unavailable: true,
+          allow_no_indices: true,
+        } as never);
+        const fresh = deps.newClusterer();
+        const posts = await deps.restore(fresh);
+        clusterer = fresh;
+        logger.info(
+          { posts, issues: fresh.size, ms: Date.now() - started },
+          'issue assigner restored from the index',
+        );
+      }
+      const failed: NonNullable<BatchResult['failed']> = [];
+      const enriched: { post: EnrichedPost; item: Decoded<ScoredPost> }[] = [];
+      for (const item of batch) {
+        try {
+          enriched.push({ post: assignIssue(item.value, clusterer!), item });
+        } catch (err) {
+          failed.push({
+            message: item.message,
+            error: new PantauError('HANDLER_FAILED', `issue assignment failed: ${(err as Error).message}`, {
               cause: err,
             }),
           });
@@ -118,7 +208,8 @@ export function createScorerStage(deps: ScorerStageDeps) {
         topics.postsEnriched,
         indexed.map((p) => ({ key: p.issueId, value: JSON.stringify(p) })),
       );
-      logger.debug({ indexed: indexed.length, failed: failed.length }, 'scored batch');
+      expected = String(BigInt(batch[batch.length - 1]!.message.offset) + 1n);
+      logger.debug({ indexed: indexed.length, failed: failed.length }, 'assigned batch');
       return { failed };
     },
   };

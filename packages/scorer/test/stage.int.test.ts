@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ManualClock, topicNames, type EnrichedPost } from '@pantau/core';
+import { ManualClock, topicNames, type EnrichedPost, type ScoredPost } from '@pantau/core';
 import { createMemoryBus, type BusMessage } from '@pantau/bus';
 import { preparePosts } from '@pantau/ingest';
 import { createEnricher, normalize, stem } from '@pantau/nlp-id';
@@ -13,21 +13,58 @@ import {
   type SearchClient,
 } from '@pantau/store';
 import { requireServers, servers, testLogger, uniqueName } from '@pantau/testkit';
+import { IssueClusterer } from '@pantau/issues';
 import {
   FactCheckSync,
-  IssueAssigner,
-  NearDuplicateIndex,
   WatchlistRegistry,
-  createScorerStage,
+  createAssignStage,
+  createEnrichStage,
   importFactChecksCsv,
+  restoreClusterer,
 } from '../src';
 
-describe('scorer stage (real OpenSearch)', () => {
+type Bus = ReturnType<typeof createMemoryBus>;
+/** A memory bus whose topics have one partition, so reading a topic gives the order of writing. */
+async function orderedBus(
+  logger: ReturnType<typeof testLogger>,
+  topics: ReturnType<typeof topicNames>,
+): Promise<Bus> {
+  const bus = createMemoryBus({ logger });
+  await bus.ensureTopics(
+    [topics.postsScored, topics.postsEnriched].map((topic) => ({ topic, partitions: 1 })),
+  );
+  return bus;
+}
+const asBatch = <T>(values: T[], topic: string) =>
+  values.map((value, i) => ({
+    value,
+    message: {
+      topic,
+      partition: 0,
+      offset: String(i),
+      key: null,
+      value: Buffer.from(JSON.stringify(value)),
+      headers: {},
+      timestamp: 0,
+    } as BusMessage,
+  }));
+
+describe('scorer stages (real OpenSearch)', () => {
   let search: SearchClient;
   let names: IndexNames;
   const prefix = `${uniqueName('scorer')}-`;
   const topics = topicNames('t.');
   const logger = testLogger('scorer');
+  const assignStage = (bus: Bus) =>
+    createAssignStage({
+      newClusterer: () => new IssueClusterer(),
+      restore: (c) => restoreClusterer(c, search, names, Date.parse('2026-11-28T05:00:00Z')),
+      search,
+      names,
+      producer: bus.producer(),
+      topics,
+      logger,
+    });
 
   beforeAll(async () => {
     await requireServers('opensearch');
@@ -68,20 +105,28 @@ describe('scorer stage (real OpenSearch)', () => {
     await watchlists.refresh();
     expect(watchlists.size).toBe(1);
 
-    const bus = createMemoryBus({ logger });
-    const stage = createScorerStage({
+    const bus = await orderedBus(logger, topics);
+    const enrich = createEnrichStage({
       enricher,
-      assigner: new IssueAssigner(),
-      nearDuplicates: new NearDuplicateIndex(),
       watchlists,
       stemToken: stem,
-      search,
-      names,
       producer: bus.producer(),
       topics,
       logger,
       clock: new ManualClock(Date.parse('2026-11-28T05:00:00Z')),
     });
+    const stage = {
+      async handleBatch(batch: ReturnType<typeof asBatch<(typeof accepted)[number]>>) {
+        const before = bus.read(topics.postsScored).length;
+        expect((await enrich.handleBatch(batch)).failed).toEqual([]);
+        const scored = bus
+          .read(topics.postsScored)
+          .slice(before)
+          .map((m) => JSON.parse(m.value.toString()) as ScoredPost);
+        return assign.handleBatch(asBatch(scored, topics.postsScored));
+      },
+    };
+    const assign = assignStage(bus);
     const { accepted } = preparePosts([
       {
         source: 't',
@@ -102,18 +147,7 @@ describe('scorer stage (real OpenSearch)', () => {
         publishedAt: '2026-11-28T04:52:00Z',
       },
     ]);
-    const batch = accepted.map((value, i) => ({
-      value,
-      message: {
-        topic: topics.postsRaw,
-        partition: 0,
-        offset: String(i),
-        key: null,
-        value: Buffer.from(JSON.stringify(value)),
-        headers: {},
-        timestamp: 0,
-      } as BusMessage,
-    }));
+    const batch = asBatch(accepted, topics.postsRaw);
     const result = await stage.handleBatch(batch);
     expect(result.failed).toEqual([]);
     await stage.handleBatch(batch); // a replay: nothing duplicated in the index
@@ -124,6 +158,7 @@ describe('scorer stage (real OpenSearch)', () => {
     const [hoax1, hoax2, cabai] = published.slice(0, 3).map((p) => p.post);
     expect(published[0]!.key).toBe(hoax1!.issueId);
     expect(hoax2!.issueId).toBe(hoax1!.issueId);
+    expect(hoax1!.issueTitle).toContain('Vaksin booster');
     expect(cabai!.issueId).not.toBe(hoax1!.issueId);
     expect(hoax1!.watchlistIds).toEqual(['wl_vaksin']);
     expect(cabai!.watchlistIds).toEqual([]);
@@ -132,27 +167,70 @@ describe('scorer stage (real OpenSearch)', () => {
     expect(hoax1!.claimMatches[0]).toMatchObject({ factCheckId: 'cek-001' });
     expect(cabai!.claimMatches).toEqual([]);
 
+    // The replay kept every post in its issue (the assigner re-learnt them from the index).
+    expect(published.slice(3).map((p) => p.post.issueId)).toEqual([
+      hoax1!.issueId,
+      hoax1!.issueId,
+      cabai!.issueId,
+    ]);
+
     await search.indices.refresh({ index: names.posts });
     const found = await searchPosts(search, names, { q: 'vaksin chip' });
     expect(found.total).toBe(2);
     expect((await searchPosts(search, names, {})).total).toBe(3);
+
+    // Another assigner taking over rebuilds the same issues from the index: a new wording of the chip
+    // hoax joins the running issue.
+    const next = bus.read(topics.postsEnriched).length;
+    const takeover = assignStage(bus);
+    const [later] = preparePosts([
+      {
+        source: 't',
+        sourceId: '4',
+        text: 'Katanya vaksin booster ada chip 5G buat lacak warga?? serem bgt',
+        publishedAt: '2026-11-28T04:55:00Z',
+      },
+    ]).accepted;
+    const scoredLater = (await (async () => {
+      await enrich.handleBatch(asBatch([later!], topics.postsRaw));
+      return bus
+        .read(topics.postsScored)
+        .slice(-1)
+        .map((m) => JSON.parse(m.value.toString()) as ScoredPost);
+    })())!;
+    expect(
+      (
+        await takeover.handleBatch(
+          asBatch(scoredLater, topics.postsScored).map((b) => ({
+            ...b,
+            message: { ...b.message, offset: '99' },
+          })),
+        )
+      ).failed,
+    ).toEqual([]);
+    const took = JSON.parse(bus.read(topics.postsEnriched)[next]!.value.toString()) as EnrichedPost;
+    expect(took.issueId).toBe(hoax1!.issueId);
   });
 
   it('dead-letters a post OpenSearch rejects and publishes the rest', async () => {
-    const bus = createMemoryBus({ logger });
-    const stage = createScorerStage({
+    const bus = await orderedBus(logger, topics);
+    const enrich = createEnrichStage({
       enricher: createEnricher(),
-      assigner: new IssueAssigner(),
-      nearDuplicates: new NearDuplicateIndex(),
       watchlists: { match: () => [] },
       stemToken: stem,
-      search,
-      names,
       producer: bus.producer(),
       topics,
       logger,
       clock: new ManualClock(0),
     });
+    const assign = assignStage(bus);
+    const stage = {
+      async handleBatch(batch: ReturnType<typeof asBatch<(typeof accepted)[number]>>) {
+        await enrich.handleBatch(batch);
+        const scored = bus.read(topics.postsScored).map((m) => JSON.parse(m.value.toString()) as ScoredPost);
+        return assign.handleBatch(asBatch(scored, topics.postsScored));
+      },
+    };
     const { accepted } = preparePosts([
       {
         source: 't',
@@ -164,18 +242,7 @@ describe('scorer stage (real OpenSearch)', () => {
     ]);
     // A field the strict mapping does not know makes OpenSearch reject this one document for good.
     const bad = { ...accepted[1]!, surprise: true } as unknown as (typeof accepted)[number];
-    const batch = [accepted[0]!, bad].map((value, i) => ({
-      value,
-      message: {
-        topic: topics.postsRaw,
-        partition: 0,
-        offset: String(i),
-        key: null,
-        value: Buffer.from('{}'),
-        headers: {},
-        timestamp: 0,
-      } as BusMessage,
-    }));
+    const batch = asBatch([accepted[0]!, bad], topics.postsRaw);
     const result = await stage.handleBatch(batch);
     expect(result.failed).toHaveLength(1);
     expect(result.failed![0]!.error.code).toBe('STORE_REJECTED');

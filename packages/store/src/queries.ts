@@ -230,3 +230,65 @@ export async function listIssues(
     throw storeError(err, 'listing issues');
   }
 }
+
+/** What the issue assigner re-learns from an indexed post. */
+export interface AssignedPostHit {
+  id: string;
+  publishedAt: string;
+  terms: string[];
+  hashtags: string[];
+  mentions: string[];
+  urls?: string[];
+  signature: string[];
+  issueId: string;
+  issueTitle?: string;
+}
+
+/**
+ * Posts published since `since`, oldest first, page by page (search_after), at most `max`: a newly
+ * started or promoted issue assigner replays them to rebuild its issues.
+ */
+export async function scanRecentPosts(
+  client: SearchClient,
+  names: IndexNames,
+  since: string,
+  onPage: (posts: AssignedPostHit[]) => void,
+  max = 500_000,
+): Promise<number> {
+  let after: unknown[] | undefined;
+  let seen = 0;
+  try {
+    while (seen < max) {
+      const res = await client.search({
+        index: names.posts,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        body: {
+          size: Math.min(5_000, max - seen),
+          query: { range: { publishedAt: { gte: since } } },
+          sort: [{ publishedAt: 'asc' }, { id: 'asc' }],
+          _source: [
+            'id',
+            'publishedAt',
+            'terms',
+            'hashtags',
+            'mentions',
+            'urls',
+            'signature',
+            'issueId',
+            'issueTitle',
+          ],
+          ...(after ? { search_after: after } : {}),
+        } as never,
+      });
+      const hits = res.body.hits.hits;
+      if (hits.length === 0) break;
+      onPage(hits.map((h) => h._source as AssignedPostHit));
+      seen += hits.length;
+      after = hits[hits.length - 1]!.sort as unknown[];
+    }
+    return seen;
+  } catch (err) {
+    throw storeError(err, 'scanning recent posts');
+  }
+}

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { createDecoder, RawPost, systemClock } from '@pantau/core';
+import { createDecoder, RawPost, ScoredPost, systemClock } from '@pantau/core';
 import {
   CommonConfig,
   configSchema,
@@ -9,18 +9,20 @@ import {
   repeat,
 } from '@pantau/runtime';
 import { connectStack } from '@pantau/stack';
-import { recentIssues } from '@pantau/store';
 import { createEnricher, loadHoaxModel, normalize, stem } from '@pantau/nlp-id';
+import { IssueClusterer } from '@pantau/issues';
 import {
   FactCheckSync,
-  IssueAssigner,
-  NearDuplicateIndex,
   WatchlistRegistry,
-  createScorerStage,
+  createAssignStage,
+  createEnrichStage,
   importFactChecksCsv,
+  restoreClusterer,
 } from '@pantau/scorer';
 
-// Scorer: posts.raw → Indonesian enrichment + hoax score + issue + watchlists → OpenSearch + posts.enriched.
+// Scorer: posts.raw → Indonesian enrichment + hoax score + watchlists → posts.scored (every scorer
+// process, in parallel) → issue assignment → OpenSearch + posts.enriched (one active assigner: the
+// scorer holding posts.scored's single partition; the others stand by).
 const config = loadConfigOrExit(
   configSchema({
     ...CommonConfig,
@@ -35,6 +37,9 @@ const config = loadConfigOrExit(
     }),
     FACTCHECK_REFRESH_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
     SCORER_BATCH_SIZE: Type.Integer({ minimum: 1, default: 500 }),
+    ISSUE_THRESHOLD: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'cosine to join an issue (default 0.15)' }),
+    ),
   }),
   'scorer',
 );
@@ -75,34 +80,39 @@ async function main() {
     logger,
   );
 
-  // Re-learn the issues of the last day so running stories keep their issue across a restart.
-  const assigner = new IssueAssigner();
-  const known = await recentIssues(
-    stack.search,
-    stack.names,
-    new Date(Date.now() - 24 * 3600_000).toISOString(),
-  );
-  for (const issue of known)
-    assigner.seed(issue.id, issue.state?.termCounts ?? issue.terms.map((t) => [t, 1]), issue.count);
-
-  const stage = createScorerStage({
+  const enrichStage = createEnrichStage({
     enricher,
-    assigner,
-    nearDuplicates: new NearDuplicateIndex(),
     watchlists,
     stemToken: stem,
+    producer: stack.bus.producer(),
+    topics: stack.topics,
+    logger: logger.child({ component: 'enrich' }),
+    clock: systemClock,
+  });
+  const enrichConsumer = stack.bus.consumer({
+    groupId: `${config.TOPIC_PREFIX}scorer`,
+    topics: [stack.topics.postsRaw],
+    decode: createDecoder(RawPost, 'raw post'),
+    handleBatch: enrichStage.handleBatch,
+    dlqTopic: stack.topics.dlq,
+    fromBeginning: true,
+    maxBatchSize: config.SCORER_BATCH_SIZE,
+  });
+  const assignStage = createAssignStage({
+    newClusterer: () =>
+      new IssueClusterer(config.ISSUE_THRESHOLD !== undefined ? { threshold: config.ISSUE_THRESHOLD } : {}),
+    restore: (clusterer) => restoreClusterer(clusterer, stack.search, stack.names, Date.now()),
     search: stack.search,
     names: stack.names,
     producer: stack.bus.producer(),
     topics: stack.topics,
-    logger: logger.child({ component: 'stage' }),
-    clock: systemClock,
+    logger: logger.child({ component: 'assign' }),
   });
-  const consumer = stack.bus.consumer({
-    groupId: `${config.TOPIC_PREFIX}scorer`,
-    topics: [stack.topics.postsRaw],
-    decode: createDecoder(RawPost, 'raw post'),
-    handleBatch: stage.handleBatch,
+  const assignConsumer = stack.bus.consumer({
+    groupId: `${config.TOPIC_PREFIX}assigner`,
+    topics: [stack.topics.postsScored],
+    decode: createDecoder(ScoredPost, 'scored post'),
+    handleBatch: assignStage.handleBatch,
     dlqTopic: stack.topics.dlq,
     fromBeginning: true,
     maxBatchSize: config.SCORER_BATCH_SIZE,
@@ -110,10 +120,11 @@ async function main() {
   installShutdown(logger, [
     watchlistReload,
     factCheckReload,
-    { name: 'consumer', close: () => consumer.close() },
+    { name: 'enrich consumer', close: () => enrichConsumer.close() },
+    { name: 'assign consumer', close: () => assignConsumer.close() },
     { name: 'stack', close: () => stack.close() },
   ]);
-  await consumer.start();
+  await Promise.all([enrichConsumer.start(), assignConsumer.start()]);
   logger.info(
     { model: enricher.model.version, watchlists: watchlists.size, factChecks: factChecks.size },
     'scorer running',
