@@ -77,9 +77,23 @@ console.log(
     ),
   ),
 );
+const smsaOnly = (tag: string) =>
+  smsa.slice(0, 5000).map((t, i) => prep(`s-${i}`, tag ? `${t} ${tag}` : t, start + i * 20_000, `s-${i}`));
+const smsaPlain = smsaOnly('');
+const smsaTag = smsaOnly('#infojakarta');
 const grid = JSON.parse(process.argv[2] ?? '[{}]');
 for (const g of grid) {
-  console.log(JSON.stringify(g), '\n  election', fmt(run(election, g)), '\n  mixed   ', fmt(run(mixed, g)));
+  console.log(
+    JSON.stringify(g),
+    '\n  election',
+    fmt(run(election, g)),
+    '\n  mixed   ',
+    fmt(run(mixed, g)),
+    '\n  smsa',
+    run(smsaPlain, g).largestIssueShare.toFixed(3),
+    'smsa#',
+    run(smsaTag, g).largestIssueShare.toFixed(3),
+  );
 }
 if (process.env.ANALYZE) {
   const c = new IssueClusterer({ threshold: Number(process.env.ANALYZE) });

@@ -43,6 +43,8 @@ export interface ClustererSettings {
   idfPriorDocs: number;
   /** Term weight = idf^idfPower: above 1 favours the rarest words more. */
   idfPower: number;
+  /** The threshold rises by this much per tenfold growth of an issue: a big issue's centroid is broad. */
+  sizePenalty: number;
   /** Two issues whose centroids reach this cosine are one story: the younger merges into the older (0 = never). */
   mergeThreshold: number;
   /** Weight multipliers: a hashtag or mention alone is weak evidence of one story. */
@@ -69,6 +71,7 @@ export const DEFAULT_CLUSTERER_SETTINGS: ClustererSettings = {
   recentThreshold: 0.3,
   idfPower: 1,
   idfPriorDocs: 1000,
+  sizePenalty: 0.02,
   mergeThreshold: 0,
   hashtagWeight: 0.5,
   mentionWeight: 0.3,
@@ -230,8 +233,17 @@ export class IssueClusterer {
       const w = (idf > 0 ? Math.pow(idf, this.settings.idfPower) : 0) * factor;
       if (w > 0) raw.set(key, w);
     };
-    for (const t of post.terms) add(t, 1);
-    for (const h of post.hashtags ?? []) add(`#${h.toLowerCase()}`, this.settings.hashtagWeight);
+    // Words that come from splitting a hashtag (#InfoJakarta → info, jakarta) weigh as little as the
+    // hashtag: a shared hashtag alone must not make two posts one story.
+    // (A word counts as hashtag-made when the text without its hashtags does not contain it; slang the
+    // normaliser expanded is caught too, which only costs weight on posts that carry hashtags.)
+    const tags = (post.hashtags ?? []).map((h) => h.toLowerCase());
+    const plain = tags.length && post.text ? post.text.toLowerCase().replace(/#[^\s#]+/g, ' ') : undefined;
+    for (const t of post.terms) {
+      const fromTag = plain !== undefined ? !plain.includes(t) : tags.some((h) => h.includes(t));
+      add(t, fromTag ? this.settings.hashtagWeight : 1);
+    }
+    for (const h of tags) add(`#${h}`, this.settings.hashtagWeight);
     for (const m of post.mentions ?? []) add(`@${m.toLowerCase()}`, this.settings.mentionWeight);
     for (const u of post.urls ?? []) add(urlKey(u), this.settings.urlWeight);
     let norm = 0;
@@ -356,9 +368,10 @@ export class IssueClusterer {
           if (!issue || post.at - issue.lastAt > this.settings.activeMs) continue;
           const s = this.similarity(v, issue);
           const recent = post.at - issue.lastAt <= this.settings.recentMs;
-          const threshold = recent
+          const base = recent
             ? Math.min(this.settings.recentThreshold, this.settings.threshold)
             : this.settings.threshold;
+          const threshold = base + this.settings.sizePenalty * Math.log10(Math.max(1, issue.posts));
           if (s >= threshold) close.push(issue);
           if (s >= threshold && (!best || s > best.similarity)) {
             best = { issue, similarity: s, via: 'similarity' };

@@ -24,6 +24,7 @@ export async function restoreClusterer(
           mentions: p.mentions ?? [],
           urls: p.urls ?? [],
           bands: p.signature ?? [],
+          ...(p.text ? { text: p.text } : {}),
         },
         p.issueId,
         p.issueTitle,

@@ -242,6 +242,7 @@ export interface AssignedPostHit {
   signature: string[];
   issueId: string;
   issueTitle?: string;
+  text?: string;
 }
 
 /**
@@ -268,6 +269,7 @@ export async function scanRecentPosts(
           query: { range: { publishedAt: { gte: since } } },
           sort: [{ publishedAt: 'asc' }, { id: 'asc' }],
           _source: [
+            'text',
             'id',
             'publishedAt',
             'terms',

@@ -1,0 +1,128 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createEnricher } from '@pantau/nlp-id';
+import { IssueClusterer, runStream, shortTitle, type ClusterInput } from '../src';
+
+const enricher = createEnricher();
+const T0 = Date.parse('2026-11-28T01:00:00Z');
+let seq = 0;
+function post(text: string, at = T0 + seq * 60_000): ClusterInput {
+  seq += 1;
+  const e = enricher.enrich(text);
+  return {
+    id: `p${seq}`,
+    at,
+    terms: e.terms,
+    hashtags: e.hashtags,
+    mentions: e.mentions,
+    urls: e.urls,
+    bands: e.signature.bands,
+    text,
+  };
+}
+
+/** Everyday chatter so idf has something to learn from (project-written). */
+const chatter = [
+  'Pagi ini macet parah di tol Cikampek, berangkat kerja jam 6 tetep telat',
+  'Ada yang tau warung bakso enak di daerah Depok? pengen nyobain yg baru',
+  'Hujan deres banget di Bekasi sore ini, jemuran gak kering2',
+  'Timnas menang 2-0 semalam, mantap main ngotot dari awal',
+  'Harga beras di pasar naik lagi, emak2 pada ngeluh',
+  'Promo kopi susu 50% hari ini doang guys, buruan',
+  'Anak gw baru masuk SD, seragamnya mahal juga ya ternyata',
+  'Konser di GBK kemarin rame banget, pulangnya susah cari ojol',
+];
+
+describe('IssueClusterer', () => {
+  it('puts two wordings of one hoax (different slang, same claim) in one issue', () => {
+    const c = new IssueClusterer();
+    for (const t of chatter) c.assign(post(t));
+    const a = c.assign(
+      post('SEBARKAN!!! Vaksin booster mengandung microchip 5G untuk melacak warga, sebelum dihapus!!'),
+    );
+    const b = c.assign(
+      post('gila sih vaksin booster ada microchip 5G nya buat lacak kita2, jgn mau disuntik guys'),
+    );
+    expect(b.issueId).toBe(a.issueId);
+    expect(b.via).toBe('similarity');
+    const cabai = c.assign(post('Harga cabai rawit tembus 80rb sekilo di pasar Kramat Jati'));
+    expect(cabai.issueId).not.toBe(a.issueId);
+  });
+
+  it('does not join two unrelated posts that share only a hashtag', () => {
+    const c = new IssueClusterer();
+    for (const t of chatter) c.assign(post(t));
+    const a = c.assign(post('Banjir setinggi lutut di Kampung Melayu, warga mulai mengungsi #InfoJakarta'));
+    const b = c.assign(
+      post('Konser amal akhir pekan ini di Taman Ismail Marzuki, tiket gratis #InfoJakarta'),
+    );
+    expect(b.issueId).not.toBe(a.issueId);
+  });
+
+  it('links a copy to its original as a near-duplicate, even when the issue has gone quiet', () => {
+    const c = new IssueClusterer({ activeMs: 3600_000 });
+    const text = 'Beredar pesan berantai: bantuan sosial Rp 2,5 juta cair besok, daftar lewat link ini';
+    const first = c.assign(post(text, T0));
+    const copy = c.assign(post(`${text}!!`, T0 + 5 * 3600_000));
+    expect(copy).toMatchObject({
+      issueId: first.issueId,
+      via: 'near-duplicate',
+      nearDuplicateOf: 'p' + (seq - 1),
+    });
+  });
+
+  it('gives a replayed post the issue it had, and derives issue ids from the founding post', () => {
+    const c = new IssueClusterer();
+    const p = post('Gempa M5,6 guncang Cianjur, warga berhamburan keluar rumah');
+    const first = c.assign(p);
+    expect(c.assign(p)).toMatchObject({ issueId: first.issueId, via: 'known' });
+    const again = new IssueClusterer().assign(p);
+    expect(again.issueId).toBe(first.issueId);
+  });
+
+  it('rebuilds the same issues from learnt posts (a restarted assigner)', () => {
+    const a = new IssueClusterer();
+    const posts = [
+      post('Jembatan gantung di Lebak putus, puluhan siswa terpaksa menyeberang sungai'),
+      post('Warga Lebak minta jembatan gantung yang putus segera diperbaiki, siswa menyeberang sungai'),
+    ];
+    const ids = posts.map((p) => a.assign(p).issueId);
+    const b = new IssueClusterer();
+    posts.forEach((p, i) => b.learn(p, ids[i]!));
+    const next = post('Jembatan gantung Lebak putus, anak sekolah nyebrang sungai tiap hari, miris');
+    expect(b.assign(next).issueId).toBe(ids[0]);
+  });
+
+  it('titles an issue with its most representative post, shortened at a word', () => {
+    expect(shortTitle('a '.repeat(100) + 'akhir', 20)).toMatch(/…$/);
+    expect(shortTitle('Cek https://t.co/abc   sekarang')).toBe('Cek sekarang');
+  });
+});
+
+describe('no mega-issue on unrelated real text (IndoNLU SmSA, ../shared/data)', () => {
+  const file = path.resolve(__dirname, '../../../../shared/data/text/indonlu-smsa-train.tsv');
+  // The shared data sits beside the repository in development and in CI; it is never copied in.
+  if (!fs.existsSync(file))
+    throw new Error(`${file} is missing: this test needs ../shared/data beside the repo`);
+  const texts = fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(0, 5000)
+    .map((l) => l.split('\t')[0]!);
+  const stream = (tag: string) =>
+    texts.map((text, i) => ({
+      id: `smsa-${i}`,
+      text: tag ? `${text} ${tag}` : text,
+      publishedAt: new Date(T0 + i * 20_000).toISOString(),
+    }));
+
+  it.each([
+    ['without a shared hashtag', ''],
+    ['with one hashtag on every text', '#infojakarta'],
+  ])('keeps every issue under 5 %% of 5,000 reviews %s', (_name, tag) => {
+    const { summary } = runStream(stream(tag), { tickMs: 60_000 });
+    expect(summary.posts).toBe(5000);
+    expect(summary.largestIssueShare).toBeLessThan(0.05);
+  });
+});
