@@ -58,7 +58,7 @@ export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   bucketMs: 60_000,
   windowBuckets: 5,
   baselineBuckets: 60,
-  risingMinCount: 5,
+  risingMinCount: 4,
   risingRatio: 3,
   escalationRatio: 2,
   newMinCount: 2,

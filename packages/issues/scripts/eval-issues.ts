@@ -1,0 +1,210 @@
+/**
+ * `npm run eval:issues` — the issue engine measured on real labelled streams from ../shared/data
+ * (never copied into the repository), through the same code `pantau issues run|eval` and the services
+ * use:
+ *   1. the election stream: B-cubed against the topic labels, beside the plain TF-IDF baseline;
+ *   2. the same stream with 5,000 unrelated SmSA reviews mixed in (do issues chain?);
+ *   3. honest threshold choice: pick the threshold on the first half of the stream, report the second;
+ *   4. 5,000 SmSA reviews alone, with and without one shared hashtag: the largest issue's share;
+ *   5. the burst harness: detection delay, precision/recall of `rising`, false `rising` per 24 h.
+ * Usage: npm run eval:issues [-- --quick]
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { seededRandom } from '@pantau/core';
+import { createEnricher } from '@pantau/nlp-id';
+import {
+  bcubed,
+  buildBurstStream,
+  plainTfidfClusters,
+  runStream,
+  scoreBursts,
+  DEFAULT_CLUSTERER_SETTINGS,
+  type StreamPost,
+} from '../src';
+
+const shared = path.resolve(__dirname, '../../../../shared/data');
+if (!fs.existsSync(shared)) {
+  console.error(`eval:issues needs the shared data at ${shared}`);
+  process.exit(2);
+}
+const quick = process.argv.includes('--quick');
+const enricher = createEnricher();
+const election: (StreamPost & { label: string })[] = fs
+  .readFileSync(path.join(shared, 'issues/election2019-topics-train.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
+const smsa = fs
+  .readFileSync(path.join(shared, 'text/indonlu-smsa-train.tsv'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => l.split('\t')[0]!);
+
+const f3 = (x: number) => x.toFixed(3);
+const results: Record<string, unknown> = {};
+
+function clusteringRow(name: string, posts: (StreamPost & { label: string })[], threshold?: number) {
+  const gold = posts.map((p) => p.label);
+  const run = runStream(posts, { enricher, ...(threshold ? { clusterer: { threshold } } : {}) });
+  const pantau = bcubed(run.issueIds, gold);
+  const base = bcubed(
+    plainTfidfClusters(posts.map((p) => ({ id: p.id, text: p.text, at: Date.parse(p.publishedAt) }))),
+    gold,
+  );
+  console.log(
+    `| ${name} | ${posts.length} | ${f3(pantau.bcubedPrecision)} | ${f3(pantau.bcubedRecall)} | **${f3(pantau.bcubedF1)}** | ${f3(pantau.largestIssueShare)} | ${f3(pantau.largestGoldShare)} | ${f3(base.bcubedF1)} | ${f3(base.largestIssueShare)} |`,
+  );
+  return { pantau, base };
+}
+
+// 1–2. Clustering quality.
+console.log('\n## Clustering (B-cubed, item-averaged)\n');
+console.log(
+  '| stream | posts | precision | recall | F1 | largest issue | largest true | baseline F1 | baseline largest |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
+results.election = clusteringRow('election 2019 tweets', election);
+const start = Date.parse(election[0]!.publishedAt);
+const end = Date.parse(election[election.length - 1]!.publishedAt);
+const random = seededRandom(42);
+const mixed = [
+  ...election,
+  ...smsa.slice(0, 5000).map((text, i) => ({
+    id: `smsa-${i}`,
+    text,
+    publishedAt: new Date(start + random() * (end - start)).toISOString(),
+    label: `smsa-${i}`, // unrelated chatter: each review its own story
+  })),
+].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
+results.mixed = clusteringRow('election + 5,000 SmSA reviews', mixed);
+
+// 3. Threshold chosen on the first half of the stream only, reported on the second half.
+if (!quick) {
+  const half = Math.floor(election.length / 2);
+  const first = election.slice(0, half);
+  const second = election.slice(half);
+  const grid = [0.1, 0.12, 0.15, 0.18, 0.2, 0.25];
+  const scores = grid.map((t) => ({
+    t,
+    f1: bcubed(
+      runStream(first, { enricher, clusterer: { threshold: t } }).issueIds,
+      first.map((p) => p.label),
+    ).bcubedF1,
+  }));
+  const chosen = scores.reduce((a, b) => (b.f1 > a.f1 ? b : a));
+  console.log(
+    `\n## Threshold by time split\n\nfirst half (tuning): ${scores.map((s) => `${s.t}→${f3(s.f1)}`).join(', ')}; chosen ${chosen.t}; shipped default ${DEFAULT_CLUSTERER_SETTINGS.threshold}\n`,
+  );
+  console.log(
+    '| stream | posts | precision | recall | F1 | largest issue | largest true | baseline F1 | baseline largest |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  results.secondHalfChosen = clusteringRow(
+    `second half, threshold ${chosen.t} (chosen on the first)`,
+    second,
+    chosen.t,
+  );
+  results.secondHalfDefault = clusteringRow(`second half, shipped default`, second);
+}
+
+// 4. No mega-issue on unrelated text.
+console.log('\n## Unrelated text (5,000 SmSA reviews, one every 20 s)\n');
+for (const tag of ['', ' #infojakarta']) {
+  const run = runStream(
+    smsa.slice(0, 5000).map((text, i) => ({
+      id: `s-${i}`,
+      text: text + tag,
+      publishedAt: new Date(start + i * 20_000).toISOString(),
+    })),
+    { enricher, tickMs: 60_000 },
+  );
+  console.log(
+    `- ${tag ? `with "${tag.trim()}" on every text` : 'plain'}: ${run.summary.issues} issues, largest ${f3(run.summary.largestIssueShare)} of all`,
+  );
+  results[tag ? 'smsaHashtagLargest' : 'smsaLargest'] = run.summary.largestIssueShare;
+}
+
+// 5. Burst harness.
+const shuffle = <T>(xs: T[], seed: number) => {
+  const r = seededRandom(seed);
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+};
+const byLabel = new Map<string, typeof election>();
+for (const p of election) byLabel.set(p.label, [...(byLabel.get(p.label) ?? []), p]);
+const burstTopics = shuffle(
+  [...byLabel].filter(([, ps]) => ps.length >= 40),
+  7,
+).slice(0, 16);
+const burstLabels = new Set(burstTopics.map(([l]) => l));
+const background = shuffle(
+  [
+    ...smsa.slice(5000).map((text) => ({ text })),
+    ...election
+      .filter((p) => !burstLabels.has(p.label))
+      .map((p) => ({ text: p.text, author: p.author as string })),
+  ],
+  11,
+);
+const hours = quick ? 24 : 48;
+const plan = {
+  background,
+  topics: burstTopics.map(([label, ps]) => ({
+    label,
+    texts: ps.map((p) => ({ text: p.text, author: p.author as string })),
+  })),
+  start: Date.parse('2026-11-01T00:00:00Z'),
+  hours,
+  perMinute: 2,
+  sizes: [20, 40, 80],
+  spanMs: 5 * 60_000,
+  everyMs: 3 * 3600_000,
+  seed: 3,
+};
+const withBursts = buildBurstStream(plan, true);
+const detector = process.env.EVAL_DETECTOR ? JSON.parse(process.env.EVAL_DETECTOR) : {};
+const run = runStream(withBursts.posts, { enricher, detector });
+// The engine learns idf and the stream's level from the first hours (a deployed engine restores both
+// from the index after a restart); events in the warm-up are not scored.
+const warmup = plan.start + 2 * 3600_000;
+const scored = (events: typeof run.events) => events.filter((e) => Date.parse(e.at) >= warmup);
+const score = scoreBursts(withBursts.posts, run.issueIds, scored(run.events), withBursts.bursts);
+const quiet = buildBurstStream(plan, false);
+const quietRun = runStream(quiet.posts, { enricher, detector });
+const falseRising = new Set(
+  scored(quietRun.events)
+    .filter((e) => e.type === 'rising')
+    .map((e) => e.issueId),
+).size;
+const perDay = falseRising / ((hours - 2) / 24);
+const s = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(0)} s`);
+console.log(
+  `\n## Bursts (${hours} h of background at ${plan.perMinute}/min; ${score.bursts} bursts of ${plan.sizes.join('/')} posts in 5 min)\n`,
+);
+console.log(
+  `- detected ${score.detected}/${score.bursts}; delay from onset: median ${s(score.medianDelayMs)}, p95 ${s(score.p95DelayMs)} (all: ${score.delaysMs.map((d) => Math.round(d / 1000)).join(', ')} s)`,
+);
+console.log(
+  `- rising: precision ${f3(score.precision)} (${score.trueRisingIssues}/${score.risingIssues} issues), recall ${f3(score.recall)}`,
+);
+console.log(
+  `- background only: ${falseRising} false rising in ${hours - 2} h after a 2 h warm-up = ${perDay.toFixed(2)} per 24 h`,
+);
+results.bursts = { ...score, delaysMs: undefined, falseRisingPerDay: perDay };
+console.log(JSON.stringify(results, (k, v) => (typeof v === 'number' ? Math.round(v * 10000) / 10000 : v)));
+if (process.env.EVAL_DEBUG) {
+  for (const e of scored(quietRun.events).filter((x) => x.type === 'rising')) {
+    console.log('FALSE', e.reason, e.title.slice(0, 100));
+    quiet.posts.forEach((p, i) => {
+      if (quietRun.issueIds[i] === e.issueId)
+        console.log('   ', p.publishedAt, p.author, p.text.slice(0, 90));
+    });
+  }
+  for (const e of run.events.filter((x) => x.type === 'rising'))
+    console.log('RISING', e.at, e.reason, e.title.slice(0, 60));
+}
