@@ -52,10 +52,18 @@ export function toErrorAnswer(err: unknown): ErrorAnswer {
   return { status: 500, code: 'INTERNAL', message: 'internal error' };
 }
 
+/** Seconds a client should wait before retrying a retriable answer (the `Retry-After` header). */
+export const RETRY_AFTER_SECONDS = 2;
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
     const answer = toErrorAnswer(err);
-    if (answer.status >= 500) request.log.error({ err }, 'request failed');
+    // A server being down is an outage its adapter logs; each refused request is only a warning.
+    const retriable = ERROR_CODES[answer.code].retriable && (answer.status === 503 || answer.status === 429);
+    if (retriable) {
+      request.log.warn({ code: answer.code, msg: answer.message }, 'request refused, retriable');
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    } else if (answer.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: answer.code, msg: answer.message }, 'request rejected');
     const error =
       answer.details === undefined
