@@ -1,6 +1,6 @@
 import { ERROR_CODES, PantauError, type ErrorCode } from '@pantau/core';
 import { QuerySyntaxError } from '@pantau/query';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Every error leaves as `{error:{code,message}}` with a code from the core catalogue. */
 interface ErrorAnswer {
@@ -76,4 +76,12 @@ export function installErrorHandling(app: FastifyInstance): void {
       error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
     });
   });
+}
+
+/**
+ * Errors Fastify's router raises before any route runs (a malformed URL, a path parameter over
+ * maxParamLength) bypass the error handler; this gives them the same envelope.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(400).send({ error: { code: 'VALIDATION', message: err.message } });
 }
