@@ -381,7 +381,9 @@ async function fault(name: ServerName | ServiceName): Promise<void> {
     await p.exited;
   }
   await sleep(DOWN_MS);
-  say(`restart ${name}`);
+  say(
+    `restart ${name} (${pending} clients waiting to be confirmed, ${confirmedAt.size} posts confirmed so far)`,
+  );
   row.restartedAt = Date.now();
   if (name === 'kafka' || name === 'opensearch' || name === 'redis') await serversUp();
   else {
