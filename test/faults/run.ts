@@ -15,6 +15,7 @@
  *   npm run test:faults                       # defaults below
  *   FAULTS_RATE=300 FAULTS_DOWN_S=20 npm run test:faults
  *   FAULTS_STRICT_ISSUES=1 npm run test:faults # also fail on issue counts ≠ posts per issue
+ *   FAULTS_FREEZE=0 npm run test:faults        # skip the last fault (Kafka frozen with SIGSTOP)
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -369,6 +370,37 @@ async function probeIndexed(label: string): Promise<void> {
   );
 }
 
+/** A stuck broker (SIGSTOP: alive, port open, no answers) is worse than a dead one for a client. */
+async function freezeKafka(): Promise<void> {
+  const row: FaultRow = {
+    fault: 'kafka-freeze',
+    killedAt: 0,
+    restartedAt: 0,
+    backAt: 0,
+    recoveredAt: 0,
+    windowEnd: 0,
+  };
+  rows.push(row);
+  const pid = Number(readFileSync(path.join(DATA, 'run', 'kafka.pid'), 'utf8').trim());
+  if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(DATA))
+    throw new Error(`pid ${pid} is not our kafka`);
+  say('kill -STOP kafka (frozen: connections open, no answers)');
+  row.killedAt = Date.now();
+  process.kill(pid, 'SIGSTOP');
+  try {
+    await sleep(DOWN_MS);
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  say('kill -CONT kafka');
+  row.restartedAt = row.backAt = Date.now();
+  await probeIndexed('kafka-freeze');
+  row.recoveredAt = Date.now();
+  say(`kafka-freeze recovered ${((row.recoveredAt - row.restartedAt) / 1000).toFixed(1)} s after SIGCONT`);
+  await sleep(SETTLE_MS);
+  row.windowEnd = Date.now();
+}
+
 async function fault(name: ServerName | ServiceName): Promise<void> {
   const row: FaultRow = { fault: name, killedAt: 0, restartedAt: 0, backAt: 0, recoveredAt: 0, windowEnd: 0 };
   rows.push(row);
@@ -509,6 +541,7 @@ async function main(): Promise<number> {
   const stopLoad = startLoad();
   await sleep(WARMUP_MS);
   for (const f of ['kafka', 'opensearch', 'redis', 'scorer', 'detector', 'api'] as const) await fault(f);
+  if (env.FAULTS_FREEZE !== '0') await freezeKafka();
   say('stopping the load; waiting for every confirmed post to be indexed');
   await stopLoad();
   const loadEnd = Date.now();
