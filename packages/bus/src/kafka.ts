@@ -68,7 +68,9 @@ function pinoLogCreator(logger: Logger) {
       const { message, ...extra } = log;
       // Connection failures repeat on every retry while a broker is down; the adapter logs the
       // outage once (outageLog), so these go to debug.
-      if (CONNECTION_NOISE.test(message)) kafkaLogger.debug(extra, message);
+      // We limit the idempotent producer's retries on purpose and retire it after a failure (see below).
+      if (CONNECTION_NOISE.test(message) || message.startsWith('Limiting retries for the idempotent'))
+        kafkaLogger.debug(extra, message);
       else if (level === logLevel.ERROR) kafkaLogger.error(extra, message);
       else if (level === logLevel.WARN) kafkaLogger.warn(extra, message);
       else if (level === logLevel.INFO) kafkaLogger.debug(extra, message);
