@@ -74,7 +74,12 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     connection,
     prefix: options.prefix,
   });
-  queue.on('error', (err) => logger.error({ err }, 'queue error'));
+  // While Redis is down the connection logs the outage once; BullMQ's own errors then repeat per retry.
+  queue.on('error', (err) =>
+    connection.status === 'ready'
+      ? logger.error({ err }, 'queue error')
+      : logger.debug({ err }, 'queue error'),
+  );
   const attempts = options.attempts ?? 6;
   const backoffMs = options.backoffMs ?? 5_000;
   return {
@@ -251,7 +256,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         ),
     },
   });
-  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  worker.on('error', (err) =>
+    connection.status === 'ready'
+      ? logger.error({ err }, 'worker error')
+      : logger.debug({ err }, 'worker error'),
+  );
   worker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
       logger.warn({ jobId: job.id, err }, 'delivery failed for good');
