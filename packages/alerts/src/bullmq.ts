@@ -32,9 +32,39 @@ export interface DeliveryQueueOptions {
 }
 
 function connect(url: string, logger: Logger, role: string): IORedis {
-  const redis = new IORedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
-  redis.on('error', (err) => logger.warn({ err, role }, 'redis connection error'));
+  const redis = new IORedis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    lazyConnect: false,
+    // Bounded backoff between reconnects while Redis is down (ioredis reconnects by itself).
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2_000),
+  });
+  // One line when Redis goes away and one when it is back, not one per reconnect attempt.
+  let downSince: number | undefined;
+  redis.on('error', (err) => {
+    if (downSince !== undefined) return;
+    downSince = Date.now();
+    logger.error({ err, role }, 'redis unavailable; reconnecting with bounded backoff');
+  });
+  redis.on('ready', () => {
+    if (downSince === undefined) return;
+    logger.warn({ role, downMs: Date.now() - downSince }, 'redis is back');
+    downSince = undefined;
+  });
   return redis;
+}
+
+/** Commands wait in ioredis' offline queue while Redis is down; a caller waits at most this long. */
+const ENQUEUE_TIMEOUT_MS = 4_000;
+
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueue {
@@ -44,26 +74,35 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     connection,
     prefix: options.prefix,
   });
-  queue.on('error', (err) => logger.error({ err }, 'queue error'));
+  // While Redis is down the connection logs the outage once; BullMQ's own errors then repeat per retry.
+  queue.on('error', (err) =>
+    connection.status === 'ready'
+      ? logger.error({ err }, 'queue error')
+      : logger.debug({ err }, 'queue error'),
+  );
   const attempts = options.attempts ?? 6;
   const backoffMs = options.backoffMs ?? 5_000;
   return {
     async enqueue(jobs) {
       if (jobs.length === 0) return;
       try {
-        await queue.addBulk(
-          jobs.map((data) => ({
-            name: data.channel,
-            data,
-            opts: {
-              jobId: deliveryJobId(data),
-              attempts,
-              backoff: { type: BACKOFF_TYPE, delay: backoffMs },
-              // Kept a while so a repeated enqueue of a finished delivery stays a no-op.
-              removeOnComplete: { age: 7 * 24 * 3600, count: 50_000 },
-              removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
-            },
-          })),
+        // A timed-out add may still run once Redis is back: the job id makes it the same job.
+        await within(
+          ENQUEUE_TIMEOUT_MS,
+          queue.addBulk(
+            jobs.map((data) => ({
+              name: data.channel,
+              data,
+              opts: {
+                jobId: deliveryJobId(data),
+                attempts,
+                backoff: { type: BACKOFF_TYPE, delay: backoffMs },
+                // Kept a while so a repeated enqueue of a finished delivery stays a no-op.
+                removeOnComplete: { age: 7 * 24 * 3600, count: 50_000 },
+                removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+              },
+            })),
+          ),
         );
       } catch (err) {
         throw new PantauError('QUEUE_UNAVAILABLE', `enqueueing deliveries: ${(err as Error).message}`, {
@@ -217,7 +256,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         ),
     },
   });
-  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  worker.on('error', (err) =>
+    connection.status === 'ready'
+      ? logger.error({ err }, 'worker error')
+      : logger.debug({ err }, 'worker error'),
+  );
   worker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
       logger.warn({ jobId: job.id, err }, 'delivery failed for good');

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth';
 import type { ApiDeps, RouteContext } from './deps';
-import { installErrorHandling } from './errors';
+import { frameworkErrors, installErrorHandling } from './errors';
 import { agencyRoutes } from './routes/agencies';
 import { alertRoutes } from './routes/alerts';
 import { healthRoutes } from './routes/health';
@@ -33,6 +33,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     disableRequestLogging: false,
     bodyLimit: 1024 * 1024,
     maxParamLength: 512,
+    frameworkErrors,
   }) as unknown as FastifyInstance;
   // Bodies are JSON and must match exactly (no coercion: 42 is not a name); query strings and path
   // params are text and are coerced to the schema's numbers.

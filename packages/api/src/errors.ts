@@ -1,6 +1,6 @@
 import { ERROR_CODES, PantauError, type ErrorCode } from '@pantau/core';
 import { QuerySyntaxError } from '@pantau/query';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Every error leaves as `{error:{code,message}}` with a code from the core catalogue. */
 interface ErrorAnswer {
@@ -52,10 +52,18 @@ export function toErrorAnswer(err: unknown): ErrorAnswer {
   return { status: 500, code: 'INTERNAL', message: 'internal error' };
 }
 
+/** Seconds a client should wait before retrying a retriable answer (the `Retry-After` header). */
+export const RETRY_AFTER_SECONDS = 2;
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
     const answer = toErrorAnswer(err);
-    if (answer.status >= 500) request.log.error({ err }, 'request failed');
+    // A server being down is an outage its adapter logs; each refused request is only a warning.
+    const retriable = ERROR_CODES[answer.code].retriable && (answer.status === 503 || answer.status === 429);
+    if (retriable) {
+      request.log.warn({ code: answer.code, msg: answer.message }, 'request refused, retriable');
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    } else if (answer.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: answer.code, msg: answer.message }, 'request rejected');
     const error =
       answer.details === undefined
@@ -68,4 +76,12 @@ export function installErrorHandling(app: FastifyInstance): void {
       error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
     });
   });
+}
+
+/**
+ * Errors Fastify's router raises before any route runs (a malformed URL, a path parameter over
+ * maxParamLength) bypass the error handler; this gives them the same envelope.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(400).send({ error: { code: 'VALIDATION', message: err.message } });
 }

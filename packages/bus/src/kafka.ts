@@ -27,7 +27,38 @@ export interface KafkaBusOptions {
   /** Handler retries before a batch fails and the consumer restarts (see batch.ts). */
   handlerRetries?: number;
   handlerRetryDelayMs?: number;
+  /**
+   * Longest a send may wait for Kafka's acknowledgement before it fails with BUS_UNAVAILABLE
+   * (default 4 s), so an HTTP client hears 503 quickly instead of hanging through an outage.
+   */
+  sendTimeoutMs?: number;
 }
+
+/**
+ * Logs a server's outage once when it starts and once when it ends, however many messages or
+ * requests fail in between.
+ */
+export function outageLog(logger: Logger, what: string) {
+  let since: number | undefined;
+  return {
+    get down() {
+      return since !== undefined;
+    },
+    failed(err: unknown) {
+      if (since !== undefined) return;
+      since = Date.now();
+      logger.error({ err }, `${what} unavailable; retrying with bounded backoff until it is back`);
+    },
+    recovered() {
+      if (since === undefined) return;
+      logger.warn({ downMs: Date.now() - since }, `${what} is back`);
+      since = undefined;
+    },
+  };
+}
+
+const CONNECTION_NOISE =
+  /Connection error|Failed to connect|Connection timeout|ECONNREFUSED|Closed connection|Crash: KafkaJSNumberOfRetriesExceeded|Restarting the consumer/i;
 
 // kafkajs logs go through pino so a process writes one JSON log stream.
 function pinoLogCreator(logger: Logger) {
@@ -35,7 +66,12 @@ function pinoLogCreator(logger: Logger) {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      if (level === logLevel.ERROR) kafkaLogger.error(extra, message);
+      // Connection failures repeat on every retry while a broker is down; the adapter logs the
+      // outage once (outageLog), so these go to debug.
+      // We limit the idempotent producer's retries on purpose and retire it after a failure (see below).
+      if (CONNECTION_NOISE.test(message) || message.startsWith('Limiting retries for the idempotent'))
+        kafkaLogger.debug(extra, message);
+      else if (level === logLevel.ERROR) kafkaLogger.error(extra, message);
       else if (level === logLevel.WARN) kafkaLogger.warn(extra, message);
       else if (level === logLevel.INFO) kafkaLogger.debug(extra, message);
       else kafkaLogger.trace(extra, message);
@@ -61,44 +97,94 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   });
   const admin = kafka.admin();
   let adminConnected: Promise<void> | undefined;
-  const connectAdmin = () => (adminConnected ??= admin.connect());
+  // A failed connect is forgotten, so the next call tries again instead of failing forever.
+  const connectAdmin = () =>
+    (adminConnected ??= admin.connect().catch((err: unknown) => {
+      adminConnected = undefined;
+      throw err;
+    }));
 
-  let rawProducer: KafkaProducer | undefined;
-  let producerConnected: Promise<void> | undefined;
   const consumers = new Set<KafkaConsumer>();
 
-  const getProducer = (): KafkaProducer => {
-    if (!rawProducer) {
-      // Idempotent: a retried send after a lost acknowledgement is not written twice.
-      rawProducer = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      rawProducer.on(rawProducer.events.REQUEST_TIMEOUT, (e) =>
-        logger.warn({ event: e.payload }, 'producer request timeout'),
-      );
-    }
-    return rawProducer;
+  // The producer has its own client with short timeouts and few retries: a send either gets the
+  // acknowledgement of every in-sync replica within sendTimeoutMs or fails. (kafkajs gives an
+  // idempotent producer endless retries by default: a send then hangs through an outage and is
+  // written minutes later, long after its HTTP client gave up.)
+  const sendTimeoutMs = options.sendTimeoutMs ?? 4_000;
+  const producerKafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.INFO,
+    logCreator: pinoLogCreator(options.logger),
+    connectionTimeout: 1_000,
+    requestTimeout: Math.max(1_000, sendTimeoutMs - 1_000),
+    retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 2 },
+  });
+  const producerOutage = outageLog(logger, 'kafka (producer)');
+  interface Generation {
+    producer: KafkaProducer;
+    connected: Promise<void>;
+  }
+  let generation: Generation | undefined;
+  const currentGeneration = (): Generation => {
+    if (generation) return generation;
+    // Idempotent with acks from all in-sync replicas: a retried request after a lost acknowledgement
+    // is not written twice.
+    const p = producerKafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 2 },
+    });
+    p.on(p.events.REQUEST_TIMEOUT, (e) => logger.debug({ event: e.payload }, 'producer request timeout'));
+    const connected = p.connect();
+    connected.catch(() => undefined); // observed by send(); never an unhandled rejection
+    return (generation = { producer: p, connected });
+  };
+  // After a failed or timed-out send the producer is retired and the next send gets a new one (a new
+  // producer id). The retired one may still have had a request in flight; with its sequence numbers
+  // left behind, a later batch of the same size could be taken by the broker for a duplicate of it
+  // and silently dropped. A fresh producer id cannot alias anything.
+  const retire = (g: Generation) => {
+    if (generation !== g) return;
+    generation = undefined;
+    void g.producer.disconnect().catch(() => undefined);
   };
 
   const producer: Producer = {
     async send(topic: string, messages: OutgoingMessage[]) {
       if (messages.length === 0) return;
-      const p = getProducer();
-      producerConnected ??= p.connect();
+      const g = currentGeneration();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no acknowledgement within ${sendTimeoutMs} ms`)),
+          sendTimeoutMs,
+        );
+      });
       try {
-        await producerConnected;
-        await p.send({
-          topic,
-          acks: -1,
-          messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-        });
+        await Promise.race([
+          deadline,
+          (async () => {
+            await g.connected;
+            await g.producer.send({
+              topic,
+              acks: -1,
+              messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+            });
+          })(),
+        ]);
+        producerOutage.recovered();
       } catch (err) {
-        producerConnected = undefined;
+        retire(g);
+        producerOutage.failed(err);
+        // Unknown outcome: the messages may or may not be in Kafka. The caller answers a retriable
+        // error; a retry with the same keys is idempotent downstream (document ids are post ids).
         throw new PantauError('BUS_UNAVAILABLE', `could not produce to ${topic}: ${(err as Error).message}`, {
           cause: err,
         });
+      } finally {
+        clearTimeout(timer);
       }
     },
   };
@@ -109,6 +195,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
     consumer<T>(opts: ConsumerOptions<T>): Consumer {
       const log = logger.child({ group: opts.groupId });
+      const outage = outageLog(log, 'consumer');
       const consumer = kafka.consumer({
         groupId: opts.groupId,
         // A crash of our handler (retries exhausted) restarts the consumer from the last commit
@@ -116,16 +203,23 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         retry: {
           retries: 5,
           restartOnFailure: async (err) => {
-            log.error({ err }, 'consumer crashed; restarting from the last committed offsets');
+            // Logged once per outage (a server down makes it crash again after every backoff).
+            outage.failed(err);
             return true;
           },
         },
         maxWaitTimeInMs: 500,
       });
       consumers.add(consumer);
-      consumer.on(consumer.events.CRASH, (e) =>
-        log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crash'),
-      );
+      consumer.on(consumer.events.CRASH, (e) => {
+        if (outage.down) log.debug({ err: e.payload.error }, 'consumer crash (outage already logged)');
+        else
+          log.error(
+            { err: e.payload.error, restart: e.payload.restart },
+            'consumer crash; restarting from the last committed offsets',
+          );
+      });
+      consumer.on(consumer.events.GROUP_JOIN, () => outage.recovered());
       const maxBatch = opts.maxBatchSize ?? 500;
 
       return {
@@ -209,7 +303,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
     async close() {
       await Promise.allSettled([...consumers].map((c) => c.disconnect()));
-      if (rawProducer) await rawProducer.disconnect();
+      if (generation) await generation.producer.disconnect().catch(() => undefined);
       if (adminConnected) await admin.disconnect();
     },
   };

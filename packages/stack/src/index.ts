@@ -22,13 +22,26 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function connectStack(config: StackConfig, logger: Logger, clientId: string): Promise<Stack> {
+export interface StackOptions {
+  /** Longest one OpenSearch request may take (default 30 s; the API uses less, to answer 503 fast). */
+  searchTimeoutMs?: number;
+  /** Longest one Kafka send may wait for its acknowledgement (default 4 s). */
+  sendTimeoutMs?: number;
+}
+
+export async function connectStack(
+  config: StackConfig,
+  logger: Logger,
+  clientId: string,
+  options: StackOptions = {},
+): Promise<Stack> {
   const bus = createKafkaBus({
     brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
     clientId,
     logger,
+    ...(options.sendTimeoutMs === undefined ? {} : { sendTimeoutMs: options.sendTimeoutMs }),
   });
-  const search = createSearchClient(config.OPENSEARCH_URL);
+  const search = createSearchClient(config.OPENSEARCH_URL, options.searchTimeoutMs);
   const topics = topicNames(config.TOPIC_PREFIX);
   await bus.ensureTopics(
     (Object.keys(topics) as (keyof Topics)[]).map((k) => ({

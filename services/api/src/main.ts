@@ -17,7 +17,11 @@ const config = loadConfigOrExit(ApiServiceConfig, 'api');
 const logger = createLogger({ service: 'api', level: config.LOG_LEVEL });
 
 async function main(): Promise<void> {
-  const stack = await connectStack(config, logger, 'pantau-api');
+  // Requests fail fast with a retriable 503 when a server is down or stuck (issue 12): at most ~4 s.
+  const stack = await connectStack(config, logger, 'pantau-api', {
+    searchTimeoutMs: 4_000,
+    sendTimeoutMs: 4_000,
+  });
   const store = createAlertStore(stack.search, stack.names);
   const queue = createDeliveryQueue({
     redisUrl: config.REDIS_URL,
