@@ -138,3 +138,97 @@ describe('IssueTracker', () => {
     expect(events[0]!.watchlistIds.sort()).toEqual(['wl_a', 'wl_b']);
   });
 });
+
+describe('IssueTracker — stream level, growth, reasons and exact counts', () => {
+  let clock: ManualClock;
+  beforeEach(() => {
+    clock = new ManualClock(T0);
+  });
+
+  it('says why it rises, in plain words, in English and Bahasa Indonesia', () => {
+    const tracker = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    for (let i = 0; i < 6; i++) tracker.observe(post('alasan', clock.now()));
+    const [event] = tracker.evaluate(['alasan']);
+    expect(event!.type).toBe('rising');
+    expect(event!.reason).toBe('6 posts in 5 min, none before, 6 accounts');
+    expect(event!.reasonId).toBe('6 unggahan dalam 5 menit, sebelumnya tidak ada, 6 akun');
+    expect(event!.id).toMatch(/^ev_/);
+    expect(tracker.document('alasan')!.timeline[0]!.reason).toBe(event!.reason);
+  });
+
+  it('does not call an issue rising when the whole stream is busier in the same proportion', () => {
+    const settings = { ...DEFAULT_DETECTOR_SETTINGS, risingMinCount: 5 };
+    const aware = new IssueTracker(settings, clock);
+    const blind = new IssueTracker({ ...settings, streamAware: false }, clock);
+    const both = (issueId: string, n: number) => {
+      for (let i = 0; i < n; i++) {
+        const p = post(issueId, clock.now());
+        aware.observe(p);
+        blind.observe(p);
+      }
+    };
+    // An hour of a quiet night: this issue 1 post a minute, the rest of the stream 10.
+    for (let m = 0; m < 65; m++) {
+      both('pagi', 1);
+      for (let k = 0; k < 10; k++) both(`lain-${m}-${k}`, 1);
+      aware.evaluate(['pagi']);
+      blind.evaluate(['pagi']);
+      clock.advance(MIN);
+    }
+    // Morning: everything four times busier, this issue too.
+    let awareEvents: string[] = [];
+    let blindEvents: string[] = [];
+    for (let m = 0; m < 5; m++) {
+      both('pagi', 4);
+      for (let k = 0; k < 40; k++) both(`pagi-lain-${m}-${k}`, 1);
+      awareEvents = awareEvents.concat(aware.evaluate(['pagi']).map((e) => e.type));
+      blindEvents = blindEvents.concat(blind.evaluate(['pagi']).map((e) => e.type));
+      clock.advance(MIN);
+    }
+    expect(blindEvents).toContain('rising');
+    expect(awareEvents).not.toContain('rising');
+  });
+
+  it('calls slow, steady growth `growing`, not `rising`', () => {
+    const tracker = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    const types: string[] = [];
+    // 45 minutes: 2, then 4, then 8 posts per 15 minutes — never a burst.
+    for (const [perWindow] of [[2], [4], [8]] as const) {
+      for (let m = 0; m < 15; m++) {
+        // Spread evenly: about one post every 15 / perWindow minutes.
+        if (Math.floor(((m + 1) * perWindow) / 15) > Math.floor((m * perWindow) / 15))
+          tracker.observe(post('banjir-rob', clock.now()));
+        types.push(...tracker.evaluate(['banjir-rob']).map((e) => e.type));
+        clock.advance(MIN);
+      }
+    }
+    expect(types).toContain('growing');
+    expect(types).not.toContain('rising');
+    const growing = tracker.document('banjir-rob')!.timeline.find((t) => t.type === 'growing')!;
+    expect(growing.reason).toMatch(/^steady growth: \d+ → \d+ → \d+ posts per 15 min, \d+ accounts so far$/);
+  });
+
+  it('skips what a stored document already counted when a batch is replayed after a crash', () => {
+    const tracker = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    const batch = Array.from({ length: 6 }, (_, i) => ({
+      post: post('replay', clock.now()),
+      position: { partition: 2, offset: String(100 + i) },
+    }));
+    for (const b of batch) tracker.observe(b.post, b.position);
+    const events = tracker.evaluate(['replay']);
+    expect(events.map((e) => e.type)).toEqual(['rising']);
+    // The document was written, then the process died before committing offsets.
+    const doc = JSON.parse(JSON.stringify(tracker.document('replay')));
+    expect(doc.state.pendingEvents.map((e: { id: string }) => e.id)).toEqual([events[0]!.id]);
+    const restarted = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    restarted.restore(doc);
+    // The same batch again (the ids are new objects; only the positions say they were counted).
+    const replayed = batch.map((b) => restarted.observe({ ...b.post }, b.position));
+    expect(replayed).toEqual([false, false, false, false, false, false]);
+    expect(restarted.counted('replay', { partition: 2, offset: '105' })).toBe(true);
+    expect(restarted.counted('replay', { partition: 2, offset: '106' })).toBe(false);
+    expect(restarted.observe(post('replay', clock.now()), { partition: 2, offset: '106' })).toBe(true);
+    expect(restarted.evaluate(['replay'])).toEqual([]); // still rising: no old event again
+    expect(restarted.document('replay')!.count).toBe(7);
+  });
+});

@@ -1,0 +1,122 @@
+import { ManualClock, topicNames, type EnrichedPost, type IssueEvent } from '@pantau/core';
+import { createMemoryBus, type BusMessage, type Producer } from '@pantau/bus';
+import {
+  createSearchClient,
+  dropIndices,
+  getIssues,
+  installIndices,
+  type IndexNames,
+  type SearchClient,
+} from '@pantau/store';
+import { requireServers, servers, testLogger, uniqueName } from '@pantau/testkit';
+import { DEFAULT_DETECTOR_SETTINGS, IssueTracker, createDetectorStage } from '../src';
+
+const T0 = Date.parse('2026-11-28T03:00:00Z');
+
+function post(n: number, issueId = 'is_crash'): EnrichedPost {
+  const at = new Date(T0 - 30_000 + n * 1000).toISOString();
+  return {
+    v: 1,
+    id: `crash-${n}`,
+    source: 'x',
+    sourceId: String(n),
+    text: 'Viral! Jembatan Kali Bekasi ambruk pagi ini, warga diminta cari jalan lain',
+    publishedAt: at,
+    fetchedAt: at,
+    author: { handle: `warga${n}` },
+    normalizedText: '',
+    language: 'id',
+    terms: ['jembatan', 'bekasi', 'ambruk'],
+    hashtags: [],
+    mentions: [],
+    domains: [],
+    entities: [],
+    signature: [`s${n}`],
+    issueId,
+    issueTerms: ['jembatan', 'ambruk'],
+    hoaxScore: 0.2,
+    signals: [],
+    modelVersion: 't',
+    watchlistIds: [],
+    claimMatches: [],
+    enrichedAt: at,
+  };
+}
+
+const asBatch = (posts: EnrichedPost[], firstOffset: number) =>
+  posts.map((value, i) => ({
+    value,
+    message: {
+      topic: 'posts.enriched',
+      partition: 1,
+      offset: String(firstOffset + i),
+      key: value.issueId,
+      value: Buffer.from(JSON.stringify(value)),
+      headers: {},
+      timestamp: 0,
+    } as BusMessage,
+  }));
+
+describe('detector stage across a crash (real OpenSearch)', () => {
+  let search: SearchClient;
+  let names: IndexNames;
+  const prefix = `${uniqueName('detector')}-`;
+  const topics = topicNames('d.');
+  const logger = testLogger('detector');
+
+  beforeAll(async () => {
+    await requireServers('opensearch');
+    search = createSearchClient(servers.opensearchUrl);
+    names = await installIndices(search, { prefix });
+  });
+  afterAll(async () => {
+    await dropIndices(search, prefix);
+    await search.close();
+  });
+
+  it('dies between writing issue documents and committing: the replay neither double counts nor loses or repeats events', async () => {
+    const clock = new ManualClock(T0);
+    const bus = createMemoryBus({ logger });
+    const published = () => bus.read(topics.issues).map((m) => JSON.parse(m.value.toString()) as IssueEvent);
+    // The first detector writes its documents, then dies before its events are sent (and so before
+    // the offsets are committed): the producer fails as a killed process would.
+    const dying: Producer = {
+      send: async () => {
+        throw new Error('killed');
+      },
+    };
+    const stageFor = (producer: Producer) =>
+      createDetectorStage({
+        tracker: new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock),
+        search,
+        names,
+        producer,
+        topics,
+        logger,
+      });
+    const batch = asBatch(
+      Array.from({ length: 6 }, (_, i) => post(i)),
+      40,
+    );
+    await expect(stageFor(dying).handleBatch(batch)).rejects.toThrow('killed');
+    await search.indices.refresh({ index: names.of('issues') });
+    const [written] = await getIssues(search, names, ['is_crash']);
+    expect(written!.count).toBe(6);
+    expect(published()).toEqual([]);
+
+    // The restarted detector gets the same batch again (offsets were never committed).
+    const restarted = stageFor(bus.producer());
+    await restarted.handleBatch(batch);
+    await search.indices.refresh({ index: names.of('issues') });
+    expect((await getIssues(search, names, ['is_crash']))[0]!.count).toBe(6);
+    const events = published();
+    expect(events.map((e) => e.type)).toEqual(['rising']);
+    expect(events[0]!.id).toBe((written!.state!.pendingEvents as IssueEvent[])[0]!.id);
+
+    // New posts carry on from there: counted once, no old event again.
+    await restarted.handleBatch(asBatch([post(6)], 46));
+    await search.indices.refresh({ index: names.of('issues') });
+    expect((await getIssues(search, names, ['is_crash']))[0]!.count).toBe(7);
+    expect(published().map((e) => e.type)).toEqual(['rising']);
+  });
+});
