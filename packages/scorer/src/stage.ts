@@ -173,7 +173,12 @@ export function createAssignStage(deps: AssignStageDeps) {
       }
       const failed: NonNullable<BatchResult['failed']> = [];
       const enriched: { post: EnrichedPost; item: Decoded<ScoredPost> }[] = [];
-      for (const item of batch) {
+      // Clustering is online: it does best in stream time. Scorers interleave their output, so each
+      // batch is taken in publication order.
+      const ordered = [...batch].sort(
+        (a, b) => Date.parse(a.value.publishedAt) - Date.parse(b.value.publishedAt),
+      );
+      for (const item of ordered) {
         try {
           enriched.push({ post: assignIssue(item.value, clusterer!), item });
         } catch (err) {
