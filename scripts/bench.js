@@ -11,6 +11,7 @@ const root = path.resolve(__dirname, '..');
 const benches = [
   { name: 'nlp.enrich', file: 'packages/nlp-id/bench/enrich.bench.ts' },
   { name: 'query.match', file: 'packages/query/bench/match.bench.ts' },
+  { name: 'issues.assign', file: 'packages/issues/bench/assign.bench.ts' },
 ];
 const filter = process.argv[2];
 const results = [];

@@ -55,7 +55,7 @@ const mixed: P[] = [
 console.error('prepared in', Date.now() - t0, 'ms');
 function run(posts: P[], s: Partial<ClustererSettings>) {
   const c = new IssueClusterer(s);
-  const pred = posts.map((p) => c.assign(p).issueId).map((id) => c.canonical(id));
+  const pred = posts.map((p) => c.assign(p).issueId);
   return bcubed(
     pred,
     posts.map((p) => p.label),

@@ -30,30 +30,26 @@ export interface ClustererSettings {
   /** An issue with no post for this long stops attracting posts by similarity (near-duplicates revive it). */
   activeMs: number;
   /**
-   * An issue that had a post in the last `recentMs` takes posts from `recentThreshold` on: stories
-   * come in bursts, and a post arriving during one is likelier to belong to it.
-   */
-  recentMs: number;
-  recentThreshold: number;
-  /**
    * Virtual posts that contain none of the terms: until the stream has taught enough idf, every word
    * counts as distinctive (a fresh deployment still groups its first posts), and everyday words fade
    * as real posts arrive.
    */
   idfPriorDocs: number;
-  /** Term weight = idf^idfPower: above 1 favours the rarest words more. */
-  idfPower: number;
   /** The threshold rises by this much per tenfold growth of an issue: a big issue's centroid is broad. */
   sizePenalty: number;
-  /** Two issues whose centroids reach this cosine are one story: the younger merges into the older (0 = never). */
-  mergeThreshold: number;
   /** Weight multipliers: a hashtag or mention alone is weak evidence of one story. */
   hashtagWeight: number;
   mentionWeight: number;
   /** A shared link (the same article, the same short link) is strong evidence of one story. */
   urlWeight: number;
-  /** Terms of a post looked up in the inverted index (its most distinctive ones). */
-  lookupTerms: number;
+  /**
+   * A term held by more active issues than this nominates no candidates (it still counts in the
+   * similarity of candidates other terms nominated): an issue sharing only such everyday words with a
+   * post could not be its story, and scanning their long lists is what makes online clustering slow.
+   */
+  nominateLimit: number;
+  /** How many of a post's heaviest held terms nominate candidate issues. */
+  nominateTerms: number;
   /** Terms kept per centroid (heaviest first). */
   centroidTerms: number;
   /** Issues kept in memory (least recently touched evicted). */
@@ -67,16 +63,13 @@ export const DEFAULT_CLUSTERER_SETTINGS: ClustererSettings = {
   dfHalfLifePosts: 500_000,
   centroidHalfLifeMs: 24 * 3600_000,
   activeMs: 36 * 3600_000,
-  recentMs: 0,
-  recentThreshold: 0.3,
-  idfPower: 1,
   idfPriorDocs: 1000,
   sizePenalty: 0.02,
-  mergeThreshold: 0,
   hashtagWeight: 0.5,
   mentionWeight: 0.3,
   urlWeight: 1,
-  lookupTerms: 12,
+  nominateLimit: 30,
+  nominateTerms: 10,
   centroidTerms: 120,
   maxIssues: 200_000,
   maxPosts: 1_000_000,
@@ -113,8 +106,15 @@ export interface ClusterAssignment {
 
 interface Issue {
   id: string;
+  /**
+   * Centroid weights, stored divided by `scale`: the whole centroid decays by shrinking `scale`, and a
+   * new post is added as w / scale — O(post) per post, not O(centroid). The cosine does not depend on
+   * the scale, so similarity reads the stored weights directly.
+   */
   centroid: Map<string, number>;
-  norm: number;
+  scale: number;
+  /** Squared norm of the stored weights, kept up to date as they change. */
+  normSq: number;
   lastAt: number;
   firstAt: number;
   posts: number;
@@ -174,12 +174,14 @@ export class IssueClusterer {
   private readonly df = new Map<string, { v: number; at: number }>();
   private docs = 0;
   private readonly issues: Bounded<string, Issue>;
-  private readonly postings = new Map<string, Set<string>>();
+  /** Centroid term → the issues whose centroid holds it. */
+  private readonly postings = new Map<string, Set<Issue>>();
   /** post id → issue id: a replayed post keeps its issue; near-duplicates find theirs. */
   private readonly postIssue: Bounded<string, string>;
   private readonly firstByBand: Bounded<string, string>;
-  private readonly aliases = new Map<string, string>();
   private observed = 0;
+  /** Work done, for benchmarks: posts that looked for candidates, and candidates scored. */
+  readonly stats = { posts: 0, nominated: 0, candidates: 0 };
 
   constructor(settings: Partial<ClustererSettings> = {}) {
     this.settings = { ...DEFAULT_CLUSTERER_SETTINGS, ...settings };
@@ -202,10 +204,11 @@ export class IssueClusterer {
     return (1 - Math.pow(r, this.docs)) / (1 - r);
   }
 
-  private idf(term: string): number {
+  /** idf of a key, given log(N + prior + 1) computed once per post. */
+  private idf(term: string, logN: number): number {
     const e = this.df.get(term);
     const df = e ? e.v * this.decay(this.docs, e.at, this.settings.dfHalfLifePosts) : 0;
-    return Math.log((this.effectiveDocs() + this.settings.idfPriorDocs + 1) / (df + 1));
+    return logN - Math.log(df + 1);
   }
 
   private learnDf(keys: readonly string[]): void {
@@ -227,10 +230,10 @@ export class IssueClusterer {
   /** The post's weighted, L2-normalised vector. Keys: terms, `#hashtag`, `@mention`. */
   vector(post: ClusterInput): Map<string, number> {
     const raw = new Map<string, number>();
+    const logN = Math.log(this.effectiveDocs() + this.settings.idfPriorDocs + 1);
     const add = (key: string, factor: number) => {
       if (raw.has(key)) return;
-      const idf = this.idf(key);
-      const w = (idf > 0 ? Math.pow(idf, this.settings.idfPower) : 0) * factor;
+      const w = this.idf(key, logN) * factor;
       if (w > 0) raw.set(key, w);
     };
     // Words that come from splitting a hashtag (#InfoJakarta → info, jakarta) weigh as little as the
@@ -264,57 +267,58 @@ export class IssueClusterer {
     ];
   }
 
-  private resolve(id: string): string {
-    let cur = id;
-    for (let i = 0; i < 10 && this.aliases.has(cur); i++) cur = this.aliases.get(cur)!;
-    return cur;
-  }
-
   private similarity(v: Map<string, number>, issue: Issue): number {
-    if (issue.norm === 0) return 0;
+    if (issue.normSq <= 0) return 0;
     let dot = 0;
     for (const [k, w] of v) {
       const c = issue.centroid.get(k);
       if (c !== undefined) dot += w * c;
     }
-    // The centroid decays as a whole, so its direction (and the cosine) does not depend on time.
-    return dot / issue.norm;
+    return dot / Math.sqrt(issue.normSq);
   }
 
   private unindex(id: string, issue: Issue): void {
     for (const k of issue.centroid.keys()) {
       const list = this.postings.get(k);
       if (!list) continue;
-      list.delete(id);
+      list.delete(issue);
       if (list.size === 0) this.postings.delete(k);
     }
   }
 
   private addToCentroid(issue: Issue, v: Map<string, number>, at: number): void {
-    const d = this.decay(at, issue.lastAt, this.settings.centroidHalfLifeMs);
-    if (d < 1) for (const [k, w] of issue.centroid) issue.centroid.set(k, w * d);
+    issue.scale *= this.decay(at, issue.lastAt, this.settings.centroidHalfLifeMs);
+    if (issue.scale < 1e-9) {
+      // Fold the scale back into the weights before it underflows.
+      for (const [k, w] of issue.centroid) issue.centroid.set(k, w * issue.scale);
+      issue.normSq *= issue.scale * issue.scale;
+      issue.scale = 1;
+    }
     for (const [k, w] of v) {
-      const had = issue.centroid.has(k);
-      issue.centroid.set(k, (issue.centroid.get(k) ?? 0) + w);
-      if (!had) {
+      const old = issue.centroid.get(k);
+      const next = (old ?? 0) + w / issue.scale;
+      issue.centroid.set(k, next);
+      issue.normSq += next * next - (old ?? 0) * (old ?? 0);
+      if (old === undefined) {
         let list = this.postings.get(k);
         if (!list) this.postings.set(k, (list = new Set()));
-        list.add(issue.id);
+        list.add(issue);
       }
     }
     const cap = this.settings.centroidTerms;
-    if (issue.centroid.size > cap * 1.5) {
+    if (issue.centroid.size > cap * 2) {
+      // Keep the heaviest terms (amortised: once every `cap` new terms), and recompute the norm exactly.
       const keep = [...issue.centroid].sort((a, b) => b[1] - a[1]);
       for (const [k] of keep.slice(cap)) {
         issue.centroid.delete(k);
         const list = this.postings.get(k);
-        list?.delete(issue.id);
+        list?.delete(issue);
         if (list && list.size === 0) this.postings.delete(k);
       }
+      let normSq = 0;
+      for (const w of issue.centroid.values()) normSq += w * w;
+      issue.normSq = normSq;
     }
-    let norm = 0;
-    for (const w of issue.centroid.values()) norm += w * w;
-    issue.norm = Math.sqrt(norm);
     issue.lastAt = Math.max(issue.lastAt, at);
     issue.firstAt = Math.min(issue.firstAt, at);
     issue.posts += 1;
@@ -324,7 +328,7 @@ export class IssueClusterer {
   assign(post: ClusterInput): ClusterAssignment {
     const known = this.postIssue.get(post.id);
     if (known !== undefined) {
-      const issueId = this.resolve(known);
+      const issueId = known;
       const title = this.issues.get(issueId)?.title ?? shortTitle(post.text ?? '');
       return { issueId, joined: true, via: 'known', similarity: 1, title };
     }
@@ -332,12 +336,11 @@ export class IssueClusterer {
     this.learnDf(this.keysOf(post));
 
     let best: { issue: Issue; similarity: number; via: ClusterAssignment['via']; of?: string } | undefined;
-    const close: Issue[] = [];
     for (const band of post.bands ?? []) {
       const first = this.firstByBand.get(band);
       if (first === undefined || first === post.id) continue;
       const issueId = this.postIssue.get(first);
-      const issue = issueId === undefined ? undefined : this.issues.get(this.resolve(issueId));
+      const issue = issueId === undefined ? undefined : this.issues.get(issueId);
       if (issue) {
         best = { issue, similarity: 1, via: 'near-duplicate', of: first };
         break;
@@ -345,38 +348,46 @@ export class IssueClusterer {
     }
 
     if (!best && v.size > 0) {
-      // Look terms up from the heaviest down, and stop once the terms left could not reach the
-      // threshold even together (Cauchy–Schwarz: their share of the cosine is at most their norm). So
-      // only provably irrelevant everyday words are skipped, never a word that could decide.
-      const floor = Math.min(
-        this.settings.threshold,
-        this.settings.recentMs > 0 ? this.settings.recentThreshold : 1,
-      );
+      // Candidates are the issues that share one of the post's most distinctive known terms (the
+      // heaviest `nominateTerms` that some issue holds, each held by at most `nominateLimit` issues).
+      // Their dot products over those terms are summed term at a time; the post's other held terms
+      // can add at most their norm to any cosine (Cauchy–Schwarz), so a candidate that cannot reach
+      // the threshold even so is dropped unscored, and the rest are completed on every term. Words no
+      // issue holds nominate nothing and add nothing.
       const ordered = [...v].sort((a, b) => b[1] - a[1]);
-      let remaining = 0;
-      for (const [, w] of ordered) remaining += w * w;
-      const seen = new Set<string>();
+      const dots = new Map<Issue, number>();
+      const rest: [string, number][] = [];
+      let restSq = 0;
+      let nominating = 0;
       for (const [k, w] of ordered) {
-        if (Math.sqrt(Math.max(0, remaining)) < floor) break;
-        remaining -= w * w;
         const list = this.postings.get(k);
         if (!list) continue;
-        for (const id of list) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          const issue = this.issues.get(id);
-          if (!issue || post.at - issue.lastAt > this.settings.activeMs) continue;
-          const s = this.similarity(v, issue);
-          const recent = post.at - issue.lastAt <= this.settings.recentMs;
-          const base = recent
-            ? Math.min(this.settings.recentThreshold, this.settings.threshold)
-            : this.settings.threshold;
-          const threshold = base + this.settings.sizePenalty * Math.log10(Math.max(1, issue.posts));
-          if (s >= threshold) close.push(issue);
-          if (s >= threshold && (!best || s > best.similarity)) {
-            best = { issue, similarity: s, via: 'similarity' };
-          }
+        if (nominating < this.settings.nominateTerms && list.size <= this.settings.nominateLimit) {
+          nominating += 1;
+          for (const issue of list) dots.set(issue, (dots.get(issue) ?? 0) + w * issue.centroid.get(k)!);
+        } else {
+          rest.push([k, w]);
+          restSq += w * w;
         }
+      }
+      const restNorm = Math.sqrt(restSq);
+      this.stats.posts += 1;
+      this.stats.nominated += dots.size;
+      for (const [issue, nominatedDot] of dots) {
+        if (post.at - issue.lastAt > this.settings.activeMs || issue.normSq <= 0) continue;
+        const threshold =
+          this.settings.threshold + this.settings.sizePenalty * Math.log10(Math.max(1, issue.posts));
+        const norm = Math.sqrt(issue.normSq);
+        if (nominatedDot / norm + restNorm < Math.max(threshold, best?.similarity ?? 0)) continue;
+        this.stats.candidates += 1;
+        let dot = nominatedDot;
+        for (const [k, w] of rest) {
+          const c = issue.centroid.get(k);
+          if (c !== undefined) dot += w * c;
+        }
+        const s = dot / norm;
+        if (s >= threshold && (!best || s > best.similarity))
+          best = { issue, similarity: s, via: 'similarity' };
       }
     }
 
@@ -386,7 +397,8 @@ export class IssueClusterer {
       issue = {
         id: issueIdFor(post.id),
         centroid: new Map(),
-        norm: 0,
+        scale: 1,
+        normSq: 0,
         lastAt: post.at,
         firstAt: post.at,
         posts: 0,
@@ -402,12 +414,6 @@ export class IssueClusterer {
     }
     this.addToCentroid(issue, v, post.at);
     this.issues.touch(issue.id, issue);
-    if (this.settings.mergeThreshold > 0) {
-      for (const other of close) {
-        if (other === issue || !this.issues.has(other.id)) continue;
-        if (this.cosine(issue, other) >= this.settings.mergeThreshold) issue = this.merge(issue, other);
-      }
-    }
     this.postIssue.touch(post.id, issue.id);
     for (const band of post.bands ?? [])
       if (!this.firstByBand.has(band)) this.firstByBand.touch(band, post.id);
@@ -419,36 +425,6 @@ export class IssueClusterer {
       ...(best?.of ? { nearDuplicateOf: best.of } : {}),
       title: issue.title,
     };
-  }
-
-  private cosine(a: Issue, b: Issue): number {
-    if (!a.norm || !b.norm) return 0;
-    let dot = 0;
-    const [small, large] = a.centroid.size < b.centroid.size ? [a, b] : [b, a];
-    for (const [k, w] of small.centroid) dot += w * (large.centroid.get(k) ?? 0);
-    return dot / (a.norm * b.norm);
-  }
-
-  /** Folds the younger issue into the older; the younger id stays an alias of the older. */
-  private merge(a: Issue, b: Issue): Issue {
-    const [keep, gone] = a.firstAt <= b.firstAt ? [a, b] : [b, a];
-    this.unindex(gone.id, gone);
-    this.issues.delete(gone.id);
-    const d = this.decay(keep.lastAt, gone.lastAt, this.settings.centroidHalfLifeMs);
-    const v = new Map<string, number>();
-    for (const [k, w] of gone.centroid) v.set(k, w * d);
-    const posts = keep.posts + gone.posts;
-    this.addToCentroid(keep, v, Math.max(keep.lastAt, gone.lastAt));
-    keep.posts = posts;
-    keep.firstAt = Math.min(keep.firstAt, gone.firstAt);
-    this.aliases.set(gone.id, keep.id);
-    this.issues.touch(keep.id, keep);
-    return keep;
-  }
-
-  /** The issue an id now stands for (itself, or the issue it was merged into). */
-  canonical(issueId: string): string {
-    return this.resolve(issueId);
   }
 
   /**
@@ -465,7 +441,8 @@ export class IssueClusterer {
       issue = {
         id: issueId,
         centroid: new Map(),
-        norm: 0,
+        scale: 1,
+        normSq: 0,
         lastAt: post.at,
         firstAt: post.at,
         posts: 0,
@@ -482,7 +459,7 @@ export class IssueClusterer {
 
   /** The issue's heaviest centroid terms: what it is about. */
   keywords(issueId: string, n = 8): string[] {
-    const issue = this.issues.get(this.resolve(issueId));
+    const issue = this.issues.get(issueId);
     if (!issue) return [];
     return [...issue.centroid]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
@@ -492,7 +469,7 @@ export class IssueClusterer {
 
   /** Similarity of a post to its issue's current centroid (for picking a representative post). */
   representativeness(issueId: string, post: ClusterInput): number {
-    const issue = this.issues.get(this.resolve(issueId));
+    const issue = this.issues.get(issueId);
     return issue ? this.similarity(this.vector(post), issue) : 0;
   }
 }
