@@ -69,6 +69,14 @@ export const ClaimMatch = Type.Object({
   url: Type.Optional(Type.String()),
 });
 
+/** A topic of the fixed taxonomy (nlp-id topic-taxonomy.ts) with its calibrated score and explaining words. */
+export const PostTopic = Type.Object({
+  id: Type.String(),
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+  words: Type.Optional(Type.Array(Type.String())),
+});
+export type PostTopic = Static<typeof PostTopic>;
+
 /** `posts.enriched`, key = issue id. */
 export const EnrichedPost = Type.Composite([
   RawPost,
@@ -89,6 +97,8 @@ export const EnrichedPost = Type.Composite([
     modelVersion: Type.String(),
     watchlistIds: Type.Array(Type.String()),
     claimMatches: Type.Array(ClaimMatch),
+    /** Topics at or above their threshold, best first (absent on posts enriched before topics existed). */
+    topics: Type.Optional(Type.Array(PostTopic)),
     enrichedAt: IsoDate,
   }),
 ]);

@@ -121,6 +121,8 @@ const DEFAULTS = {
 export interface TopicInput {
   tokens: readonly string[];
   terms: readonly string[];
+  /** tokens.map(tokenHashes), when the caller already has them (the enricher does). */
+  hashes?: readonly { term: string }[];
 }
 
 export interface TopicScore {
@@ -265,6 +267,8 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 export class TopicScorer {
   readonly model: TopicModel;
   private readonly vocab: Map<string, Float64Array>;
+  /** Unstemmed words that have a feature ("=word" in the vocabulary), so unknown words build no string. */
+  private readonly words: Set<string>;
   private readonly lexicon: TopicLexicon;
   private readonly k: number;
 
@@ -275,6 +279,146 @@ export class TopicScorer {
     this.k = model.topics.length;
     this.vocab = new Map(Object.entries(model.vocabulary).map(([f, v]) => [f, Float64Array.from(v)]));
     this.lexicon = indexLexicon(model.topics, model.lexicon);
+    this.words = new Set([...this.vocab.keys()].filter((k) => k.startsWith('=')).map((k) => k.slice(1)));
+    this.wordRows = new Map(
+      [...this.vocab.entries()]
+        .filter(([name]) => name.startsWith('='))
+        .map(([name, row]) => [name.slice(1), row]),
+    );
+    this.fast = model.features.units !== 'tokens' && !model.features.bigrams;
+    this.bias = Float64Array.from(model.bias);
+    this.lexWeights = Float64Array.from(model.lexiconWeights.flat());
+    this.acc = new Float64Array(this.k);
+    this.hits = new Float64Array(this.k);
+    this.z = new Float64Array(this.k);
+    this.hitTopic = new Int32Array(this.k);
+    this.hitValue = new Float64Array(this.k);
+  }
+
+  private readonly wordRows: Map<string, Float64Array>;
+  private readonly fast: boolean;
+  private readonly bias: Float64Array;
+  /** lexiconWeights flattened: [t * k + s]. */
+  private readonly lexWeights: Float64Array;
+  // Scratch arrays of the hot path (one scorer per enricher, used synchronously).
+  private readonly acc: Float64Array;
+  private readonly hits: Float64Array;
+  private readonly z: Float64Array;
+  private readonly hitTopic: Int32Array;
+  private readonly hitValue: Float64Array;
+
+  /**
+   * Calls visit(name, x, row) for every known feature of the text (unnormalised TF-IDF value x) and
+   * returns the squared norm. Hot path of the enricher: no strings or maps are built.
+   */
+  private eachFeature(
+    input: TopicInput,
+    visit: (name: string, x: number, row: Float64Array) => void,
+  ): number {
+    let norm = 0;
+    for (const term of input.terms) {
+      const row = this.vocab.get(term);
+      if (!row) continue;
+      const x = row[0] as number;
+      norm += x * x;
+      visit(term, x, row);
+    }
+    if (this.model.features.units === 'both') {
+      const tokens = input.tokens;
+      for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i] as string;
+        const row = this.wordRows.get(token);
+        if (!row || (input.hashes?.[i] ?? tokenHashes(token)).term === '') continue;
+        // A repeated word counts once, with sublinear tf (as in training).
+        let count = 1;
+        let repeated = false;
+        for (let j = 0; j < tokens.length && !repeated; j++)
+          if (j !== i && tokens[j] === token) {
+            if (j < i) repeated = true;
+            else count++;
+          }
+        if (repeated) continue;
+        const x = (1 + Math.log(count)) * (row[0] as number);
+        norm += x * x;
+        visit('=' + token, x, row);
+      }
+    }
+    return norm;
+  }
+
+  /** Lexicon hits per topic into this.hits; calls onMatch for each entry that hits. */
+  private lexiconHits(terms: readonly string[], onMatch?: (topic: number, text: string) => void): void {
+    this.hits.fill(0);
+    if (!this.model.features.lexicon) return;
+    for (let i = 0; i < terms.length; i++) {
+      const entries = this.lexicon.get(terms[i] as string);
+      if (!entries) continue;
+      for (const entry of entries) {
+        let ok = true;
+        for (let j = 1; j < entry.terms.length && ok; j++) ok = terms[i + j] === entry.terms[j];
+        if (!ok) continue;
+        this.hits[entry.topic] = (this.hits[entry.topic] as number) + 1;
+        onMatch?.(entry.topic, entry.text);
+      }
+    }
+  }
+
+  /** Calibrated scores into this.z, the hot path; returns the squared norm of the word block. */
+  private fastScores(input: TopicInput): number {
+    const k = this.k;
+    const acc = this.acc;
+    acc.fill(0);
+    const norm = this.eachFeature(input, (_name, x, row) => {
+      for (let t = 0; t < k; t++) acc[t] = (acc[t] as number) + x * (row[t + 1] as number);
+    });
+    this.lexiconHits(input.terms);
+    // Lexicon block: only the topics whose lexicon hit (usually none or one).
+    let hitTopics = 0;
+    for (let s = 0; s < k; s++) {
+      const h = this.hits[s] as number;
+      if (h > 0) {
+        this.hitTopic[hitTopics] = s;
+        this.hitValue[hitTopics++] = lexValue(h);
+      }
+    }
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let t = 0; t < k; t++) {
+      let z = (this.bias[t] as number) + (acc[t] as number) * scale;
+      for (let q = 0; q < hitTopics; q++) {
+        z += (this.hitValue[q] as number) * (this.lexWeights[t * k + (this.hitTopic[q] as number)] as number);
+      }
+      const c = this.model.calibration[t] as { a: number; b: number };
+      this.z[t] = sigmoid(c.a * z + c.b);
+    }
+    return norm;
+  }
+
+  /** The words behind topic t's score (hot-path variant of explain). */
+  private fastWords(input: TopicInput, t: number, norm: number, maxWords: number): string[] {
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    const found: { w: string; c: number }[] = [];
+    const add = (w: string, c: number): void => {
+      const same = found.find((e) => e.w === w);
+      if (same) same.c += c;
+      else found.push({ w, c });
+    };
+    this.eachFeature(input, (name, x, row) => {
+      const c = x * scale * (row[t + 1] as number);
+      if (c > 0) add(name.startsWith('=') ? name.slice(1) : name, c);
+    });
+    const lexWeight = this.lexWeights[t * this.k + t] as number;
+    if (lexWeight > 0) {
+      const own: string[] = [];
+      this.lexiconHits(input.terms, (topic, text) => {
+        if (topic === t) own.push(text);
+      });
+      const share = (lexValue(own.length) * lexWeight) / Math.max(1, own.length);
+      for (const text of own) add(text, share);
+    }
+    return found
+      .sort((a, b) => b.c - a.c)
+      .slice(0, maxWords)
+      .map((e) => e.w);
   }
 
   /** Raw logits per topic column, plus the per-feature contributions needed for explanations. */
@@ -283,7 +427,24 @@ export class TopicScorer {
     known: [string, number, Float64Array][];
     f: Features;
   } {
-    const f = extract(input, this.model.features, this.lexicon, this.k);
+    const fast = this.model.features.units !== 'tokens' && !this.model.features.bigrams;
+    // The hot path (the enricher's features): no feature strings are built, unstemmed words are
+    // looked up in their own map. The general path serves the baseline's token bigrams.
+    const f = fast
+      ? extract(
+          { tokens: [], terms: input.terms },
+          { ...this.model.features, units: 'terms' },
+          this.lexicon,
+          this.k,
+        )
+      : extract(input, this.model.features, this.lexicon, this.k);
+    if (fast && this.model.features.units === 'both')
+      for (let i = 0; i < input.tokens.length; i++) {
+        const token = input.tokens[i] as string;
+        if (!this.words.has(token) || (input.hashes?.[i] ?? tokenHashes(token)).term === '') continue;
+        const name = '=' + token;
+        f.counts.set(name, (f.counts.get(name) ?? 0) + 1);
+      }
     const z = Float64Array.from(this.model.bias);
     const known: [string, number, Float64Array][] = [];
     let norm = 0;
@@ -312,6 +473,33 @@ export class TopicScorer {
     return { z, known, f };
   }
 
+  private explain(
+    t: number,
+    p: number,
+    known: readonly [string, number, Float64Array][],
+    f: Features,
+    maxWords: number,
+  ): TopicScore {
+    const contributions = new Map<string, number>();
+    for (const [name, x, row] of known) {
+      const c = x * (row[t + 1] as number);
+      // "=banjir" (the unstemmed word) and "banjir" (its stem) explain as one word.
+      const word = name.startsWith('=') ? name.slice(1) : name;
+      if (c > 0) contributions.set(word, (contributions.get(word) ?? 0) + c);
+    }
+    const lexWeight = this.model.lexiconWeights[t]?.[t] ?? 0;
+    if (lexWeight > 0) {
+      const own = f.matched.filter((m) => m.topic === t);
+      const share = (lexValue(own.length) * lexWeight) / Math.max(1, own.length);
+      for (const m of own) contributions.set(m.text, (contributions.get(m.text) ?? 0) + share);
+    }
+    const words = [...contributions.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, maxWords)
+      .map(([w]) => w);
+    return { id: this.model.topics[t] as TopicId, score: round3(p), words };
+  }
+
   /** Calibrated score per topic column. */
   probabilities(input: TopicInput): Float64Array {
     const { z } = this.logits(input);
@@ -332,26 +520,7 @@ export class TopicScorer {
     const p = this.calibrate(z);
     let best = 0;
     for (let t = 1; t < this.k; t++) if ((p[t] as number) > (p[best] as number)) best = t;
-    const explain = (t: number): TopicScore => {
-      const contributions = new Map<string, number>();
-      for (const [name, x, row] of known) {
-        const c = x * (row[t + 1] as number);
-        // "=banjir" (the unstemmed word) and "banjir" (its stem) explain as one word.
-        const word = name.startsWith('=') ? name.slice(1) : name;
-        if (c > 0) contributions.set(word, (contributions.get(word) ?? 0) + c);
-      }
-      const lexWeight = this.model.lexiconWeights[t]?.[t] ?? 0;
-      if (lexWeight > 0) {
-        const own = f.matched.filter((m) => m.topic === t);
-        const share = (lexValue(own.length) * lexWeight) / Math.max(1, own.length);
-        for (const m of own) contributions.set(m.text, (contributions.get(m.text) ?? 0) + share);
-      }
-      const words = [...contributions.entries()]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, maxWords)
-        .map(([w]) => w);
-      return { id: this.model.topics[t] as TopicId, score: round3(p[t] as number), words };
-    };
+    const explain = (t: number): TopicScore => this.explain(t, p[t] as number, known, f, maxWords);
     const topics: TopicScore[] = [];
     for (let t = 0; t < this.k; t++)
       if ((p[t] as number) >= (this.model.thresholds[t] as number)) topics.push(explain(t));
@@ -360,6 +529,24 @@ export class TopicScorer {
     for (let t = 0; t < this.k; t++) scores[this.model.topics[t] as TopicId] = round3(p[t] as number);
     const first = topics[0];
     return { topics, top: first && first.id === this.model.topics[best] ? first : explain(best), scores };
+  }
+
+  /** Only the topics at or above their threshold, with their words: what the enricher stores. */
+  topicsOf(input: TopicInput, maxWords = 3): TopicScore[] {
+    if (!this.fast) return this.assess(input, maxWords).topics;
+    const norm = this.fastScores(input);
+    let chosen: { t: number; p: number }[] | undefined;
+    for (let t = 0; t < this.k; t++) {
+      const p = this.z[t] as number;
+      if (p >= (this.model.thresholds[t] as number)) (chosen ??= []).push({ t, p });
+    }
+    if (!chosen) return [];
+    if (chosen.length > 1) chosen.sort((a, b) => b.p - a.p);
+    return chosen.map(({ t, p }) => ({
+      id: this.model.topics[t] as TopicId,
+      score: round3(p),
+      words: this.fastWords(input, t, norm, maxWords),
+    }));
   }
 
   /** The best topic's id (argmax of calibrated scores). */

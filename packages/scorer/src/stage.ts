@@ -73,6 +73,7 @@ export function enrichPost(
           },
         ]
       : [],
+    topics: e.topics,
     enrichedAt: new Date(deps.clock.now()).toISOString(),
   };
 }
