@@ -77,6 +77,14 @@ export const PostTopic = Type.Object({
 });
 export type PostTopic = Static<typeof PostTopic>;
 
+/** An issue's topic mix: how many of its posts carry each topic (topics with a share ≥ ISSUE_TOPIC_MIN_SHARE, or its top one). */
+export const IssueTopic = Type.Object({
+  id: Type.String(),
+  count: Count,
+  share: Type.Number({ minimum: 0, maximum: 1 }),
+});
+export type IssueTopic = Static<typeof IssueTopic>;
+
 /** `posts.enriched`, key = issue id. */
 export const EnrichedPost = Type.Composite([
   RawPost,
@@ -131,6 +139,8 @@ export const IssueEvent = Type.Object({
   distinctAuthors: Count,
   coordinated: Type.Boolean(),
   watchlistIds: Type.Array(Type.String()),
+  /** The issue's topic mix (absent from events of detectors older than topics). */
+  topics: Type.Optional(Type.Array(IssueTopic)),
   firstSeen: IsoDate,
   lastSeen: IsoDate,
 });
