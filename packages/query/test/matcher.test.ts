@@ -83,3 +83,38 @@ describe('compileMatcher', () => {
     expect(matcher({ terms: new Set(['bansos']), tokens: [], hashtags: new Set() })).toBe(true);
   });
 });
+
+describe('topic: in the live matcher and the watchlist index', () => {
+  const {
+    createWatchlistIndex: createIndex,
+    compileMatcher: compile,
+    basicNormalizeTerm: norm,
+    parseQuery: parse,
+  } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../src') as typeof import('../src');
+  const doc = (text: string, topics: string[]) => {
+    const tokens = norm(text);
+    return { terms: new Set(tokens), tokens, hashtags: new Set<string>(), topics: new Set(topics) };
+  };
+
+  test('matches the post topics, not the words "topic" or the topic name in the text', () => {
+    const m = compile(parse('topic:bencana'), norm);
+    expect(m(doc('banjir di Bekasi', ['bencana']))).toBe(true);
+    expect(m(doc('topic bencana dibahas di seminar', ['pendidikan']))).toBe(false);
+    expect(m({ terms: new Set(['banjir']), tokens: ['banjir'], hashtags: new Set() })).toBe(false);
+    const both = compile(parse('topic:transportasi AND macet -topic:bencana'), norm);
+    expect(both(doc('macet di tol', ['transportasi']))).toBe(true);
+    expect(both(doc('macet karena banjir', ['transportasi', 'bencana']))).toBe(false);
+    expect(both(doc('kereta anjlok', ['transportasi']))).toBe(false);
+  });
+
+  test('the watchlist index files topic watchlists under the topic and finds them', () => {
+    const index = createIndex();
+    index.add('wl_t', parse('topic:ekonomi'));
+    index.add('wl_w', parse('harga'));
+    expect(index.match(doc('rupiah melemah', ['ekonomi']))).toEqual(['wl_t']);
+    expect(index.match(doc('harga naik', []))).toEqual(['wl_w']);
+    expect(index.match(doc('harga naik', ['ekonomi']))).toEqual(['wl_t', 'wl_w']);
+  });
+});

@@ -44,6 +44,7 @@ export function enrichPost(
     terms: new Set([...e.terms, ...stemmedTokens]),
     tokens: stemmedTokens,
     hashtags: new Set(e.hashtags.map((h) => h.toLowerCase())),
+    topics: new Set(e.topics.map((t) => t.id)),
   };
   const factCheck = e.hoax.factCheck;
   return {
