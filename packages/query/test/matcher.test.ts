@@ -1,4 +1,11 @@
-import { basicNormalizeTerm, compileMatcher, parseQuery, type MatchDoc, type NormalizeTerm } from '../src';
+import {
+  basicNormalizeTerm,
+  compileMatcher,
+  createWatchlistIndex,
+  parseQuery,
+  type MatchDoc,
+  type NormalizeTerm,
+} from '../src';
 
 /** Builds a MatchDoc the way the scorer does: normalise the post text, hashtags lower-cased without '#'. */
 function post(text: string, normalize: NormalizeTerm = basicNormalizeTerm): MatchDoc {
@@ -85,14 +92,12 @@ describe('compileMatcher', () => {
 });
 
 describe('topic: in the live matcher and the watchlist index', () => {
-  const {
-    createWatchlistIndex: createIndex,
-    compileMatcher: compile,
-    basicNormalizeTerm: norm,
-    parseQuery: parse,
-  } =
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../src') as typeof import('../src');
+  const [createIndex, compile, norm, parse] = [
+    createWatchlistIndex,
+    compileMatcher,
+    basicNormalizeTerm,
+    parseQuery,
+  ];
   const doc = (text: string, topics: string[]) => {
     const tokens = norm(text);
     return { terms: new Set(tokens), tokens, hashtags: new Set<string>(), topics: new Set(topics) };
