@@ -29,6 +29,20 @@ export const CreatedAgency = Type.Object({
   name: Type.String(),
   apiKey: Type.String(),
   role: Type.String(),
+  topics: Type.Optional(Type.Array(Type.String())),
+});
+
+/** An agency's topics of interest: rising issues in them alert the agency without any keyword watchlist. */
+export const AgencyTopicsBody = Type.Object(
+  { topics: Type.Array(TopicIdParam, { maxItems: 12, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+export type AgencyTopicsBody = Static<typeof AgencyTopicsBody>;
+export const AgencyTopics = Type.Object({
+  topics: Type.Array(Type.String()),
+  /** Defaults for this agency's name (Kemenkes → kesehatan, BNPB → bencana, …). */
+  suggested: Type.Array(Type.String()),
+  labels: Type.Record(Type.String(), Type.Object({ id: Type.String(), en: Type.String() })),
 });
 
 // Ingest

@@ -67,3 +67,36 @@ export function issueTopicMix(
     .filter(([, c], i) => i === 0 || c / total >= ISSUE_TOPIC_MIN_SHARE)
     .map(([id, count]) => ({ id, count, share: Math.round((count / total) * 1000) / 1000 }));
 }
+
+/**
+ * Default topics of interest for well-known agencies, by name or acronym (an agency may change them).
+ * Matched on whole words of the agency's name, case-insensitively.
+ */
+const AGENCY_TOPICS: readonly [RegExp, TopicId[]][] = [
+  [/\b(kemenkes|kementerian kesehatan|bpom|dinkes|dinas kesehatan|bpjs kesehatan)\b/i, ['kesehatan']],
+  [
+    /\b(bi|bank indonesia|ojk|otoritas jasa keuangan|kemenkeu|kementerian keuangan|kemendag|bps)\b/i,
+    ['ekonomi'],
+  ],
+  [/\b(bnpb|bpbd|bmkg|basarnas)\b/i, ['bencana']],
+  [/\b(kpu|bawaslu|dkpp)\b/i, ['politik']],
+  [/\b(polri|polda|polres|kepolisian|kejaksaan|kejagung|kpk|bnn)\b/i, ['hukum']],
+  [/\b(kemenag|kementerian agama)\b/i, ['agama']],
+  [
+    /\b(kemendikdasmen|kemendikbud|kemdiktisaintek|kementerian pendidikan|dinas pendidikan)\b/i,
+    ['pendidikan'],
+  ],
+  [
+    /\b(kemenhub|kementerian perhubungan|pu|pupr|kementerian pu|kementerian pekerjaan umum|dishub|korlantas)\b/i,
+    ['transportasi'],
+  ],
+  [/\b(komdigi|kominfo|kementerian komunikasi|bssn)\b/i, ['teknologi']],
+  [/\b(kemenpora)\b/i, ['olahraga']],
+];
+
+export function suggestTopicsForAgency(name: string): TopicId[] {
+  const out: TopicId[] = [];
+  for (const [pattern, topics] of AGENCY_TOPICS)
+    if (pattern.test(name)) for (const t of topics) if (!out.includes(t)) out.push(t);
+  return out;
+}
