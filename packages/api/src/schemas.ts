@@ -29,7 +29,6 @@ export const CreatedAgency = Type.Object({
   name: Type.String(),
   apiKey: Type.String(),
   role: Type.String(),
-  topics: Type.Optional(Type.Array(Type.String())),
 });
 
 /** An agency's topics of interest: rising issues in them alert the agency without any keyword watchlist. */

@@ -44,9 +44,7 @@ export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
           agencyId: id,
           details: { name },
         });
-        return reply
-          .status(201)
-          .send({ id, name, apiKey, role: 'admin', topics: suggestTopicsForAgency(name) });
+        return reply.status(201).send({ id, name, apiKey, role: 'admin' });
       } catch (err) {
         throw storeError(err, 'creating agency');
       }
