@@ -106,11 +106,19 @@ describe('topics end to end (every service as a process, real Kafka/OpenSearch/R
   });
 
   it('indexes topics, lists posts and issues by topic, and alerts the agency of the topic without keywords', async () => {
-    // BNPB gets bencana by default; Bank Indonesia gets ekonomi. Neither writes a watchlist.
+    // BNPB is suggested bencana; Bank Indonesia ekonomi. Neither writes a watchlist.
     const bnpb = (await call('POST', '/v1/agencies', ADMIN_KEY, { name: 'BNPB' })).body;
     const bi = (await call('POST', '/v1/agencies', ADMIN_KEY, { name: 'Bank Indonesia' })).body;
-    expect((await call('GET', '/v1/agencies/me/topics', bnpb.apiKey)).body.topics).toEqual(['bencana']);
-    expect((await call('GET', '/v1/agencies/me/topics', bi.apiKey)).body.topics).toEqual(['ekonomi']);
+    // Each takes the topics suggested for it (Pantau sends nothing unasked).
+    for (const [agency, topic] of [
+      [bnpb, 'bencana'],
+      [bi, 'ekonomi'],
+    ] as const) {
+      const view = (await call('GET', '/v1/agencies/me/topics', agency.apiKey)).body;
+      expect(view).toMatchObject({ topics: [], suggested: [topic] });
+      const put = await call('PUT', '/v1/agencies/me/topics', agency.apiKey, { topics: view.suggested });
+      expect(put.body.topics).toEqual([topic]);
+    }
     for (const [agency, path] of [
       [bnpb, '/hooks/bnpb'],
       [bi, '/hooks/bi'],

@@ -170,7 +170,7 @@ describe('topics in the HTTP API (real OpenSearch)', () => {
     expect(code(await call('GET', '/v1/issues?topic=cuaca', ADMIN_KEY))).toEqual([400, 'VALIDATION']);
   });
 
-  it('suggests topics for a well-known agency and lets its admin set them', async () => {
+  it('suggests topics for a well-known agency (opt-in: none until set) and lets its admin set them', async () => {
     const created = json<{ apiKey: string }>(
       await call('POST', '/v1/agencies', ADMIN_KEY, { name: `BNPB ${uniqueName('x')}` }),
     );
@@ -181,7 +181,7 @@ describe('topics in the HTTP API (real OpenSearch)', () => {
       labels: Record<string, { id: string; en: string }>;
     }>(await call('GET', '/v1/agencies/me/topics', key));
     expect(initial).toEqual({
-      topics: ['bencana'],
+      topics: [],
       suggested: ['bencana'],
       labels: { bencana: { id: 'Bencana alam', en: 'Disasters' } },
     });

@@ -26,8 +26,9 @@ export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
         await search.index({
           index: names.of('agencies'),
           id,
-          // Well-known agencies start with their usual topics of interest (an admin may change them).
-          body: { id, name, topics: suggestTopicsForAgency(name), createdAt: now },
+          // Topics of interest start empty: alerts without keywords are opted into (PUT …/me/topics,
+          // GET shows the suggestions for well-known agencies), never sent unasked.
+          body: { id, name, createdAt: now },
           op_type: 'create',
           refresh: 'wait_for',
         });
@@ -63,7 +64,7 @@ export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
   };
   const topicsView = (agency: { name: string; topics?: string[] }) => {
     const suggested = suggestTopicsForAgency(agency.name);
-    const topics = agency.topics ?? suggested;
+    const topics = agency.topics ?? [];
     return {
       topics,
       suggested,
