@@ -10,7 +10,10 @@
  *    held out in turn and the model trained on the others;
  *  - social: project-written posts in slang and hashtags (test/fixtures/topics-social-dev.csv), written
  *    apart from the seeds and lexicon, never trained on;
- *  - election tweets: the shared 2019 campaign tweets, all `politik` (recall of politik on real tweets).
+ *  - election tweets: the shared 2019 campaign tweets, all `politik` (recall of politik on real tweets);
+ *  - MAFINDO claims: 96 real hoax/clarification texts of mafindo-test.csv (rows 0–179, the clear ones)
+ *    labelled with a topic by the project (test/fixtures/topics-mafindo-test-labels.csv holds only
+ *    row numbers and topics; the texts stay in ../shared/data). Labelled after the recipe was chosen.
  *
  *   npx tsx packages/nlp-id/scripts/eval-topics.ts [--quick]
  * Prints a table, then one JSON line with every figure.
@@ -27,7 +30,8 @@ import {
   readTopicCsv,
   trainTopicModel,
 } from '../src/topics';
-import { TOPIC_IDS } from '../src/topic-taxonomy';
+import { TOPIC_IDS, isTopicId } from '../src/topic-taxonomy';
+import { readCsvRecords } from '../src/resources';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' } } });
 const ROOT = path.resolve(__dirname, '../../..');
@@ -38,6 +42,8 @@ const SHARED =
 const HEADLINES = path.join(SHARED, 'topics/clickid-headlines-train.csv');
 const TWEETS = path.join(SHARED, 'hoax/election2019-tweets-test.csv');
 const SOCIAL = path.join(__dirname, '../test/fixtures/topics-social-dev.csv');
+const MAFINDO = path.join(SHARED, 'hoax/mafindo-test.csv');
+const MAFINDO_LABELS = path.join(__dirname, '../test/fixtures/topics-mafindo-test-labels.csv');
 
 const RECIPES: Record<string, TopicTrainOptions> = {
   baseline: { seeds: false, features: { units: 'tokens', bigrams: true, lexicon: false }, C: 1 },
@@ -88,6 +94,15 @@ const tweets: TopicRow[] = fs.existsSync(TWEETS)
       .map((l) => ({ text: l.replace(/,[01]$/, '').replace(/^"|"$/g, ''), topic: 'politik' as const }))
   : [];
 
+const mafindo: TopicRow[] = [];
+if (fs.existsSync(MAFINDO)) {
+  const texts = readCsvRecords(MAFINDO).map((r) => r.text ?? '');
+  for (const r of readCsvRecords(MAFINDO_LABELS)) {
+    const topic = r.topic ?? '';
+    if (isTopicId(topic)) mafindo.push({ text: texts[Number(r.row)] ?? '', topic });
+  }
+}
+
 for (const [name, recipe] of Object.entries(RECIPES)) {
   const out: Record<string, unknown> = {};
   if (haveShared) {
@@ -96,6 +111,7 @@ for (const [name, recipe] of Object.entries(RECIPES)) {
     out.inDomain = summary(evaluateTopicModel(model, test));
     out.social = summary(evaluateTopicModel(model, social));
     if (tweets.length > 0) out.electionTweets = summary(evaluateTopicModel(model, tweets));
+    if (mafindo.length > 0) out.mafindoClaims = summary(evaluateTopicModel(model, mafindo));
     if (!values.quick) {
       const clusters = [...new Set(headlines.map((r) => styleCluster(r.text)))].sort();
       const loso: Record<string, unknown> = {};
@@ -115,6 +131,7 @@ for (const [name, recipe] of Object.entries(RECIPES)) {
     const own = trainTopicModel([], recipe);
     out.projectOnly = {
       social: summary(evaluateTopicModel(own, social)),
+      ...(mafindo.length > 0 ? { mafindoClaims: summary(evaluateTopicModel(own, mafindo)) } : {}),
       ...(haveShared ? { inDomain: summary(evaluateTopicModel(own, split(headlines, 0.15, 7)[1])) } : {}),
     };
   }
