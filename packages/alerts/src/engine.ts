@@ -62,6 +62,7 @@ export function toAlertIssue(event: IssueEvent): AlertIssue {
     hoaxShare: event.hoaxShare,
     distinctAuthors: event.distinctAuthors,
     coordinated: event.coordinated,
+    ...(event.topics?.length ? { topics: event.topics } : {}),
     firstSeen: event.firstSeen,
     lastSeen: event.lastSeen,
   };
@@ -77,6 +78,7 @@ export function toPayload(doc: AlertDoc): AlertPayload {
       issue: doc.issue,
       ...(first ? { watchlist: first } : {}),
       watchlists: doc.watchlists,
+      ...(doc.topics?.length ? { topics: doc.topics } : {}),
       posts: doc.posts,
       summary: doc.summary,
       createdAt: doc.createdAt,
@@ -110,13 +112,26 @@ export class AlertEngine {
   }
 
   async handleIssueEvent(event: IssueEvent): Promise<AlertDecision[]> {
-    if (event.type !== 'rising' || event.watchlistIds.length === 0) return [];
-    const owners = await this.options.store.watchlistOwners([...new Set(event.watchlistIds)]);
+    const issueTopics = (event.topics ?? []).map((t) => t.id);
+    if (event.type !== 'rising' || (event.watchlistIds.length === 0 && issueTopics.length === 0)) return [];
+    const owners =
+      event.watchlistIds.length > 0
+        ? await this.options.store.watchlistOwners([...new Set(event.watchlistIds)])
+        : [];
     const byAgency = new Map<string, WatchlistOwner[]>();
     for (const w of owners) byAgency.set(w.agencyId, [...(byAgency.get(w.agencyId) ?? []), w]);
+    // Agencies whose topics of interest the issue is about get it too, without any keyword watchlist.
+    const topicsByAgency = new Map<string, string[]>();
+    for (const agency of await this.options.store.agenciesByTopics(issueTopics)) {
+      topicsByAgency.set(
+        agency.id,
+        issueTopics.filter((t) => agency.topics.includes(t)),
+      );
+      if (!byAgency.has(agency.id)) byAgency.set(agency.id, []);
+    }
     const decisions: AlertDecision[] = [];
     for (const [agencyId, watchlists] of byAgency) {
-      decisions.push(await this.decide(agencyId, watchlists, event));
+      decisions.push(await this.decide(agencyId, watchlists, event, topicsByAgency.get(agencyId) ?? []));
     }
     for (const d of decisions) this.logger.info({ ...d, issueId: event.issueId }, `alert ${d.action}`);
     return decisions;
@@ -139,7 +154,12 @@ export class AlertEngine {
     }));
   }
 
-  private async decide(agencyId: string, owned: WatchlistOwner[], event: IssueEvent): Promise<AlertDecision> {
+  private async decide(
+    agencyId: string,
+    owned: WatchlistOwner[],
+    event: IssueEvent,
+    topics: string[] = [],
+  ): Promise<AlertDecision> {
     const { store, queue } = this.options;
     const id = alertIdFor(agencyId, event.issueId);
     const watchlists = owned.map((w) => ({ id: w.id, name: w.name }));
@@ -161,9 +181,10 @@ export class AlertEngine {
           version: 1,
           watchlistIds: watchlists.map((w) => w.id),
           watchlists,
+          ...(topics.length ? { topics } : {}),
           issue,
           posts: await this.samplePosts(event),
-          summary: risingSummary(issue, 1),
+          summary: risingSummary(issue, 1, topics),
           createdAt: at,
           updatedAt: at,
           versionAt: at,
@@ -193,14 +214,16 @@ export class AlertEngine {
       const deliveries = this.pending(subs, version, at);
       const mergedWatchlists = [...current.watchlists];
       for (const w of watchlists) if (!mergedWatchlists.some((m) => m.id === w.id)) mergedWatchlists.push(w);
+      const mergedTopics = [...new Set([...(current.topics ?? []), ...topics])];
       const doc: AlertDoc = {
         ...current,
         version,
         watchlists: mergedWatchlists,
         watchlistIds: mergedWatchlists.map((w) => w.id),
+        ...(mergedTopics.length ? { topics: mergedTopics } : {}),
         issue,
         posts: await this.samplePosts(event),
-        summary: risingSummary(issue, version),
+        summary: risingSummary(issue, version, mergedTopics),
         updatedAt: at,
         versionAt: at,
         deliveries: [...current.deliveries, ...deliveries],

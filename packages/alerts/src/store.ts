@@ -25,6 +25,8 @@ export interface AlertStore {
   recordDelivery(alertId: string, delivery: DeliveryRecord): Promise<void>;
   listAlerts(agencyId: string, size?: number): Promise<AlertDoc[]>;
   watchlistOwners(watchlistIds: string[]): Promise<WatchlistOwner[]>;
+  /** Agencies with at least one of these topics of interest, and their topics. */
+  agenciesByTopics(topicIds: string[]): Promise<{ id: string; topics: string[] }[]>;
   subscriptionsOf(agencyId: string): Promise<SubscriptionDoc[]>;
   getSubscription(id: string): Promise<SubscriptionDoc | null>;
   postsByIds(ids: string[]): Promise<AlertPost[]>;
@@ -146,6 +148,18 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
         return res.body.hits.hits.map((h) => h._source as WatchlistOwner);
       } catch (err) {
         throw storeError(err, 'reading watchlists');
+      }
+    },
+    async agenciesByTopics(topicIds) {
+      if (topicIds.length === 0) return [];
+      try {
+        const res = await client.search({
+          index: names.of('agencies'),
+          body: { size: 1000, query: { terms: { topics: topicIds } }, _source: ['id', 'topics'] } as never,
+        });
+        return res.body.hits.hits.map((h) => h._source as { id: string; topics: string[] });
+      } catch (err) {
+        throw storeError(err, 'reading agencies by topic');
       }
     },
     async subscriptionsOf(agencyId) {

@@ -15,6 +15,8 @@ export interface AlertIssue {
   hoaxShare: number;
   distinctAuthors: number;
   coordinated: boolean;
+  /** The issue's topic mix (share of its posts per topic), when the detector reports it. */
+  topics?: { id: string; count: number; share: number }[];
   firstSeen: string;
   lastSeen: string;
 }
@@ -65,6 +67,8 @@ export interface AlertDoc {
   version: number;
   watchlistIds: string[];
   watchlists: AlertWatchlist[];
+  /** The agency's topics of interest the issue is about (an alert may come from topics alone, no watchlist). */
+  topics?: string[];
   issue: AlertIssue;
   posts: AlertPost[];
   summary: LocalizedText;
@@ -84,6 +88,7 @@ export interface AlertPayload {
     issue: AlertIssue;
     watchlist?: AlertWatchlist;
     watchlists: AlertWatchlist[];
+    topics?: string[];
     posts: AlertPost[];
     summary: LocalizedText;
     createdAt: string;

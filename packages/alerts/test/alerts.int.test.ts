@@ -402,4 +402,56 @@ describe('alert engine + BullMQ webhook delivery (real OpenSearch + Redis)', () 
       [2, 'delivered'],
     ]);
   });
+
+  it('alerts an agency for a rising issue in its topics of interest, with no keyword watchlist, naming the topic', async () => {
+    const path = '/topics-only';
+    const make = async (topics: string[]) => {
+      const agencyId = uniqueName('ag');
+      const subscriptionId = uniqueName('sub');
+      await client.index({
+        index: names.of('agencies'),
+        id: agencyId,
+        body: { id: agencyId, name: `Dinkes ${agencyId}`, topics, createdAt: new Date().toISOString() },
+        refresh: 'true',
+      });
+      await client.index({
+        index: names.of('subscriptions'),
+        id: subscriptionId,
+        body: {
+          id: subscriptionId,
+          agencyId,
+          channel: 'webhook',
+          createdAt: new Date().toISOString(),
+          config: { url: `${baseUrl}${path}-${topics.join('-')}`, secret: `s-${subscriptionId}` },
+        },
+        refresh: 'true',
+      });
+      return agencyId;
+    };
+    const health = await make(['kesehatan']);
+    const economy = await make(['ekonomi']);
+    const issueId = uniqueName('iss');
+    const topics = [
+      { id: 'kesehatan', count: 40, share: 0.67 },
+      { id: 'bencana', count: 15, share: 0.25 },
+    ];
+    const decisions = await engine.handleIssueEvent(
+      risingEvent(issueId, [], { title: 'DBD merebak di pengungsian banjir', topics }),
+    );
+    expect(decisions.map((d) => [d.agencyId, d.action])).toEqual([[health, 'created']]);
+    expect(decisions.some((d) => d.agencyId === economy)).toBe(false);
+    const doc = await alertDoc(alertIdFor(health, issueId));
+    expect(doc.watchlistIds).toEqual([]);
+    expect(doc.topics).toEqual(['kesehatan']);
+    expect(doc.summary.id).toContain('Topik: Kesehatan.');
+    expect(doc.summary.en).toContain('Topic: Health.');
+    const delivered = await waitFor(() => bodiesAt(`${path}-kesehatan`)[0], { what: 'topic alert delivery' });
+    const payload = JSON.parse(delivered!.body) as AlertPayload;
+    expect(payload.alert.topics).toEqual(['kesehatan']);
+    expect(payload.alert.issue.topics).toEqual(topics);
+    expect(bodiesAt(`${path}-ekonomi`)).toEqual([]);
+
+    // No watchlist and no topic: nothing to decide.
+    expect(await engine.handleIssueEvent(risingEvent(uniqueName('iss'), []))).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { HoaxSignal, IssueStatus } from '@pantau/core';
+import { HoaxSignal, IssueStatus, IssueTopic, PostTopic, TOPIC_IDS } from '@pantau/core';
 import { MAX_QUERY_LENGTH } from '@pantau/query';
 
 /**
@@ -8,6 +8,8 @@ import { MAX_QUERY_LENGTH } from '@pantau/query';
  */
 const IsoDate = Type.String({ format: 'date-time' });
 const Id = Type.String({ minLength: 1, maxLength: 128 });
+/** A topic id of the fixed taxonomy (kesehatan, ekonomi, bencana, …). */
+export const TopicIdParam = Type.Union(TOPIC_IDS.map((t) => Type.Literal(t)));
 
 export const ErrorBody = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
@@ -29,6 +31,19 @@ export const CreatedAgency = Type.Object({
   role: Type.String(),
 });
 
+/** An agency's topics of interest: rising issues in them alert the agency without any keyword watchlist. */
+export const AgencyTopicsBody = Type.Object(
+  { topics: Type.Array(TopicIdParam, { maxItems: 12, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+export type AgencyTopicsBody = Static<typeof AgencyTopicsBody>;
+export const AgencyTopics = Type.Object({
+  topics: Type.Array(Type.String()),
+  /** Defaults for this agency's name (Kemenkes → kesehatan, BNPB → bencana, …). */
+  suggested: Type.Array(Type.String()),
+  labels: Type.Record(Type.String(), Type.Object({ id: Type.String(), en: Type.String() })),
+});
+
 // Ingest
 export const MAX_INGEST_ITEMS = 1000;
 export const IngestResult = Type.Object({
@@ -46,6 +61,7 @@ export const PostsQuery = Type.Object(
     source: Type.Optional(Type.String({ maxLength: 64 })),
     minHoax: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     issueId: Type.Optional(Type.String({ maxLength: 128 })),
+    topic: Type.Optional(TopicIdParam),
     size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
   { additionalProperties: false },
@@ -61,12 +77,17 @@ export const PostItem = Type.Object({
   signals: Type.Optional(Type.Array(HoaxSignal)),
   issueId: Type.Optional(Type.String()),
   url: Type.Optional(Type.String()),
+  topics: Type.Optional(Type.Array(PostTopic)),
 });
 export const PostList = Type.Object({ total: Type.Integer(), items: Type.Array(PostItem) });
 
 // Issues
 export const IssuesQuery = Type.Object(
-  { status: Type.Optional(IssueStatus), size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+  {
+    status: Type.Optional(IssueStatus),
+    topic: Type.Optional(TopicIdParam),
+    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
   { additionalProperties: false },
 );
 export type IssuesQuery = Static<typeof IssuesQuery>;
@@ -86,6 +107,7 @@ const issueFields = {
   hoaxShare: Type.Number(),
   distinctAuthors: Type.Optional(Type.Number()),
   coordinated: Type.Optional(Type.Boolean()),
+  topics: Type.Optional(Type.Array(IssueTopic)),
 };
 export const IssueItem = Type.Object(issueFields);
 export const IssueList = Type.Object({ items: Type.Array(IssueItem) });

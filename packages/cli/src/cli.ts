@@ -12,6 +12,14 @@ import {
   readLabelledCsv,
   saveHoaxModel,
   stem,
+  TopicScorer,
+  evaluateTopicModel,
+  loadDefaultTopicModel,
+  loadTopicModel,
+  readTopicCsv,
+  saveTopicModel,
+  topicInputOf,
+  trainTopicModel,
 } from '@pantau/nlp-id';
 import { bcubed, plainTfidfClusters, runStream, type StreamPost } from '@pantau/issues';
 
@@ -32,7 +40,13 @@ const USAGE = `usage:
   pantau issues run --data STREAM.jsonl [--assignments OUT.jsonl] [--events OUT.jsonl]
                     posts (id, text, publishedAt, optional author, source, url) in file order, in stream time
   pantau issues eval --data LABELLED.jsonl       the same lines plus label (the true cluster) -> B-cubed scores
-CSV files have a header with columns text,label (label 1 = hoax, 0 = not) and an optional group column.
+  pantau topics train --data FILE.csv --out MODEL.json [--version NAME] [--c C] [--lexicon-c C]
+                      [--no-seeds]          (the shipped seed posts and lexicon are added by default)
+  pantau topics eval --model MODEL.json --data FILE.csv
+  pantau topics score [--model MODEL.json]       lines on stdin -> one JSON topic assessment per line
+CSV files have a header with columns text,label (label 1 = hoax, 0 = not) and an optional group column;
+topic CSVs have text,topic (topic = kesehatan, ekonomi, bencana, politik, hukum, agama, pendidikan,
+transportasi, teknologi, olahraga, hiburan or lainnya).
 `;
 
 class UsageError extends Error {}
@@ -139,6 +153,88 @@ async function hoax(args: string[], io: Io): Promise<number> {
     }
     default:
       throw new UsageError(`unknown hoax command "${sub ?? ''}"`);
+  }
+}
+
+async function topics(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string' },
+      model: { type: 'string' },
+      version: { type: 'string' },
+      c: { type: 'string' },
+      'lexicon-c': { type: 'string' },
+      'no-seeds': { type: 'boolean' },
+    },
+    allowPositionals: false,
+  });
+  const positive = (name: string): number | undefined => {
+    const raw = values[name as 'c'];
+    if (raw === undefined) return undefined;
+    const x = Number(raw);
+    if (!(x > 0 && Number.isFinite(x))) throw new UsageError(`--${name} must be a positive number`);
+    return x;
+  };
+  switch (sub) {
+    case 'train': {
+      const data = requireOption(values, 'data');
+      const out = requireOption(values, 'out');
+      const C = positive('c');
+      const lexiconC = positive('lexicon-c');
+      if (!fs.existsSync(data)) throw new UsageError(`data not found: ${data}`);
+      const rows = readTopicCsv(data);
+      const started = Date.now();
+      const model = trainTopicModel(rows, {
+        sources: [data],
+        ...(values.version ? { version: values.version } : {}),
+        ...(C !== undefined ? { C } : {}),
+        ...(lexiconC !== undefined ? { lexiconC } : {}),
+        ...(values['no-seeds'] ? { seeds: false } : {}),
+      });
+      saveTopicModel(model, out);
+      io.stderr.write(
+        `trained ${model.version} on ${model.training.rows} rows (${rows.length} from ${data}) in ${((Date.now() - started) / 1000).toFixed(1)}s; wrote ${out}\n`,
+      );
+      return 0;
+    }
+    case 'eval': {
+      const model = loadTopicModel(requireOption(values, 'model'));
+      const data = requireOption(values, 'data');
+      if (!fs.existsSync(data)) throw new UsageError(`data not found: ${data}`);
+      const metrics = evaluateTopicModel(model, readTopicCsv(data));
+      const round = (x: number): number => Math.round(x * 10000) / 10000;
+      const perTopic: Record<string, { precision: number; recall: number; f1: number }> = {};
+      for (const [topic, m] of Object.entries(metrics.perTopic))
+        perTopic[topic] = { precision: round(m!.precision), recall: round(m!.recall), f1: round(m!.f1) };
+      io.stdout.write(
+        JSON.stringify({
+          n: metrics.n,
+          accuracy: round(metrics.accuracy),
+          macroF1: round(metrics.macroF1),
+          perTopic,
+        }) + '\n',
+      );
+      return 0;
+    }
+    case 'score': {
+      const scorer = new TopicScorer(values.model ? loadTopicModel(values.model) : loadDefaultTopicModel());
+      const normalizer = createNormalizer();
+      await mapLines(io, (line) => {
+        const a = scorer.assess(topicInputOf(normalizer.normalize(line.normalize('NFKC')).tokens));
+        return JSON.stringify({
+          top: a.top,
+          topics: a.topics,
+          scores: a.scores,
+          modelVersion: scorer.model.version,
+        });
+      });
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown topics command "${sub ?? ''}"`);
   }
 }
 
@@ -257,6 +353,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return await hoax(rest, io);
       case 'issues':
         return await issues(rest, io);
+      case 'topics':
+        return await topics(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -116,6 +116,72 @@ describe('pantau CLI', () => {
     expect(assessment.signals.length).toBeGreaterThan(0);
   });
 
+  it('pantau topics train + eval: the last stdout line of eval is one JSON object of the contract', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-cli-topics-'));
+    const data = path.join(dir, 'topics.csv');
+    // Project-written rows; no bencana or transportasi here, the seeds and lexicon bring them.
+    fs.writeFileSync(
+      data,
+      [
+        'text,topic',
+        '"Harga beras naik lagi, emak-emak ngeluh di pasar",ekonomi',
+        '"Rupiah melemah, IHSG ditutup turun",ekonomi',
+        '"Timnas menang 3-1, gol di menit akhir",olahraga',
+        '"Persib juara liga setelah kalahkan Persija",olahraga',
+        '"Vaksin campak gratis di puskesmas minggu ini",kesehatan',
+        '"Antrean pasien BPJS di rumah sakit mengular",kesehatan',
+      ].join('\n') + '\n',
+    );
+    const model = path.join(dir, 'model.json');
+    const train = pantau(['topics', 'train', '--data', data, '--out', model, '--c', '3']);
+    expect(train.status).toBe(0);
+    expect(train.stderr).toMatch(/trained .* on \d+ rows \(6 from/);
+    const evalData = path.join(dir, 'eval.csv');
+    fs.writeFileSync(
+      evalData,
+      [
+        'text,topic',
+        '"banjir setinggi pinggang di Bekasi, warga ngungsi",bencana',
+        '"KRL gangguan, penumpang numpuk di stasiun",transportasi',
+        '"harga cabai rawit tembus 100 ribu sekilo",ekonomi',
+        '"gol telat bikin timnas menang",olahraga',
+      ].join('\n') + '\n',
+    );
+    const ev = pantau(['topics', 'eval', '--model', model, '--data', evalData]);
+    expect(ev.status).toBe(0);
+    const last = ev.stdout.trim().split('\n').pop() as string;
+    const metrics = JSON.parse(last) as {
+      n: number;
+      accuracy: number;
+      macroF1: number;
+      perTopic: Record<string, { precision: number; recall: number; f1: number }>;
+    };
+    expect(Object.keys(metrics)).toEqual(['n', 'accuracy', 'macroF1', 'perTopic']);
+    expect(metrics.n).toBe(4);
+    expect(Object.keys(metrics.perTopic).sort()).toEqual(['bencana', 'ekonomi', 'olahraga', 'transportasi']);
+    for (const m of Object.values(metrics.perTopic))
+      expect(Object.keys(m)).toEqual(['precision', 'recall', 'f1']);
+    expect(metrics.accuracy).toBeGreaterThanOrEqual(0.75);
+    expect(pantau(['topics', 'train', '--data', data]).status).toBe(2);
+    expect(pantau(['topics', 'eval', '--model', model, '--data', path.join(dir, 'missing.csv')]).status).toBe(
+      2,
+    );
+  });
+
+  it('pantau topics score prints one JSON per input line with topics and their words', () => {
+    const { stdout, status } = pantau(
+      ['topics', 'score'],
+      'gempa guncang Lombok, warga lari keluar rumah\nmacet parah di tol cikampek arah Jakarta\n',
+    );
+    expect(status).toBe(0);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { top: { id: string; words: string[] } });
+    expect(lines.map((l) => l.top.id)).toEqual(['bencana', 'transportasi']);
+    expect(lines[0]?.top.words).toContain('gempa');
+  });
+
   it('exits 2 with usage on bad arguments', () => {
     expect(pantau(['hoax', 'train', '--data', 'x.csv']).status).toBe(2);
     expect(pantau(['frobnicate']).status).toBe(2);

@@ -5,3 +5,4 @@ export * from './ids';
 export * from './schemas';
 export * from './validate';
 export * from './random';
+export * from './topic-taxonomy';

@@ -69,6 +69,22 @@ export const ClaimMatch = Type.Object({
   url: Type.Optional(Type.String()),
 });
 
+/** A topic of the fixed taxonomy (nlp-id topic-taxonomy.ts) with its calibrated score and explaining words. */
+export const PostTopic = Type.Object({
+  id: Type.String(),
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+  words: Type.Optional(Type.Array(Type.String())),
+});
+export type PostTopic = Static<typeof PostTopic>;
+
+/** An issue's topic mix: how many of its posts carry each topic (topics with a share ≥ ISSUE_TOPIC_MIN_SHARE, or its top one). */
+export const IssueTopic = Type.Object({
+  id: Type.String(),
+  count: Count,
+  share: Type.Number({ minimum: 0, maximum: 1 }),
+});
+export type IssueTopic = Static<typeof IssueTopic>;
+
 /**
  * `posts.scored`, key `source:sourceId`: a raw post with everything that can be worked out from the
  * post alone (language, terms, hoax score, watchlists …). Scorers compute it in parallel; the single
@@ -91,6 +107,8 @@ export const ScoredPost = Type.Composite([
     modelVersion: Type.String(),
     watchlistIds: Type.Array(Type.String()),
     claimMatches: Type.Array(ClaimMatch),
+    /** Topics at or above their threshold, best first (absent on posts enriched before topics existed). */
+    topics: Type.Optional(Type.Array(PostTopic)),
     enrichedAt: IsoDate,
   }),
 ]);
@@ -142,6 +160,8 @@ export const IssueEvent = Type.Object({
   distinctAuthors: Count,
   coordinated: Type.Boolean(),
   watchlistIds: Type.Array(Type.String()),
+  /** The issue's topic mix (absent from events of detectors older than topics). */
+  topics: Type.Optional(Type.Array(IssueTopic)),
   firstSeen: IsoDate,
   lastSeen: IsoDate,
 });

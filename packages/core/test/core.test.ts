@@ -75,6 +75,7 @@ describe('ids and topics', () => {
   it('prefixes every topic', () => {
     expect(topicNames('t1.')).toEqual({
       postsRaw: 't1.posts.raw',
+      postsScored: 't1.posts.scored',
       postsEnriched: 't1.posts.enriched',
       issues: 't1.issues',
       dlq: 't1.dlq',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  issueTopicMix,
   SCHEMA_VERSION,
   type Clock,
   type EnrichedPost,
@@ -93,6 +94,8 @@ interface IssueState {
   hoaxCount: number;
   authors: Set<string>;
   watchlistIds: Set<string>;
+  /** Posts per topic id (topics feature; created on first use). */
+  topicCounts?: Map<string, number>;
   samplePostIds: string[];
   recent: RecentPost[];
   status: IssueStatus | null;
@@ -167,6 +170,7 @@ export class IssueTracker {
       hoaxCount: s.hoaxCount,
       authors: new Set(s.authors),
       watchlistIds: new Set(doc.watchlistIds),
+      topicCounts: new Map((doc.topics ?? []).map((t) => [t.id, t.count])),
       samplePostIds: [...doc.samplePostIds],
       recent: [],
       status: s.status,
@@ -247,6 +251,10 @@ export class IssueTracker {
     const author = post.author?.id ?? post.author?.handle ?? `${post.source}:anon`;
     if (issue.authors.size < MAX_AUTHORS) issue.authors.add(`${post.source}:${author}`);
     for (const w of post.watchlistIds) issue.watchlistIds.add(w);
+    if (post.topics?.length) {
+      const counts = (issue.topicCounts ??= new Map());
+      for (const t of post.topics) counts.set(t.id, (counts.get(t.id) ?? 0) + 1);
+    }
     for (const t of post.issueTerms.length ? post.issueTerms : post.terms.slice(0, 5)) {
       issue.termCounts.set(t, (issue.termCounts.get(t) ?? 0) + 1);
     }
@@ -513,6 +521,7 @@ export class IssueTracker {
       distinctAuthors: issue.authors.size,
       coordinated: this.coordinated(issue),
       watchlistIds: [...issue.watchlistIds],
+      topics: issueTopicMix(issue.topicCounts ?? [], issue.total),
       firstSeen: new Date(issue.firstSeen).toISOString(),
       lastSeen: new Date(issue.lastSeen).toISOString(),
     };
@@ -547,6 +556,7 @@ export class IssueTracker {
       distinctAuthors: issue.authors.size,
       coordinated: this.coordinated(issue),
       watchlistIds: [...issue.watchlistIds],
+      topics: issueTopicMix(issue.topicCounts ?? [], issue.total),
       samplePostIds: [...issue.samplePostIds],
       firstSeen: new Date(issue.firstSeen).toISOString(),
       lastSeen: new Date(issue.lastSeen).toISOString(),

@@ -137,6 +137,34 @@ describe('IssueTracker', () => {
     expect(events[0]!.hoaxShare).toBeCloseTo(1 / 6);
     expect(events[0]!.watchlistIds.sort()).toEqual(['wl_a', 'wl_b']);
   });
+
+  it('carries the topic mix of an issue’s posts on its events and its document, and restores it', () => {
+    const bencana = { topics: [{ id: 'bencana', score: 0.9 }] };
+    const both = {
+      topics: [
+        { id: 'kesehatan', score: 0.8 },
+        { id: 'bencana', score: 0.6 },
+      ],
+    };
+    for (let i = 0; i < 8; i++) tracker.observe(post('mix', clock.now(), bencana));
+    for (let i = 0; i < 3; i++) tracker.observe(post('mix', clock.now(), both));
+    tracker.observe(post('mix', clock.now(), { topics: [{ id: 'politik', score: 0.5 }] }));
+    const [event] = tracker.evaluate(['mix']);
+    // politik is 1 post in 12 (< 20 %): not part of the issue's topics.
+    const mix = [
+      { id: 'bencana', count: 11, share: 0.917 },
+      { id: 'kesehatan', count: 3, share: 0.25 },
+    ];
+    expect(event?.topics).toEqual(mix);
+    const doc = tracker.document('mix')!;
+    expect(doc.topics).toEqual(mix);
+    const restored = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    restored.restore(doc);
+    expect(restored.document('mix')?.topics).toEqual(mix);
+    // Posts enriched before topics existed count in the total but carry none.
+    tracker.observe(post('old', clock.now()));
+    expect(tracker.document('old')?.topics).toEqual([]);
+  });
 });
 
 describe('IssueTracker — stream level, growth, reasons and exact counts', () => {

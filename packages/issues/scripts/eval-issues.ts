@@ -7,10 +7,11 @@
  *   3. honest threshold choice: pick the threshold on the first half of the stream, report the second;
  *   4. 5,000 SmSA reviews alone, with and without one shared hashtag: the largest issue's share;
  *   5. the burst harness: detection delay, precision/recall of `rising`, false `rising` per 24 h.
- * Usage: npm run eval:issues [-- --quick]
+ * Usage: npm run eval:issues [-- --quick] [--detector '{"risingMinCount":5}'] [--debug]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { seededRandom } from '@pantau/core';
 import { createEnricher } from '@pantau/nlp-id';
 import {
@@ -28,7 +29,10 @@ if (!fs.existsSync(shared)) {
   console.error(`eval:issues needs the shared data at ${shared}`);
   process.exit(2);
 }
-const quick = process.argv.includes('--quick');
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean' }, detector: { type: 'string' }, debug: { type: 'boolean' } },
+});
+const quick = flags.quick ?? false;
 const enricher = createEnricher();
 const election: (StreamPost & { label: string })[] = fs
   .readFileSync(path.join(shared, 'issues/election2019-topics-train.jsonl'), 'utf8')
@@ -167,7 +171,7 @@ const plan = {
   seed: 3,
 };
 const withBursts = buildBurstStream(plan, true);
-const detector = process.env.EVAL_DETECTOR ? JSON.parse(process.env.EVAL_DETECTOR) : {};
+const detector = flags.detector ? JSON.parse(flags.detector) : {};
 const run = runStream(withBursts.posts, { enricher, detector });
 // The engine learns idf and the stream's level from the first hours (a deployed engine restores both
 // from the index after a restart); events in the warm-up are not scored.
@@ -197,7 +201,7 @@ console.log(
 );
 results.bursts = { ...score, delaysMs: undefined, falseRisingPerDay: perDay };
 console.log(JSON.stringify(results, (k, v) => (typeof v === 'number' ? Math.round(v * 10000) / 10000 : v)));
-if (process.env.EVAL_DEBUG) {
+if (flags.debug) {
   for (const e of scored(quietRun.events).filter((x) => x.type === 'rising')) {
     console.log('FALSE', e.reason, e.title.slice(0, 100));
     quiet.posts.forEach((p, i) => {

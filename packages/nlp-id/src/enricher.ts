@@ -17,6 +17,7 @@ import {
 } from './model';
 import { NormalizedText, Normalizer, createNormalizer } from './normalize';
 import { DetectedSignal, DomainLists, SIGNALS, detectSignals, loadDomainLists } from './signals';
+import { TopicModel, TopicScore, TopicScorer, loadDefaultTopicModel } from './topics';
 
 export interface HoaxSignal {
   id: string;
@@ -54,6 +55,8 @@ export interface Enrichment {
   entities: EntityMention[];
   signature: Signature;
   hoax: HoaxAssessment;
+  /** Topics at or above their threshold, best first, each with the words that explain it. */
+  topics: TopicScore[];
 }
 
 export interface EnricherOptions {
@@ -63,6 +66,8 @@ export interface EnricherOptions {
   extraLexiconFiles?: string[];
   /** Domains known to spread hoaxes, added to the shipped list. */
   hoaxDomains?: string[];
+  /** The topic model; default: the shipped one (data/topic-model.json); null = no topics (benchmarks). */
+  topicModel?: TopicModel | null;
 }
 
 export interface Enricher {
@@ -134,6 +139,8 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
   const gazetteer = getDefaultGazetteer();
   const model = options.model ?? loadDefaultHoaxModel();
   const domainLists = loadDomainLists(options.hoaxDomains ?? []);
+  const topicScorer =
+    options.topicModel === null ? undefined : new TopicScorer(options.topicModel ?? loadDefaultTopicModel());
   const factChecks = new FactCheckIndex((text) => contentTerms(normalizer.normalize(text).tokens));
   factChecks.add((options.factChecks ?? []).filter((f) => isFalseVerdict(f.verdict)));
 
@@ -216,6 +223,7 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
         threshold: model.threshold,
         ...(factCheck ? { factCheck } : {}),
       },
+      topics: topicScorer ? topicScorer.topicsOf({ tokens: normalized.tokens, terms, hashes }) : [],
     };
   }
 

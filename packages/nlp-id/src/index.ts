@@ -47,3 +47,30 @@ export { createEnricher, loadDefaultHoaxModel, trainHoaxModel, contentTerms } fr
 export type { Enricher, Enrichment, EnricherOptions, HoaxAssessment, HoaxSignal } from './enricher';
 export { readLabelledCsv } from './dataset';
 export { evaluateHoaxModel } from './evaluate';
+export { TOPICS, TOPIC_IDS, isTopicId, topicLabel } from './topic-taxonomy';
+export type { TopicId, TopicDefinition } from './topic-taxonomy';
+export {
+  TopicScorer,
+  trainTopicModel,
+  evaluateTopicModel,
+  topicMetrics,
+  readTopicCsv,
+  readTopicLexiconFile,
+  saveTopicModel,
+  loadTopicModel,
+  loadDefaultTopicModel,
+  topicInputOf,
+  TOPIC_MODEL_FORMAT,
+  DEFAULT_TOPIC_MODEL_FILE,
+  DEFAULT_TOPIC_LEXICON_FILE,
+  DEFAULT_TOPIC_SEEDS_FILE,
+} from './topics';
+export type {
+  TopicModel,
+  TopicRow,
+  TopicScore,
+  TopicAssessment,
+  TopicInput,
+  TopicMetrics,
+  TopicTrainOptions,
+} from './topics';

@@ -36,6 +36,17 @@ export function hashtagKey(term: TermNode): string | undefined {
   return term.value.length > 1 && term.value.startsWith('#') ? term.value.slice(1).toLowerCase() : undefined;
 }
 
+/** `topic:kesehatan` — a topic of the fixed taxonomy, matched against the post's topics, not its text. */
+export const TOPIC_FIELD = 'topic:';
+
+/** The topic id a `topic:<id>` term asks for (lower-cased), or undefined for any other term. */
+export function topicKey(term: TermNode): string | undefined {
+  const v = term.value;
+  return v.length > TOPIC_FIELD.length && v.slice(0, TOPIC_FIELD.length).toLowerCase() === TOPIC_FIELD
+    ? v.slice(TOPIC_FIELD.length).toLowerCase()
+    : undefined;
+}
+
 /**
  * True when the query can only match a post that contains at least one of its positive terms. Queries
  * failing this (`NOT hoaks`, `vaksin OR -hoaks`) would match nearly every post, flood the alert engine and

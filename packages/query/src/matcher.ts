@@ -1,4 +1,4 @@
-import { hashtagKey, type QueryAst } from './ast';
+import { hashtagKey, topicKey, type QueryAst } from './ast';
 
 /** What the matcher needs from an enriched post; the scorer builds it once per post. */
 export interface MatchDoc {
@@ -8,6 +8,8 @@ export interface MatchDoc {
   tokens: readonly string[];
   /** Hashtags, lower-cased and without '#'. */
   hashtags: ReadonlySet<string>;
+  /** Topic ids the post carries (above their thresholds), for `topic:<id>`. */
+  topics?: ReadonlySet<string>;
 }
 
 /**
@@ -85,6 +87,8 @@ export function compilePrepared(ast: QueryAst, normalizeTerm: NormalizeTerm): Pr
     case 'term': {
       const tag = hashtagKey(ast);
       if (tag !== undefined) return (d) => d.doc.hashtags.has(tag);
+      const topic = topicKey(ast);
+      if (topic !== undefined) return (d) => d.doc.topics?.has(topic) === true;
       const words = normalizeTerm(ast.value);
       if (words.length === 0) return never;
       if (words.length === 1) {

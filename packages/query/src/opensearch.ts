@@ -1,10 +1,12 @@
-import { hashtagKey, type QueryAst } from './ast';
+import { hashtagKey, topicKey, type QueryAst } from './ast';
 
 export interface OpenSearchCompileOptions {
   /** Analysed full-text field (the `indonesian` analyzer: lower-casing, stopwords, stemming). */
   textField?: string;
   /** Keyword field holding the post's hashtags, lower-cased and without '#'. */
   hashtagField?: string;
+  /** Keyword field holding the ids of the post's topics (`topic:<id>`). */
+  topicField?: string;
 }
 
 /** An OpenSearch query DSL clause; kept loose because callers only embed it in a search body. */
@@ -18,12 +20,15 @@ export type OpenSearchQuery = Record<string, unknown>;
 export function compileToOpenSearch(ast: QueryAst, opts: OpenSearchCompileOptions = {}): OpenSearchQuery {
   const textField = opts.textField ?? 'text';
   const hashtagField = opts.hashtagField ?? 'hashtags';
+  const topicField = opts.topicField ?? 'topics.id';
 
   const compile = (node: QueryAst): OpenSearchQuery => {
     switch (node.type) {
       case 'term': {
         const tag = hashtagKey(node);
         if (tag !== undefined) return { term: { [hashtagField]: tag } };
+        const topic = topicKey(node);
+        if (topic !== undefined) return { term: { [topicField]: topic } };
         // operator 'and': a term the analyzer splits (covid-19, @kemenkes_ri) needs all its pieces, as in
         // the in-process matcher.
         return { match: { [textField]: { query: node.value, operator: 'and' } } };

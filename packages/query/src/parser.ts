@@ -1,5 +1,6 @@
 import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from 'chevrotain';
-import { requiresPositiveTerm, type QueryAst } from './ast';
+import { isTopicId, TOPIC_IDS } from '@pantau/core';
+import { requiresPositiveTerm, topicKey, type QueryAst } from './ast';
 import { QuerySyntaxError } from './errors';
 
 // Limits keep one pasted blob from costing the API (or the recursive-descent parser's stack) much;
@@ -257,6 +258,7 @@ export function parseQuery(source: string): QueryAst {
     );
   }
 
+  checkTopics(ast, source);
   if (!requiresPositiveTerm(ast)) {
     const onlyNot = ast.type === 'not' || (ast.type === 'and' && ast.children.every((c) => c.type === 'not'));
     if (onlyNot) {
@@ -274,4 +276,29 @@ export function parseQuery(source: string): QueryAst {
     );
   }
   return ast;
+}
+
+/** `topic:<id>` must name a topic of the taxonomy; a typo would otherwise silently match nothing. */
+function checkTopics(ast: QueryAst, source: string): void {
+  switch (ast.type) {
+    case 'term': {
+      const topic = topicKey(ast);
+      if (topic !== undefined && !isTopicId(topic)) {
+        const at = source.toLowerCase().indexOf(ast.value.toLowerCase());
+        fail(
+          Math.max(0, at),
+          `unknown topic "${topic}": use one of ${TOPIC_IDS.join(', ')}`,
+          `Topik "${topic}" tidak dikenal: gunakan salah satu dari ${TOPIC_IDS.join(', ')}.`,
+        );
+      }
+      return;
+    }
+    case 'phrase':
+      return;
+    case 'not':
+      return checkTopics(ast.child, source);
+    case 'and':
+    case 'or':
+      for (const child of ast.children) checkTopics(child, source);
+  }
 }

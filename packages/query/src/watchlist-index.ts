@@ -1,4 +1,4 @@
-import { hashtagKey, requiresPositiveTerm, type QueryAst } from './ast';
+import { hashtagKey, requiresPositiveTerm, topicKey, TOPIC_FIELD, type QueryAst } from './ast';
 import { QuerySyntaxError } from './errors';
 import {
   basicNormalizeTerm,
@@ -45,6 +45,9 @@ function candidateKeys(ast: QueryAst, normalizeTerm: NormalizeTerm): Set<string>
     case 'term': {
       const tag = hashtagKey(ast);
       if (tag !== undefined) return new Set([HASHTAG_PREFIX + tag]);
+      // Topics too have their own key space ("topic:kesehatan" is never a word of a post).
+      const topic = topicKey(ast);
+      if (topic !== undefined) return new Set([TOPIC_FIELD + topic]);
       return pickOne(normalizeTerm(ast.value));
     }
     case 'phrase':
@@ -145,6 +148,7 @@ export function createWatchlistIndex(opts: WatchlistIndexOptions = {}): Watchlis
       for (const term of doc.terms) visit(term);
       for (const token of doc.tokens) if (!doc.terms.has(token)) visit(token);
       for (const tag of doc.hashtags) visit(HASHTAG_PREFIX + tag);
+      if (doc.topics) for (const topic of doc.topics) visit(TOPIC_FIELD + topic);
 
       if (candidates.length === 0) return [];
       const prepared = new PreparedDoc(doc);

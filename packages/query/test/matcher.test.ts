@@ -1,4 +1,11 @@
-import { basicNormalizeTerm, compileMatcher, parseQuery, type MatchDoc, type NormalizeTerm } from '../src';
+import {
+  basicNormalizeTerm,
+  compileMatcher,
+  createWatchlistIndex,
+  parseQuery,
+  type MatchDoc,
+  type NormalizeTerm,
+} from '../src';
 
 /** Builds a MatchDoc the way the scorer does: normalise the post text, hashtags lower-cased without '#'. */
 function post(text: string, normalize: NormalizeTerm = basicNormalizeTerm): MatchDoc {
@@ -81,5 +88,38 @@ describe('compileMatcher', () => {
     const matcher = compileMatcher(parseQuery('bansos'), basicNormalizeTerm);
     expect(matcher({ terms: new Set(), tokens: ['info', 'bansos'], hashtags: new Set() })).toBe(true);
     expect(matcher({ terms: new Set(['bansos']), tokens: [], hashtags: new Set() })).toBe(true);
+  });
+});
+
+describe('topic: in the live matcher and the watchlist index', () => {
+  const [createIndex, compile, norm, parse] = [
+    createWatchlistIndex,
+    compileMatcher,
+    basicNormalizeTerm,
+    parseQuery,
+  ];
+  const doc = (text: string, topics: string[]) => {
+    const tokens = norm(text);
+    return { terms: new Set(tokens), tokens, hashtags: new Set<string>(), topics: new Set(topics) };
+  };
+
+  test('matches the post topics, not the words "topic" or the topic name in the text', () => {
+    const m = compile(parse('topic:bencana'), norm);
+    expect(m(doc('banjir di Bekasi', ['bencana']))).toBe(true);
+    expect(m(doc('topic bencana dibahas di seminar', ['pendidikan']))).toBe(false);
+    expect(m({ terms: new Set(['banjir']), tokens: ['banjir'], hashtags: new Set() })).toBe(false);
+    const both = compile(parse('topic:transportasi AND macet -topic:bencana'), norm);
+    expect(both(doc('macet di tol', ['transportasi']))).toBe(true);
+    expect(both(doc('macet karena banjir', ['transportasi', 'bencana']))).toBe(false);
+    expect(both(doc('kereta anjlok', ['transportasi']))).toBe(false);
+  });
+
+  test('the watchlist index files topic watchlists under the topic and finds them', () => {
+    const index = createIndex();
+    index.add('wl_t', parse('topic:ekonomi'));
+    index.add('wl_w', parse('harga'));
+    expect(index.match(doc('rupiah melemah', ['ekonomi']))).toEqual(['wl_t']);
+    expect(index.match(doc('harga naik', []))).toEqual(['wl_w']);
+    expect(index.match(doc('harga naik', ['ekonomi']))).toEqual(['wl_t', 'wl_w']);
   });
 });

@@ -99,3 +99,31 @@ describe('compileToOpenSearch', () => {
     expect(JSON.parse(JSON.stringify(query))).toEqual(query);
   });
 });
+
+describe('topic: fields', () => {
+  test('topic:<id> compiles to a term on the topics.id keyword field, lower-cased', () => {
+    expect(compileToOpenSearch(parseQuery('topic:Kesehatan AND vaksin'))).toEqual({
+      bool: {
+        must: [
+          { term: { 'topics.id': 'kesehatan' } },
+          { match: { text: { query: 'vaksin', operator: 'and' } } },
+        ],
+      },
+    });
+    expect(compileToOpenSearch(parseQuery('topic:bencana'), { topicField: 'topicIds' })).toEqual({
+      term: { topicIds: 'bencana' },
+    });
+  });
+
+  test('an unknown topic is a syntax error naming the known ones, in English and Indonesian', () => {
+    expect(() => parseQuery('topic:cuaca OR banjir')).toThrow(
+      /unknown topic "cuaca": use one of kesehatan, ekonomi/,
+    );
+    try {
+      parseQuery('banjir AND topic:cuaca');
+    } catch (err) {
+      expect((err as { messageId: string }).messageId).toMatch(/Topik "cuaca" tidak dikenal/);
+      expect((err as { position: number }).position).toBe(11);
+    }
+  });
+});

@@ -49,6 +49,7 @@ export function scorePost(
     terms: new Set([...e.terms, ...stemmedTokens]),
     tokens: stemmedTokens,
     hashtags: new Set(e.hashtags.map((h) => h.toLowerCase())),
+    topics: new Set(e.topics.map((t) => t.id)),
   };
   const factCheck = e.hoax.factCheck;
   return {
@@ -76,6 +77,7 @@ export function scorePost(
           },
         ]
       : [],
+    topics: e.topics,
     enrichedAt: new Date(deps.clock.now()).toISOString(),
   };
 }

@@ -101,6 +101,19 @@ export async function installIndices(
           throw err;
       }
     }
+    // Fields added after indices were first created (topics) are put into existing indices too:
+    // additive mapping changes only, so older monthly post indices accept new documents.
+    const added: [string, unknown][] = [
+      [`${prefix}posts-*`, { topics: posts.mappings.properties.topics }],
+      [names.of('issues'), { topics: issues.mappings.properties.topics }],
+    ];
+    for (const [index, properties] of added)
+      await client.indices.putMapping({
+        index,
+        allow_no_indices: true,
+        ignore_unavailable: true,
+        body: { properties } as never,
+      });
   } catch (err) {
     throw storeError(err, 'installing OpenSearch indices');
   }

@@ -10,6 +10,8 @@ export interface PostQuery {
   source?: string;
   minHoax?: number;
   issueId?: string;
+  /** Posts carrying this topic id (above its threshold). */
+  topic?: string;
   size?: number;
 }
 
@@ -25,6 +27,7 @@ export interface PostHit {
   author?: { id?: string; handle?: string; name?: string };
   hashtags: string[];
   language: string;
+  topics?: { id: string; score: number; words?: string[] }[];
 }
 
 export async function searchPosts(
@@ -35,6 +38,7 @@ export async function searchPosts(
   const filter: unknown[] = [];
   if (query.source) filter.push({ term: { source: query.source } });
   if (query.issueId) filter.push({ term: { issueId: query.issueId } });
+  if (query.topic) filter.push({ term: { 'topics.id': query.topic } });
   if (query.minHoax !== undefined) filter.push({ range: { hoaxScore: { gte: query.minHoax } } });
   if (query.from || query.to) filter.push({ range: { publishedAt: { gte: query.from, lte: query.to } } });
   const must = query.q
@@ -73,6 +77,7 @@ const POST_FIELDS = [
   'author',
   'hashtags',
   'language',
+  'topics',
 ];
 
 /** Posts by id, in the order asked, from the alias (it spans monthly indices, so an ids query, not mget). */
@@ -125,6 +130,8 @@ export interface IssueDoc {
   distinctAuthors: number;
   coordinated: boolean;
   watchlistIds: string[];
+  /** Topic mix of the issue's posts (absent on documents written before topics). */
+  topics?: { id: string; count: number; share: number }[];
   samplePostIds: string[];
   firstSeen: string;
   lastSeen: string;
@@ -214,16 +221,19 @@ export async function getIssue(
 export async function listIssues(
   client: SearchClient,
   names: IndexNames,
-  query: { status?: IssueStatusName; size?: number },
+  query: { status?: IssueStatusName; topic?: string; size?: number },
 ): Promise<IssueDoc[]> {
+  const filter: unknown[] = [];
+  if (query.status) filter.push({ term: { status: query.status } });
+  if (query.topic) filter.push({ term: { 'topics.id': query.topic } });
   try {
     const res = await client.search({
       index: names.of('issues'),
       body: {
         size: Math.min(query.size ?? 20, 200),
-        query: query.status ? { term: { status: query.status } } : { match_all: {} },
+        query: filter.length ? { bool: { filter } } : { match_all: {} },
         sort: [{ lastSeen: 'desc' }],
-      },
+      } as never,
     });
     return res.body.hits.hits.map((h) => h._source as IssueDoc);
   } catch (err) {

@@ -9,7 +9,7 @@ import {
   repeat,
 } from '@pantau/runtime';
 import { connectStack } from '@pantau/stack';
-import { createEnricher, loadHoaxModel, normalize, stem } from '@pantau/nlp-id';
+import { createEnricher, loadHoaxModel, loadTopicModel, normalize, stem } from '@pantau/nlp-id';
 import { IssueClusterer } from '@pantau/issues';
 import {
   FactCheckSync,
@@ -28,6 +28,9 @@ const config = loadConfigOrExit(
     ...CommonConfig,
     HOAX_MODEL_PATH: Type.Optional(
       Type.String({ description: 'model JSON from `pantau hoax train`; default: the shipped model' }),
+    ),
+    TOPIC_MODEL_PATH: Type.Optional(
+      Type.String({ description: 'model JSON from `pantau topics train`; default: the shipped topic model' }),
     ),
     SLANG_LEXICONS: Type.String({ default: '', description: 'comma-separated extra slang,formal CSV files' }),
     WATCHLIST_REFRESH_MS: Type.Integer({ minimum: 200, default: 5000 }),
@@ -49,6 +52,7 @@ async function main() {
   const stack = await connectStack(config, logger, 'pantau-scorer');
   const enricher = createEnricher({
     ...(config.HOAX_MODEL_PATH ? { model: loadHoaxModel(config.HOAX_MODEL_PATH) } : {}),
+    ...(config.TOPIC_MODEL_PATH ? { topicModel: loadTopicModel(config.TOPIC_MODEL_PATH) } : {}),
     extraLexiconFiles: config.SLANG_LEXICONS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),

@@ -1,8 +1,9 @@
-import { newId, newSecret, PantauError, sha256Hex } from '@pantau/core';
+import { newId, newSecret, PantauError, sha256Hex, suggestTopicsForAgency, topicLabel } from '@pantau/core';
 import { storeError } from '@pantau/store';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit';
-import { CreateAgencyBody, CreatedAgency } from '../schemas';
+import { agencyOf } from '../auth';
+import { AgencyTopics, AgencyTopicsBody, CreateAgencyBody, CreatedAgency } from '../schemas';
 import type { RouteContext } from '../deps';
 
 export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -25,6 +26,8 @@ export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
         await search.index({
           index: names.of('agencies'),
           id,
+          // Topics of interest start empty: alerts without keywords are opted into (PUT …/me/topics,
+          // GET shows the suggestions for well-known agencies), never sent unasked.
           body: { id, name, createdAt: now },
           op_type: 'create',
           refresh: 'wait_for',
@@ -46,6 +49,65 @@ export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
       } catch (err) {
         throw storeError(err, 'creating agency');
       }
+    },
+  );
+
+  const readAgency = async (agencyId: string): Promise<{ name: string; topics?: string[] }> => {
+    try {
+      const res = await search.get({ index: names.of('agencies'), id: agencyId }, { ignore: [404] });
+      const body = res.body as { found?: boolean; _source?: { name: string; topics?: string[] } };
+      if (!body.found || !body._source) throw new PantauError('NOT_FOUND', `no agency ${agencyId}`);
+      return body._source;
+    } catch (err) {
+      throw storeError(err, 'reading agency');
+    }
+  };
+  const topicsView = (agency: { name: string; topics?: string[] }) => {
+    const suggested = suggestTopicsForAgency(agency.name);
+    const topics = agency.topics ?? [];
+    return {
+      topics,
+      suggested,
+      labels: Object.fromEntries([...new Set([...topics, ...suggested])].map((t) => [t, topicLabel(t)])),
+    };
+  };
+
+  app.get(
+    '/v1/agencies/me/topics',
+    {
+      preHandler: ctx.auth.agency('admin', 'analyst', 'automation'),
+      schema: { response: { 200: AgencyTopics } },
+    },
+    async (request) => topicsView(await readAgency(agencyOf(request))),
+  );
+
+  app.put<{ Body: AgencyTopicsBody }>(
+    '/v1/agencies/me/topics',
+    {
+      preHandler: ctx.auth.agency('admin'),
+      schema: { body: AgencyTopicsBody, response: { 200: AgencyTopics } },
+    },
+    async (request) => {
+      const agencyId = agencyOf(request);
+      const agency = await readAgency(agencyId);
+      const topics = [...request.body.topics];
+      try {
+        await search.update({
+          index: names.of('agencies'),
+          id: agencyId,
+          body: { doc: { topics } },
+          refresh: 'wait_for',
+        });
+      } catch (err) {
+        throw storeError(err, 'updating agency topics');
+      }
+      await audit(search, names, logger, request.principal!, {
+        action: 'agency.topics',
+        target: agencyId,
+        agencyId,
+        details: { topics },
+      });
+      return topicsView({ ...agency, topics });
     },
   );
 }

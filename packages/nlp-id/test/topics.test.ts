@@ -1,0 +1,113 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  TOPIC_IDS,
+  TopicScorer,
+  createNormalizer,
+  evaluateTopicModel,
+  loadDefaultTopicModel,
+  readTopicCsv,
+  readTopicLexiconFile,
+  topicInputOf,
+  topicMetrics,
+  trainTopicModel,
+} from '../src';
+
+const normalizer = createNormalizer();
+const scorer = new TopicScorer(loadDefaultTopicModel());
+const assess = (text: string) => scorer.assess(topicInputOf(normalizer.normalize(text).tokens));
+
+describe('topic scorer (shipped model, project-written data only)', () => {
+  // Written for this test, not in the seeds, the lexicon's example posts or the dev set.
+  it.each([
+    ['banjir bandang nerjang 3 desa di Lumajang, warga ngungsi ke balai desa #prayforlumajang', 'bencana'],
+    ['Gempa M5,2 guncang Sukabumi dini hari, BMKG pastikan tidak ada potensi tsunami', 'bencana'],
+    ['gunung marapi erupsi lagi, abu vulkanik sampe ke Bukittinggi', 'bencana'],
+    ['longsor nutup jalan provinsi, BPBD kerahkan alat berat', 'bencana'],
+    ['kereta api anjlok di Purwakarta, perjalanan KAI ke Bandung terlambat 3 jam', 'transportasi'],
+    ['antrean kendaraan arus balik di tol Kalikangkung udah 10 km, sabar ya gaes #arusbalik', 'transportasi'],
+    ['tiket pesawat Jakarta-Medan mahal bgt jelang libur, maskapai pada naikin harga', 'transportasi'],
+    ['Kemenhub larang truk sumbu tiga lewat jalan tol selama libur Natal', 'transportasi'],
+  ])('%s → %s', (text, topic) => {
+    const a = assess(text);
+    expect(a.top.id).toBe(topic);
+    expect(a.topics.map((t) => t.id)).toContain(topic);
+  });
+
+  it('explains each topic with the words that pushed it up', () => {
+    const a = assess('Banjir rendam ratusan rumah, warga dievakuasi tim SAR');
+    const bencana = a.topics.find((t) => t.id === 'bencana');
+    expect(bencana?.words.length).toBeGreaterThan(0);
+    expect(bencana?.words).toEqual(expect.arrayContaining(['banjir']));
+    for (const t of a.topics) expect(t.score).toBeGreaterThanOrEqual(0);
+  });
+
+  it('gives every topic a calibrated score and may give a post several topics', () => {
+    const a = assess('Kemenkes kirim dokter dan obat-obatan untuk pengungsi gempa di Cianjur');
+    expect(Object.keys(a.scores).sort()).toEqual([...TOPIC_IDS].sort());
+    for (const s of Object.values(a.scores)) expect(s >= 0 && s <= 1).toBe(true);
+    const ids = a.topics.map((t) => t.id);
+    expect(ids).toEqual(expect.arrayContaining(['bencana']));
+    expect(a.scores.kesehatan).toBeGreaterThan(a.scores.olahraga);
+  });
+
+  it('returns no topic above threshold for text about nothing in particular', () => {
+    const a = assess('wkwkwk iya iya');
+    expect(a.topics.length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('topic training', () => {
+  it('learns a topic missing from the labelled rows from the seeds and the lexicon', () => {
+    // Labelled rows with no bencana or transportasi at all (as in the CLICK-ID headlines).
+    const rows = readTopicCsv(path.join(__dirname, 'fixtures', 'topics-social-dev.csv')).filter(
+      (r) => r.topic !== 'bencana' && r.topic !== 'transportasi',
+    );
+    const model = trainTopicModel(rows, { maxIterations: 100, C: 3 });
+    const s = new TopicScorer(model);
+    const top = (t: string) => s.top(topicInputOf(normalizer.normalize(t).tokens));
+    expect(top('banjir rob rendam rumah warga pesisir, BPBD siagakan perahu')).toBe('bencana');
+    expect(top('penumpang KRL numpuk di stasiun, jadwal kereta kacau')).toBe('transportasi');
+    expect(model.training.perTopic.bencana).toBeGreaterThan(0);
+  });
+
+  it('without seeds and lexicon, a topic absent from the data can never be the answer', () => {
+    const rows = readTopicCsv(path.join(__dirname, 'fixtures', 'topics-social-dev.csv')).filter(
+      (r) => r.topic !== 'bencana',
+    );
+    const model = trainTopicModel(rows, { seeds: false, features: { lexicon: false }, maxIterations: 100 });
+    const metrics = evaluateTopicModel(model, [{ text: 'gempa dan tsunami di Palu', topic: 'bencana' }]);
+    expect(metrics.accuracy).toBe(0);
+  });
+
+  it('rejects unknown topics in a CSV and in a lexicon, naming the row', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-topics-'));
+    const csv = path.join(dir, 'bad.csv');
+    fs.writeFileSync(csv, 'text,topic\nhalo,kesehatan\nhalo,cuaca\n');
+    expect(() => readTopicCsv(csv)).toThrow(/row 3 has topic "cuaca"/);
+    const lex = path.join(dir, 'bad.json');
+    fs.writeFileSync(lex, JSON.stringify({ cuaca: ['hujan'] }));
+    expect(() => readTopicLexiconFile(lex)).toThrow(/unknown topic "cuaca"/);
+  });
+});
+
+describe('topic metrics', () => {
+  it('counts the top topic against the label and averages F1 over the topics present', () => {
+    const m = topicMetrics(
+      ['bencana', 'bencana', 'politik', 'hukum'],
+      ['bencana', 'politik', 'politik', 'politik'],
+    );
+    expect(m.n).toBe(4);
+    expect(m.accuracy).toBe(0.5);
+    expect(m.perTopic.bencana).toEqual({ precision: 1, recall: 0.5, f1: 2 / 3, support: 2 });
+    expect(m.perTopic.politik?.precision).toBeCloseTo(1 / 3);
+    expect(m.perTopic.hukum?.f1).toBe(0);
+    expect(Object.keys(m.perTopic)).toEqual(
+      ['politik', 'hukum', 'bencana'].sort(
+        (a, b) => TOPIC_IDS.indexOf(a as never) - TOPIC_IDS.indexOf(b as never),
+      ),
+    );
+    expect(m.macroF1).toBeCloseTo((2 / 3 + 0.5 + 0) / 3);
+  });
+});
