@@ -251,8 +251,14 @@ function readStream(file: string): StreamPost[] {
       } catch {
         throw new UsageError(`${file}:${i + 1}: not JSON`);
       }
+      // Ingest-style lines (source + sourceId, no id) work too: the id is the post key.
+      const ingest = p as StreamPost & { sourceId?: unknown };
+      if (typeof p.id !== 'string' && typeof p.source === 'string' && typeof ingest.sourceId === 'string')
+        p.id = `${p.source}:${ingest.sourceId}`;
       if (typeof p.id !== 'string' || typeof p.text !== 'string' || typeof p.publishedAt !== 'string')
-        throw new UsageError(`${file}:${i + 1}: needs string id, text and publishedAt`);
+        throw new UsageError(
+          `${file}:${i + 1}: needs string id (or source and sourceId), text and publishedAt`,
+        );
       if (Number.isNaN(Date.parse(p.publishedAt)))
         throw new UsageError(`${file}:${i + 1}: publishedAt is not a date`);
       posts.push(p);

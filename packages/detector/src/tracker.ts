@@ -102,6 +102,8 @@ interface IssueState {
   peakWindow: number;
   lastRisingWindow: number;
   lastGrowingWindow: number;
+  /** When the last lifecycle event happened (the status dwell starts there). */
+  lastEventAt: number;
   offsets: Map<number, number>;
   lastEvents: IssueEvent[];
   firstSeen: number;
@@ -177,6 +179,7 @@ export class IssueTracker {
       peakWindow: s.peakWindow,
       lastRisingWindow: s.lastRisingWindow,
       lastGrowingWindow: s.lastGrowingWindow ?? 0,
+      lastEventAt: s.lastEventAt ?? 0,
       offsets: new Map((s.offsets ?? []).map(([p, o]) => [p, Number(o)])),
       lastEvents: [],
       firstSeen: Date.parse(doc.firstSeen),
@@ -230,6 +233,7 @@ export class IssueTracker {
         peakWindow: 0,
         lastRisingWindow: 0,
         lastGrowingWindow: 0,
+        lastEventAt: 0,
         offsets: new Map(),
         lastEvents: [],
         firstSeen: at,
@@ -363,26 +367,32 @@ export class IssueTracker {
     return copies >= this.settings.coordinationMinPosts && copies * 2 >= issue.recent.length;
   }
 
-  private nextStatus(issue: IssueState, j: Judgement): IssueStatus | 'escalated' | null {
+  private nextStatus(issue: IssueState, j: Judgement, now: number): IssueStatus | 'escalated' | null {
     const s = this.settings;
     const { windowCount, expected } = j;
     const risingNow = windowCount >= s.risingMinCount && windowCount >= s.risingRatio * Math.max(expected, 1);
     const [c1, c2, c3] = j.longWindows;
-    const growingNow =
-      c3 >= s.growingMinCount && c1 < c2 && c2 < c3 && c3 >= s.growingRatio * Math.max(c1, 1);
-    const quiet = windowCount <= Math.max(expected, s.risingMinCount / 2);
+    // Steady growth: already present, then more, then more again — not a jump from nothing.
+    const growingNow = c1 >= 2 && c2 > c1 && c3 > c2 && c3 >= s.growingMinCount && c3 >= s.growingRatio * c1;
+    // A status holds at least one window before it settles, and a cooled issue waits one window
+    // before it can rise again: an issue hovering at the threshold does not flap (or re-alert).
+    const settled = now - issue.lastEventAt >= s.windowBuckets * s.bucketMs;
+    const quiet = settled && windowCount <= Math.max(expected, s.risingMinCount / 2);
     switch (issue.status) {
       case null:
         if (risingNow) return 'rising';
         if (growingNow) return 'growing';
         return issue.total >= s.newMinCount ? 'new' : null;
       case 'new':
+        if (risingNow) return 'rising';
+        return growingNow ? 'growing' : null;
       case 'cooled':
+        if (!settled) return null;
         if (risingNow) return 'rising';
         return growingNow ? 'growing' : null;
       case 'growing':
         if (risingNow) return 'rising';
-        if (!growingNow && c3 <= c2 && quiet) return 'cooled';
+        if (quiet && c3 * 2 <= issue.lastGrowingWindow) return 'cooled';
         return null;
       case 'rising':
         if (quiet) return 'cooled';
@@ -460,12 +470,13 @@ export class IssueTracker {
       this.prune(issue, nowBucket);
       const j = this.judge(issue, nowBucket);
       issue.peakWindow = Math.max(issue.peakWindow, j.windowCount);
-      const next = this.nextStatus(issue, j);
+      const next = this.nextStatus(issue, j, now);
       issue.lastEvents = [];
       if (next) {
         const type: IssueStatus = next === 'escalated' ? 'rising' : next;
         if (type === 'rising') issue.lastRisingWindow = j.windowCount;
         if (type === 'growing') issue.lastGrowingWindow = j.longWindows[2];
+        issue.lastEventAt = now;
         if (type === 'cooled') issue.peakWindow = 0;
         issue.status = type;
         const reason = this.reasonFor(type, issue, j);
@@ -569,6 +580,7 @@ export class IssueTracker {
         peakWindow: issue.peakWindow,
         lastRisingWindow: issue.lastRisingWindow,
         lastGrowingWindow: issue.lastGrowingWindow,
+        lastEventAt: issue.lastEventAt,
         offsets: [...issue.offsets].map(([p, o]) => [p, String(o)] as [number, string]),
         pendingEvents: issue.lastEvents,
         termCounts: [...issue.termCounts].sort((a, b) => b[1] - a[1]).slice(0, SNAPSHOT_TERMS),

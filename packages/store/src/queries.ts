@@ -154,6 +154,7 @@ export interface IssueTrackerState {
   /** Events of the last write, re-published (same ids) if the detector died before publishing them. */
   pendingEvents?: unknown[];
   lastGrowingWindow?: number;
+  lastEventAt?: number;
 }
 
 /** Issues seen since a time, most recent first (a restarted scorer re-learns them). */
