@@ -212,3 +212,13 @@ if (flags.debug) {
   for (const e of run.events.filter((x) => x.type === 'rising'))
     console.log('RISING', e.at, e.reason, e.title.slice(0, 60));
 }
+if (flags.debug) {
+  withBursts.bursts.forEach((b) => {
+    const ids = new Map<string, number>();
+    withBursts.posts.forEach((p, i) => {
+      if (b.postIds.has(p.id)) ids.set(run.issueIds[i]!, (ids.get(run.issueIds[i]!) ?? 0) + 1);
+    });
+    const firstRising = run.events.find((e) => e.type === 'rising' && ids.has(e.issueId));
+    console.log('BURST', b.label, b.postIds.size, 'split', [...ids.values()].sort((x, y) => y - x).join('/'), 'delay', firstRising ? (Date.parse(firstRising.at) - b.onset) / 1000 : 'none');
+  });
+}
