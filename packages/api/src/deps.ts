@@ -3,6 +3,7 @@ import type { Producer } from '@pantau/bus';
 import type { Topics } from '@pantau/core';
 import type { Health } from '@pantau/runtime';
 import type { IndexNames, SearchClient } from '@pantau/store';
+import type { SourceService } from '@pantau/sources';
 import type { Logger } from 'pino';
 import type { Authenticator } from './auth';
 
@@ -29,6 +30,8 @@ export interface ApiDeps {
   topics: Topics;
   health: Health;
   alerts?: AlertService;
+  /** Source management (POST/GET/PATCH/DELETE /v1/sources); absent = those routes answer 503. */
+  sources?: SourceService;
 }
 
 /** Shared by every route plugin. */

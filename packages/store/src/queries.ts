@@ -16,6 +16,7 @@ export interface PostQuery {
 export interface PostHit {
   id: string;
   source: string;
+  sourceKind?: string;
   text: string;
   publishedAt: string;
   hoaxScore: number;
@@ -64,6 +65,7 @@ export async function searchPosts(
 const POST_FIELDS = [
   'id',
   'source',
+  'sourceKind',
   'text',
   'publishedAt',
   'hoaxScore',

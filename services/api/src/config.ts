@@ -19,6 +19,11 @@ export const ApiServiceConfig = configSchema({
     description: 'per-subscription spacing of deliveries',
   }),
   INGEST_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 }),
+  ALLOW_PRIVATE_SOURCES: Type.Boolean({
+    default: false,
+    description: 'accept source URLs on private/loopback addresses (development and tests only)',
+  }),
+  SOURCE_FAILING_AFTER: Type.Integer({ minimum: 1, default: 5, description: 'failures in a row → failing' }),
   ALLOW_PRIVATE_WEBHOOKS: Type.Boolean({
     default: false,
     description: 'accept webhook targets on private/loopback addresses (development and tests only)',

@@ -1,0 +1,13 @@
+import type { Connector, SourceKind } from '../types';
+import { factcheckConnector } from './factcheck';
+import { mastodonConnector } from './mastodon';
+import { redditConnector } from './reddit';
+import { rssConnector } from './rss';
+
+/** Every connector Pantau ships, by kind. */
+export const CONNECTORS: ReadonlyMap<SourceKind, Connector> = new Map<SourceKind, Connector>(
+  [rssConnector, factcheckConnector, mastodonConnector, redditConnector].map((c) => [c.kind, c]),
+);
+
+export { rssConnector, factcheckConnector, mastodonConnector, redditConnector };
+export { parseVerdict } from './factcheck';
