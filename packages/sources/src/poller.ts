@@ -126,7 +126,8 @@ export function createPoller(deps: PollerDeps) {
         const connector = deps.connectors.get(source.kind);
         if (!connector) throw new SourceError('SOURCE_REJECTED', `no connector for kind '${source.kind}'`);
         let credential: string | undefined;
-        if (connector.credentials === 'required') {
+        // A source that names a credential needs it set, whether its kind requires one or not.
+        if (connector.credentials === 'required' || source.credentialsEnv) {
           credential = source.credentialsEnv ? deps.credential(source.credentialsEnv) : undefined;
           if (!credential)
             throw new SourceError(
