@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { backOff } from 'exponential-backoff';
 import { newId, PantauError } from '@pantau/core';
 import type { Scheduler } from '@pantau/queue';
 import { checkSourceUrl, type Resolver } from './http';
@@ -195,6 +196,27 @@ export function createSourceService(deps: SourceServiceDeps) {
       const known = new Set(docs.filter((d) => !d.paused).map((d) => d.id));
       for (const id of await deps.scheduler.list()) if (!known.has(id)) await deps.scheduler.remove(id);
       return known.size;
+    },
+
+    /**
+     * At ingest start: seed, then reconcile. Indices created a moment ago may not answer yet (shards
+     * still allocating), so retriable store errors are retried for a while.
+     */
+    async start(
+      seed: (SourceInput & { id: string })[],
+    ): Promise<{ created: number; updated: number; scheduled: number }> {
+      return backOff(
+        async () => {
+          const seeded = seed.length ? await this.seed(seed) : { created: 0, updated: 0 };
+          return { ...seeded, scheduled: await this.reconcile() };
+        },
+        {
+          numOfAttempts: 10,
+          startingDelay: 250,
+          maxDelay: 5_000,
+          retry: (err: { retriable?: boolean }) => err?.retriable === true,
+        },
+      );
     },
 
     /** Seeds from a file: new ids are created, seeded ones take the file's fields (pause is kept). */

@@ -85,8 +85,8 @@ async function main() {
       failingAfter: config.SOURCE_FAILING_AFTER,
       logger,
     });
-    if (seed.length) logger.info(await sources.service.seed(seed), 'sources seeded from PANTAU_SOURCES');
-    const scheduled = await sources.service.reconcile();
+    const { scheduled, ...seeded } = await sources.service.start(seed);
+    if (seed.length) logger.info(seeded, 'sources seeded from PANTAU_SOURCES');
     const metrics = new SourceMetrics();
     const poller = createPoller({
       connectors: CONNECTORS,
