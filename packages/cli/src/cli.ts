@@ -14,6 +14,8 @@ import {
   stem,
 } from '@pantau/nlp-id';
 import { bcubed, plainTfidfClusters, runStream, type StreamPost } from '@pantau/issues';
+import { sources } from './sources';
+import { UsageError } from './usage';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -32,10 +34,10 @@ const USAGE = `usage:
   pantau issues run --data STREAM.jsonl [--assignments OUT.jsonl] [--events OUT.jsonl]
                     posts (id, text, publishedAt, optional author, source, url) in file order, in stream time
   pantau issues eval --data LABELLED.jsonl       the same lines plus label (the true cluster) -> B-cubed scores
+  pantau sources check [--file sources.yaml] [--allow-private]
+                    validates the file (default: PANTAU_SOURCES) and reads each source once, printing what it got
 CSV files have a header with columns text,label (label 1 = hoax, 0 = not) and an optional group column.
 `;
-
-class UsageError extends Error {}
 
 /** Streams stdin line by line, writing each result as it comes, so large inputs need no memory. */
 async function mapLines(io: Io, transform: (line: string) => string): Promise<void> {
@@ -257,6 +259,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return await hoax(rest, io);
       case 'issues':
         return await issues(rest, io);
+      case 'sources':
+        return await sources(rest, io);
       case undefined:
       case 'help':
       case '--help':

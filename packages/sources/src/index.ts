@@ -14,3 +14,4 @@ export * from './worker';
 export * from './hostgate';
 export * from './connectors';
 export * from './wiring';
+export * from './check';
