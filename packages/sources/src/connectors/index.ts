@@ -3,11 +3,15 @@ import { factcheckConnector } from './factcheck';
 import { mastodonConnector } from './mastodon';
 import { redditConnector } from './reddit';
 import { rssConnector } from './rss';
+import { telegramConnector } from './telegram';
 
 /** Every connector Pantau ships, by kind. */
 export const CONNECTORS: ReadonlyMap<SourceKind, Connector> = new Map<SourceKind, Connector>(
-  [rssConnector, factcheckConnector, mastodonConnector, redditConnector].map((c) => [c.kind, c]),
+  [rssConnector, factcheckConnector, mastodonConnector, redditConnector, telegramConnector].map((c) => [
+    c.kind,
+    c,
+  ]),
 );
 
-export { rssConnector, factcheckConnector, mastodonConnector, redditConnector };
+export { rssConnector, factcheckConnector, mastodonConnector, redditConnector, telegramConnector };
 export { parseVerdict } from './factcheck';
