@@ -142,7 +142,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     } catch (err) {
       const reason =
         (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String(err);
-      throw new SourceError('SOURCE_UNAVAILABLE', `${url.origin}: ${reason}`, { cause: err });
+      throw new SourceError('SOURCE_UNAVAILABLE', `${url.origin}${url.pathname}: ${reason}`, { cause: err });
     }
   };
 
@@ -158,27 +158,32 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             await res.body?.cancel();
             return { res, body: Buffer.alloc(0) };
           }
-          return { res, body: await readCapped(res, maxBytes, current.href) };
+          return { res, body: await readCapped(res, maxBytes, `${current.origin}${current.pathname}`) };
         });
         const { res, body } = response;
+        // Messages name origin + path only: query strings may carry API keys (YouTube's key=…).
+        const where = `${current.origin}${current.pathname}`;
         const status = res.status;
         if (status >= 300 && status < 400 && status !== 304) {
           const location = res.headers.get('location');
           if (!location || hop >= maxRedirects)
-            throw new SourceError('SOURCE_REJECTED', `${current.href}: too many or empty redirects`, {
+            throw new SourceError('SOURCE_REJECTED', `${where}: too many or empty redirects`, {
               status,
             });
           url = await checkSourceUrl(new URL(location, current).href, options);
           continue;
         }
-        const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+        // Retry-After, else the X/GitHub style x-rate-limit-reset (epoch seconds) once the quota is spent.
+        const reset = Number(res.headers.get('x-rate-limit-reset') ?? NaN);
+        const retryAfterMs =
+          parseRetryAfter(res.headers.get('retry-after')) ??
+          (status === 429 && Number.isFinite(reset) ? Math.max(0, reset * 1000 - Date.now()) : undefined);
         const info = { status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
         if (status === 429)
           throw new SourceError('SOURCE_RATE_LIMITED', `${current.host} answered 429`, info);
         if (status >= 500)
           throw new SourceError('SOURCE_UNAVAILABLE', `${current.host} answered ${status}`, info);
-        if (status >= 400)
-          throw new SourceError('SOURCE_REJECTED', `${current.href} answered ${status}`, info);
+        if (status >= 400) throw new SourceError('SOURCE_REJECTED', `${where} answered ${status}`, info);
         return { status, headers: res.headers, body, url: current.href };
       }
     },

@@ -6,7 +6,7 @@ import type { HttpClient } from './http';
  * A source is data: what kind of connector reads it, its per-kind config, how often, and the NAME of
  * the environment variable that holds its credentials (never the credentials themselves).
  */
-export const SOURCE_KINDS = ['rss', 'factcheck', 'mastodon', 'reddit', 'telegram'] as const;
+export const SOURCE_KINDS = ['rss', 'factcheck', 'mastodon', 'reddit', 'telegram', 'x', 'youtube'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export interface SourceDoc {

@@ -4,14 +4,29 @@ import { mastodonConnector } from './mastodon';
 import { redditConnector } from './reddit';
 import { rssConnector } from './rss';
 import { telegramConnector } from './telegram';
+import { xConnector } from './x';
+import { youtubeConnector } from './youtube';
 
 /** Every connector Pantau ships, by kind. */
 export const CONNECTORS: ReadonlyMap<SourceKind, Connector> = new Map<SourceKind, Connector>(
-  [rssConnector, factcheckConnector, mastodonConnector, redditConnector, telegramConnector].map((c) => [
-    c.kind,
-    c,
-  ]),
+  [
+    rssConnector,
+    factcheckConnector,
+    mastodonConnector,
+    redditConnector,
+    telegramConnector,
+    xConnector,
+    youtubeConnector,
+  ].map((c) => [c.kind, c]),
 );
 
-export { rssConnector, factcheckConnector, mastodonConnector, redditConnector, telegramConnector };
+export {
+  rssConnector,
+  factcheckConnector,
+  mastodonConnector,
+  redditConnector,
+  telegramConnector,
+  xConnector,
+  youtubeConnector,
+};
 export { parseVerdict } from './factcheck';
