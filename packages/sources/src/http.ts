@@ -46,6 +46,11 @@ export interface HttpClientOptions {
   gate?: HostGate;
 }
 
+/** Telegram puts the bot token in the path (/bot<token>/…): never into a message or a log. */
+export function redact(where: string): string {
+  return where.replace(/\/bot[^/]+/g, '/bot<token>');
+}
+
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 
 export async function checkSourceUrl(
@@ -142,7 +147,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     } catch (err) {
       const reason =
         (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String(err);
-      throw new SourceError('SOURCE_UNAVAILABLE', `${url.origin}${url.pathname}: ${reason}`, { cause: err });
+      throw new SourceError('SOURCE_UNAVAILABLE', `${redact(url.origin + url.pathname)}: ${reason}`, {
+        cause: err,
+      });
     }
   };
 
@@ -158,11 +165,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             await res.body?.cancel();
             return { res, body: Buffer.alloc(0) };
           }
-          return { res, body: await readCapped(res, maxBytes, `${current.origin}${current.pathname}`) };
+          return {
+            res,
+            body: await readCapped(res, maxBytes, redact(`${current.origin}${current.pathname}`)),
+          };
         });
         const { res, body } = response;
         // Messages name origin + path only: query strings may carry API keys (YouTube's key=…).
-        const where = `${current.origin}${current.pathname}`;
+        const where = redact(`${current.origin}${current.pathname}`);
         const status = res.status;
         if (status >= 300 && status < 400 && status !== 304) {
           const location = res.headers.get('location');

@@ -190,6 +190,7 @@ export function createPoller(deps: PollerDeps) {
           newestItemAt,
         });
         await state.countItems(source.id, count, fetchedAt.getTime());
+        await result.afterAck?.();
         const skipped = result.skipped.length + rejected.length;
         deps.metrics?.poll(source.id, source.kind, {
           items: count,

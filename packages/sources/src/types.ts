@@ -6,7 +6,16 @@ import type { HttpClient } from './http';
  * A source is data: what kind of connector reads it, its per-kind config, how often, and the NAME of
  * the environment variable that holds its credentials (never the credentials themselves).
  */
-export const SOURCE_KINDS = ['rss', 'factcheck', 'mastodon', 'reddit', 'telegram', 'x', 'youtube'] as const;
+export const SOURCE_KINDS = [
+  'rss',
+  'factcheck',
+  'mastodon',
+  'reddit',
+  'telegram',
+  'x',
+  'youtube',
+  'tipline',
+] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export interface SourceDoc {
@@ -76,6 +85,8 @@ export interface FetchResult {
   cursor: Cursor;
   /** The server said nothing changed (304). */
   notModified?: boolean;
+  /** Runs once the items are acknowledged and the cursor stored (the tipline thanks its senders). */
+  afterAck?: () => Promise<void>;
 }
 
 /** One file per platform, each implementing this. */

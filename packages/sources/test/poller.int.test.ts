@@ -224,6 +224,50 @@ describe('poller (real Redis; posts onto a bus)', () => {
     expect(calls).toBe(1);
   });
 
+  it('the tipline thanks senders only after Kafka has their reports', async () => {
+    const tipline: SourceDoc = {
+      ...rss(uniqueName('tipline'), ''),
+      kind: 'tipline',
+      config: { baseUrl: server.url },
+      credentialsEnv: 'MASTODON_TOKEN_SET',
+    };
+    server.answer((p) =>
+      p.includes('/getUpdates')
+        ? {
+            body: JSON.stringify({
+              ok: true,
+              result: [
+                {
+                  update_id: 1,
+                  message: {
+                    message_id: 5,
+                    date: 1796025600,
+                    chat: { id: 42, type: 'private' },
+                    text: 'Ini hoaks bukan?',
+                  },
+                },
+              ],
+            }),
+          }
+        : { body: '{"ok":true,"result":{}}' },
+    );
+    const broken: Producer = {
+      send: async () => {
+        throw new PantauError('BUS_UNAVAILABLE', 'no ack');
+      },
+    };
+    await poller({ producer: broken }).poll(tipline);
+    expect(server.requests.filter((r) => r.path.includes('/sendMessage'))).toHaveLength(0);
+    clock += 10_000;
+    expect(await poller().poll(tipline)).toMatchObject({ status: 'polled', items: 1 });
+    expect(server.requests.filter((r) => r.path.includes('/sendMessage'))).toHaveLength(1);
+    expect(published()[0]).toMatchObject({
+      source: tipline.id,
+      sourceKind: 'tipline',
+      text: 'Ini hoaks bukan?',
+    });
+  });
+
   it('a paused source is not polled', async () => {
     expect(await poller().poll(rss(uniqueName('paused'), `${server.url}/rss`, { paused: true }))).toEqual({
       status: 'paused',

@@ -12,7 +12,7 @@ export interface Answer {
 
 export interface FakeServer {
   url: string;
-  requests: { path: string; headers: IncomingHttpHeaders }[];
+  requests: { path: string; headers: IncomingHttpHeaders; body: string }[];
   answer(handler: (path: string, headers: IncomingHttpHeaders, n: number) => Answer): void;
   close(): Promise<void>;
 }
@@ -21,10 +21,14 @@ export async function startFakeServer(): Promise<FakeServer> {
   let handler: (path: string, headers: IncomingHttpHeaders, n: number) => Answer = () => ({ status: 404 });
   const requests: FakeServer['requests'] = [];
   const server: Server = createServer((req, res) => {
-    requests.push({ path: req.url ?? '/', headers: req.headers });
-    const a = handler(req.url ?? '/', req.headers, requests.length);
-    res.writeHead(a.status ?? 200, a.headers ?? {});
-    res.end(a.body ?? '');
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      requests.push({ path: req.url ?? '/', headers: req.headers, body });
+      const a = handler(req.url ?? '/', req.headers, requests.length);
+      res.writeHead(a.status ?? 200, a.headers ?? {});
+      res.end(a.body ?? '');
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -4,6 +4,7 @@ import { mastodonConnector } from './mastodon';
 import { redditConnector } from './reddit';
 import { rssConnector } from './rss';
 import { telegramConnector } from './telegram';
+import { tiplineConnector } from './tipline';
 import { xConnector } from './x';
 import { youtubeConnector } from './youtube';
 
@@ -17,6 +18,7 @@ export const CONNECTORS: ReadonlyMap<SourceKind, Connector> = new Map<SourceKind
     telegramConnector,
     xConnector,
     youtubeConnector,
+    tiplineConnector,
   ].map((c) => [c.kind, c]),
 );
 
@@ -28,5 +30,7 @@ export {
   telegramConnector,
   xConnector,
   youtubeConnector,
+  tiplineConnector,
 };
 export { parseVerdict } from './factcheck';
+export { DEFAULT_ACK_TEXT } from './tipline';
