@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
 import { readRoutes } from './routes/read';
 import { sourceRoutes } from './routes/sources';
+import { tiplineRoutes } from './routes/tipline';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { watchlistRoutes } from './routes/watchlists';
 
@@ -55,5 +56,6 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   subscriptionRoutes(app, ctx);
   alertRoutes(app, ctx);
   sourceRoutes(app, ctx);
+  tiplineRoutes(app, ctx);
   return app;
 }

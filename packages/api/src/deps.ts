@@ -14,6 +14,11 @@ export interface ApiConfig {
   readonly INGEST_BODY_LIMIT?: number;
   /** Accept webhook URLs on private/loopback addresses (local development and tests only). */
   readonly ALLOW_PRIVATE_WEBHOOKS?: boolean;
+  /** WhatsApp Cloud API tipline webhook (unset = the route answers 404). */
+  readonly WHATSAPP_APP_SECRET?: string;
+  readonly WHATSAPP_VERIFY_TOKEN?: string;
+  /** The `source` its posts carry (default tipline-whatsapp). */
+  readonly WHATSAPP_TIPLINE_SOURCE?: string;
 }
 
 /** The alert read side the API needs; `createAlertStore` from @pantau/alerts implements it. */

@@ -24,6 +24,15 @@ export const ApiServiceConfig = configSchema({
     description: 'accept source URLs on private/loopback addresses (development and tests only)',
   }),
   SOURCE_FAILING_AFTER: Type.Integer({ minimum: 1, default: 5, description: 'failures in a row → failing' }),
+  WHATSAPP_APP_SECRET: Type.String({
+    default: '',
+    description: 'Meta app secret: verifies the tipline webhook',
+  }),
+  WHATSAPP_VERIFY_TOKEN: Type.String({
+    default: '',
+    description: 'token Meta echoes when verifying the webhook',
+  }),
+  WHATSAPP_TIPLINE_SOURCE: Type.String({ default: 'tipline-whatsapp', pattern: '^[a-z0-9][a-z0-9._-]*$' }),
   ALLOW_PRIVATE_WEBHOOKS: Type.Boolean({
     default: false,
     description: 'accept webhook targets on private/loopback addresses (development and tests only)',
