@@ -17,6 +17,9 @@ export interface ApiConfig {
   /** WhatsApp Cloud API tipline webhook (unset = the route answers 404). */
   readonly WHATSAPP_APP_SECRET?: string;
   readonly WHATSAPP_VERIFY_TOKEN?: string;
+  /** Cloud API access token for the thank-you replies (unset = no replies) and the Graph API base. */
+  readonly WHATSAPP_TOKEN?: string;
+  readonly WHATSAPP_GRAPH_URL?: string;
   /** The `source` its posts carry (default tipline-whatsapp). */
   readonly WHATSAPP_TIPLINE_SOURCE?: string;
 }

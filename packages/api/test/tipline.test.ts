@@ -1,10 +1,13 @@
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createMemoryBus } from '@pantau/bus';
 import { topicNames, type RawPost } from '@pantau/core';
 import { Health } from '@pantau/runtime';
 import { createSearchClient, IndexNames } from '@pantau/store';
 import { testLogger } from '@pantau/testkit';
 import { buildApp } from '../src';
+import { WHATSAPP_ACK_TEXT } from '../src/routes/tipline';
 
 /** The WhatsApp Cloud API tipline webhook: Meta's verification handshake and signed notifications. */
 const SECRET = 'meta-app-secret-uji';
@@ -122,5 +125,66 @@ describe('WhatsApp tipline webhook', () => {
       expect.objectContaining({ sourceId: 'wamid.IMG2', text: 'Foto ini katanya di Bekasi hari ini' }),
     ]);
     expect(JSON.stringify(posts)).not.toContain('6281234567890');
+  });
+
+  it('thanks each sender in Bahasa Indonesia through the Cloud API once Kafka has the report', async () => {
+    const replies: { path: string; auth: string | undefined; body: Record<string, unknown> }[] = [];
+    const graph = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      req.on('end', () => {
+        replies.push({ path: req.url ?? '', auth: req.headers.authorization, body: JSON.parse(raw) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"messages":[{"id":"wamid.reply"}]}');
+      });
+    });
+    await new Promise<void>((r) => graph.listen(0, '127.0.0.1', r));
+    const replying = buildApp({
+      config: {
+        PANTAU_ADMIN_KEY: 'pk_admin_0123456789abcdef',
+        WHATSAPP_APP_SECRET: SECRET,
+        WHATSAPP_TOKEN: 'EAAG-test',
+        WHATSAPP_GRAPH_URL: `http://127.0.0.1:${(graph.address() as AddressInfo).port}/v20.0`,
+      },
+      logger,
+      search: createSearchClient('http://127.0.0.1:1'),
+      names: new IndexNames('unused-'),
+      producer: bus.producer(),
+      topics,
+      health: new Health(),
+    });
+    try {
+      const body = notification([
+        {
+          from: '6281299990000',
+          id: 'wamid.REPLYME',
+          timestamp: '1796025600',
+          type: 'text',
+          text: { body: 'Cek ini min' },
+        },
+      ]);
+      const res = await replying.inject({
+        method: 'POST',
+        url: '/v1/tipline/whatsapp',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) },
+        payload: body,
+      });
+      expect(res.statusCode).toBe(200);
+      expect(replies).toEqual([
+        {
+          path: '/v20.0/106540352242922/messages',
+          auth: 'Bearer EAAG-test',
+          body: {
+            messaging_product: 'whatsapp',
+            to: '6281299990000',
+            type: 'text',
+            context: { message_id: 'wamid.REPLYME' },
+            text: { body: WHATSAPP_ACK_TEXT },
+          },
+        },
+      ]);
+    } finally {
+      await replying.close();
+      graph.close();
+    }
   });
 });

@@ -32,6 +32,11 @@ export const ApiServiceConfig = configSchema({
     default: '',
     description: 'token Meta echoes when verifying the webhook',
   }),
+  WHATSAPP_TOKEN: Type.String({
+    default: '',
+    description: 'Cloud API token for thank-you replies; empty = none',
+  }),
+  WHATSAPP_GRAPH_URL: Type.String({ default: 'https://graph.facebook.com/v20.0' }),
   WHATSAPP_TIPLINE_SOURCE: Type.String({ default: 'tipline-whatsapp', pattern: '^[a-z0-9][a-z0-9._-]*$' }),
   ALLOW_PRIVATE_WEBHOOKS: Type.Boolean({
     default: false,

@@ -74,6 +74,8 @@ async function main(): Promise<void> {
       WHATSAPP_APP_SECRET: config.WHATSAPP_APP_SECRET,
       WHATSAPP_VERIFY_TOKEN: config.WHATSAPP_VERIFY_TOKEN,
       WHATSAPP_TIPLINE_SOURCE: config.WHATSAPP_TIPLINE_SOURCE,
+      WHATSAPP_TOKEN: config.WHATSAPP_TOKEN,
+      WHATSAPP_GRAPH_URL: config.WHATSAPP_GRAPH_URL,
     },
     logger,
     search: stack.search,

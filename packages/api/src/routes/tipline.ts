@@ -12,6 +12,11 @@ import type { RouteContext } from '../deps';
  * sourceKind `tipline`; the sender's number is kept only as a pseudonym. 200 means Kafka has it; a
  * 503 makes Meta deliver again (the message id is the post key, so nothing doubles).
  */
+/** What the sender reads back (Bahasa Indonesia), once Kafka has the report. */
+export const WHATSAPP_ACK_TEXT =
+  'Terima kasih, laporan Anda sudah kami terima dan akan diperiksa oleh tim kami. ' +
+  'Mohon tidak menyebarkan pesan tersebut sampai ada hasil pemeriksaan.';
+
 interface WaMessage {
   from?: unknown;
   id?: unknown;
@@ -35,13 +40,22 @@ export function whatsappSignatureValid(
   return timingSafeEqual(expected, Buffer.from(m[1]!, 'hex'));
 }
 
-function messagesOf(payload: unknown): WaMessage[] {
+/** Messages with the business phone number id they were sent to (the reply goes out from it). */
+function messagesOf(payload: unknown): (WaMessage & { phoneNumberId?: string })[] {
   const entries = (payload as { entry?: unknown })?.entry;
   if (!Array.isArray(entries)) return [];
   return entries.flatMap((e: { changes?: unknown }) =>
     Array.isArray(e?.changes)
-      ? e.changes.flatMap((c: { value?: { messages?: unknown } }) =>
-          Array.isArray(c?.value?.messages) ? (c.value.messages as WaMessage[]) : [],
+      ? e.changes.flatMap(
+          (c: { value?: { messages?: unknown; metadata?: { phone_number_id?: unknown } } }) => {
+            const phone = c?.value?.metadata?.phone_number_id;
+            return Array.isArray(c?.value?.messages)
+              ? (c.value.messages as WaMessage[]).map((m) => ({
+                  ...m,
+                  ...(typeof phone === 'string' ? { phoneNumberId: phone } : {}),
+                }))
+              : [];
+          },
         )
       : [],
   );
@@ -120,6 +134,36 @@ export function tiplineRoutes(app: FastifyInstance, ctx: RouteContext): void {
         }
       }
       request.log.info({ accepted: accepted.length }, 'whatsapp tipline messages received');
+      // Thank each sender once Kafka has the report (best effort: a failed reply is logged).
+      const token = ctx.config.WHATSAPP_TOKEN;
+      if (token && accepted.length) {
+        const graph = (ctx.config.WHATSAPP_GRAPH_URL ?? 'https://graph.facebook.com/v20.0').replace(
+          /\/+$/,
+          '',
+        );
+        const acceptedIds = new Set(accepted.map((p) => p.sourceId));
+        for (const m of messagesOf(payload)) {
+          if (typeof m.id !== 'string' || !acceptedIds.has(m.id) || !m.phoneNumberId) continue;
+          try {
+            const res = await fetch(`${graph}/${encodeURIComponent(m.phoneNumberId)}/messages`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+              body: JSON.stringify({
+                messaging_product: 'whatsapp',
+                to: m.from,
+                type: 'text',
+                context: { message_id: m.id },
+                text: { body: WHATSAPP_ACK_TEXT },
+              }),
+              signal: AbortSignal.timeout(5_000),
+            });
+            if (!res.ok) request.log.warn({ status: res.status }, 'whatsapp thank-you refused');
+            await res.body?.cancel();
+          } catch (err) {
+            request.log.warn({ err: (err as Error).message }, 'whatsapp thank-you not sent');
+          }
+        }
+      }
       return reply.status(200).send({ received: accepted.length });
     });
   });
