@@ -1,6 +1,8 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { isForbiddenAddress } from '@pantau/alerts';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { SourceError, parseRetryAfter } from './errors';
 
 /**
@@ -84,7 +86,35 @@ export async function checkSourceUrl(
   return url;
 }
 
-async function readCapped(response: Response, maxBytes: number, url: string): Promise<Buffer> {
+/**
+ * The address check again at connect time, on the addresses the socket really uses: a name that
+ * resolved to a public address when checked and to a private one a moment later (DNS rebinding)
+ * is refused here.
+ */
+const FORBIDDEN_AT_CONNECT = 'PANTAU_FORBIDDEN_ADDRESS';
+const guardedLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+    if (err) return callback(err, '', 0);
+    const bad = addresses.find((a) => isForbiddenAddress(a.address));
+    if (bad || addresses.length === 0)
+      return callback(
+        Object.assign(
+          new Error(`${hostname} resolves to a private or reserved address (${bad?.address ?? 'none'})`),
+          {
+            code: FORBIDDEN_AT_CONNECT,
+          },
+        ),
+        '',
+        0,
+      );
+    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+    return callback(null, addresses[0]!.address, addresses[0]!.family);
+  });
+};
+
+type AnyResponse = Awaited<ReturnType<typeof undiciFetch>>;
+
+async function readCapped(response: AnyResponse, maxBytes: number, url: string): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await response.body?.cancel();
@@ -112,6 +142,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = options.maxRedirects ?? 3;
   const userAgent = options.userAgent ?? 'Pantau/0.1 (+https://github.com/pantau)';
+  // Public sources: every connection re-checks the addresses it connects to.
+  const dispatcher = options.allowPrivate ? new Agent() : new Agent({ connect: { lookup: guardedLookup } });
   // In-process: requests to one host wait for each other (a chain of promises per host).
   const tails = new Map<string, Promise<unknown>>();
 
@@ -135,9 +167,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
   };
 
-  const once = async (url: URL, request: HttpRequest): Promise<Response> => {
+  const once = async (url: URL, request: HttpRequest): Promise<AnyResponse> => {
     try {
-      return await fetch(url, {
+      return await undiciFetch(url, {
+        dispatcher,
         method: request.method ?? 'GET',
         headers: { 'user-agent': userAgent, ...request.headers },
         ...(request.body === undefined ? {} : { body: request.body }),
@@ -145,6 +178,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      if (cause?.code === FORBIDDEN_AT_CONNECT)
+        throw new SourceError(
+          'SOURCE_TARGET_FORBIDDEN',
+          `${redact(url.origin + url.pathname)}: ${cause.message}`,
+        );
       const reason =
         (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String(err);
       throw new SourceError('SOURCE_UNAVAILABLE', `${redact(url.origin + url.pathname)}: ${reason}`, {

@@ -9,7 +9,15 @@ describe('per-source metrics', () => {
     m.error('masto', 'mastodon');
     expect(m.snapshot()).toEqual({
       warta: { kind: 'rss', polls: 3, notModified: 1, items: 4, skipped: 2, errors: 1, lagSeconds: 120 },
-      masto: { kind: 'mastodon', polls: 1, notModified: 0, items: 0, skipped: 0, errors: 1, lagSeconds: null },
+      masto: {
+        kind: 'mastodon',
+        polls: 1,
+        notModified: 0,
+        items: 0,
+        skipped: 0,
+        errors: 1,
+        lagSeconds: null,
+      },
     });
     const text = m.render();
     expect(text).toContain('# TYPE pantau_source_polls_total counter');

@@ -189,6 +189,19 @@ describe('rss connector (local feed server)', () => {
     });
   });
 
+  it('re-checks the address at connect time: a name that turns private after the check is refused', async () => {
+    server.answer(() => ({ body: fixture('portal-rdf.xml') }));
+    // The check sees a public address; the connection would go to 127.0.0.1 (DNS rebinding).
+    const rebound = createHttpClient({ resolve: async () => ['93.184.216.34'], timeoutMs: 2_000 });
+    const port = new URL(server.url).port;
+    const before = server.requests.length;
+    await expect(rebound.get(`http://localhost:${port}/rss`)).rejects.toMatchObject({
+      code: 'SOURCE_TARGET_FORBIDDEN',
+      message: expect.stringContaining('resolves to a private or reserved address'),
+    });
+    expect(server.requests.length).toBe(before);
+  });
+
   it('gives up on a server that does not answer within the time limit', async () => {
     const silent = createNetServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
