@@ -55,6 +55,8 @@ export type ConnectorItem = Omit<PostInput, 'source' | 'sourceKind'>;
 export interface FactCheckDoc {
   id: string;
   title: string;
+  /** The claim checked (the title without its verdict tag); `title` carries the same text. */
+  claim: string;
   text: string;
   verdict: string;
   url?: string;

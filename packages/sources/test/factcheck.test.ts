@@ -51,6 +51,7 @@ describe('factcheck connector (local WordPress server)', () => {
     expect(result.factChecks![0]).toEqual({
       id: expect.stringMatching(/^fc-cekfakta-[0-9a-f]{24}$/),
       title: 'Pesan Berantai Vaksin Booster Mengandung Microchip Pelacak',
+      claim: 'Pesan Berantai Vaksin Booster Mengandung Microchip Pelacak',
       text: expect.stringContaining('Kemenkes memastikan vaksin tidak mengandung microchip.'),
       verdict: 'SALAH',
       url: 'https://cekfakta.example.id/2026/11/30/salah-vaksin-booster-microchip/',

@@ -74,7 +74,9 @@ function toDoc(
   const { verdict, claim } = parseVerdict(title);
   return {
     id: factCheckId(sourceId, itemId),
+    // The scorer compares posts with `title`: the claim, without the verdict tag.
     title: claim,
+    claim,
     text: htmlToText(body).slice(0, 20_000),
     verdict,
     ...(link ? { url: link } : {}),
