@@ -56,7 +56,7 @@ describe('pantau sources check', () => {
     expect(stdout).toContain('[SALAH] Pesan Berantai Vaksin Booster Mengandung Microchip Pelacak');
     expect(stdout).toContain('✗ rusak (rss): SOURCE_UNAVAILABLE');
     expect(stdout).toContain(
-      '✗ masto (mastodon): SOURCE_CREDENTIALS_MISSING environment variable PANTAU_TEST_UNSET_TOKEN is not set',
+      '✗ masto (mastodon): SOURCE_NO_CREDENTIALS environment variable PANTAU_TEST_UNSET_TOKEN is not set',
     );
     expect(status).toBe(1);
   });

@@ -70,37 +70,37 @@ export const ERROR_CODES = {
   SOURCE_UNAVAILABLE: {
     httpStatus: 502,
     retriable: true,
-    description: 'A source answered 5xx, timed out or could not be reached.',
+    description: 'A source answered 5xx, timed out or is down.',
   },
   SOURCE_RATE_LIMITED: {
     httpStatus: 502,
     retriable: true,
-    description: 'A source answered 429; polled again after its Retry-After.',
+    description: 'A source answered 429; retried after its wait.',
   },
   SOURCE_REJECTED: {
     httpStatus: 502,
     retriable: false,
-    description: 'A source answered 4xx (bad URL, revoked token).',
+    description: 'A source answered 4xx (bad URL, bad token).',
   },
   SOURCE_MALFORMED: {
     httpStatus: 502,
     retriable: false,
-    description: 'A source answered something that is not its documented format.',
+    description: 'A source answer is not in its documented format.',
   },
   SOURCE_TOO_LARGE: {
     httpStatus: 502,
     retriable: false,
     description: 'A source answer exceeded the size cap.',
   },
-  SOURCE_CREDENTIALS_MISSING: {
+  SOURCE_NO_CREDENTIALS: {
     httpStatus: 400,
     retriable: false,
-    description: 'The environment variable a source names for its credentials is not set.',
+    description: "A source's credentials variable is not set.",
   },
   SOURCE_TARGET_FORBIDDEN: {
     httpStatus: 400,
     retriable: false,
-    description: 'A source URL points at a private or reserved address.',
+    description: 'A source URL points at a forbidden address.',
   },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -35,7 +35,7 @@ export async function checkSources(
         throw Object.assign(
           new Error(`environment variable ${input.credentialsEnv ?? '(credentialsEnv)'} is not set`),
           {
-            code: 'SOURCE_CREDENTIALS_MISSING',
+            code: 'SOURCE_NO_CREDENTIALS',
           },
         );
       const at = (deps.now ?? new Date()).toISOString();

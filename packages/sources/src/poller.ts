@@ -131,7 +131,7 @@ export function createPoller(deps: PollerDeps) {
           credential = source.credentialsEnv ? deps.credential(source.credentialsEnv) : undefined;
           if (!credential)
             throw new SourceError(
-              'SOURCE_CREDENTIALS_MISSING',
+              'SOURCE_NO_CREDENTIALS',
               source.credentialsEnv
                 ? `environment variable ${source.credentialsEnv} (named by credentialsEnv) is not set in the ingest service`
                 : `a ${source.kind} source needs credentialsEnv naming the variable that holds its token`,

@@ -193,7 +193,7 @@ describe('poller (real Redis; posts onto a bus)', () => {
     const [a, b] = await Promise.all([p.poll(mastodon), p.poll(news)]);
     expect(a).toMatchObject({
       status: 'failed',
-      code: 'SOURCE_CREDENTIALS_MISSING',
+      code: 'SOURCE_NO_CREDENTIALS',
       message: expect.stringContaining('MASTODON_TOKEN_UNSET'),
     });
     expect(b).toMatchObject({ status: 'polled', items: 1 });
