@@ -71,6 +71,8 @@ const commands = [
       : { FACTCHECKS_CSV: path.join(root, 'packages/scorer/data/factchecks-sample.csv') },
   ),
   service('detector', detectorEnv),
+  // Source workers (news feeds, fact-checks, Mastodon, Reddit): an ingest process without a replay file.
+  { ...service('ingest'), name: 'sources' },
 ];
 if (replay) {
   const file = arg('replay', path.join(root, 'packages/ingest/data/sample-posts.jsonl'));

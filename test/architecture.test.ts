@@ -36,7 +36,7 @@ describe('architecture', () => {
   it('keeps each external system behind one adapter file', () => {
     expect(importersOf(/^kafkajs$/)).toEqual(['packages/bus/src/kafka.ts']);
     expect(importersOf(/^@opensearch-project\/opensearch$/)).toEqual(['packages/store/src/opensearch.ts']);
-    expect(importersOf(/^(bullmq|ioredis)$/)).toEqual(['packages/alerts/src/bullmq.ts']);
+    expect(importersOf(/^(bullmq|ioredis)$/)).toEqual(['packages/queue/src/bullmq.ts']);
   });
 
   it('reads the environment only in the config module', () => {

@@ -20,5 +20,5 @@ export {
   type DeliveryQueueOptions,
   type DeliveryWorker,
   type DeliveryWorkerOptions,
-} from './bullmq';
+} from './delivery-queue';
 export * from './target';

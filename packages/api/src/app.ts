@@ -11,6 +11,8 @@ import { alertRoutes } from './routes/alerts';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
 import { readRoutes } from './routes/read';
+import { sourceRoutes } from './routes/sources';
+import { tiplineRoutes } from './routes/tipline';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { watchlistRoutes } from './routes/watchlists';
 
@@ -53,5 +55,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   watchlistRoutes(app, ctx);
   subscriptionRoutes(app, ctx);
   alertRoutes(app, ctx);
+  sourceRoutes(app, ctx);
+  tiplineRoutes(app, ctx);
   return app;
 }

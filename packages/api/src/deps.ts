@@ -3,6 +3,7 @@ import type { Producer } from '@pantau/bus';
 import type { Topics } from '@pantau/core';
 import type { Health } from '@pantau/runtime';
 import type { IndexNames, SearchClient } from '@pantau/store';
+import type { SourceService } from '@pantau/sources';
 import type { Logger } from 'pino';
 import type { Authenticator } from './auth';
 
@@ -13,6 +14,14 @@ export interface ApiConfig {
   readonly INGEST_BODY_LIMIT?: number;
   /** Accept webhook URLs on private/loopback addresses (local development and tests only). */
   readonly ALLOW_PRIVATE_WEBHOOKS?: boolean;
+  /** WhatsApp Cloud API tipline webhook (unset = the route answers 404). */
+  readonly WHATSAPP_APP_SECRET?: string;
+  readonly WHATSAPP_VERIFY_TOKEN?: string;
+  /** Cloud API access token for the thank-you replies (unset = no replies) and the Graph API base. */
+  readonly WHATSAPP_TOKEN?: string;
+  readonly WHATSAPP_GRAPH_URL?: string;
+  /** The `source` its posts carry (default tipline-whatsapp). */
+  readonly WHATSAPP_TIPLINE_SOURCE?: string;
 }
 
 /** The alert read side the API needs; `createAlertStore` from @pantau/alerts implements it. */
@@ -29,6 +38,8 @@ export interface ApiDeps {
   topics: Topics;
   health: Health;
   alerts?: AlertService;
+  /** Source management (POST/GET/PATCH/DELETE /v1/sources); absent = those routes answer 503. */
+  sources?: SourceService;
 }
 
 /** Shared by every route plugin. */

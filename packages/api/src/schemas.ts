@@ -71,6 +71,7 @@ export type PostsQuery = Static<typeof PostsQuery>;
 export const PostItem = Type.Object({
   id: Type.String(),
   source: Type.Optional(Type.String()),
+  sourceKind: Type.Optional(Type.String()),
   text: Type.Optional(Type.String()),
   publishedAt: Type.Optional(Type.String()),
   hoaxScore: Type.Optional(Type.Number()),

@@ -22,6 +22,8 @@ import {
   trainTopicModel,
 } from '@pantau/nlp-id';
 import { bcubed, plainTfidfClusters, runStream, type StreamPost } from '@pantau/issues';
+import { sources } from './sources';
+import { UsageError } from './usage';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -40,6 +42,8 @@ const USAGE = `usage:
   pantau issues run --data STREAM.jsonl [--assignments OUT.jsonl] [--events OUT.jsonl]
                     posts (id, text, publishedAt, optional author, source, url) in file order, in stream time
   pantau issues eval --data LABELLED.jsonl       the same lines plus label (the true cluster) -> B-cubed scores
+  pantau sources check [--file sources.yaml] [--allow-private]
+                    validates the file (default: PANTAU_SOURCES) and reads each source once, printing what it got
   pantau topics train --data FILE.csv --out MODEL.json [--version NAME] [--c C] [--lexicon-c C]
                       [--no-seeds]          (the shipped seed posts and lexicon are added by default)
   pantau topics eval --model MODEL.json --data FILE.csv
@@ -48,8 +52,6 @@ CSV files have a header with columns text,label (label 1 = hoax, 0 = not) and an
 topic CSVs have text,topic (topic = kesehatan, ekonomi, bencana, politik, hukum, agama, pendidikan,
 transportasi, teknologi, olahraga, hiburan or lainnya).
 `;
-
-class UsageError extends Error {}
 
 /** Streams stdin line by line, writing each result as it comes, so large inputs need no memory. */
 async function mapLines(io: Io, transform: (line: string) => string): Promise<void> {
@@ -361,6 +363,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return await issues(rest, io);
       case 'topics':
         return await topics(rest, io);
+      case 'sources':
+        return await sources(rest, io);
       case undefined:
       case 'help':
       case '--help':

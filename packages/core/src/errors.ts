@@ -67,6 +67,41 @@ export const ERROR_CODES = {
     description: 'Retries ran out; the cause is attached.',
   },
   NOT_READY: { httpStatus: 503, retriable: true, description: 'A dependency is not ready.' },
+  SOURCE_UNAVAILABLE: {
+    httpStatus: 502,
+    retriable: true,
+    description: 'A source answered 5xx, timed out or is down.',
+  },
+  SOURCE_RATE_LIMITED: {
+    httpStatus: 502,
+    retriable: true,
+    description: 'A source answered 429; retried after its wait.',
+  },
+  SOURCE_REJECTED: {
+    httpStatus: 502,
+    retriable: false,
+    description: 'A source answered 4xx (bad URL, bad token).',
+  },
+  SOURCE_MALFORMED: {
+    httpStatus: 502,
+    retriable: false,
+    description: 'A source answer is not in its documented format.',
+  },
+  SOURCE_TOO_LARGE: {
+    httpStatus: 502,
+    retriable: false,
+    description: 'A source answer exceeded the size cap.',
+  },
+  SOURCE_NO_CREDENTIALS: {
+    httpStatus: 400,
+    retriable: false,
+    description: "A source's credentials variable is not set.",
+  },
+  SOURCE_TARGET_FORBIDDEN: {
+    httpStatus: 400,
+    retriable: false,
+    description: 'A source URL points at a forbidden address.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

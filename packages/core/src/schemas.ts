@@ -26,6 +26,8 @@ export const Metrics = Type.Object({
 export const PostInput = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9._-]*$' }),
   sourceId: Type.String({ minLength: 1, maxLength: 512 }),
+  /** The connector kind that brought the post (rss, mastodon …); absent for pushed posts. */
+  sourceKind: Type.Optional(Type.String({ maxLength: 32, pattern: '^[a-z0-9-]+$' })),
   text: Type.String({ minLength: 1, maxLength: 20_000 }),
   publishedAt: IsoDate,
   url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),

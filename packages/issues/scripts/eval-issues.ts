@@ -219,6 +219,14 @@ if (flags.debug) {
       if (b.postIds.has(p.id)) ids.set(run.issueIds[i]!, (ids.get(run.issueIds[i]!) ?? 0) + 1);
     });
     const firstRising = run.events.find((e) => e.type === 'rising' && ids.has(e.issueId));
-    console.log('BURST', b.label, b.postIds.size, 'split', [...ids.values()].sort((x, y) => y - x).join('/'), 'delay', firstRising ? (Date.parse(firstRising.at) - b.onset) / 1000 : 'none');
+    console.log(
+      'BURST',
+      b.label,
+      b.postIds.size,
+      'split',
+      [...ids.values()].sort((x, y) => y - x).join('/'),
+      'delay',
+      firstRising ? (Date.parse(firstRising.at) - b.onset) / 1000 : 'none',
+    );
   });
 }

@@ -61,3 +61,17 @@ export function loadConfigOrExit<S extends TObject>(schema: S, service: string):
     process.exit(78); // EX_CONFIG
   }
 }
+
+/**
+ * A credential by the name a source gives for it (`credentialsEnv`): sources only ever name the
+ * variable, and this is the one place that reads it.
+ */
+const NOT_A_SOURCE_CREDENTIAL =
+  /^(PANTAU_ADMIN_KEY|REDIS_URL|OPENSEARCH_URL|KAFKA_BROKERS|PATH|HOME|AWS_.*)$/;
+
+export function credentialFromEnv(name: string): string | undefined {
+  // A source may name its own token's variable, never one of the pipeline's own secrets.
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(name) || NOT_A_SOURCE_CREDENTIAL.test(name)) return undefined;
+  const value = process.env[name];
+  return value ? value : undefined;
+}

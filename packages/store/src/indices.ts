@@ -10,6 +10,7 @@ import alerts from '../../../infra/opensearch/indices/alerts.json';
 import audit from '../../../infra/opensearch/indices/audit.json';
 import factchecks from '../../../infra/opensearch/indices/factchecks.json';
 import labels from '../../../infra/opensearch/indices/labels.json';
+import sources from '../../../infra/opensearch/indices/sources.json';
 
 /**
  * Index definitions live as JSON files under infra/opensearch/indices (one per index, readable by
@@ -30,6 +31,7 @@ const SINGLE_INDICES = {
   audit,
   factchecks,
   labels,
+  sources,
 } satisfies Record<string, IndexDefinition>;
 export type IndexName = keyof typeof SINGLE_INDICES | 'posts';
 
@@ -75,6 +77,13 @@ export async function installIndices(
           aliases: { [names.posts]: {} },
         },
       },
+    });
+    // Monthly posts indices made before a field was added to the template get it too (fields are
+    // only ever added, and the mapping is strict, so a new field would otherwise be refused).
+    await client.indices.putMapping({
+      index: `${prefix}posts-*`,
+      allow_no_indices: true,
+      body: { properties: posts.mappings.properties } as never,
     });
     for (const [name, def] of Object.entries(SINGLE_INDICES) as [
       Exclude<IndexName, 'posts'>,

@@ -18,6 +18,7 @@ export interface PostQuery {
 export interface PostHit {
   id: string;
   source: string;
+  sourceKind?: string;
   text: string;
   publishedAt: string;
   hoaxScore: number;
@@ -68,6 +69,7 @@ export async function searchPosts(
 const POST_FIELDS = [
   'id',
   'source',
+  'sourceKind',
   'text',
   'publishedAt',
   'hoaxScore',

@@ -19,6 +19,25 @@ export const ApiServiceConfig = configSchema({
     description: 'per-subscription spacing of deliveries',
   }),
   INGEST_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 }),
+  ALLOW_PRIVATE_SOURCES: Type.Boolean({
+    default: false,
+    description: 'accept source URLs on private/loopback addresses (development and tests only)',
+  }),
+  SOURCE_FAILING_AFTER: Type.Integer({ minimum: 1, default: 5, description: 'failures in a row → failing' }),
+  WHATSAPP_APP_SECRET: Type.String({
+    default: '',
+    description: 'Meta app secret: verifies the tipline webhook',
+  }),
+  WHATSAPP_VERIFY_TOKEN: Type.String({
+    default: '',
+    description: 'token Meta echoes when verifying the webhook',
+  }),
+  WHATSAPP_TOKEN: Type.String({
+    default: '',
+    description: 'Cloud API token for thank-you replies; empty = none',
+  }),
+  WHATSAPP_GRAPH_URL: Type.String({ default: 'https://graph.facebook.com/v20.0' }),
+  WHATSAPP_TIPLINE_SOURCE: Type.String({ default: 'tipline-whatsapp', pattern: '^[a-z0-9][a-z0-9._-]*$' }),
   ALLOW_PRIVATE_WEBHOOKS: Type.Boolean({
     default: false,
     description: 'accept webhook targets on private/loopback addresses (development and tests only)',

@@ -9,6 +9,7 @@ import {
 import { buildApp } from '@pantau/api';
 import { IssueEvent, createDecoder } from '@pantau/core';
 import { Health, createLogger, installShutdown, loadConfigOrExit } from '@pantau/runtime';
+import { connectSources } from '@pantau/sources';
 import { connectStack, registerStackHealth } from '@pantau/stack';
 import { ApiServiceConfig } from './config';
 
@@ -55,12 +56,26 @@ async function main(): Promise<void> {
     handleBatch: createIssueEventStage(engine).handleBatch,
   });
 
+  const sources = connectSources({
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    search: stack.search,
+    names: stack.names,
+    allowPrivate: config.ALLOW_PRIVATE_SOURCES,
+    failingAfter: config.SOURCE_FAILING_AFTER,
+    logger,
+  });
   const health = registerStackHealth(new Health(), stack).register('redis', () => queue.ping());
   const app = buildApp({
     config: {
       PANTAU_ADMIN_KEY: config.PANTAU_ADMIN_KEY,
       INGEST_BODY_LIMIT: config.INGEST_BODY_LIMIT,
       ALLOW_PRIVATE_WEBHOOKS: config.ALLOW_PRIVATE_WEBHOOKS,
+      WHATSAPP_APP_SECRET: config.WHATSAPP_APP_SECRET,
+      WHATSAPP_VERIFY_TOKEN: config.WHATSAPP_VERIFY_TOKEN,
+      WHATSAPP_TIPLINE_SOURCE: config.WHATSAPP_TIPLINE_SOURCE,
+      WHATSAPP_TOKEN: config.WHATSAPP_TOKEN,
+      WHATSAPP_GRAPH_URL: config.WHATSAPP_GRAPH_URL,
     },
     logger,
     search: stack.search,
@@ -69,6 +84,7 @@ async function main(): Promise<void> {
     topics: stack.topics,
     health,
     alerts: store,
+    sources: sources.service,
   });
 
   installShutdown(logger, [
@@ -76,6 +92,7 @@ async function main(): Promise<void> {
     { name: 'consumer', close: () => consumer.close() },
     { name: 'delivery-worker', close: () => worker.close() },
     { name: 'delivery-queue', close: () => queue.close() },
+    { name: 'sources', close: () => sources.close() },
     { name: 'stack', close: () => stack.close() },
   ]);
 

@@ -1,15 +1,26 @@
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import IORedis from 'ioredis';
 import { PantauError, systemClock, type Clock } from '@pantau/core';
+import {
+  DelayedError,
+  Queue,
+  UnrecoverableError,
+  Worker,
+  closeRedis,
+  connectRedis,
+  createKeyValue,
+  logQueueErrors,
+  obliterateQueue,
+  within,
+  type Job,
+} from '@pantau/queue';
 import type { Logger } from 'pino';
 import { type Channel, DeliveryError } from './channels/channel';
 import type { AlertStore } from './store';
 import { type DeliveryJob, type DeliveryRecord, deliveryJobId } from './types';
 
 /**
- * The only file in Pantau that imports bullmq and ioredis. One BullMQ job per (alert id, version,
- * subscription), with that as the job id so enqueueing twice delivers once; retries with exponential
- * backoff (or the target's Retry-After); 4xx answers fail for good.
+ * Alert deliveries on BullMQ (through @pantau/queue, the one adapter). One BullMQ job per (alert id,
+ * version, subscription), with that as the job id so enqueueing twice delivers once; retries with
+ * exponential backoff (or the target's Retry-After); 4xx answers fail for good.
  */
 export const DELIVERY_QUEUE = 'deliveries';
 const BACKOFF_TYPE = 'pantau';
@@ -31,55 +42,18 @@ export interface DeliveryQueueOptions {
   logger: Logger;
 }
 
-function connect(url: string, logger: Logger, role: string): IORedis {
-  const redis = new IORedis(url, {
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    lazyConnect: false,
-    // Bounded backoff between reconnects while Redis is down (ioredis reconnects by itself).
-    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2_000),
-  });
-  // One line when Redis goes away and one when it is back, not one per reconnect attempt.
-  let downSince: number | undefined;
-  redis.on('error', (err) => {
-    if (downSince !== undefined) return;
-    downSince = Date.now();
-    logger.error({ err, role }, 'redis unavailable; reconnecting with bounded backoff');
-  });
-  redis.on('ready', () => {
-    if (downSince === undefined) return;
-    logger.warn({ role, downMs: Date.now() - downSince }, 'redis is back');
-    downSince = undefined;
-  });
-  return redis;
-}
-
 /** Commands wait in ioredis' offline queue while Redis is down; a caller waits at most this long. */
 const ENQUEUE_TIMEOUT_MS = 4_000;
 
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueue {
   const logger = options.logger.child({ component: 'delivery-queue' });
-  const connection = connect(options.redisUrl, logger, 'queue');
+  const connection = connectRedis(options.redisUrl, logger, 'queue');
   const queue = new Queue<DeliveryJob>(options.name ?? DELIVERY_QUEUE, {
     connection,
     prefix: options.prefix,
   });
   // While Redis is down the connection logs the outage once; BullMQ's own errors then repeat per retry.
-  queue.on('error', (err) =>
-    connection.status === 'ready'
-      ? logger.error({ err }, 'queue error')
-      : logger.debug({ err }, 'queue error'),
-  );
+  logQueueErrors(queue, connection, logger, 'queue error');
   const attempts = options.attempts ?? 6;
   const backoffMs = options.backoffMs ?? 5_000;
   return {
@@ -115,7 +89,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     },
     async close() {
       await queue.close();
-      await connection.quit().catch(() => connection.disconnect());
+      await closeRedis(connection);
     },
   };
 }
@@ -126,14 +100,7 @@ export async function obliterateDeliveryQueue(
   prefix: string,
   name = DELIVERY_QUEUE,
 ): Promise<void> {
-  const connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(name, { connection, prefix });
-  try {
-    await queue.obliterate({ force: true });
-  } finally {
-    await queue.close();
-    await connection.quit().catch(() => connection.disconnect());
-  }
+  await obliterateQueue(redisUrl, prefix, name);
 }
 
 export interface DeliveryWorkerOptions {
@@ -163,8 +130,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const logger = options.logger.child({ component: 'delivery-worker' });
   const clock = options.clock ?? systemClock;
   const channels = new Map(options.channels.map((c) => [c.name, c]));
-  const connection = connect(options.redisUrl, logger, 'worker');
-  const limiter = connect(options.redisUrl, logger, 'limiter');
+  const connection = connectRedis(options.redisUrl, logger, 'worker');
+  const limiterConnection = connectRedis(options.redisUrl, logger, 'limiter');
+  const limiter = createKeyValue(limiterConnection);
   const maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
   const { store } = options;
 
@@ -202,8 +170,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     // Per-subscription rate limit: a delivery that comes too soon waits, without using up an attempt.
     if (channel.minIntervalMs > 0) {
       const key = `${options.prefix}:ratelimit:${data.subscriptionId}`;
-      const acquired = await limiter.set(key, '1', 'PX', channel.minIntervalMs, 'NX');
-      if (acquired !== 'OK') {
+      const acquired = await limiter.setIfAbsent(key, '1', channel.minIntervalMs);
+      if (!acquired) {
         const wait = Math.max(await limiter.pttl(key), 10);
         await job.moveToDelayed(Date.now() + wait, token);
         throw new DelayedError();
@@ -256,11 +224,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         ),
     },
   });
-  worker.on('error', (err) =>
-    connection.status === 'ready'
-      ? logger.error({ err }, 'worker error')
-      : logger.debug({ err }, 'worker error'),
-  );
+  logQueueErrors(worker, connection, logger, 'worker error');
   worker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
       logger.warn({ jobId: job.id, err }, 'delivery failed for good');
@@ -269,8 +233,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   return {
     async close() {
       await worker.close();
-      await connection.quit().catch(() => connection.disconnect());
-      await limiter.quit().catch(() => limiter.disconnect());
+      await closeRedis(connection);
+      await closeRedis(limiterConnection);
     },
   };
 }
