@@ -60,7 +60,6 @@ describe('scale-out (1 vs 3 scorer processes, real Kafka and OpenSearch)', () =>
       INDEX_PREFIX: `${prefix}-`,
       KAFKA_BROKERS: servers.kafkaBrokers.join(','),
       OPENSEARCH_URL: servers.opensearchUrl,
-      SCORER_BATCH_SIZE: '50',
       LOG_LEVEL: 'debug',
     };
     const topics = topicNames(env.TOPIC_PREFIX);

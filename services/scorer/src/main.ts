@@ -40,6 +40,11 @@ const config = loadConfigOrExit(
     }),
     FACTCHECK_REFRESH_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
     SCORER_BATCH_SIZE: Type.Integer({ minimum: 1, default: 500 }),
+    ASSIGN_BATCH_SIZE: Type.Integer({
+      minimum: 1,
+      default: 2000,
+      description: 'posts per assignment batch; each batch is taken in publication order',
+    }),
     ISSUE_THRESHOLD: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'cosine to join an issue (default 0.15)' }),
     ),
@@ -119,7 +124,7 @@ async function main() {
     handleBatch: assignStage.handleBatch,
     dlqTopic: stack.topics.dlq,
     fromBeginning: true,
-    maxBatchSize: config.SCORER_BATCH_SIZE,
+    maxBatchSize: config.ASSIGN_BATCH_SIZE,
   });
   installShutdown(logger, [
     watchlistReload,
