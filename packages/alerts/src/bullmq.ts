@@ -1,3 +1,4 @@
+import { metrics } from '@pantau/metrics';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import { PantauError, systemClock, type Clock } from '@pantau/core';
@@ -196,6 +197,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (!channel || !subscription) {
       const reason = channel ? 'subscription no longer exists' : `unknown channel ${data.channel}`;
       await record(data, { status: 'failed', attempts: attempt - 1, lastError: reason });
+      metrics.alertDeliveries.inc({ channel: data.channel, status: 'failed' });
       throw new UnrecoverableError(reason);
     }
 
@@ -231,6 +233,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         lastError: failure.message,
         ...(failure.status === undefined ? {} : { lastStatus: failure.status }),
       });
+      metrics.alertDeliveries.inc({ channel: data.channel, status: final ? 'failed' : 'retrying' });
       if (!failure.retriable) throw new UnrecoverableError(failure.message);
       throw failure;
     }
@@ -239,6 +242,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       attempts: attempt,
       deliveredAt: new Date(clock.now()).toISOString(),
     });
+    metrics.alertDeliveries.inc({ channel: data.channel, status: 'delivered' });
     log.info('delivered');
   };
 

@@ -11,6 +11,7 @@ import { agencyRoutes } from './routes/agencies';
 import { alertRoutes } from './routes/alerts';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
+import { metricsRoutes } from './routes/metrics';
 import { readRoutes } from './routes/read';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { watchlistRoutes } from './routes/watchlists';
@@ -56,6 +57,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     watchlistRoutes(api, ctx);
     subscriptionRoutes(api, ctx);
     alertRoutes(api, ctx);
+    metricsRoutes(api);
   });
   return app;
 }

@@ -1,3 +1,4 @@
+import { metrics } from '@pantau/metrics';
 import {
   Kafka,
   logLevel,
@@ -264,6 +265,10 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
                 });
                 // Only now is the chunk done: mark and commit it.
                 resolveOffset(chunk[chunk.length - 1]!.offset);
+                metrics.consumerLag.set(
+                  { group: opts.groupId, topic: batch.topic, partition: String(batch.partition) },
+                  Math.max(0, Number(batch.highWatermark) - Number(chunk[chunk.length - 1]!.offset) - 1),
+                );
                 await commitOffsetsIfNecessary();
                 await heartbeat();
               }

@@ -1,5 +1,6 @@
 import { backOff } from 'exponential-backoff';
 import { PantauError } from '@pantau/core';
+import { metrics } from '@pantau/metrics';
 import type { Logger } from 'pino';
 import { type SearchClient, statusOf, storeError } from './opensearch';
 
@@ -48,6 +49,7 @@ export async function bulkIndex(
   let indexed = 0;
   let attempts = 0;
   if (docs.length === 0) return { indexed, failed, attempts };
+  const endTimer = metrics.bulkSeconds.startTimer();
 
   await backOff(
     async () => {
@@ -104,18 +106,23 @@ export async function bulkIndex(
         return retriable;
       },
     },
-  ).catch((err: unknown) => {
-    if (err instanceof PantauError && err.retriable) {
-      throw new PantauError(
-        'RETRIES_EXHAUSTED',
-        `bulk indexing gave up with ${pending.length} documents pending`,
-        {
-          cause: err,
-          retriable: true,
-        },
-      );
-    }
-    throw err;
-  });
+  )
+    .catch((err: unknown) => {
+      if (err instanceof PantauError && err.retriable) {
+        throw new PantauError(
+          'RETRIES_EXHAUSTED',
+          `bulk indexing gave up with ${pending.length} documents pending`,
+          {
+            cause: err,
+            retriable: true,
+          },
+        );
+      }
+      throw err;
+    })
+    .finally(endTimer);
+  metrics.bulkDocuments.inc({ outcome: 'indexed' }, indexed);
+  metrics.bulkDocuments.inc({ outcome: 'rejected' }, failed.length);
+  for (const f of failed) metrics.indexRejections.inc({ type: f.type });
   return { indexed, failed, attempts };
 }

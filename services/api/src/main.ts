@@ -8,7 +8,13 @@ import {
 } from '@pantau/alerts';
 import { buildApp } from '@pantau/api';
 import { IssueEvent, createDecoder } from '@pantau/core';
-import { Health, createLogger, installShutdown, loadConfigOrExit } from '@pantau/runtime';
+import {
+  Health,
+  createLogger,
+  enableProcessMetrics,
+  installShutdown,
+  loadConfigOrExit,
+} from '@pantau/runtime';
 import { connectStack, registerStackHealth } from '@pantau/stack';
 import { ApiServiceConfig } from './config';
 
@@ -17,6 +23,7 @@ const config = loadConfigOrExit(ApiServiceConfig, 'api');
 const logger = createLogger({ service: 'api', level: config.LOG_LEVEL });
 
 async function main(): Promise<void> {
+  enableProcessMetrics('api');
   // Requests fail fast with a retriable 503 when a server is down or stuck (issue 12): at most ~4 s.
   const stack = await connectStack(config, logger, 'pantau-api', {
     searchTimeoutMs: 4_000,

@@ -1,13 +1,24 @@
 import { Type } from '@sinclair/typebox';
-import { CommonConfig, configSchema, createLogger, installShutdown, loadConfigOrExit } from '@pantau/runtime';
+import {
+  CommonConfig,
+  configSchema,
+  createLogger,
+  installShutdown,
+  loadConfigOrExit,
+  metrics,
+  metricsConfig,
+  startMetrics,
+} from '@pantau/runtime';
 import { connectStack } from '@pantau/stack';
 import { replayJsonl } from '@pantau/ingest';
+import type { Producer } from '@pantau/bus';
 
 // Ingest: source connectors → posts.raw. Today: JSONL replay (push arrives through the API's
 // POST /v1/ingest/posts). Replay settings can also be given as flags: --file, --speed, --retime.
 const config = loadConfigOrExit(
   configSchema({
     ...CommonConfig,
+    ...metricsConfig('ingest'),
     REPLAY_FILE: Type.String({ default: '', description: 'JSONL file of posts to replay; empty = none' }),
     REPLAY_SPEED: Type.Number({
       minimum: 0,
@@ -25,12 +36,24 @@ function flag(name: string): string | undefined {
   return i >= 0 ? (process.argv[i + 1] ?? 'true') : undefined;
 }
 
+/** Counts what leaves for posts.raw (the replay is one source: `replay`). */
+function countingProducer(inner: Producer): Producer {
+  return {
+    async send(topic, messages) {
+      await inner.send(topic, messages);
+      metrics.postsPublished.inc({ source: 'replay' }, messages.length);
+    },
+  };
+}
+
 async function main() {
+  const metricsServer = await startMetrics('ingest', config, logger);
   const stack = await connectStack(config, logger, 'pantau-ingest');
   const abort = new AbortController();
   const shutdown = installShutdown(logger, [
     { name: 'replay', close: () => abort.abort() },
     { name: 'stack', close: () => stack.close() },
+    metricsServer,
   ]);
   const file = flag('file') ?? config.REPLAY_FILE;
   if (!file) {
@@ -44,7 +67,7 @@ async function main() {
   const result = await replayJsonl({
     file,
     topic: stack.topics.postsRaw,
-    producer: stack.bus.producer(),
+    producer: countingProducer(stack.bus.producer()),
     logger,
     speed,
     retime,
