@@ -9,6 +9,7 @@ import { frameworkErrors, installErrorHandling } from './errors';
 import { installOpenApi } from './openapi';
 import { agencyRoutes } from './routes/agencies';
 import { alertRoutes } from './routes/alerts';
+import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
 import { metricsRoutes } from './routes/metrics';
@@ -58,6 +59,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     subscriptionRoutes(api, ctx);
     alertRoutes(api, ctx);
     metricsRoutes(api);
+    dashboardRoutes(api, deps.dashboardDir);
   });
   return app;
 }

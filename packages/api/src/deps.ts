@@ -29,6 +29,8 @@ export interface ApiDeps {
   topics: Topics;
   health: Health;
   alerts?: AlertService;
+  /** The dashboard's build (services/dashboard/dist), served at `/`; none = `/` explains how to build it. */
+  dashboardDir?: string;
 }
 
 /** Shared by every route plugin. */

@@ -81,8 +81,11 @@ export function installOpenApi(app: FastifyInstance): void {
     for (const method of [route.method].flat()) table.push({ method, url: route.url });
     if (UNDOCUMENTED.some((r) => r.test(route.url)) || route.url.startsWith('/docs')) {
       route.schema = { ...(route.schema ?? {}), hide: true } as never;
+      // Page and asset loads are not worth a log line each (errors still are).
+      route.logLevel = 'warn';
       return;
     }
+    if (route.url === '/metrics' || route.url === '/healthz' || route.url === '/readyz') route.logLevel = 'warn';
     const schema = (route.schema ?? {}) as Record<string, unknown>;
     const response = { ...((schema.response as Record<string, unknown>) ?? {}) };
     for (const [status, codes] of errorStatuses(route)) {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { HoaxSignal, IssueStatus } from '@pantau/core';
+import { ClaimMatch, HoaxSignal, IssueStatus } from '@pantau/core';
 import { MAX_QUERY_LENGTH } from '@pantau/query';
 
 /**
@@ -61,6 +61,11 @@ export const PostItem = Type.Object({
   signals: Type.Optional(Type.Array(HoaxSignal)),
   issueId: Type.Optional(Type.String()),
   url: Type.Optional(Type.String()),
+  author: Type.Optional(
+    Type.Object({ handle: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }),
+  ),
+  claimMatches: Type.Optional(Type.Array(ClaimMatch)),
+  language: Type.Optional(Type.String()),
 });
 export const PostList = Type.Object({ total: Type.Integer(), items: Type.Array(PostItem) });
 
@@ -87,19 +92,22 @@ const issueFields = {
   distinctAuthors: Type.Optional(Type.Number()),
   coordinated: Type.Optional(Type.Boolean()),
 };
-export const IssueItem = Type.Object(issueFields);
+const TimelineEntry = Type.Object({
+  at: Type.String(),
+  type: Type.String(),
+  windowCount: Type.Number(),
+  count: Type.Number(),
+  baseline: Type.Number(),
+  /** Why this lifecycle event happened, in plain English and in Bahasa Indonesia. */
+  reason: Type.Optional(Type.String()),
+  reasonId: Type.Optional(Type.String()),
+});
+/** A list item carries its lifecycle timeline too: the dashboard draws it as a sparkline. */
+export const IssueItem = Type.Object({ ...issueFields, timeline: Type.Optional(Type.Array(TimelineEntry)) });
 export const IssueList = Type.Object({ items: Type.Array(IssueItem) });
 export const IssueDetail = Type.Object({
   ...issueFields,
-  timeline: Type.Array(
-    Type.Object({
-      at: Type.String(),
-      type: Type.String(),
-      windowCount: Type.Number(),
-      count: Type.Number(),
-      baseline: Type.Number(),
-    }),
-  ),
+  timeline: Type.Array(TimelineEntry),
   posts: Type.Array(PostItem),
 });
 
@@ -121,6 +129,16 @@ export const Watchlist = Type.Object({
   updatedAt: Type.String(),
 });
 export const WatchlistList = Type.Object({ items: Type.Array(Watchlist) });
+export const CheckWatchlistBody = Type.Object(
+  { query: Type.String({ minLength: 1, maxLength: MAX_QUERY_LENGTH }) },
+  { additionalProperties: false },
+);
+export type CheckWatchlistBody = Static<typeof CheckWatchlistBody>;
+export const WatchlistCheck = Type.Object({
+  valid: Type.Boolean(),
+  /** Backtest: posts of the last `days` days the query matches. */
+  backtest: Type.Object({ days: Type.Integer(), matched: Type.Integer() }),
+});
 
 // Subscriptions
 export const CreateSubscriptionBody = Type.Object(

@@ -73,6 +73,7 @@ const POST_FIELDS = [
   'author',
   'hashtags',
   'language',
+  'claimMatches',
 ];
 
 /** Posts by id, in the order asked, from the alias (it spans monthly indices, so an ids query, not mget). */

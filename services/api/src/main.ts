@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   AlertEngine,
   createAlertStore,
@@ -20,7 +21,7 @@ import { ApiServiceConfig } from './config';
 
 // services/api: the HTTP API, the alert engine fed by the issues topic, and webhook delivery workers.
 const config = loadConfigOrExit(ApiServiceConfig, 'api');
-const logger = createLogger({ service: 'api', level: config.LOG_LEVEL });
+const logger = createLogger({ service: 'api', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 
 async function main(): Promise<void> {
   enableProcessMetrics('api');
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
     topics: stack.topics,
     health,
     alerts: store,
+    // The dashboard's build, beside this service (src/ or dist/ → ../../dashboard/dist).
+    dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
   });
 
   installShutdown(logger, [

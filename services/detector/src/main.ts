@@ -29,7 +29,7 @@ const config = loadConfigOrExit(
   }),
   'detector',
 );
-const logger = createLogger({ service: 'detector', level: config.LOG_LEVEL });
+const logger = createLogger({ service: 'detector', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 
 async function main() {
   const metricsServer = await startMetrics('detector', config, logger);

@@ -29,7 +29,7 @@ const config = loadConfigOrExit(
   }),
   'ingest',
 );
-const logger = createLogger({ service: 'ingest', level: config.LOG_LEVEL });
+const logger = createLogger({ service: 'ingest', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

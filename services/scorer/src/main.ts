@@ -46,7 +46,7 @@ const config = loadConfigOrExit(
   }),
   'scorer',
 );
-const logger = createLogger({ service: 'scorer', level: config.LOG_LEVEL });
+const logger = createLogger({ service: 'scorer', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 
 async function main() {
   const metricsServer = await startMetrics('scorer', config, logger);
