@@ -59,6 +59,7 @@ module.exports = tseslint.config(
     files: [
       'packages/runtime/src/config.ts',
       'scripts/**',
+      'packages/*/scripts/**',
       'test/**',
       '**/test/**',
       'packages/testkit/**',

@@ -85,7 +85,8 @@ export function installOpenApi(app: FastifyInstance): void {
       route.logLevel = 'warn';
       return;
     }
-    if (route.url === '/metrics' || route.url === '/healthz' || route.url === '/readyz') route.logLevel = 'warn';
+    if (route.url === '/metrics' || route.url === '/healthz' || route.url === '/readyz')
+      route.logLevel = 'warn';
     const schema = (route.schema ?? {}) as Record<string, unknown>;
     const response = { ...((schema.response as Record<string, unknown>) ?? {}) };
     for (const [status, codes] of errorStatuses(route)) {
