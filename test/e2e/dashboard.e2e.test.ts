@@ -194,7 +194,23 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       publishedAt: new Date(now - 120_000 + i * 10_000).toISOString(),
       author: { handle: `warga${i}` },
     }));
-    expect((await call('POST', '/v1/ingest/posts', agencyKey, ordinary)).status).toBe(202);
+    // A few quieter stories over the last half hour, so the list has more than the burst.
+    const stories = [
+      ['Harga beras medium naik lagi di pasar Cipinang, pedagang bilang stok menipis', 'beras'],
+      ['Banjir rob genangi jalan di Jakarta Utara, warga Muara Baru mengungsi', 'banjir'],
+      ['Antrean KRL Manggarai mengular pagi ini, gangguan sinyal di Bogor', 'krl'],
+    ];
+    const quiet = stories.flatMap(([text, key], s) =>
+      Array.from({ length: 4 }, (_, i) => ({
+        source: 'dash',
+        sourceId: `${key}-${i}`,
+        text: `${text} ${['#info', '(update)', 'cek info terbaru', 'semoga cepat beres'][i]}`,
+        url: `https://example.invalid/${key}-${i}`,
+        publishedAt: new Date(now - (25 - s * 5 - i * 4) * 60_000).toISOString(),
+        author: { handle: `${key}${i}` },
+      })),
+    );
+    expect((await call('POST', '/v1/ingest/posts', agencyKey, [...ordinary, ...quiet])).status).toBe(202);
     const variants = [
       'SEBARKAN!!! Vaksin booster mengandung chip 5G buat melacak warga, sebelum dihapus!!',
       'Viralkan! Vaksin booster ada chip pelacaknya, jangan mau disuntik!!!',

@@ -1,4 +1,4 @@
-import { enableProcessMetrics, metrics, serveMetrics } from '../src';
+import { enableProcessMetrics, metrics, registry, serveMetrics } from '../src';
 
 describe('metrics endpoint', () => {
   it('serves process and pipeline metrics in Prometheus text format on its own port', async () => {
@@ -18,5 +18,21 @@ describe('metrics endpoint', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('Grafana dashboard (infra/grafana/pantau-pipeline.json)', () => {
+  it('charts only metrics this registry declares', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const dashboard = require('../../../infra/grafana/pantau-pipeline.json') as {
+      panels: { targets: { expr: string }[] }[];
+    };
+    enableProcessMetrics('test');
+    const declared = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
+    const used = dashboard.panels.flatMap((p) =>
+      p.targets.flatMap((t) => [...t.expr.matchAll(/\bpantau_\w+/g)].map((m) => m[0])),
+    );
+    expect(used.length).toBeGreaterThan(10);
+    for (const name of used) expect(declared).toContain(name.replace(/_(bucket|count|sum)$/, ''));
   });
 });

@@ -54,18 +54,15 @@ function Failure({ t, error, retry }) {
 }
 
 function Sparkline({ issue }) {
-  const points = [...(issue.timeline ?? []).map((e) => [Date.parse(e.at), e.windowCount])];
-  points.push([Date.parse(issue.lastSeen), issue.windowCount ?? 0]);
-  if (points.length < 2) points.unshift([Date.parse(issue.firstSeen), 0]);
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  // Posts in the window at each lifecycle event, then now: the issue's shape at a glance.
+  const ys = [0, ...(issue.timeline ?? []).map((e) => e.windowCount), issue.windowCount ?? 0];
   const y1 = Math.max(1, ...ys);
   const w = 96;
   const h = 24;
-  const d = points
+  const d = ys
     .map(
-      ([x, y], i) => `${i ? 'L' : 'M'}${((x - x0) / Math.max(1, x1 - x0)) * w},${h - (y / y1) * (h - 2) - 1}`,
+      (y, i) =>
+        `${i ? 'L' : 'M'}${((i / (ys.length - 1)) * w).toFixed(1)},${(h - (y / y1) * (h - 2) - 1).toFixed(1)}`,
     )
     .join(' ');
   return html`<svg class="spark" width=${w} height=${h} viewBox="0 0 ${w} ${h}" aria-hidden="true">
@@ -182,10 +179,10 @@ function Chart({ posts, events, t }) {
     if (!ref.current || posts.length === 0) return undefined;
     const minute = 60_000;
     const times = posts.map((p) => Date.parse(p.publishedAt)).filter(Number.isFinite);
-    const start = Math.floor(Math.min(...times) / minute) * minute;
-    const end = Math.floor(Math.max(...times) / minute) * minute;
-    const n = Math.min(600, Math.round((end - start) / minute) + 1);
-    const step = Math.max(minute, Math.ceil((end - start + minute) / n / minute) * minute);
+    // At least the last 30 minutes, so a fresh burst shows against the quiet before it.
+    const end = Math.floor(Math.max(Date.now(), ...times) / minute) * minute;
+    const start = Math.min(Math.floor(Math.min(...times) / minute) * minute, end - 30 * minute);
+    const step = Math.max(minute, Math.ceil((end - start + minute) / 300 / minute) * minute);
     const buckets = Math.floor((end - start) / step) + 1;
     const xs = Array.from({ length: buckets }, (_, i) => (start + i * step) / 1000);
     const ys = new Array(buckets).fill(0);
