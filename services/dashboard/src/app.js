@@ -271,7 +271,7 @@ function PostList({ t, lang, posts }) {
       (p) =>
         html`<li class="post">
           <div class="meta">
-            <span>${p.source}</span> · <span>${p.author?.handle ? `@${p.author.handle}` : ''}</span> ·
+            ${[p.source, p.author?.handle ? `@${p.author.handle}` : '', ''].filter((x, i) => x || i === 2).join(' · ')}
             <time datetime=${p.publishedAt}>${fmtTime(p.publishedAt, lang)}</time>
             ${p.url && html` · <a href=${p.url} target="_blank" rel="noopener noreferrer">${t('open')}</a>`}
             <span class="score" title=${t('hoaxScore')}>${t('hoaxScore')}: ${pct(p.hoaxScore)}</span>
@@ -389,9 +389,7 @@ function QueryError({ t, lang, query: q, error }) {
   const message = lang === 'en' ? error.message : (error.details?.messageId ?? error.message);
   return html`<div class="syntax-error" role="alert">
     <strong>${t('syntaxError', { p })}</strong>: ${message}
-    <pre aria-hidden="true">
-${q}
-${' '.repeat(p)}^</pre>
+    <pre aria-hidden="true">${`${q}\n${' '.repeat(p)}^`}</pre>
   </div>`;
 }
 
@@ -492,8 +490,8 @@ function Alerts({ t, lang }) {
         (a) =>
           html`<li class="alert">
             <div class="meta">
-              <time datetime=${a.updatedAt}>${fmtTime(a.updatedAt, lang)}</time> ·
-              <${Status} t=${t} status=${a.issue.status} /> ·
+              <time datetime=${a.updatedAt}>${fmtTime(a.updatedAt, lang)}</time>${' · '}
+              <${Status} t=${t} status=${a.issue.status} />${' · '}
               <a href="#/isu/${encodeURIComponent(a.issueId)}">${a.issue.title}</a>
             </div>
             <p>${lang === 'en' ? a.summary.en : a.summary.id}</p>
@@ -501,8 +499,8 @@ function Alerts({ t, lang }) {
               ${a.deliveries.map(
                 (d) =>
                   html`<li class="d-${d.status}">
-                    ${d.channel}: <strong>${t(`d_${d.status}`)}</strong> (${d.attempts}
-                    ${t('attempts')})${d.lastError ? ` — ${d.lastError}` : ''}
+                    ${d.channel}: <strong>${t(`d_${d.status}`)}</strong>
+                    ${` (${d.attempts} ${t('attempts')})${d.lastError ? ` — ${d.lastError}` : ''}`}
                   </li>`,
               )}
             </ul>
