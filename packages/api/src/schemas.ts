@@ -61,9 +61,6 @@ export const PostItem = Type.Object({
   signals: Type.Optional(Type.Array(HoaxSignal)),
   issueId: Type.Optional(Type.String()),
   url: Type.Optional(Type.String()),
-  author: Type.Optional(
-    Type.Object({ handle: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }),
-  ),
   claimMatches: Type.Optional(Type.Array(ClaimMatch)),
   language: Type.Optional(Type.String()),
 });

@@ -271,7 +271,7 @@ function PostList({ t, lang, posts }) {
       (p) =>
         html`<li class="post">
           <div class="meta">
-            ${[p.source, p.author?.handle ? `@${p.author.handle}` : '', ''].filter((x, i) => x || i === 2).join(' · ')}
+            ${`${p.source ?? ''} · `}
             <time datetime=${p.publishedAt}>${fmtTime(p.publishedAt, lang)}</time>
             ${p.url && html` · <a href=${p.url} target="_blank" rel="noopener noreferrer">${t('open')}</a>`}
             <span class="score" title=${t('hoaxScore')}>${t('hoaxScore')}: ${pct(p.hoaxScore)}</span>
