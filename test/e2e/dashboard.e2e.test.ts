@@ -328,5 +328,38 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       await page.getByRole('link', { name: 'Sumber' }).click();
       await page.getByText('Belum ada data kesehatan sumber').waitFor();
     });
+
+    // What the pipeline just did shows in every service's /metrics.
+    const scrape = async (url: string) => (await fetch(url)).text();
+    const metricsPort = (name: string) => {
+      const line = procs.find((p) => p.name === name)!.output.find((l) => l.includes('metrics at /metrics'));
+      return Number(/"port":(\d+)/.exec(line ?? '')?.[1]);
+    };
+    const value = (text: string, pattern: RegExp) =>
+      text
+        .split('\n')
+        .filter((l) => pattern.test(l))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    const scorer = await scrape(`http://127.0.0.1:${metricsPort('scorer')}/metrics`);
+    expect(
+      value(scorer, /^pantau_messages_handled_total\{group="[^"]+\.scorer",topic="[^"]+posts\.raw"/),
+    ).toBeGreaterThanOrEqual(40);
+    expect(value(scorer, /^pantau_bulk_documents_total\{outcome="indexed"/)).toBeGreaterThanOrEqual(40);
+    expect(value(scorer, /^pantau_batch_duration_seconds_count\{/)).toBeGreaterThan(0);
+    expect(scorer).toMatch(
+      /^pantau_consumer_lag\{group="[^"]+\.scorer",topic="[^"]+posts\.raw",partition="\d+",service="scorer"\} \d+$/m,
+    );
+    const detector = await scrape(`http://127.0.0.1:${metricsPort('detector')}/metrics`);
+    expect(value(detector, /^pantau_issue_events_total\{type="rising"/)).toBeGreaterThanOrEqual(1);
+    const apiMetrics = await scrape(`${api}/metrics`);
+    expect(
+      value(apiMetrics, /^pantau_alert_deliveries_total\{channel="webhook",status="delivered"/),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(
+        apiMetrics,
+        /^pantau_http_requests_total\{method="POST",route="\/v1\/ingest\/posts",status="202"/,
+      ),
+    ).toBe(2);
   });
 });
