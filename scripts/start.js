@@ -149,13 +149,19 @@ async function banner() {
   const key = process.env.PANTAU_ADMIN_KEY
     ? 'PANTAU_ADMIN_KEY from your environment'
     : `${path.relative(process.cwd(), keyFile)}   (cat it, paste it on the sign-in page)`;
+  const mp = process.env.METRICS_PORT;
+  const otherMetrics = !mp
+    ? '(scorer :9464, detector :9465)'
+    : mp === '0'
+      ? '(scorer, detector: a free port each, in their logs)'
+      : `(METRICS_PORT ${mp})`;
   const lines = [
     '',
     bold('  Pantau berjalan — Pantau is running'),
     '',
     `  Dasbor / dashboard   ${bold(`${base}/`)}`,
     `  API docs (OpenAPI)   ${base}/docs`,
-    `  Metrics              ${base}/metrics   (scorer :9464, detector :9465)`,
+    `  Metrics              ${base}/metrics   ${otherMetrics}`,
     `  Kunci operator       ${key}`,
   ];
   if (replay) lines.push('  Sample posts         replaying now; rising issues appear within a minute or two');

@@ -329,6 +329,13 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       await page.getByText('Belum ada data kesehatan sumber').waitFor();
     });
 
+    await step('api-docs', async () => {
+      // The OpenAPI description renders in the browser from local files (requests elsewhere are refused).
+      await page.goto(`${api}/docs`);
+      await page.locator('.opblock-summary-path').filter({ hasText: '/v1/issues/{id}' }).first().waitFor();
+      await shot('7-docs');
+    });
+
     // What the pipeline just did shows in every service's /metrics.
     const scrape = async (url: string) => (await fetch(url)).text();
     const metricsPort = (name: string) => {

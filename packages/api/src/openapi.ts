@@ -93,7 +93,13 @@ export function installOpenApi(app: FastifyInstance): void {
       if (!response[status]) response[status] = ErrorAnswer(codes);
     }
     const tag = TAGS.find(([r]) => r.test(route.url))?.[1] ?? 'operations';
-    route.schema = { ...schema, response, tags: (schema.tags as string[] | undefined) ?? [tag] } as never;
+    route.schema = {
+      ...schema,
+      response,
+      tags: (schema.tags as string[] | undefined) ?? [tag],
+      // A route without an auth preHandler (health, readiness, metrics) needs no key.
+      ...(route.preHandler ? {} : { security: [] }),
+    } as never;
   });
   void app.register(swagger, {
     openapi: {

@@ -51,6 +51,14 @@ describe('OpenAPI description', () => {
     expect(listed.sort()).toEqual(expected.sort());
   });
 
+  it('asks for a key exactly where the route checks one', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.paths['/metrics'].get.security).toEqual([]);
+    expect(doc.paths['/healthz'].get.security).toEqual([]);
+    expect(doc.paths['/v1/issues'].get.security).toBeUndefined(); // the global bearer requirement
+    expect(doc.security).toEqual([{ apiKey: [] }]);
+  });
+
   it('documents only error codes from the catalogue, with their HTTP status', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const documented: Array<[string, string]> = [];
