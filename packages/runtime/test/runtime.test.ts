@@ -69,6 +69,7 @@ describe('createLogger, pretty (a person at a terminal)', () => {
     const logger = createLogger({ service: 'api', destination: sink, format: 'pretty' });
     logger.child({ component: 'http' }).warn({ apiKey: 'pk_rahasia', port: 3000 }, 'mulai');
     await new Promise((r) => setTimeout(r, 50));
+    // eslint-disable-next-line no-control-regex
     expect(out).toMatch(/^\[\d\d:\d\d:\d\d\] \x1b\[33mWARN\x1b\[39m: \x1b\[36mhttp: mulai/);
     expect(out).toContain('"port":3000');
     expect(out).not.toContain('pk_rahasia');
