@@ -103,7 +103,8 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       startService('detector', {
         ...env,
         DETECTOR_BUCKET_MS: '2000',
-        DETECTOR_WINDOW_BUCKETS: '5',
+        // A 30 s window: a busy machine (other suites beside this one) still sees the burst together.
+        DETECTOR_WINDOW_BUCKETS: '15',
         DETECTOR_BASELINE_BUCKETS: '30',
         DETECTOR_RISING_MIN: '8',
         DETECTOR_TICK_MS: '1000',
@@ -146,6 +147,7 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
     await context?.close().catch(() => undefined);
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     await Promise.all(procs.map((p) => stopService(p)));
+    receiver?.closeAllConnections();
     receiver?.close();
     const bus = createKafkaBus({
       brokers: servers.kafkaBrokers,

@@ -100,10 +100,12 @@ describe('npm start in a terminal', () => {
       );
 
       child.stdin.write('\x03');
+      let timer: NodeJS.Timeout | undefined;
       const code = await Promise.race([
         exited,
-        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 40_000)),
+        new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 40_000))),
       ]);
+      clearTimeout(timer);
       expect(code).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
