@@ -257,6 +257,17 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       expect(await first.locator('.badge').textContent()).toBe('naik');
       expect(await first.locator('svg.spark path').getAttribute('d')).toMatch(/^M/);
       await shot('1-isu');
+      // Filters: the quiet stories (not coordinated, no hoax) drop out, the burst stays.
+      expect(await page.locator('tr.issue-row').count()).toBeGreaterThan(1);
+      await page.getByLabel('Porsi hoaks minimal (%)').fill('50');
+      await page.getByLabel('Hanya yang terkoordinasi').check();
+      await waitFor(async () => (await page.locator('tr.issue-row').count()) === 1, {
+        timeoutMs: 5_000,
+        what: 'the filters to leave only the burst',
+      });
+      expect(await page.locator('tr.issue-row .flag').count()).toBe(1);
+      await page.getByLabel('Hanya yang terkoordinasi').uncheck();
+      await page.getByLabel('Porsi hoaks minimal (%)').fill('0');
     });
 
     await step('issue-detail', async () => {

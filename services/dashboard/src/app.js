@@ -75,6 +75,7 @@ function Issues({ t, lang }) {
   const [minHoax, setMinHoax] = useState(0);
   const [coordinated, setCoordinated] = useState(false);
   const [title, setTitle] = useState('');
+  const [hours, setHours] = useState(0);
   const [auto, setAuto] = useState(true);
   const [state, reload] = useLoad(() => api(`/v1/issues${query({ size: 200, status })}`), [status]);
   useEffect(() => {
@@ -88,12 +89,13 @@ function Issues({ t, lang }) {
         .filter((i) => (i.hoaxShare ?? 0) * 100 >= minHoax)
         .filter((i) => !coordinated || i.coordinated)
         .filter((i) => !title || i.title.toLowerCase().includes(title.toLowerCase()))
+        .filter((i) => !hours || Date.parse(i.lastSeen) >= Date.now() - hours * 3_600_000)
         .sort(
           (a, b) =>
             STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
             (b.windowCount ?? 0) - (a.windowCount ?? 0),
         ),
-    [state.data, minHoax, coordinated, title],
+    [state.data, minHoax, coordinated, title, hours],
   );
   return html`<section aria-labelledby="issues-h">
     <h1 id="issues-h">${t('issuesTitle')}</h1>
@@ -127,6 +129,12 @@ function Issues({ t, lang }) {
       <label
         >${t('titleFilter')}
         <input type="search" value=${title} onInput=${(e) => setTitle(e.currentTarget.value)} />
+      </label>
+      <label
+        >${t('timeFilter')}
+        <select value=${hours} onChange=${(e) => setHours(Number(e.currentTarget.value))}>
+          ${[0, 1, 6, 24, 168].map((h) => html`<option value=${h}>${h ? t('lastHours', { h }) : t('all')}</option>`)}
+        </select>
       </label>
       <label class="check"
         ><input type="checkbox" checked=${auto} onChange=${(e) => setAuto(e.currentTarget.checked)} />
