@@ -67,8 +67,8 @@ const CONNECTION_NOISE =
 const STARTUP_NOISE =
   /coordinator is (loading|not available)|not the coordinator|group is rebalancing|no leader for this topic-partition|LEADER_NOT_AVAILABLE|does not host this topic-partition|Topic creation errors|already exists/i;
 
-// kafkajs logs go through pino so a process writes one JSON log stream.
-function pinoLogCreator(logger: Logger) {
+/** kafkajs logs go through pino so a process writes one log stream (exported for its test). */
+export function pinoLogCreator(logger: Logger) {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return () =>
     ({ level, log }: LogEntry) => {
