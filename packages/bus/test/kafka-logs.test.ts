@@ -14,7 +14,7 @@ describe('kafkajs logs through pino', () => {
         done();
       },
     });
-    const log = pinoLogCreator(pino({ level: 'trace' }, sink))(logLevel.INFO);
+    const log = pinoLogCreator(pino({ level: 'trace' }, sink))();
     return { lines, log };
   };
   const entry = (level: logLevel, message: string, extra: Record<string, unknown> = {}) => ({
