@@ -106,21 +106,21 @@ export async function bulkIndex(
         return retriable;
       },
     },
-  )
-    .catch((err: unknown) => {
-      if (err instanceof PantauError && err.retriable) {
-        throw new PantauError(
-          'RETRIES_EXHAUSTED',
-          `bulk indexing gave up with ${pending.length} documents pending`,
-          {
-            cause: err,
-            retriable: true,
-          },
-        );
-      }
-      throw err;
-    })
-    .finally(endTimer);
+  ).catch((err: unknown) => {
+    endTimer();
+    if (err instanceof PantauError && err.retriable) {
+      throw new PantauError(
+        'RETRIES_EXHAUSTED',
+        `bulk indexing gave up with ${pending.length} documents pending`,
+        {
+          cause: err,
+          retriable: true,
+        },
+      );
+    }
+    throw err;
+  });
+  endTimer();
   metrics.bulkDocuments.inc({ outcome: 'indexed' }, indexed);
   metrics.bulkDocuments.inc({ outcome: 'rejected' }, failed.length);
   for (const f of failed) metrics.indexRejections.inc({ type: f.type });
