@@ -8,7 +8,7 @@
 //   npm start -- --no-replay          # no sample replay (push posts to the API instead)
 //   npm start -- --replay FILE.jsonl --speed 0
 const { execFileSync, spawn } = require('node:child_process');
-const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } = require('node:fs');
 const { randomBytes } = require('node:crypto');
 const path = require('node:path');
 const { createConcurrently, KillOthers, LogError, LogOutput, Logger } = require('concurrently');
@@ -35,10 +35,17 @@ if (!adminKey) {
   adminKey = readFileSync(keyFile, 'utf8').trim();
 }
 
-// The dashboard is built once (at install, see `postinstall`), or here when it is missing.
+// The dashboard is built at install (`postinstall`), or here when it is missing or older than its
+// sources (after a pull without an install).
 const dashboardIndex = path.join(root, 'services/dashboard/dist/index.html');
-if (!existsSync(dashboardIndex)) {
-  console.log('[start] building the dashboard (once)…');
+const dashboardSrc = path.join(root, 'services/dashboard/src');
+const stale =
+  !existsSync(dashboardIndex) ||
+  readdirSync(dashboardSrc).some(
+    (f) => statSync(path.join(dashboardSrc, f)).mtimeMs > statSync(dashboardIndex).mtimeMs,
+  );
+if (stale) {
+  console.log('[start] building the dashboard…');
   execFileSync(process.execPath, [path.join(root, 'scripts/build-dashboard.js')], { stdio: 'inherit' });
 }
 
