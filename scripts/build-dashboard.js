@@ -4,7 +4,17 @@
 // when dist/ is missing. The API serves dist/ at `/`.
 const { copyFileSync, mkdirSync } = require('node:fs');
 const path = require('node:path');
-const esbuild = require('esbuild');
+
+let esbuild;
+try {
+  esbuild = require('esbuild');
+} catch {
+  // An install without devDependencies (npm ci --omit=dev) has no bundler: serve a dist built elsewhere.
+  console.log(
+    '[dashboard] esbuild is not installed; dashboard not built (npm ci with devDependencies builds it)',
+  );
+  process.exit(0);
+}
 
 const dir = path.resolve(__dirname, '../services/dashboard');
 const out = path.join(dir, 'dist');
