@@ -22,6 +22,30 @@ module.exports = tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The dashboard runs in the browser as an ES module (bundled by scripts/build-dashboard.js).
+    files: ['services/dashboard/src/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        sessionStorage: 'readonly',
+        localStorage: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        Blob: 'readonly',
+        addEventListener: 'readonly',
+        removeEventListener: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+      },
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Nothing but packages/runtime's config reads the environment.
@@ -35,6 +59,7 @@ module.exports = tseslint.config(
     files: [
       'packages/runtime/src/config.ts',
       'scripts/**',
+      'packages/*/scripts/**',
       'test/**',
       '**/test/**',
       'packages/testkit/**',

@@ -5,8 +5,15 @@ const transform = {
     '@swc/jest',
     { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
   ],
+  // ESM-only dependencies of @fastify/static (dashboard, /docs): compiled to CommonJS for jest.
+  'node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
 };
-const common = { testEnvironment: 'node', transform, setupFiles: ['<rootDir>/test/jest.setup.js'] };
+const common = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  setupFiles: ['<rootDir>/test/jest.setup.js'],
+};
 
 module.exports = {
   testTimeout: 60_000,

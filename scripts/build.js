@@ -48,7 +48,11 @@ Promise.all(
     }),
   ),
 ).then(
-  () => console.log(`built ${services.map((s) => `services/${s}/dist/main.js`).join(', ')}`),
+  () => {
+    console.log(`built ${services.map((s) => `services/${s}/dist/main.js`).join(', ')}`);
+    // The dashboard the API serves (services/dashboard/dist).
+    execFileSync(process.execPath, [path.join(root, 'scripts/build-dashboard.js')], { stdio: 'inherit' });
+  },
   (err) => {
     console.error(err);
     process.exit(1);

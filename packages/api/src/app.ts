@@ -6,10 +6,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth';
 import type { ApiDeps, RouteContext } from './deps';
 import { frameworkErrors, installErrorHandling } from './errors';
+import { installOpenApi } from './openapi';
 import { agencyRoutes } from './routes/agencies';
 import { alertRoutes } from './routes/alerts';
+import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
+import { metricsRoutes } from './routes/metrics';
 import { readRoutes } from './routes/read';
 import { sourceRoutes } from './routes/sources';
 import { tiplineRoutes } from './routes/tipline';
@@ -32,9 +35,8 @@ addFormats(textAjv);
 export function buildApp(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }),
-    disableRequestLogging: false,
     bodyLimit: 1024 * 1024,
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     frameworkErrors,
   }) as unknown as FastifyInstance;
   // Bodies are JSON and must match exactly (no coercion: 42 is not a name); query strings and path
@@ -43,19 +45,25 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
   );
   installErrorHandling(app);
+  installOpenApi(app);
   const ctx: RouteContext = {
     ...deps,
     auth: createAuthenticator(deps.search, deps.names, deps.config.PANTAU_ADMIN_KEY),
     alerts: deps.alerts ?? createAlertStore(deps.search, deps.names),
   };
-  healthRoutes(app, ctx);
-  agencyRoutes(app, ctx);
-  ingestRoutes(app, ctx);
-  readRoutes(app, ctx);
-  watchlistRoutes(app, ctx);
-  subscriptionRoutes(app, ctx);
-  alertRoutes(app, ctx);
-  sourceRoutes(app, ctx);
-  tiplineRoutes(app, ctx);
+  // Declared inside a plugin so they are added after @fastify/swagger has loaded and sees them.
+  void app.register(async (api) => {
+    healthRoutes(api, ctx);
+    agencyRoutes(api, ctx);
+    ingestRoutes(api, ctx);
+    readRoutes(api, ctx);
+    watchlistRoutes(api, ctx);
+    subscriptionRoutes(api, ctx);
+    alertRoutes(api, ctx);
+    sourceRoutes(api, ctx);
+    tiplineRoutes(api, ctx);
+    metricsRoutes(api);
+    dashboardRoutes(api, deps.dashboardDir);
+  });
   return app;
 }

@@ -40,6 +40,8 @@ export interface ApiDeps {
   alerts?: AlertService;
   /** Source management (POST/GET/PATCH/DELETE /v1/sources); absent = those routes answer 503. */
   sources?: SourceService;
+  /** The dashboard's build (services/dashboard/dist), served at `/`; none = `/` explains how to build it. */
+  dashboardDir?: string;
 }
 
 /** Shared by every route plugin. */

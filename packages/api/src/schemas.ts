@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { HoaxSignal, IssueStatus, IssueTopic, PostTopic, TOPIC_IDS } from '@pantau/core';
+import { ClaimMatch, HoaxSignal, IssueStatus, IssueTopic, PostTopic, TOPIC_IDS } from '@pantau/core';
 import { MAX_QUERY_LENGTH } from '@pantau/query';
 
 /**
@@ -79,6 +79,8 @@ export const PostItem = Type.Object({
   issueId: Type.Optional(Type.String()),
   url: Type.Optional(Type.String()),
   topics: Type.Optional(Type.Array(PostTopic)),
+  claimMatches: Type.Optional(Type.Array(ClaimMatch)),
+  language: Type.Optional(Type.String()),
 });
 export const PostList = Type.Object({ total: Type.Integer(), items: Type.Array(PostItem) });
 
@@ -110,19 +112,22 @@ const issueFields = {
   coordinated: Type.Optional(Type.Boolean()),
   topics: Type.Optional(Type.Array(IssueTopic)),
 };
-export const IssueItem = Type.Object(issueFields);
+const TimelineEntry = Type.Object({
+  at: Type.String(),
+  type: Type.String(),
+  windowCount: Type.Number(),
+  count: Type.Number(),
+  baseline: Type.Number(),
+  /** Why this lifecycle event happened, in plain English and in Bahasa Indonesia. */
+  reason: Type.Optional(Type.String()),
+  reasonId: Type.Optional(Type.String()),
+});
+/** A list item carries its lifecycle timeline too: the dashboard draws it as a sparkline. */
+export const IssueItem = Type.Object({ ...issueFields, timeline: Type.Optional(Type.Array(TimelineEntry)) });
 export const IssueList = Type.Object({ items: Type.Array(IssueItem) });
 export const IssueDetail = Type.Object({
   ...issueFields,
-  timeline: Type.Array(
-    Type.Object({
-      at: Type.String(),
-      type: Type.String(),
-      windowCount: Type.Number(),
-      count: Type.Number(),
-      baseline: Type.Number(),
-    }),
-  ),
+  timeline: Type.Array(TimelineEntry),
   posts: Type.Array(PostItem),
 });
 
@@ -144,6 +149,16 @@ export const Watchlist = Type.Object({
   updatedAt: Type.String(),
 });
 export const WatchlistList = Type.Object({ items: Type.Array(Watchlist) });
+export const CheckWatchlistBody = Type.Object(
+  { query: Type.String({ minLength: 1, maxLength: MAX_QUERY_LENGTH }) },
+  { additionalProperties: false },
+);
+export type CheckWatchlistBody = Static<typeof CheckWatchlistBody>;
+export const WatchlistCheck = Type.Object({
+  valid: Type.Boolean(),
+  /** Backtest: posts of the last `days` days the query matches. */
+  backtest: Type.Object({ days: Type.Integer(), matched: Type.Integer() }),
+});
 
 // Subscriptions
 export const CreateSubscriptionBody = Type.Object(

@@ -530,6 +530,45 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
       );
       expectError(await call('GET', `/v1/watchlists/${'x'.repeat(300)}`, agencyA.apiKey), 400, 'VALIDATION');
     });
+
+    it('checks a query before saving: syntax errors with position, or a 7-day backtest count', async () => {
+      const now = new Date().toISOString();
+      await bulkIndex(
+        client,
+        [
+          {
+            index: names.postsFor(now),
+            id: 'post-gempa',
+            doc: {
+              v: 1,
+              id: 'post-gempa',
+              source: 'test',
+              text: 'Gempa kecil terasa di Cianjur pagi ini',
+              publishedAt: now,
+            },
+          },
+        ],
+        { refresh: true },
+      );
+      const bad = await call('POST', '/v1/watchlists/check', agencyA.apiKey, {
+        query: 'gempa AND (cianjur OR',
+      });
+      expectError(bad, 400, 'QUERY_SYNTAX');
+      expect(json<{ error: { details: { position: number } } }>(bad).error.details.position).toBe(19);
+      const hit = await call('POST', '/v1/watchlists/check', agencyA.apiKey, { query: 'gempa AND cianjur' });
+      expect(hit.statusCode).toBe(200);
+      expect(json(hit)).toEqual({ valid: true, backtest: { days: 7, matched: 1 } });
+      const miss = await call('POST', '/v1/watchlists/check', agencyA.apiKey, { query: 'gempa AND garut' });
+      expect(json(miss)).toEqual({ valid: true, backtest: { days: 7, matched: 0 } });
+      // Nothing is saved by a check.
+      const list = json<{ items: { query: string }[] }>(await call('GET', '/v1/watchlists', agencyA.apiKey));
+      expect(list.items.some((w) => w.query.startsWith('gempa'))).toBe(false);
+      expectError(
+        await call('POST', '/v1/watchlists/check', undefined, { query: 'gempa' }),
+        401,
+        'UNAUTHORIZED',
+      );
+    });
   });
 
   describe('subscriptions', () => {

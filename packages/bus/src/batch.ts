@@ -1,4 +1,5 @@
 import { PantauError, isRetriable, toPantauError, DeadLetter, SCHEMA_VERSION } from '@pantau/core';
+import { metrics } from '@pantau/metrics';
 import { backOff } from 'exponential-backoff';
 import type { Logger } from 'pino';
 import type { BusMessage, ConsumerOptions, Decoded, OutgoingMessage, Producer } from './types';
@@ -41,6 +42,22 @@ export async function processBatch<T>(
   options: ConsumerOptions<T>,
   deps: BatchProcessorDeps,
 ): Promise<void> {
+  // Metrics for every stage at once: batch latency, messages handled, dead letters.
+  const labels = { group: options.groupId, topic: messages[0]?.topic ?? '' };
+  const endTimer = metrics.batchSeconds.startTimer(labels);
+  try {
+    const dead = await handleBatchOnce(messages, options, deps);
+    metrics.messagesHandled.inc(labels, messages.length - dead);
+  } finally {
+    endTimer();
+  }
+}
+
+async function handleBatchOnce<T>(
+  messages: BusMessage[],
+  options: ConsumerOptions<T>,
+  deps: BatchProcessorDeps,
+): Promise<number> {
   const { producer, logger } = deps;
   const poison: { message: BusMessage; error: PantauError }[] = [];
   const decoded: Decoded<T>[] = [];
@@ -97,6 +114,7 @@ export async function processBatch<T>(
       poison.map(({ message, error }) => deadLetter(message, error, options.groupId)),
     );
     for (const { message, error } of poison) {
+      metrics.dlqMessages.inc({ group: options.groupId, topic: message.topic, code: error.code });
       logger.warn(
         {
           topic: message.topic,
@@ -109,4 +127,5 @@ export async function processBatch<T>(
       );
     }
   }
+  return poison.length;
 }

@@ -1,3 +1,4 @@
+import { metrics } from '@pantau/metrics';
 import {
   Kafka,
   logLevel,
@@ -60,8 +61,14 @@ export function outageLog(logger: Logger, what: string) {
 const CONNECTION_NOISE =
   /Connection error|Failed to connect|Connection timeout|ECONNREFUSED|Closed connection|Crash: KafkaJSNumberOfRetriesExceeded|Restarting the consumer/i;
 
-// kafkajs logs go through pino so a process writes one JSON log stream.
-function pinoLogCreator(logger: Logger) {
+// What a broker answers while it or a group is still settling at start-up (a fresh coordinator
+// loading its offsets, leaders being elected for new topics, two services creating the same topic at
+// once). kafkajs retries these itself; if they last, its retries run out and that failure is logged.
+const STARTUP_NOISE =
+  /coordinator is (loading|not available)|not the coordinator|group is rebalancing|no leader for this topic-partition|LEADER_NOT_AVAILABLE|does not host this topic-partition|Topic creation errors|already exists/i;
+
+/** kafkajs logs go through pino so a process writes one log stream (exported for its test). */
+export function pinoLogCreator(logger: Logger) {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return () =>
     ({ level, log }: LogEntry) => {
@@ -70,6 +77,8 @@ function pinoLogCreator(logger: Logger) {
       // outage once (outageLog), so these go to debug.
       // We limit the idempotent producer's retries on purpose and retire it after a failure (see below).
       if (CONNECTION_NOISE.test(message) || message.startsWith('Limiting retries for the idempotent'))
+        kafkaLogger.debug(extra, message);
+      else if (STARTUP_NOISE.test(message) || STARTUP_NOISE.test(String(extra.error ?? '')))
         kafkaLogger.debug(extra, message);
       else if (level === logLevel.ERROR) kafkaLogger.error(extra, message);
       else if (level === logLevel.WARN) kafkaLogger.warn(extra, message);
@@ -264,6 +273,10 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
                 });
                 // Only now is the chunk done: mark and commit it.
                 resolveOffset(chunk[chunk.length - 1]!.offset);
+                metrics.consumerLag.set(
+                  { group: opts.groupId, topic: batch.topic, partition: String(batch.partition) },
+                  Math.max(0, Number(batch.highWatermark) - Number(chunk[chunk.length - 1]!.offset) - 1),
+                );
                 await commitOffsetsIfNecessary();
                 await heartbeat();
               }
@@ -283,10 +296,15 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter((s) => !existing.has(s.topic));
       if (missing.length === 0) return;
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.partitions, replicationFactor: 1 })),
-      });
+      await admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.partitions, replicationFactor: 1 })),
+        })
+        .catch((err: { errors?: { type?: string }[] }) => {
+          // Another service created the same topic a moment earlier: that is what we wanted.
+          if (!err.errors?.length || !err.errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw err;
+        });
     },
 
     async deleteTopics(topics: string[]) {

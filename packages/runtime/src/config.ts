@@ -15,6 +15,10 @@ export const CommonConfig = {
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], {
+    default: 'auto',
+    description: 'auto = coloured human-readable lines on a terminal, JSON lines otherwise',
+  }),
   KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', description: 'comma-separated host:port list' }),
   OPENSEARCH_URL: Type.String({ default: 'http://127.0.0.1:9200' }),
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),

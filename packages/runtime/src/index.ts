@@ -3,3 +3,4 @@ export * from './logger';
 export * from './shutdown';
 export * from './health';
 export * from './repeat';
+export * from './metrics';

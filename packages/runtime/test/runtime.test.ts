@@ -57,6 +57,38 @@ describe('createLogger', () => {
   });
 });
 
+describe('createLogger, pretty (a person at a terminal)', () => {
+  it('writes coloured readable lines, still with secrets redacted', async () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    const logger = createLogger({ service: 'api', destination: sink, format: 'pretty' });
+    logger.child({ component: 'http' }).warn({ apiKey: 'pk_rahasia', port: 3000 }, 'mulai');
+    await new Promise((r) => setTimeout(r, 50));
+    // eslint-disable-next-line no-control-regex
+    expect(out).toMatch(/^\[\d\d:\d\d:\d\d\] \x1b\[33mWARN\x1b\[39m: \x1b\[36mhttp: mulai/);
+    expect(out).toContain('"port":3000');
+    expect(out).not.toContain('pk_rahasia');
+    expect(out).not.toMatch(/^\{/);
+  });
+
+  it('stays JSON in auto mode when the output is not a terminal', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    createLogger({ service: 'api', destination: sink, format: 'auto' }).info('x');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', msg: 'x' });
+  });
+});
+
 describe('Health', () => {
   it('is ok only when every check answers in time', async () => {
     const health = new Health(100)

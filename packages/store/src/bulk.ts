@@ -1,5 +1,6 @@
 import { backOff } from 'exponential-backoff';
 import { PantauError } from '@pantau/core';
+import { metrics } from '@pantau/metrics';
 import type { Logger } from 'pino';
 import { type SearchClient, statusOf, storeError } from './opensearch';
 
@@ -48,6 +49,7 @@ export async function bulkIndex(
   let indexed = 0;
   let attempts = 0;
   if (docs.length === 0) return { indexed, failed, attempts };
+  const endTimer = metrics.bulkSeconds.startTimer();
 
   await backOff(
     async () => {
@@ -105,6 +107,7 @@ export async function bulkIndex(
       },
     },
   ).catch((err: unknown) => {
+    endTimer();
     if (err instanceof PantauError && err.retriable) {
       throw new PantauError(
         'RETRIES_EXHAUSTED',
@@ -117,5 +120,9 @@ export async function bulkIndex(
     }
     throw err;
   });
+  endTimer();
+  metrics.bulkDocuments.inc({ outcome: 'indexed' }, indexed);
+  metrics.bulkDocuments.inc({ outcome: 'rejected' }, failed.length);
+  for (const f of failed) metrics.indexRejections.inc({ type: f.type });
   return { indexed, failed, attempts };
 }

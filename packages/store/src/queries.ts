@@ -80,6 +80,7 @@ const POST_FIELDS = [
   'hashtags',
   'language',
   'topics',
+  'claimMatches',
 ];
 
 /** Posts by id, in the order asked, from the alias (it spans monthly indices, so an ids query, not mget). */

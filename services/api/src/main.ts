@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   AlertEngine,
   createAlertStore,
@@ -8,16 +9,23 @@ import {
 } from '@pantau/alerts';
 import { buildApp } from '@pantau/api';
 import { IssueEvent, createDecoder } from '@pantau/core';
-import { Health, createLogger, installShutdown, loadConfigOrExit } from '@pantau/runtime';
+import {
+  Health,
+  createLogger,
+  enableProcessMetrics,
+  installShutdown,
+  loadConfigOrExit,
+} from '@pantau/runtime';
 import { connectSources } from '@pantau/sources';
 import { connectStack, registerStackHealth } from '@pantau/stack';
 import { ApiServiceConfig } from './config';
 
 // services/api: the HTTP API, the alert engine fed by the issues topic, and webhook delivery workers.
 const config = loadConfigOrExit(ApiServiceConfig, 'api');
-const logger = createLogger({ service: 'api', level: config.LOG_LEVEL });
+const logger = createLogger({ service: 'api', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 
 async function main(): Promise<void> {
+  enableProcessMetrics('api');
   // Requests fail fast with a retriable 503 when a server is down or stuck (issue 12): at most ~4 s.
   const stack = await connectStack(config, logger, 'pantau-api', {
     searchTimeoutMs: 4_000,
@@ -85,6 +93,8 @@ async function main(): Promise<void> {
     health,
     alerts: store,
     sources: sources.service,
+    // The dashboard's build, beside this service (src/ or dist/ → ../../dashboard/dist).
+    dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
   });
 
   installShutdown(logger, [

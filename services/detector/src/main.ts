@@ -6,7 +6,10 @@ import {
   createLogger,
   installShutdown,
   loadConfigOrExit,
+  metrics,
+  metricsConfig,
   repeat,
+  startMetrics,
 } from '@pantau/runtime';
 import { connectStack } from '@pantau/stack';
 import { DEFAULT_DETECTOR_SETTINGS, IssueTracker, createDetectorStage } from '@pantau/detector';
@@ -16,6 +19,7 @@ const d = DEFAULT_DETECTOR_SETTINGS;
 const config = loadConfigOrExit(
   configSchema({
     ...CommonConfig,
+    ...metricsConfig('detector'),
     DETECTOR_BUCKET_MS: Type.Integer({ minimum: 100, default: d.bucketMs }),
     DETECTOR_WINDOW_BUCKETS: Type.Integer({ minimum: 1, default: d.windowBuckets }),
     DETECTOR_BASELINE_BUCKETS: Type.Integer({ minimum: 1, default: d.baselineBuckets }),
@@ -25,10 +29,23 @@ const config = loadConfigOrExit(
   }),
   'detector',
 );
-const logger = createLogger({ service: 'detector', level: config.LOG_LEVEL });
+const logger = createLogger({ service: 'detector', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 
 async function main() {
+  const metricsServer = await startMetrics('detector', config, logger);
   const stack = await connectStack(config, logger, 'pantau-detector');
+  // Issue events by type, counted where they leave the detector.
+  const busProducer = stack.bus.producer();
+  const producer: typeof busProducer = {
+    async send(topic, messages) {
+      await busProducer.send(topic, messages);
+      if (topic !== stack.topics.issues) return;
+      for (const m of messages) {
+        const type = (JSON.parse(m.value.toString()) as { type?: string }).type ?? 'unknown';
+        metrics.issueEvents.inc({ type });
+      }
+    },
+  };
   const tracker = new IssueTracker(
     {
       ...d,
@@ -44,7 +61,7 @@ async function main() {
     tracker,
     search: stack.search,
     names: stack.names,
-    producer: stack.bus.producer(),
+    producer,
     topics: stack.topics,
     logger: logger.child({ component: 'stage' }),
   });
@@ -62,6 +79,7 @@ async function main() {
     ticker,
     { name: 'consumer', close: () => consumer.close() },
     { name: 'stack', close: () => stack.close() },
+    metricsServer,
   ]);
   await consumer.start();
   logger.info('detector running');

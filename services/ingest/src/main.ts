@@ -6,9 +6,13 @@ import {
   credentialFromEnv,
   installShutdown,
   loadConfigOrExit,
+  metrics,
+  metricsConfig,
+  startMetrics,
 } from '@pantau/runtime';
 import { connectStack } from '@pantau/stack';
 import { replayJsonl } from '@pantau/ingest';
+import type { Producer } from '@pantau/bus';
 import { closeRedis, connectRedis } from '@pantau/queue';
 import {
   CONNECTORS,
@@ -28,6 +32,7 @@ import {
 const config = loadConfigOrExit(
   configSchema({
     ...CommonConfig,
+    ...metricsConfig('ingest'),
     REPLAY_FILE: Type.String({ default: '', description: 'JSONL file of posts to replay; empty = none' }),
     REPLAY_SPEED: Type.Number({
       minimum: 0,
@@ -58,16 +63,27 @@ const config = loadConfigOrExit(
   }),
   'ingest',
 );
-const logger = createLogger({ service: 'ingest', level: config.LOG_LEVEL });
+const logger = createLogger({ service: 'ingest', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? 'true') : undefined;
 }
 
+/** Counts what leaves for posts.raw (the replay is one source: `replay`). */
+function countingProducer(inner: Producer): Producer {
+  return {
+    async send(topic, messages) {
+      await inner.send(topic, messages);
+      metrics.postsPublished.inc({ source: 'replay' }, messages.length);
+    },
+  };
+}
+
 async function main() {
   // A bad sources file stops the start before anything connects.
   const seed = config.PANTAU_SOURCES ? loadSourcesFile(config.PANTAU_SOURCES) : [];
+  const metricsServer = await startMetrics('ingest', config, logger);
   const stack = await connectStack(config, logger, 'pantau-ingest');
   const abort = new AbortController();
   const closers: { name: string; close: () => Promise<void> | void }[] = [
@@ -87,7 +103,7 @@ async function main() {
     });
     const { scheduled, ...seeded } = await sources.service.start(seed);
     if (seed.length) logger.info(seeded, 'sources seeded from PANTAU_SOURCES');
-    const metrics = new SourceMetrics();
+    const sourceMetrics = new SourceMetrics();
     const poller = createPoller({
       connectors: CONNECTORS,
       state: sources.state,
@@ -103,7 +119,7 @@ async function main() {
       names: stack.names,
       credential: credentialFromEnv,
       logger,
-      metrics,
+      metrics: sourceMetrics,
       policy: {
         failingAfter: config.SOURCE_FAILING_AFTER,
         backoffBaseMs: config.SOURCE_BACKOFF_BASE_MS,
@@ -128,7 +144,7 @@ async function main() {
     );
     logger.info({ scheduled, kinds: [...CONNECTORS.keys()] }, 'source workers running');
   }
-  closers.push({ name: 'stack', close: () => stack.close() });
+  closers.push({ name: 'stack', close: () => stack.close() }, metricsServer);
   const shutdown = installShutdown(logger, closers);
 
   if (!file) {
@@ -144,7 +160,7 @@ async function main() {
   const result = await replayJsonl({
     file,
     topic: stack.topics.postsRaw,
-    producer: stack.bus.producer(),
+    producer: countingProducer(stack.bus.producer()),
     logger,
     speed,
     retime,

@@ -6,7 +6,9 @@ import {
   createLogger,
   installShutdown,
   loadConfigOrExit,
+  metricsConfig,
   repeat,
+  startMetrics,
 } from '@pantau/runtime';
 import { connectStack } from '@pantau/stack';
 import { createEnricher, loadHoaxModel, loadTopicModel, normalize, stem } from '@pantau/nlp-id';
@@ -26,6 +28,7 @@ import {
 const config = loadConfigOrExit(
   configSchema({
     ...CommonConfig,
+    ...metricsConfig('scorer'),
     HOAX_MODEL_PATH: Type.Optional(
       Type.String({ description: 'model JSON from `pantau hoax train`; default: the shipped model' }),
     ),
@@ -51,9 +54,10 @@ const config = loadConfigOrExit(
   }),
   'scorer',
 );
-const logger = createLogger({ service: 'scorer', level: config.LOG_LEVEL });
+const logger = createLogger({ service: 'scorer', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 
 async function main() {
+  const metricsServer = await startMetrics('scorer', config, logger);
   const stack = await connectStack(config, logger, 'pantau-scorer');
   const enricher = createEnricher({
     ...(config.HOAX_MODEL_PATH ? { model: loadHoaxModel(config.HOAX_MODEL_PATH) } : {}),
@@ -132,6 +136,7 @@ async function main() {
     { name: 'enrich consumer', close: () => enrichConsumer.close() },
     { name: 'assign consumer', close: () => assignConsumer.close() },
     { name: 'stack', close: () => stack.close() },
+    metricsServer,
   ]);
   await Promise.all([enrichConsumer.start(), assignConsumer.start()]);
   logger.info(

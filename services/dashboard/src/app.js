@@ -1,0 +1,615 @@
+// Pantau dashboard: Preact + htm (no build-time JSX), uPlot for the issue chart, hash routing so
+// every page is a plain link and the server serves one file. Texts come from i18n.js.
+import { html, render } from 'htm/preact';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import { api, query, session } from './api.js';
+import { translator } from './i18n.js';
+
+const STATUS_ORDER = ['rising', 'growing', 'new', 'peaked', 'cooled'];
+const pct = (x) => `${Math.round((x ?? 0) * 100)}%`;
+const fmtTime = (iso, lang) =>
+  iso
+    ? new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'id-ID', {
+        dateStyle: 'short',
+        timeStyle: 'short',
+      })
+    : '';
+
+function useRoute() {
+  const [hash, setHash] = useState(location.hash || '#/isu');
+  useEffect(() => {
+    const on = () => setHash(location.hash || '#/isu');
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return hash.slice(1).split('/').filter(Boolean);
+}
+
+function useLoad(load, deps) {
+  const [state, setState] = useState({ loading: true });
+  const reload = useCallback(() => {
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => setState({ loading: false, data }),
+      (error) => setState({ loading: false, error }),
+    );
+  }, deps);
+  useEffect(reload, [reload]);
+  return [state, reload];
+}
+
+function Status({ t, status }) {
+  return html`<span class="badge st-${status}">${t(`st_${status}`)}</span>`;
+}
+
+function Failure({ t, error, retry }) {
+  if (error?.status === 403) return html`<p class="notice" role="status">${t('agencyOnly')}</p>`;
+  return html`<div class="error" role="alert">
+    <strong>${t('error')}</strong>: ${error?.message} <code>${error?.code ?? ''}</code>
+    ${retry && html`<button onClick=${retry}>${t('retry')}</button>`}
+  </div>`;
+}
+
+function Sparkline({ issue }) {
+  // Posts in the window at each lifecycle event, then now: the issue's shape at a glance.
+  const ys = [0, ...(issue.timeline ?? []).map((e) => e.windowCount), issue.windowCount ?? 0];
+  const y1 = Math.max(1, ...ys);
+  const w = 96;
+  const h = 24;
+  const d = ys
+    .map(
+      (y, i) =>
+        `${i ? 'L' : 'M'}${((i / (ys.length - 1)) * w).toFixed(1)},${(h - (y / y1) * (h - 2) - 1).toFixed(1)}`,
+    )
+    .join(' ');
+  return html`<svg class="spark" width=${w} height=${h} viewBox="0 0 ${w} ${h}" aria-hidden="true">
+    <path d=${d} fill="none" stroke="currentColor" stroke-width="1.5" />
+  </svg>`;
+}
+
+function Issues({ t, lang }) {
+  const [status, setStatus] = useState('');
+  const [minHoax, setMinHoax] = useState(0);
+  const [coordinated, setCoordinated] = useState(false);
+  const [title, setTitle] = useState('');
+  const [hours, setHours] = useState(0);
+  const [auto, setAuto] = useState(true);
+  const [state, reload] = useLoad(() => api(`/v1/issues${query({ size: 200, status })}`), [status]);
+  useEffect(() => {
+    if (!auto) return undefined;
+    const timer = setInterval(reload, 10_000);
+    return () => clearInterval(timer);
+  }, [auto, reload]);
+  const items = useMemo(
+    () =>
+      (state.data?.items ?? [])
+        .filter((i) => (i.hoaxShare ?? 0) * 100 >= minHoax)
+        .filter((i) => !coordinated || i.coordinated)
+        .filter((i) => !title || i.title.toLowerCase().includes(title.toLowerCase()))
+        .filter((i) => !hours || Date.parse(i.lastSeen) >= Date.now() - hours * 3_600_000)
+        .sort(
+          (a, b) =>
+            STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+            (b.windowCount ?? 0) - (a.windowCount ?? 0),
+        ),
+    [state.data, minHoax, coordinated, title, hours],
+  );
+  return html`<section aria-labelledby="issues-h">
+    <h1 id="issues-h">${t('issuesTitle')}</h1>
+    <form class="filters" onSubmit=${(e) => e.preventDefault()}>
+      <label
+        >${t('status')}
+        <select value=${status} onChange=${(e) => setStatus(e.currentTarget.value)}>
+          <option value="">${t('all')}</option>
+          ${STATUS_ORDER.map((s) => html`<option value=${s}>${t(`st_${s}`)}</option>`)}
+        </select>
+      </label>
+      <label
+        >${t('minHoax')}
+        <input
+          type="number"
+          min="0"
+          max="100"
+          step="5"
+          value=${minHoax}
+          onInput=${(e) => setMinHoax(Number(e.currentTarget.value) || 0)}
+        />
+      </label>
+      <label class="check"
+        ><input
+          type="checkbox"
+          checked=${coordinated}
+          onChange=${(e) => setCoordinated(e.currentTarget.checked)}
+        />
+        ${t('coordinatedOnly')}</label
+      >
+      <label
+        >${t('titleFilter')}
+        <input type="search" value=${title} onInput=${(e) => setTitle(e.currentTarget.value)} />
+      </label>
+      <label
+        >${t('timeFilter')}
+        <select value=${hours} onChange=${(e) => setHours(Number(e.currentTarget.value))}>
+          ${[0, 1, 6, 24, 168].map((h) => html`<option value=${h}>${h ? t('lastHours', { h }) : t('all')}</option>`)}
+        </select>
+      </label>
+      <label class="check"
+        ><input type="checkbox" checked=${auto} onChange=${(e) => setAuto(e.currentTarget.checked)} />
+        ${t('autoRefresh')}</label
+      >
+    </form>
+    ${state.error && html`<${Failure} t=${t} error=${state.error} retry=${reload} />`}
+    ${state.loading && !state.data && html`<p>${t('loading')}</p>`}
+    ${state.data && items.length === 0 && html`<p class="empty">${t('noIssues')}</p>`}
+    ${
+      items.length > 0 &&
+      html`<table class="issues">
+        <thead>
+          <tr>
+            <th scope="col">${t('status')}</th>
+            <th scope="col">${t('issuesTitle')}</th>
+            <th scope="col">${t('trend')}</th>
+            <th scope="col" class="num">${t('window')}</th>
+            <th scope="col" class="num">${t('posts')}</th>
+            <th scope="col" class="num">${t('hoaxShare')}</th>
+            <th scope="col">${t('lastSeen')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${items.map(
+            (i) =>
+              html`<tr class="issue-row" data-status=${i.status}>
+                <td><${Status} t=${t} status=${i.status} /></td>
+                <td>
+                  <a href="#/isu/${encodeURIComponent(i.id)}">${i.title}</a>
+                  ${i.coordinated && html` <span class="flag" title=${t('coordinatedHint')}>⚑ ${t('coordinated')}</span>`}
+                  <div class="terms">${(i.terms ?? []).slice(0, 6).join(' · ')}</div>
+                </td>
+                <td><${Sparkline} issue=${i} /></td>
+                <td class="num">${i.windowCount ?? 0}</td>
+                <td class="num">${i.count}</td>
+                <td class="num">${pct(i.hoaxShare)}</td>
+                <td>${fmtTime(i.lastSeen, lang)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`
+    }
+  </section>`;
+}
+
+function Chart({ posts, events, t }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    if (!ref.current || posts.length === 0) return undefined;
+    const minute = 60_000;
+    const times = posts.map((p) => Date.parse(p.publishedAt)).filter(Number.isFinite);
+    // At least the last 30 minutes, so a fresh burst shows against the quiet before it.
+    const end = Math.floor(Math.max(Date.now(), ...times) / minute) * minute;
+    const start = Math.min(Math.floor(Math.min(...times) / minute) * minute, end - 30 * minute);
+    const step = Math.max(minute, Math.ceil((end - start + minute) / 300 / minute) * minute);
+    const buckets = Math.floor((end - start) / step) + 1;
+    const xs = Array.from({ length: buckets }, (_, i) => (start + i * step) / 1000);
+    const ys = new Array(buckets).fill(0);
+    for (const x of times) ys[Math.floor((x - start) / step)] += 1;
+    const eventSeries = xs.map(() => null);
+    for (const e of events) {
+      const i = Math.floor((Date.parse(e.at) - start) / step);
+      if (i >= 0 && i < buckets) eventSeries[i] = ys[i];
+    }
+    const plot = new uPlot(
+      {
+        width: Math.min(900, ref.current.clientWidth || 800),
+        height: 220,
+        series: [
+          {},
+          { label: t('posts'), stroke: '#1f6feb', fill: 'rgba(31,111,235,0.12)', width: 2 },
+          { label: t('events'), stroke: '#d1242f', width: 0, points: { size: 9, fill: '#d1242f' } },
+        ],
+        axes: [{}, { label: t('posts') }],
+      },
+      [xs, ys, eventSeries],
+      ref.current,
+    );
+    return () => plot.destroy();
+  }, [posts, events, t]);
+  return html`<figure class="chart">
+    <figcaption>${t('chartTitle')}</figcaption>
+    <div ref=${ref}></div>
+  </figure>`;
+}
+
+function IssueDetail({ t, lang, id }) {
+  const [state, reload] = useLoad(
+    () =>
+      Promise.all([
+        api(`/v1/issues/${encodeURIComponent(id)}`),
+        api(`/v1/posts${query({ issueId: id, size: 200 })}`),
+      ]),
+    [id],
+  );
+  if (state.error) return html`<${Failure} t=${t} error=${state.error} retry=${reload} />`;
+  if (!state.data) return html`<p>${t('loading')}</p>`;
+  const [issue, all] = state.data;
+  const reason = (e) => (lang === 'en' ? e.reason : (e.reasonId ?? e.reason));
+  return html`<section aria-labelledby="issue-h">
+    <p><a href="#/isu">${t('back')}</a></p>
+    <h1 id="issue-h">${issue.title}</h1>
+    <p class="facts">
+      <${Status} t=${t} status=${issue.status} />
+      <span>${t('posts')}: <strong>${issue.count}</strong></span>
+      <span>${t('window')}: <strong>${issue.windowCount ?? 0}</strong></span>
+      <span>${t('hoaxShare')}: <strong>${pct(issue.hoaxShare)}</strong></span>
+      <span>${issue.distinctAuthors ?? 0} ${t('accounts')}</span>
+    </p>
+    ${
+      issue.coordinated &&
+      html`<div class="evidence" role="note">
+        <h2>${t('evidence')}</h2>
+        <p>${t('evidenceText', { n: issue.distinctAuthors ?? 0 })}</p>
+      </div>`
+    }
+    <h2>${t('timeline')}</h2>
+    <${Chart} posts=${all.items} events=${issue.timeline} t=${t} />
+    <h3>${t('events')}</h3>
+    ${
+      issue.timeline.length === 0
+        ? html`<p class="empty">${t('noEvents')}</p>`
+        : html`<ol class="events">
+            ${issue.timeline.map(
+              (e) =>
+                html`<li class="event">
+                  <time datetime=${e.at}>${fmtTime(e.at, lang)}</time> <${Status} t=${t} status=${e.type} />
+                  <span class="reason">${reason(e) ?? ''}</span>
+                </li>`,
+            )}
+          </ol>`
+    }
+    <h2>${t('samplePosts')}</h2>
+    ${issue.posts.length === 0 ? html`<p class="empty">${t('noPosts')}</p>` : html`<${PostList} t=${t} lang=${lang} posts=${issue.posts} />`}
+  </section>`;
+}
+
+function PostList({ t, lang, posts }) {
+  return html`<ul class="posts">
+    ${posts.map(
+      (p) =>
+        html`<li class="post">
+          <div class="meta">
+            ${`${p.source ?? ''} · `}
+            <time datetime=${p.publishedAt}>${fmtTime(p.publishedAt, lang)}</time>
+            ${p.url && html` · <a href=${p.url} target="_blank" rel="noopener noreferrer">${t('open')}</a>`}
+            <span class="score" title=${t('hoaxScore')}>${t('hoaxScore')}: ${pct(p.hoaxScore)}</span>
+          </div>
+          <p>${p.text}</p>
+          ${
+            (p.signals ?? []).length > 0 &&
+            html`<div class="signals">
+              ${t('hoaxReasons')}:
+              ${p.signals.map((s) => html`<span class="signal">${s.label?.[lang] ?? s.id}</span>`)}
+            </div>`
+          }
+          ${
+            (p.claimMatches ?? []).length > 0 &&
+            html`<div class="claims">
+              ${t('claimMatches')}:
+              ${p.claimMatches.map(
+                (c) =>
+                  html`<span class="claim"
+                    >${c.url ? html`<a href=${c.url} target="_blank" rel="noopener noreferrer">${c.title}</a>` : c.title}
+                    (${pct(c.similarity)})</span
+                  >`,
+              )}
+            </div>`
+          }
+        </li>`,
+    )}
+  </ul>`;
+}
+
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+const csvCell = (v) => {
+  const s = v === undefined || v === null ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+function Search({ t, lang }) {
+  const [form, setForm] = useState({ q: '', source: '', minHoax: '', from: '', to: '' });
+  const [state, setState] = useState({});
+  const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    setState({ loading: true });
+    try {
+      const params = {
+        q: form.q,
+        source: form.source,
+        minHoax: form.minHoax === '' ? undefined : Number(form.minHoax) / 100,
+        from: form.from ? new Date(form.from).toISOString() : undefined,
+        to: form.to ? new Date(form.to).toISOString() : undefined,
+        size: 200,
+      };
+      setState({ data: await api(`/v1/posts${query(params)}`) });
+    } catch (error) {
+      setState({ error });
+    }
+  };
+  const items = state.data?.items ?? [];
+  const cols = ['id', 'source', 'publishedAt', 'hoaxScore', 'issueId', 'url', 'text'];
+  return html`<section aria-labelledby="search-h">
+    <h1 id="search-h">${t('searchTitle')}</h1>
+    <form class="filters" onSubmit=${submit} role="search">
+      <label>${t('query')} <input type="search" name="q" value=${form.q} onInput=${set('q')} /></label>
+      <label>${t('source')} <input name="source" value=${form.source} onInput=${set('source')} /></label>
+      <label
+        >${t('minHoax')}
+        <input type="number" min="0" max="100" value=${form.minHoax} onInput=${set('minHoax')}
+      /></label>
+      <label>${t('from')} <input type="datetime-local" value=${form.from} onInput=${set('from')} /></label>
+      <label>${t('to')} <input type="datetime-local" value=${form.to} onInput=${set('to')} /></label>
+      <button type="submit">${t('search')}</button>
+    </form>
+    ${state.loading && html`<p>${t('loading')}</p>`}
+    ${state.error && html`<${Failure} t=${t} error=${state.error} />`}
+    ${
+      state.data &&
+      html`<div class="toolbar">
+          <span role="status">${t('results', { n: state.data.total })}</span>
+          <button
+            onClick=${() =>
+              download(
+                'pantau-posts.csv',
+                'text/csv',
+                [cols.join(','), ...items.map((p) => cols.map((c) => csvCell(p[c])).join(','))].join('\n'),
+              )}
+          >
+            ${t('exportCsv')}
+          </button>
+          <button
+            onClick=${() =>
+              download(
+                'pantau-posts.ndjson',
+                'application/x-ndjson',
+                items.map((p) => JSON.stringify(p)).join('\n'),
+              )}
+          >
+            ${t('exportNdjson')}
+          </button>
+        </div>
+        <${PostList} t=${t} lang=${lang} posts=${items} />`
+    }
+  </section>`;
+}
+
+function QueryError({ t, lang, query: q, error }) {
+  const p = error.details?.position ?? 0;
+  const message = lang === 'en' ? error.message : (error.details?.messageId ?? error.message);
+  return html`<div class="syntax-error" role="alert">
+    <strong>${t('syntaxError', { p })}</strong>: ${message}
+    <pre aria-hidden="true">${`${q}\n${' '.repeat(p)}^`}</pre>
+  </div>`;
+}
+
+function Watchlists({ t, lang }) {
+  const [list, reload] = useLoad(() => api('/v1/watchlists'), []);
+  const [name, setName] = useState('');
+  const [q, setQ] = useState('');
+  const [check, setCheck] = useState({});
+  const [saved, setSaved] = useState('');
+  useEffect(() => {
+    if (!q.trim()) return setCheck({});
+    const timer = setTimeout(() => {
+      api('/v1/watchlists/check', { method: 'POST', body: { query: q } }).then(
+        (ok) => setCheck({ ok }),
+        (error) => setCheck({ error }),
+      );
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [q]);
+  const save = async (e) => {
+    e.preventDefault();
+    setSaved('');
+    try {
+      await api('/v1/watchlists', { method: 'POST', body: { name, query: q } });
+      setSaved(t('saved'));
+      setName('');
+      setQ('');
+      reload();
+    } catch (error) {
+      setCheck({ error });
+    }
+  };
+  const remove = async (id) => {
+    await api(`/v1/watchlists/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    reload();
+  };
+  if (list.error)
+    return html`<section>
+      <h1>${t('watchTitle')}</h1>
+      <${Failure} t=${t} error=${list.error} retry=${reload} />
+    </section>`;
+  return html`<section aria-labelledby="wl-h">
+    <h1 id="wl-h">${t('watchTitle')}</h1>
+    <form class="editor" onSubmit=${save}>
+      <label
+        >${t('name')}
+        <input name="name" required value=${name} onInput=${(e) => setName(e.currentTarget.value)}
+      /></label>
+      <label
+        >${t('watchQuery')}
+        <textarea
+          name="query"
+          rows="3"
+          required
+          aria-describedby="wl-help wl-check"
+          value=${q}
+          onInput=${(e) => setQ(e.currentTarget.value)}
+        ></textarea>
+      </label>
+      <p id="wl-help" class="help">${t('watchHelp')}</p>
+      <div id="wl-check" aria-live="polite">
+        ${check.error?.code === 'QUERY_SYNTAX' && html`<${QueryError} t=${t} lang=${lang} query=${q} error=${check.error} />`}
+        ${check.error && check.error.code !== 'QUERY_SYNTAX' && html`<${Failure} t=${t} error=${check.error} />`}
+        ${check.ok && html`<p class="ok">${t('valid')} ${t('backtest', { n: check.ok.backtest.matched, d: check.ok.backtest.days })}</p>`}
+        ${saved && html`<p class="ok" role="status">${saved}</p>`}
+      </div>
+      <button type="submit" disabled=${Boolean(check.error)}>${t('save')}</button>
+    </form>
+    ${list.data?.items.length === 0 && html`<p class="empty">${t('noWatchlists')}</p>`}
+    <ul class="watchlists">
+      ${(list.data?.items ?? []).map(
+        (w) =>
+          html`<li>
+            <strong>${w.name}</strong> <code>${w.query}</code>
+            <button class="link" onClick=${() => remove(w.id)} aria-label="${t('delete')} ${w.name}">
+              ${t('delete')}
+            </button>
+          </li>`,
+      )}
+    </ul>
+  </section>`;
+}
+
+function Alerts({ t, lang }) {
+  const [state, reload] = useLoad(() => api('/v1/alerts?size=100'), []);
+  if (state.error)
+    return html`<section>
+      <h1>${t('alertsTitle')}</h1>
+      <${Failure} t=${t} error=${state.error} retry=${reload} />
+    </section>`;
+  const items = state.data?.items ?? [];
+  return html`<section aria-labelledby="al-h">
+    <h1 id="al-h">${t('alertsTitle')}</h1>
+    ${state.loading && !state.data && html`<p>${t('loading')}</p>`}
+    ${state.data && items.length === 0 && html`<p class="empty">${t('noAlerts')}</p>`}
+    <ul class="alerts">
+      ${items.map(
+        (a) =>
+          html`<li class="alert">
+            <div class="meta">
+              <time datetime=${a.updatedAt}>${fmtTime(a.updatedAt, lang)}</time>${' · '}
+              <${Status} t=${t} status=${a.issue.status} />${' · '}
+              <a href="#/isu/${encodeURIComponent(a.issueId)}">${a.issue.title}</a>
+            </div>
+            <p>${lang === 'en' ? a.summary.en : a.summary.id}</p>
+            <ul class="deliveries" aria-label=${t('delivery')}>
+              ${a.deliveries.map(
+                (d) =>
+                  html`<li class="d-${d.status}">
+                    ${d.channel}: <strong>${t(`d_${d.status}`)}</strong>
+                    ${` (${d.attempts} ${t('attempts')})${d.lastError ? ` — ${d.lastError}` : ''}`}
+                  </li>`,
+              )}
+            </ul>
+          </li>`,
+      )}
+    </ul>
+  </section>`;
+}
+
+function Sources({ t }) {
+  return html`<section aria-labelledby="src-h">
+    <h1 id="src-h">${t('sourcesTitle')}</h1>
+    <p class="empty">${t('sourcesEmpty')}</p>
+  </section>`;
+}
+
+function SignIn({ t, onSignedIn, toggle }) {
+  const [key, setKey] = useState('');
+  const [error, setError] = useState('');
+  const submit = async (e) => {
+    e.preventDefault();
+    setError('');
+    try {
+      await api('/v1/issues?size=1', { key: key.trim() });
+      session.set(key.trim());
+      onSignedIn();
+    } catch (err) {
+      setError(err.status === 401 ? t('badKey') : `${t('error')}: ${err.message}`);
+    }
+  };
+  return html`<main class="signin">
+    <form onSubmit=${submit} aria-labelledby="signin-h">
+      <h1 id="signin-h">${t('signInTitle')}</h1>
+      <p>${t('signInHelp')}</p>
+      <label for="apikey">${t('apiKey')}</label>
+      <input
+        id="apikey"
+        name="apikey"
+        type="password"
+        autocomplete="current-password"
+        required
+        value=${key}
+        onInput=${(e) => setKey(e.currentTarget.value)}
+      />
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <button type="submit">${t('signIn')}</button>
+      <button type="button" class="link" onClick=${toggle} aria-label=${t('languageLabel')}>
+        ${t('language')}
+      </button>
+    </form>
+  </main>`;
+}
+
+function App() {
+  const [lang, setLang] = useState(localStorage.getItem('pantau.lang') === 'en' ? 'en' : 'id');
+  const [signedIn, setSignedIn] = useState(Boolean(session.key));
+  const t = useMemo(() => translator(lang), [lang]);
+  const route = useRoute();
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    localStorage.setItem('pantau.lang', lang);
+  }, [lang]);
+  const toggle = () => setLang(lang === 'id' ? 'en' : 'id');
+  if (!signedIn) return html`<${SignIn} t=${t} toggle=${toggle} onSignedIn=${() => setSignedIn(true)} />`;
+  const [page, id] = route;
+  const nav = [
+    ['isu', 'navIssues'],
+    ['cari', 'navSearch'],
+    ['watchlist', 'navWatchlists'],
+    ['peringatan', 'navAlerts'],
+    ['sumber', 'navSources'],
+  ];
+  let body;
+  if (page === 'isu' && id) body = html`<${IssueDetail} t=${t} lang=${lang} id=${decodeURIComponent(id)} />`;
+  else if (page === 'cari') body = html`<${Search} t=${t} lang=${lang} />`;
+  else if (page === 'watchlist') body = html`<${Watchlists} t=${t} lang=${lang} />`;
+  else if (page === 'peringatan') body = html`<${Alerts} t=${t} lang=${lang} />`;
+  else if (page === 'sumber') body = html`<${Sources} t=${t} />`;
+  else body = html`<${Issues} t=${t} lang=${lang} />`;
+  return html`<div class="shell">
+    <header>
+      <a class="brand" href="#/isu">${t('appName')}</a> <span class="tagline">${t('tagline')}</span>
+      <nav aria-label="Pantau">
+        ${nav.map(
+          ([p, key]) =>
+            html`<a href="#/${p}" aria-current=${(page ?? 'isu') === p ? 'page' : undefined}>${t(key)}</a>`,
+        )}
+      </nav>
+      <button class="link" onClick=${toggle} aria-label=${t('languageLabel')}>${t('language')}</button>
+      <button
+        class="link"
+        onClick=${() => {
+          session.clear();
+          setSignedIn(false);
+        }}
+      >
+        ${t('signOut')}
+      </button>
+    </header>
+    <main>${body}</main>
+  </div>`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));

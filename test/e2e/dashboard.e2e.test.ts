@@ -1,0 +1,385 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { topicNames } from '@pantau/core';
+import { createKafkaBus } from '@pantau/bus';
+import { obliterateDeliveryQueue } from '@pantau/alerts';
+import { createSearchClient, dropIndices } from '@pantau/store';
+import { requireServers, servers, testLogger, uniqueName, waitFor } from '@pantau/testkit';
+import { repoRoot, startService, stopService, tail, type ServiceProcess } from '../support/processes';
+
+/**
+ * The dashboard in a real browser (Debian's Chromium, driven by playwright-core) against every
+ * service as a process on the real servers: sign in with an agency key, see the issue a burst made
+ * rising, open it, switch language, and get a watchlist syntax error with its position.
+ *
+ * Screenshots: on failure into test-results/dashboard/; with PANTAU_SCREENSHOTS=docs/screenshots
+ * every main page is saved there (that is how the README's pictures are made).
+ */
+jest.setTimeout(240_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+const ADMIN_KEY = 'pk_admin_dash_0123456789abcdef';
+const shotsDir = process.env.PANTAU_SCREENSHOTS
+  ? path.resolve(repoRoot, process.env.PANTAU_SCREENSHOTS)
+  : undefined;
+const failDir = path.join(repoRoot, 'test-results', 'dashboard');
+
+describe('dashboard in Chromium (every service as a process, real Kafka/OpenSearch/Redis)', () => {
+  const prefix = uniqueName('dash');
+  const env = {
+    TOPIC_PREFIX: `${prefix}.`,
+    INDEX_PREFIX: `${prefix}-`,
+    QUEUE_PREFIX: prefix,
+    PANTAU_ADMIN_KEY: ADMIN_KEY,
+    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+    OPENSEARCH_URL: servers.opensearchUrl,
+    REDIS_URL: servers.redisUrl,
+  };
+  const procs: ServiceProcess[] = [];
+  let api = '';
+  let receiver: Server;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let userDataDir = '';
+  let agencyKey = '';
+
+  const call = async (method: string, route: string, key: string, body?: unknown) => {
+    const res = await fetch(`${api}${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
+  };
+
+  const shot = async (name: string) => {
+    if (!shotsDir) return;
+    mkdirSync(shotsDir, { recursive: true });
+    await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: false });
+  };
+
+  // Each step saves a screenshot when it fails, so a red run shows what the browser saw.
+  const step = async (name: string, body: () => Promise<void>) => {
+    try {
+      await body();
+    } catch (err) {
+      mkdirSync(failDir, { recursive: true });
+      await page
+        ?.screenshot({ path: path.join(failDir, `${name}.png`), fullPage: true })
+        .catch(() => undefined);
+      throw new Error(`${name}: ${(err as Error).message}\n(screenshot in ${failDir})\n${tail(procs)}`);
+    }
+  };
+
+  beforeAll(async () => {
+    await requireServers('kafka', 'opensearch', 'redis');
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/services.sh up does it)`);
+    if (!existsSync(path.join(repoRoot, 'services/dashboard/dist/index.html')))
+      execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build-dashboard.js')], {
+        stdio: 'inherit',
+      });
+
+    receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200).end('ok'));
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    api = `http://127.0.0.1:${port}`;
+    procs.push(startService('api', { ...env, PORT: String(port), ALLOW_PRIVATE_WEBHOOKS: 'true' }));
+    procs.push(startService('scorer', { ...env, WATCHLIST_REFRESH_MS: '500' }));
+    procs.push(
+      startService('detector', {
+        ...env,
+        DETECTOR_BUCKET_MS: '2000',
+        // A 30 s window: a busy machine (other suites beside this one) still sees the burst together.
+        DETECTOR_WINDOW_BUCKETS: '15',
+        DETECTOR_BASELINE_BUCKETS: '30',
+        DETECTOR_RISING_MIN: '8',
+        DETECTOR_TICK_MS: '1000',
+      }),
+    );
+    await waitFor(async () => (await fetch(`${api}/readyz`).catch(() => undefined))?.status === 200, {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+      what: `the API to be ready\n${tail(procs)}`,
+    });
+    await waitFor(() => procs.slice(1).every((p) => p.output.some((l) => l.includes('running'))), {
+      timeoutMs: 90_000,
+      what: `scorer and detector to run\n${tail(procs)}`,
+    });
+
+    userDataDir = mkdtempSync(path.join(os.tmpdir(), 'pantau-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    // Nothing leaves this machine: every request the page makes goes to the API under test.
+    await page.route('**/*', (route) =>
+      route.request().url().startsWith(api) ? route.continue() : route.abort(),
+    );
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await Promise.all(procs.map((p) => stopService(p)));
+    receiver?.closeAllConnections();
+    receiver?.close();
+    const bus = createKafkaBus({
+      brokers: servers.kafkaBrokers,
+      clientId: 'dash',
+      logger: testLogger('dash'),
+    });
+    await bus.deleteTopics(Object.values(topicNames(env.TOPIC_PREFIX))).catch(() => undefined);
+    await bus.close();
+    await obliterateDeliveryQueue(servers.redisUrl, env.QUEUE_PREFIX).catch(() => undefined);
+    const search = createSearchClient(servers.opensearchUrl);
+    await dropIndices(search, env.INDEX_PREFIX);
+    await search.close();
+  });
+
+  it('signs in, shows the rising issue from a burst, opens it, switches language, flags a watchlist syntax error', async () => {
+    // An agency with a watchlist and a webhook, then ordinary posts and a burst.
+    const agency = await call('POST', '/v1/agencies', ADMIN_KEY, { name: 'Kemenkes' });
+    expect(agency.status).toBe(201);
+    agencyKey = agency.body.apiKey;
+    expect(
+      (await call('POST', '/v1/watchlists', agencyKey, { name: 'Hoaks vaksin', query: 'vaksin AND chip' }))
+        .status,
+    ).toBe(201);
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/pantau`;
+    expect(
+      (
+        await call('POST', '/v1/subscriptions', agencyKey, {
+          channel: 'webhook',
+          url: hook,
+          secret: 'rahasia-webhook-0123456789',
+        })
+      ).status,
+    ).toBe(201);
+    await new Promise((r) => setTimeout(r, 1_500)); // the scorer reloads watchlists every 500 ms
+    const now = Date.now();
+    const ordinary = [
+      'Macet parah di tol Cikampek arah Jakarta, udah 2 jam gak gerak',
+      'Harga cabai rawit di pasar Kramat Jati tembus 80rb/kg, emak2 pada ngeluh',
+      'Timnas U-23 menang 2-0 lawan Vietnam!! #TimnasDay',
+      'KRL Bogor-Jakarta gangguan lagi, penumpang numpuk di Manggarai',
+    ].map((text, i) => ({
+      source: 'dash',
+      sourceId: `ord-${i}`,
+      text,
+      url: `https://example.invalid/ord-${i}`,
+      publishedAt: new Date(now - 120_000 + i * 10_000).toISOString(),
+      author: { handle: `warga${i}` },
+    }));
+    // A few quieter stories over the last half hour, so the list has more than the burst.
+    const stories = [
+      ['Harga beras medium naik lagi di pasar Cipinang, pedagang bilang stok menipis', 'beras'],
+      ['Banjir rob genangi jalan di Jakarta Utara, warga Muara Baru mengungsi', 'banjir'],
+      ['Antrean KRL Manggarai mengular pagi ini, gangguan sinyal di Bogor', 'krl'],
+    ];
+    const quiet = stories.flatMap(([text, key], s) =>
+      Array.from({ length: 4 }, (_, i) => ({
+        source: 'dash',
+        sourceId: `${key}-${i}`,
+        text: `${text} ${['#info', '(update)', 'cek info terbaru', 'semoga cepat beres'][i]}`,
+        url: `https://example.invalid/${key}-${i}`,
+        publishedAt: new Date(now - (25 - s * 5 - i * 4) * 60_000).toISOString(),
+        author: { handle: `${key}${i}` },
+      })),
+    );
+    expect((await call('POST', '/v1/ingest/posts', agencyKey, [...ordinary, ...quiet])).status).toBe(202);
+    const variants = [
+      'SEBARKAN!!! Vaksin booster mengandung chip 5G buat melacak warga, sebelum dihapus!!',
+      'Viralkan! Vaksin booster ada chip pelacaknya, jangan mau disuntik!!!',
+      'Info dari grup sebelah: chip 5G di vaksin booster aktif bulan depan. Sebarkan!!',
+      'Awas!! Vaksin booster bikin tangan nempel magnet karena ada chip. Share sebelum dihapus',
+    ];
+    const burst = Array.from({ length: 24 }, (_, i) => ({
+      source: 'dash',
+      sourceId: `burst-${i}`,
+      text: variants[i % variants.length]!,
+      url: `https://example.invalid/burst-${i}`,
+      publishedAt: new Date().toISOString(),
+      author: { handle: `akun${i}` },
+    }));
+    expect((await call('POST', '/v1/ingest/posts', agencyKey, burst)).status).toBe(202);
+    const rising = await waitFor(
+      async () => {
+        const r = await call('GET', '/v1/issues?status=rising', agencyKey);
+        return r.body?.items?.find((i: { count: number }) => i.count >= 8);
+      },
+      { timeoutMs: 90_000, intervalMs: 500, what: `a rising issue\n${tail(procs)}` },
+    );
+
+    await step('sign-in', async () => {
+      await page.goto(`${api}/`);
+      await page.getByLabel('Kunci API').fill('pk_salah_0123456789');
+      await page.getByRole('button', { name: 'Masuk' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Kunci tidak dikenal' }).waitFor();
+      await page.getByLabel('Kunci API').fill(agencyKey);
+      await shot('0-masuk');
+      await page.getByRole('button', { name: 'Masuk' }).click();
+      await page.getByRole('heading', { name: 'Isu', exact: true }).waitFor();
+      expect(page.url()).not.toContain(agencyKey);
+      expect(await page.evaluate('sessionStorage.getItem("pantau.key")')).toBe(agencyKey);
+    });
+
+    await step('issues-rising-first', async () => {
+      const first = page.locator('tr.issue-row').first();
+      await first.waitFor();
+      expect(await first.getAttribute('data-status')).toBe('rising');
+      await page.getByRole('link', { name: rising.title }).waitFor();
+      expect(await first.locator('.badge').textContent()).toBe('naik');
+      expect(await first.locator('svg.spark path').getAttribute('d')).toMatch(/^M/);
+      await shot('1-isu');
+      // Filters: the quiet stories (not coordinated, no hoax) drop out, the burst stays.
+      expect(await page.locator('tr.issue-row').count()).toBeGreaterThan(1);
+      await page.getByLabel('Porsi hoaks minimal (%)').fill('50');
+      await page.getByLabel('Hanya yang terkoordinasi').check();
+      await waitFor(async () => (await page.locator('tr.issue-row').count()) === 1, {
+        timeoutMs: 5_000,
+        what: 'the filters to leave only the burst',
+      });
+      expect(await page.locator('tr.issue-row .flag').count()).toBe(1);
+      await page.getByLabel('Hanya yang terkoordinasi').uncheck();
+      await page.getByLabel('Porsi hoaks minimal (%)').fill('0');
+    });
+
+    await step('issue-detail', async () => {
+      await page.getByRole('link', { name: rising.title }).first().click();
+      await page.getByRole('heading', { name: rising.title, level: 1 }).waitFor();
+      await page.getByRole('heading', { name: 'Linimasa' }).waitFor();
+      const event = page.locator('li.event').filter({ hasText: 'naik' }).first();
+      await event.waitFor();
+      // The lifecycle event says why, in Indonesian.
+      expect(((await event.locator('.reason').textContent()) ?? '').trim().length).toBeGreaterThan(5);
+      await page.locator('.chart canvas').first().waitFor();
+      const post = page.locator('li.post').first();
+      await post.waitFor();
+      expect(await post.locator('a[href^="https://example.invalid/burst-"]').count()).toBe(1);
+      await page.locator('li.post .signal').first().waitFor();
+      await shot('2-detail-isu');
+    });
+
+    await step('switch-language', async () => {
+      await page.getByRole('button', { name: 'Ganti bahasa ke English' }).click();
+      await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+      await page.getByRole('link', { name: 'Issues', exact: true }).waitFor();
+      expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+      expect(await page.locator('li.event .badge').first().textContent()).toMatch(/new|rising|growing/);
+      await shot('3-issue-detail-en');
+      await page.getByRole('button', { name: 'Switch language to Bahasa Indonesia' }).click();
+      await page.getByRole('heading', { name: 'Linimasa' }).waitFor();
+    });
+
+    await step('watchlist-syntax-error', async () => {
+      await page.getByRole('link', { name: 'Watchlist', exact: true }).click();
+      await page.getByText('Hoaks vaksin').waitFor();
+      await page.getByLabel('Nama').fill('Isu beras');
+      // The keyboard alone: Tab from the name field into the query.
+      await page.getByLabel('Nama').press('Tab');
+      await page.keyboard.type('beras AND (plastik OR');
+      const error = page.getByRole('alert').filter({ hasText: 'Kesalahan sintaks pada posisi' });
+      await error.waitFor();
+      expect(await error.textContent()).toMatch(/posisi \d+/);
+      expect(await page.getByRole('button', { name: 'Simpan' }).isDisabled()).toBe(true);
+      await shot('4-watchlist-galat');
+      await page.getByLabel('Kueri').fill('beras AND (plastik OR sintetis)');
+      await page.getByText(/Kueri valid\. Uji mundur: \d+ unggahan/).waitFor();
+      await page.getByRole('button', { name: 'Simpan' }).click();
+      await page.getByRole('status').filter({ hasText: 'Watchlist disimpan' }).waitFor();
+    });
+
+    await step('search-and-alerts', async () => {
+      await page.getByRole('link', { name: 'Pencarian' }).click();
+      await page.getByRole('searchbox', { name: 'Kata kunci' }).fill('vaksin chip');
+      await page.getByRole('button', { name: 'Cari', exact: true }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /\d+ hasil/ })
+        .waitFor();
+      await page.getByRole('button', { name: 'Unduh CSV' }).waitFor();
+      await shot('5-pencarian');
+      await page.getByRole('link', { name: 'Peringatan' }).click();
+      await page.getByRole('heading', { name: 'Peringatan' }).waitFor();
+      await waitFor(
+        async () => {
+          if ((await page.locator('li.alert').count()) > 0) return true;
+          await page.reload();
+          await page.getByRole('heading', { name: 'Peringatan' }).waitFor();
+          return false;
+        },
+        { timeoutMs: 30_000, intervalMs: 1_000, what: 'an alert in the inbox' },
+      );
+      await page.locator('.deliveries li').first().waitFor();
+      await shot('6-peringatan');
+      await page.getByRole('link', { name: 'Sumber' }).click();
+      await page.getByText('Belum ada data kesehatan sumber').waitFor();
+    });
+
+    await step('api-docs', async () => {
+      // The OpenAPI description renders in the browser from local files (requests elsewhere are refused).
+      await page.goto(`${api}/docs`);
+      await page.locator('.opblock-summary-path').filter({ hasText: '/v1/issues/{id}' }).first().waitFor();
+      await shot('7-docs');
+    });
+
+    // What the pipeline just did shows in every service's /metrics.
+    const scrape = async (url: string) => (await fetch(url)).text();
+    const metricsPort = (name: string) => {
+      const line = procs.find((p) => p.name === name)!.output.find((l) => l.includes('metrics at /metrics'));
+      return Number(/"port":(\d+)/.exec(line ?? '')?.[1]);
+    };
+    const value = (text: string, pattern: RegExp) =>
+      text
+        .split('\n')
+        .filter((l) => pattern.test(l))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    const scorer = await scrape(`http://127.0.0.1:${metricsPort('scorer')}/metrics`);
+    expect(
+      value(scorer, /^pantau_messages_handled_total\{group="[^"]+\.scorer",topic="[^"]+posts\.raw"/),
+    ).toBeGreaterThanOrEqual(40);
+    expect(value(scorer, /^pantau_bulk_documents_total\{outcome="indexed"/)).toBeGreaterThanOrEqual(40);
+    expect(value(scorer, /^pantau_batch_duration_seconds_count\{/)).toBeGreaterThan(0);
+    expect(scorer).toMatch(
+      /^pantau_consumer_lag\{group="[^"]+\.scorer",topic="[^"]+posts\.raw",partition="\d+",service="scorer"\} \d+$/m,
+    );
+    const detector = await scrape(`http://127.0.0.1:${metricsPort('detector')}/metrics`);
+    expect(value(detector, /^pantau_issue_events_total\{type="rising"/)).toBeGreaterThanOrEqual(1);
+    const apiMetrics = await scrape(`${api}/metrics`);
+    expect(
+      value(apiMetrics, /^pantau_alert_deliveries_total\{channel="webhook",status="delivered"/),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(
+        apiMetrics,
+        /^pantau_http_requests_total\{method="POST",route="\/v1\/ingest\/posts",status="202"/,
+      ),
+    ).toBe(2);
+  });
+});
