@@ -47,3 +47,5 @@ export { createEnricher, loadDefaultHoaxModel, trainHoaxModel, contentTerms } fr
 export type { Enricher, Enrichment, EnricherOptions, HoaxAssessment, HoaxSignal } from './enricher';
 export { readLabelledCsv } from './dataset';
 export { evaluateHoaxModel } from './evaluate';
+export { trainNaiveBayes, predictNaiveBayes, evaluateNaiveBayes } from './baseline';
+export type { NaiveBayesModel } from './baseline';

@@ -105,6 +105,16 @@ export interface TrainOptions {
   stems?: boolean;
   /** Weigh errors on the rarer class up so both classes pull equally. */
   classBalance?: boolean;
+  /** See FeatureOptions.maxTokens. */
+  maxTokens?: number;
+  /**
+   * How the decision threshold is chosen. 'balanced': where the class-balanced model's raw logit is 0
+   * (equal priors) — the choice that does not depend on the training mix's share of hoaxes, so it
+   * survives a base-rate shift. 'oof': the best macro-F1 on the pooled out-of-fold scores.
+   */
+  thresholdMode?: 'balanced' | 'oof';
+  /** false: the written signals are not features (their weights stay 0). */
+  signals?: boolean;
   /** 0 = plain TF-IDF; 1 = features scaled by their naive-Bayes log-count ratio (NB-LR); between: a blend. */
   nbScaling?: number;
 }
@@ -134,6 +144,9 @@ const ADAGRAD_DEFAULTS = {
   charWeight: 0.5,
   stems: true,
   classBalance: false,
+  maxTokens: 0,
+  thresholdMode: 'oof' as 'balanced' | 'oof',
+  signals: true,
   dim: 1 << 18,
   epochs: 6,
   l2: 1e-6,
@@ -185,6 +198,11 @@ export interface FeatureOptions {
   charWeight?: number;
   /** Add each word's stem as a feature, so inflected forms share evidence. */
   stems?: boolean;
+  /**
+   * Only the first maxTokens tokens count (the lead). Long articles otherwise look unlike anything in
+   * short training texts; the lead carries the claim. 0 / absent = the whole text.
+   */
+  maxTokens?: number;
 }
 
 const DEFAULT_FEATURES: FeatureOptions = { charNgram: 0 };
@@ -296,7 +314,7 @@ function vectorize(
   const stems = features.stems === true;
   let length = 0;
   let previous = 0;
-  const limit = Math.min(tokens.length, 2 ** 28);
+  const limit = Math.min(tokens.length, 2 ** 28, features.maxTokens || Infinity);
   for (let i = 0; i < limit; i++) {
     const t = tokens[i] as string;
     const h = hashes?.[i] ?? tokenHashes(t);
@@ -425,14 +443,16 @@ interface RawFit {
 }
 
 function featuresOf(o: Resolved): FeatureOptions {
+  const lead = o.maxTokens > 0 ? { maxTokens: o.maxTokens } : {};
   return o.charNgram > 0
     ? {
         charNgram: o.charNgram,
         charNgramMax: Math.max(o.charNgram, o.charNgramMax),
         charWeight: o.charWeight,
         stems: o.stems,
+        ...lead,
       }
-    : { charNgram: 0, stems: o.stems };
+    : { charNgram: 0, stems: o.stems, ...lead };
 }
 
 const SIGNAL_IDS = SIGNALS.map((s) => s.id);
@@ -887,8 +907,10 @@ const round = (x: number): number => Math.round(x * 1e5) / 1e5;
  * Trains on already-prepared rows (tokens + signals). `prepare` turns a text into model input; the
  * enricher passes its own normaliser so training and scoring see texts identically.
  */
-export function trainFromInputs(rows: readonly PreparedRow[], options: TrainOptions = {}): HoaxModel {
+export function trainFromInputs(input: readonly PreparedRow[], options: TrainOptions = {}): HoaxModel {
   const o = resolveOptions(options);
+  const noSignals = new Map<string, number>();
+  const rows = o.signals ? input : input.map((r) => ({ ...r, signals: noSignals }));
   const dim = o.dim;
   if ((dim & (dim - 1)) !== 0) throw new Error(`dim must be a power of two, got ${dim}`);
   if (rows.length < 10) throw new Error(`need at least 10 labelled rows to train, got ${rows.length}`);
@@ -930,10 +952,13 @@ export function trainFromInputs(rows: readonly PreparedRow[], options: TrainOpti
       }
     }
     calibration = fitPlatt(logits, labels);
-    threshold = bestThreshold(
-      logits.map((z) => sigmoid(calibration.a * z + calibration.b)),
-      labels,
-    );
+    threshold =
+      o.thresholdMode === 'balanced'
+        ? Math.round(sigmoid(calibration.b) * 100) / 100
+        : bestThreshold(
+            logits.map((z) => sigmoid(calibration.a * z + calibration.b)),
+            labels,
+          );
   }
   const fit = fitLogistic(rows, dim, o);
   const weights: Record<string, number> = {};
@@ -945,7 +970,7 @@ export function trainFromInputs(rows: readonly PreparedRow[], options: TrainOpti
     if (Math.abs(w) >= 1e-4 || (lbfgs && (fit.idf[b] as number) > 0)) idf[b] = round(fit.idf[b] as number);
   });
   const signalWeights: Record<string, number> = {};
-  SIGNAL_IDS.forEach((id, k) => (signalWeights[id] = round(fit.signalWeights[k] as number)));
+  SIGNAL_IDS.forEach((id, k) => (signalWeights[id] = o.signals ? round(fit.signalWeights[k] as number) : 0));
   return {
     format: HOAX_MODEL_FORMAT,
     version: options.version ?? `hoax-logreg-${new Date().toISOString().slice(0, 10)}`,
