@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { sharedHoaxDir } from './shared-data';
 import {
   BinaryMetrics,
   TrainOptions,
@@ -29,7 +30,7 @@ const { values } = parseArgs({
     json: { type: 'boolean' },
   },
 });
-const DATA = path.resolve(values.data ?? path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'hoax'));
+const DATA = sharedHoaxDir(values.data);
 const SETS = ['mafindo', 'headlines2024', 'election2019-tweets', 'articles2018'];
 const options = JSON.parse(values.options ?? '{}') as TrainOptions;
 

@@ -26,6 +26,26 @@ export interface HoaxSignal {
   evidence?: string;
 }
 
+export type HoaxVerdict = 'hoax' | 'not_hoax' | 'uncertain';
+
+/**
+ * Half-width of the uncertain band, in calibrated log-odds around the threshold (±0.6 ≈ 0.35–0.65 at a
+ * threshold of 0.5). Across sources the scores near the threshold are right barely more than half of
+ * the time (see the README's calibration table), so the explanation says so instead of guessing.
+ */
+export const UNCERTAIN_LOGIT = 0.6;
+
+export function verdictOf(score: number, threshold: number, band = UNCERTAIN_LOGIT): HoaxVerdict {
+  const logit = (p: number): number => Math.log(Math.max(p, 1e-6) / Math.max(1 - p, 1e-6));
+  if (Math.abs(logit(score) - logit(threshold)) < band) return 'uncertain';
+  return score >= threshold ? 'hoax' : 'not_hoax';
+}
+
+const UNCERTAIN_LABEL = {
+  id: 'Belum pasti: skor dekat ambang keputusan, perlu dicek analis',
+  en: 'Uncertain: the score is close to the decision threshold; needs an analyst',
+};
+
 export interface HoaxAssessment {
   /** Calibrated probability in [0,1]. */
   score: number;
@@ -34,6 +54,11 @@ export interface HoaxAssessment {
   modelVersion: string;
   /** The model's decision threshold, for callers that need a yes/no. */
   threshold: number;
+  /**
+   * 'uncertain' (belum pasti) when the score lies in the model's uncertain band around the threshold:
+   * a cautious reader should not act on it alone. Otherwise the side of the threshold.
+   */
+  verdict: HoaxVerdict;
   /** The closest fact-checked false claim, when one is similar enough to count. */
   factCheck?: { id: string; title: string; verdict: string; url?: string; similarity: number };
 }
@@ -77,7 +102,7 @@ const MAX_SIGNALS = 5;
 /** Contributions smaller than this (in log-odds) do not explain anything. */
 const MIN_SIGNAL_WEIGHT = 0.05;
 /** Similarity to a fact-checked false claim below this is topical overlap, not the same claim. */
-const MIN_FACTCHECK_SIMILARITY = 0.35;
+export const MIN_FACTCHECK_SIMILARITY = 0.55;
 
 const SIGNAL_LABELS = new Map(SIGNALS.map((s) => [s.id, s.label]));
 const TEXT_MODEL_LABELS = {
@@ -194,6 +219,11 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       });
     }
     signals.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+    const score = round3(breakdown.probability);
+    const verdict = verdictOf(breakdown.probability, model.threshold);
+    // The uncertainty notice leads the explanation (weight 0: it moves nothing, it qualifies the rest).
+    if (verdict === 'uncertain')
+      signals.splice(0, 0, { id: 'uncertain', weight: 0, label: UNCERTAIN_LABEL, evidence: `skor ${score}` });
 
     return {
       normalizedText: normalized.text,
@@ -210,10 +240,11 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       entities: gazetteer.mightMention(normalized.rawWords) ? gazetteer.find(raw) : [],
       signature: signatureOfHashes(hashes),
       hoax: {
-        score: round3(breakdown.probability),
-        signals: signals.slice(0, MAX_SIGNALS),
+        score,
+        signals: signals.slice(0, verdict === 'uncertain' ? MAX_SIGNALS + 1 : MAX_SIGNALS),
         modelVersion: model.version,
         threshold: model.threshold,
+        verdict,
         ...(factCheck ? { factCheck } : {}),
       },
     };

@@ -19,9 +19,28 @@ export interface FactCheckMatch {
 const FALSE_VERDICT =
   /salah|hoaks|hoax|false|palsu|keliru|disinformasi|misinformasi|menyesatkan|fitnah|penipuan|manipulasi|satire|tidak benar/i;
 /** Below this many shared terms two texts merely share a topic. */
-const MIN_SHARED_TERMS = 3;
+const MIN_SHARED_TERMS = 4;
 /** Shared-term count at which containment is trusted fully. */
 const FULL_CONFIDENCE_SHARED_TERMS = 6;
+
+/**
+ * Words by which a post reports, denies or rebuts a claim instead of restating it ("... Hoaks", "BIN
+ * bantah ...", "ini yang sebenarnya"). On the 2019 election tweets most posts that match a debunked
+ * claim but are labelled true carry one of these (see the README's claim-matching table).
+ */
+const DENIAL_CUES =
+  /\b(?:hoaks|hoax|hoaxs|bohong|kebohongan|bantah|membantah|dibantah|bantahan|tepis|menepis|ditepis|klarifikasi|sebenarnya|faktanya|tanggapan|tanggapi|menanggapi|jawaban|penjelasan|fitnah|tidak benar|keliru|dipelintir|disinformasi|cek fakta|minta maaf|dituduh|tuduhan|menuduh|bukan|tidak|tak|enggak|nggak|gak|sangkal|menyangkal|padahal|benarkah|apa benar|beredar|cek data|respon|penjelasannya)\b/gi;
+
+/**
+ * True when the post uses denial wording that the fact-checked claim itself does not (a claim may be
+ * "X says Y is a hoax"): the post talks about the claim, it does not spread it.
+ */
+export function deniesClaim(postText: string, factCheck: FactCheck): boolean {
+  const cues = postText.match(DENIAL_CUES);
+  if (!cues) return false;
+  const claim = `${factCheck.title} ${factCheck.text}`.toLowerCase();
+  return cues.some((cue) => !claim.includes(cue.toLowerCase()));
+}
 
 export function isFalseVerdict(verdict: string): boolean {
   return FALSE_VERDICT.test(verdict);
