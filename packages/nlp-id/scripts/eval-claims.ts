@@ -14,7 +14,14 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sharedHoaxDir } from './shared-data';
-import { FactCheck, FactCheckIndex, contentTerms, createEnricher, deniesClaim, readLabelledCsv } from '../src';
+import {
+  FactCheck,
+  FactCheckIndex,
+  contentTerms,
+  createEnricher,
+  deniesClaim,
+  readLabelledCsv,
+} from '../src';
 import { MIN_FACTCHECK_SIMILARITY } from '../src/enricher';
 
 const { values } = parseArgs({ options: { data: { type: 'string' } } });
@@ -65,5 +72,7 @@ function curve(name: string, rows: { text: string; label: 0 | 1 }[]): void {
 console.log(`fact-check corpus: ${index.size} MAFINDO hoax narratives`);
 curve('election2019-tweets-train (threshold chosen here)', read('election2019-tweets-train.csv'));
 curve('election2019-tweets-test', read('election2019-tweets-test.csv'));
-const news = [...read('headlines2024-test.csv'), ...read('articles2018-test.csv')].filter((r) => r.label === 0);
+const news = [...read('headlines2024-test.csv'), ...read('articles2018-test.csv')].filter(
+  (r) => r.label === 0,
+);
 curve('ordinary news (headlines2024 + articles2018 test, label 0): every match is a false alarm', news);

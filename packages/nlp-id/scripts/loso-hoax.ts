@@ -38,7 +38,8 @@ for (const set of SETS)
   for (const part of ['train', 'test'])
     if (!fs.existsSync(path.join(DATA, `${set}-${part}.csv`)))
       throw new Error(`${path.join(DATA, `${set}-${part}.csv`)} is missing (shared evaluation data)`);
-const rows = (set: string, part: string): TrainingRow[] => readLabelledCsv(path.join(DATA, `${set}-${part}.csv`));
+const rows = (set: string, part: string): TrainingRow[] =>
+  readLabelledCsv(path.join(DATA, `${set}-${part}.csv`));
 const data = Object.fromEntries(SETS.map((s) => [s, { train: rows(s, 'train'), test: rows(s, 'test') }]));
 
 interface Row {
@@ -73,7 +74,9 @@ function measure(set: string, trainSets: string[]): Row {
 const f = (x: number): string => x.toFixed(3);
 function table(title: string, results: Row[]): void {
   console.log(`\n${title}\n`);
-  console.log('| test set | n | hoax % | macro-F1 | precision (hoax) | recall (hoax) | threshold | baseline macro-F1 | baseline P / R |');
+  console.log(
+    '| test set | n | hoax % | macro-F1 | precision (hoax) | recall (hoax) | threshold | baseline macro-F1 | baseline P / R |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results)
     console.log(
@@ -84,13 +87,22 @@ function table(title: string, results: Row[]): void {
   console.log(
     `| **mean** | | | **${f(mean((r) => r.model.macroF1))}** | ${f(mean((r) => r.model.precision))} | ${f(mean((r) => r.model.recall))} | | ${f(mean((r) => r.baseline.macroF1))} | |`,
   );
-  console.log(`| **worst** | | | **${f(worst((r) => r.model.macroF1))}** | | | | ${f(worst((r) => r.baseline.macroF1))} | |`);
+  console.log(
+    `| **worst** | | | **${f(worst((r) => r.model.macroF1))}** | | | | ${f(worst((r) => r.baseline.macroF1))} | |`,
+  );
   const flagged = results.filter((r) => r.model.recall > 0.95 && r.model.precision < 0.5).map((r) => r.set);
-  console.log(`\n"flag everything" sets (recall > 0.95, precision < 0.5): ${flagged.length ? flagged.join(', ') : 'none'}`);
+  console.log(
+    `\n"flag everything" sets (recall > 0.95, precision < 0.5): ${flagged.length ? flagged.join(', ') : 'none'}`,
+  );
 }
 
 const started = Date.now();
-const loso = SETS.map((set) => measure(set, SETS.filter((s) => s !== set)));
+const loso = SETS.map((set) =>
+  measure(
+    set,
+    SETS.filter((s) => s !== set),
+  ),
+);
 table(`Leave one source out (train: the other sets' train files; options ${JSON.stringify(options)})`, loso);
 const inDomain = values['no-in-domain'] ? [] : SETS.map((set) => measure(set, [set]));
 if (inDomain.length) table('In domain (train and test of the same set)', inDomain);

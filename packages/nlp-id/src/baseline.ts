@@ -21,7 +21,10 @@ function termsFunction(): Terms {
   return (text) => contentTerms(enricher.modelInput(text).tokens);
 }
 
-export function trainNaiveBayes(rows: readonly TrainingRow[], termsOf: Terms = termsFunction()): NaiveBayesModel {
+export function trainNaiveBayes(
+  rows: readonly TrainingRow[],
+  termsOf: Terms = termsFunction(),
+): NaiveBayesModel {
   const counts = new Map<string, [number, number]>();
   const totals: [number, number] = [0, 0];
   const docs: [number, number] = [0, 0];

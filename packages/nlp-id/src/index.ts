@@ -44,7 +44,14 @@ export type {
   LbfgsResult,
 } from './model';
 export { createEnricher, loadDefaultHoaxModel, trainHoaxModel, contentTerms } from './enricher';
-export type { Enricher, Enrichment, EnricherOptions, HoaxAssessment, HoaxSignal, HoaxVerdict } from './enricher';
+export type {
+  Enricher,
+  Enrichment,
+  EnricherOptions,
+  HoaxAssessment,
+  HoaxSignal,
+  HoaxVerdict,
+} from './enricher';
 export { verdictOf, UNCERTAIN_LOGIT } from './enricher';
 export { readLabelledCsv } from './dataset';
 export { evaluateHoaxModel } from './evaluate';
