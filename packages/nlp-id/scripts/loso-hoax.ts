@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sharedHoaxDir } from './shared-data';
 import {
+  FactCheck,
+  HoaxEvaluation,
   BinaryMetrics,
   TrainOptions,
   TrainingRow,
@@ -47,13 +49,28 @@ interface Row {
   trainedOn: string;
   n: number;
   hoaxShare: number;
-  model: BinaryMetrics;
+  model: HoaxEvaluation;
   baseline: BinaryMetrics;
+  /** Same model, posts also matched against the MAFINDO hoax narratives as fact-checks (LOSO only). */
+  withClaims?: HoaxEvaluation;
   threshold: number;
   seconds: number;
 }
 
-function measure(set: string, trainSets: string[]): Row {
+// The fact-check corpus for claim matching: MAFINDO's hoax narratives (title = first sentence).
+const factChecks: FactCheck[] = data
+  .mafindo!.train.filter((r) => r.label === 1)
+  .map((r, i) => {
+    const cut = r.text.search(/[.!?]\s/);
+    return {
+      id: `mafindo-${i + 1}`,
+      title: cut > 0 ? r.text.slice(0, cut) : r.text.slice(0, 120),
+      text: cut > 0 ? r.text.slice(cut + 1) : r.text,
+      verdict: 'SALAH',
+    };
+  });
+
+function measure(set: string, trainSets: string[], claims = false): Row {
   const train = trainSets.flatMap((s) => data[s]!.train);
   const test = data[set]!.test;
   const started = Date.now();
@@ -66,12 +83,23 @@ function measure(set: string, trainSets: string[]): Row {
     hoaxShare: test.filter((r) => r.label === 1).length / test.length,
     model: metrics,
     baseline: evaluateNaiveBayes(train, test),
+    ...(claims ? { withClaims: evaluateHoaxModel(model, test, { factChecks }) } : {}),
     threshold: model.threshold,
     seconds: (Date.now() - started) / 1000,
   };
 }
 
 const f = (x: number): string => x.toFixed(3);
+function extras(results: Row[]): void {
+  console.log(
+    '\n| test set | uncertain share | accuracy inside band | accuracy outside | with claim matching: macro-F1 | P / R |',
+  );
+  console.log('|---|---|---|---|---|---|');
+  for (const r of results)
+    console.log(
+      `| ${r.set} | ${f(r.model.uncertainShare)} | ${f(r.model.uncertainAccuracy)} | ${f(r.model.confidentAccuracy)} | ${r.withClaims ? f(r.withClaims.macroF1) : '–'} | ${r.withClaims ? `${f(r.withClaims.precision)} / ${f(r.withClaims.recall)}` : '–'} |`,
+    );
+}
 function table(title: string, results: Row[]): void {
   console.log(`\n${title}\n`);
   console.log(
@@ -105,6 +133,7 @@ const loso = SETS.map((set) =>
 );
 table(`Leave one source out (train: the other sets' train files; options ${JSON.stringify(options)})`, loso);
 const inDomain = values['no-in-domain'] ? [] : SETS.map((set) => measure(set, [set]));
+extras(loso);
 if (inDomain.length) table('In domain (train and test of the same set)', inDomain);
 console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s`);
 if (values.json) console.log(JSON.stringify({ loso, inDomain }));

@@ -55,5 +55,6 @@ export type {
 export { verdictOf, UNCERTAIN_LOGIT } from './enricher';
 export { readLabelledCsv } from './dataset';
 export { evaluateHoaxModel } from './evaluate';
+export type { EvaluateOptions, HoaxEvaluation } from './evaluate';
 export { trainNaiveBayes, predictNaiveBayes, evaluateNaiveBayes } from './baseline';
 export type { NaiveBayesModel } from './baseline';

@@ -186,7 +186,7 @@ describe('L-BFGS learner', () => {
       ['kabar', 1, 5],
       ['kabar', 0, 5],
     ]);
-    const model = trainFromInputs(rows, { learner: 'lbfgs', C: 10, heldOut: 0.5 });
+    const model = trainFromInputs(rows, { learner: 'lbfgs', C: 10, heldOut: 0.5, tolerance: 1e-9 });
     expect(model.training).toMatchObject({ learner: 'lbfgs', C: 10, converged: true });
     expect(model.training.iterations).toBeLessThan(200);
     expect(Object.keys(model.weights)).toHaveLength(3);
@@ -202,7 +202,7 @@ describe('L-BFGS learner', () => {
       ['palsu', 1, 8],
       ['resmi', 0, 8],
     ]);
-    const model = trainFromInputs(rows, { learner: 'lbfgs', C: 10, heldOut: 0.5 });
+    const model = trainFromInputs(rows, { learner: 'lbfgs', C: 10, heldOut: 0.5, tolerance: 1e-9 });
     expect(model.training.converged).toBe(true);
     expect(gradientAtOptimum(rows, model, 10)).toBeLessThan(1e-3);
     const palsu = scoreInput(model, { tokens: ['palsu'], signals: new Map() }).logit;
