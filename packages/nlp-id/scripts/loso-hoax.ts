@@ -125,10 +125,12 @@ function table(title: string, results: Row[]): void {
 }
 
 const started = Date.now();
+// Claim matching (MAFINDO narratives as fact-checks) is measured on every set but MAFINDO itself.
 const loso = SETS.map((set) =>
   measure(
     set,
     SETS.filter((s) => s !== set),
+    set !== 'mafindo',
   ),
 );
 table(`Leave one source out (train: the other sets' train files; options ${JSON.stringify(options)})`, loso);

@@ -33,7 +33,7 @@ export type HoaxVerdict = 'hoax' | 'not_hoax' | 'uncertain';
  * threshold of 0.5). Across sources the scores near the threshold are right barely more than half of
  * the time (see the README's calibration table), so the explanation says so instead of guessing.
  */
-export const UNCERTAIN_LOGIT = 0.6;
+export const UNCERTAIN_LOGIT = 0.4;
 
 export function verdictOf(score: number, threshold: number, band = UNCERTAIN_LOGIT): HoaxVerdict {
   const logit = (p: number): number => Math.log(Math.max(p, 1e-6) / Math.max(1 - p, 1e-6));

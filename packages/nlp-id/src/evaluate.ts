@@ -17,20 +17,33 @@ export interface HoaxEvaluation extends BinaryMetrics {
   confidentAccuracy: number;
 }
 
-export function evaluateHoaxModel(
+/** The calibrated score of each text, as enrich() computes it. */
+export function hoaxScores(
   model: HoaxModel,
-  rows: readonly TrainingRow[],
+  texts: readonly string[],
   options: EvaluateOptions = {},
-): HoaxEvaluation {
+): number[] {
   const enricher = createEnricher({
     model,
     ...(options.extraLexiconFiles ? { extraLexiconFiles: options.extraLexiconFiles } : {}),
     ...(options.factChecks ? { factChecks: options.factChecks } : {}),
   });
-  const scores = rows.map((r) =>
+  return texts.map((text) =>
     options.factChecks
-      ? enricher.enrich(r.text).hoax.score
-      : scoreInput(model, enricher.modelInput(r.text)).probability,
+      ? enricher.enrich(text).hoax.score
+      : scoreInput(model, enricher.modelInput(text)).probability,
+  );
+}
+
+export function evaluateHoaxModel(
+  model: HoaxModel,
+  rows: readonly TrainingRow[],
+  options: EvaluateOptions = {},
+): HoaxEvaluation {
+  const scores = hoaxScores(
+    model,
+    rows.map((r) => r.text),
+    options,
   );
   const predicted = scores.map((p) => (p >= model.threshold ? 1 : 0));
   let uncertain = 0;

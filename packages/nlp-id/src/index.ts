@@ -58,3 +58,6 @@ export { evaluateHoaxModel } from './evaluate';
 export type { EvaluateOptions, HoaxEvaluation } from './evaluate';
 export { trainNaiveBayes, predictNaiveBayes, evaluateNaiveBayes } from './baseline';
 export type { NaiveBayesModel } from './baseline';
+export { hoaxScores } from './evaluate';
+export { retrainHoaxModel } from './retrain';
+export type { RetrainInput, RetrainResult, RetrainFigures } from './retrain';
