@@ -1,6 +1,6 @@
 /** One call per post: everything the scorer indexes and the detector clusters on. */
 import { EntityMention, getDefaultGazetteer } from './entities';
-import { FactCheck, FactCheckIndex, isFalseVerdict } from './factcheck';
+import { FactCheck, FactCheckIndex, deniesClaim, isFalseVerdict } from './factcheck';
 import { Lang, scoreLanguageOfWords } from './langid';
 import { Signature, signatureOfHashes } from './minhash';
 import { isPlainAscii } from './resources';
@@ -173,7 +173,11 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
     );
     const input = modelInputFrom(raw, normalized, domainLists, hits);
     const match = factChecks.bestMatch(terms);
-    const factCheckSimilarity = match && match.similarity >= MIN_FACTCHECK_SIMILARITY ? match.similarity : 0;
+    // A post that denies or reports the claim ("... hoaks", "BIN bantah ...") does not restate it.
+    const factCheckSimilarity =
+      match && match.similarity >= MIN_FACTCHECK_SIMILARITY && !deniesClaim(raw, match.factCheck)
+        ? match.similarity
+        : 0;
     const breakdown = scoreInput(model, input, factCheckSimilarity);
 
     const signals: HoaxSignal[] = [];
