@@ -1,4 +1,4 @@
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import { PantauError, systemClock, type Clock } from '@pantau/core';
 import type { Logger } from 'pino';
@@ -228,6 +228,90 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       await worker.close();
       await connection.quit().catch(() => connection.disconnect());
       await limiter.quit().catch(() => limiter.disconnect());
+    },
+  };
+}
+
+/**
+ * Retraining of the hoax model from analysts' labels: one job at a time (concurrency 1), each a full
+ * train-evaluate-promote run. Lives here because this file is the project's only BullMQ adapter.
+ */
+export const RETRAIN_QUEUE = 'hoax-retrain';
+
+export interface RetrainJob {
+  requestedBy: string;
+  requestedAt: string;
+}
+
+export interface RetrainQueue {
+  /** Returns the job id; waits for the job's result when `wait` is set (tests, CLI). */
+  enqueue(job: RetrainJob): Promise<string>;
+  waitFor(jobId: string, timeoutMs: number): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export function createRetrainQueue(options: {
+  redisUrl: string;
+  prefix: string;
+  logger: Logger;
+}): RetrainQueue {
+  const logger = options.logger.child({ component: 'retrain-queue' });
+  const connection = connect(options.redisUrl, logger, 'retrain-queue');
+  const queue = new Queue<RetrainJob>(RETRAIN_QUEUE, { connection, prefix: options.prefix });
+  queue.on('error', (err) => logger.error({ err }, 'queue error'));
+  const events = new QueueEvents(RETRAIN_QUEUE, {
+    connection: connect(options.redisUrl, logger, 'retrain-events'),
+    prefix: options.prefix,
+  });
+  return {
+    async enqueue(job) {
+      try {
+        const added = await queue.add('retrain', job, {
+          attempts: 1,
+          removeOnComplete: { count: 100 },
+          removeOnFail: { count: 100 },
+        });
+        return added.id as string;
+      } catch (err) {
+        throw new PantauError('QUEUE_UNAVAILABLE', `enqueueing retrain: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+    },
+    async waitFor(jobId, timeoutMs) {
+      const job = await queue.getJob(jobId);
+      if (!job) throw new Error(`no retrain job ${jobId}`);
+      return job.waitUntilFinished(events, timeoutMs);
+    },
+    async close() {
+      await events.close();
+      await queue.close();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
+export function createRetrainWorker(options: {
+  redisUrl: string;
+  prefix: string;
+  logger: Logger;
+  run: (job: RetrainJob) => Promise<unknown>;
+}): { close(): Promise<void> } {
+  const logger = options.logger.child({ component: 'retrain-worker' });
+  const connection = connect(options.redisUrl, logger, 'retrain-worker');
+  const worker = new Worker<RetrainJob>(RETRAIN_QUEUE, (job: Job<RetrainJob>) => options.run(job.data), {
+    connection,
+    prefix: options.prefix,
+    concurrency: 1,
+    // A retrain runs for minutes; the lock must outlive it.
+    lockDuration: 10 * 60_000,
+  });
+  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err }, 'retrain failed'));
+  return {
+    async close() {
+      await worker.close();
+      await connection.quit().catch(() => connection.disconnect());
     },
   };
 }

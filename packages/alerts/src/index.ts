@@ -20,5 +20,10 @@ export {
   type DeliveryQueueOptions,
   type DeliveryWorker,
   type DeliveryWorkerOptions,
+  createRetrainQueue,
+  createRetrainWorker,
+  RETRAIN_QUEUE,
+  type RetrainJob,
+  type RetrainQueue,
 } from './bullmq';
 export * from './target';

@@ -10,6 +10,7 @@ import { agencyRoutes } from './routes/agencies';
 import { alertRoutes } from './routes/alerts';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
+import { labelRoutes } from './routes/labels';
 import { readRoutes } from './routes/read';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { watchlistRoutes } from './routes/watchlists';
@@ -52,5 +53,6 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   watchlistRoutes(app, ctx);
   subscriptionRoutes(app, ctx);
   alertRoutes(app, ctx);
+  labelRoutes(app, ctx);
   return app;
 }

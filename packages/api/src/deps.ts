@@ -29,6 +29,8 @@ export interface ApiDeps {
   topics: Topics;
   health: Health;
   alerts?: AlertService;
+  /** Enqueues a hoax-model retrain (createRetrainQueue from @pantau/alerts); absent = 503 QUEUE_UNAVAILABLE. */
+  retrain?: { enqueue(job: { requestedBy: string; requestedAt: string }): Promise<string> };
 }
 
 /** Shared by every route plugin. */

@@ -96,6 +96,8 @@ export interface Enricher {
   /** Normalise + signals, exactly as enrich() feeds the model; used for training and evaluation. */
   modelInput(text: string): ModelInput;
   readonly model: HoaxModel;
+  /** Serve another model from the next post on (a promoted retrain), without a restart. */
+  setModel(model: HoaxModel): void;
 }
 
 const MAX_SIGNALS = 5;
@@ -157,7 +159,7 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 export function createEnricher(options: EnricherOptions = {}): Enricher {
   const normalizer: Normalizer = createNormalizer(options.extraLexiconFiles ?? []);
   const gazetteer = getDefaultGazetteer();
-  const model = options.model ?? loadDefaultHoaxModel();
+  let model = options.model ?? loadDefaultHoaxModel();
   const domainLists = loadDomainLists(options.hoaxDomains ?? []);
   const factChecks = new FactCheckIndex((text) => contentTerms(normalizer.normalize(text).tokens));
   factChecks.add((options.factChecks ?? []).filter((f) => isFalseVerdict(f.verdict)));
@@ -261,7 +263,12 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       const raw = text.normalize('NFKC');
       return modelInputFrom(raw, normalizer.normalize(raw), domainLists);
     },
-    model,
+    get model() {
+      return model;
+    },
+    setModel: (next) => {
+      model = next;
+    },
   };
 }
 

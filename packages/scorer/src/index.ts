@@ -4,3 +4,4 @@ export * from './watchlists';
 export * from './stage';
 export { Lru } from './lru';
 export * from './factchecks';
+export * from './models';

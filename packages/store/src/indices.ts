@@ -10,6 +10,7 @@ import alerts from '../../../infra/opensearch/indices/alerts.json';
 import audit from '../../../infra/opensearch/indices/audit.json';
 import factchecks from '../../../infra/opensearch/indices/factchecks.json';
 import labels from '../../../infra/opensearch/indices/labels.json';
+import models from '../../../infra/opensearch/indices/models.json';
 
 /**
  * Index definitions live as JSON files under infra/opensearch/indices (one per index, readable by
@@ -30,6 +31,7 @@ const SINGLE_INDICES = {
   audit,
   factchecks,
   labels,
+  models,
 } satisfies Record<string, IndexDefinition>;
 export type IndexName = keyof typeof SINGLE_INDICES | 'posts';
 

@@ -4,6 +4,7 @@ import {
   createDeliveryQueue,
   createDeliveryWorker,
   createIssueEventStage,
+  createRetrainQueue,
   createWebhookChannel,
 } from '@pantau/alerts';
 import { buildApp } from '@pantau/api';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     concurrency: config.DELIVERY_CONCURRENCY,
     maxBackoffMs: config.DELIVERY_MAX_BACKOFF_MS,
   });
+  const retrain = createRetrainQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger });
   const engine = new AlertEngine({ store, queue, logger, cooldownMs: config.ALERT_COOLDOWN_MS });
   const consumer = stack.bus.consumer<IssueEvent>({
     groupId: `${config.TOPIC_PREFIX}api-alerts`,
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     topics: stack.topics,
     health,
     alerts: store,
+    retrain,
   });
 
   installShutdown(logger, [
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
     { name: 'consumer', close: () => consumer.close() },
     { name: 'delivery-worker', close: () => worker.close() },
     { name: 'delivery-queue', close: () => queue.close() },
+    { name: 'retrain-queue', close: () => retrain.close() },
     { name: 'stack', close: () => stack.close() },
   ]);
 

@@ -11,9 +11,12 @@ import {
 import { connectStack } from '@pantau/stack';
 import { recentIssues } from '@pantau/store';
 import { createEnricher, loadHoaxModel, normalize, stem } from '@pantau/nlp-id';
+import { createRetrainWorker } from '@pantau/alerts';
 import {
   FactCheckSync,
   IssueAssigner,
+  ModelSync,
+  runRetrain,
   NearDuplicateIndex,
   WatchlistRegistry,
   createScorerStage,
@@ -35,6 +38,11 @@ const config = loadConfigOrExit(
     }),
     FACTCHECK_REFRESH_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
     SCORER_BATCH_SIZE: Type.Integer({ minimum: 1, default: 500 }),
+    MODEL_REFRESH_MS: Type.Integer({
+      minimum: 1000,
+      default: 30_000,
+      description: 'how often the scorer looks for a newly promoted hoax model',
+    }),
   }),
   'scorer',
 );
@@ -75,6 +83,18 @@ async function main() {
     logger,
   );
 
+  // Analysts' labels: retrain jobs run here (one at a time); a promoted model serves without a restart.
+  const modelSync = new ModelSync(stack.search, stack.names, enricher, logger.child({ component: 'models' }));
+  await modelSync.refresh();
+  const modelReload = repeat('model reload', config.MODEL_REFRESH_MS, () => modelSync.refresh(), logger);
+  const retrainWorker = createRetrainWorker({
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    run: () =>
+      runRetrain({ search: stack.search, names: stack.names, logger, current: () => enricher.model }),
+  });
+
   // Re-learn the issues of the last day so running stories keep their issue across a restart.
   const assigner = new IssueAssigner();
   const known = await recentIssues(
@@ -110,6 +130,8 @@ async function main() {
   installShutdown(logger, [
     watchlistReload,
     factCheckReload,
+    modelReload,
+    { name: 'retrain-worker', close: () => retrainWorker.close() },
     { name: 'consumer', close: () => consumer.close() },
     { name: 'stack', close: () => stack.close() },
   ]);
