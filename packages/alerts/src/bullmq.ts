@@ -244,8 +244,9 @@ export interface RetrainJob {
 }
 
 export interface RetrainQueue {
-  /** Returns the job id; waits for the job's result when `wait` is set (tests, CLI). */
+  /** Returns the job id. */
   enqueue(job: RetrainJob): Promise<string>;
+  /** The job's result (the model summary) once it has run. */
   waitFor(jobId: string, timeoutMs: number): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -259,10 +260,8 @@ export function createRetrainQueue(options: {
   const connection = connect(options.redisUrl, logger, 'retrain-queue');
   const queue = new Queue<RetrainJob>(RETRAIN_QUEUE, { connection, prefix: options.prefix });
   queue.on('error', (err) => logger.error({ err }, 'queue error'));
-  const events = new QueueEvents(RETRAIN_QUEUE, {
-    connection: connect(options.redisUrl, logger, 'retrain-events'),
-    prefix: options.prefix,
-  });
+  const eventsConnection = connect(options.redisUrl, logger, 'retrain-events');
+  const events = new QueueEvents(RETRAIN_QUEUE, { connection: eventsConnection, prefix: options.prefix });
   return {
     async enqueue(job) {
       try {
@@ -286,6 +285,7 @@ export function createRetrainQueue(options: {
     async close() {
       await events.close();
       await queue.close();
+      await eventsConnection.quit().catch(() => eventsConnection.disconnect());
       await connection.quit().catch(() => connection.disconnect());
     },
   };
