@@ -42,12 +42,13 @@ describe('labels → retrain → promoted model (real OpenSearch, Redis, Kafka)'
   let worker: { close(): Promise<void> };
   let agencyKey: string;
   // The project corpus: a third of it becomes posts that analysts label, the rest is the corpus the
-  // retrain starts from (as the shipped corpus would be). 2^16 buckets, 3 evaluation folds and 2
-  // calibration folds keep the retrain to seconds on an idle machine.
+  // retrain starts from (as the shipped corpus would be). 2^16 buckets and 3 evaluation folds keep the
+  // retrain short. (With 2 calibration folds instead of 5 the consistent labels were rejected: the
+  // gate's 0.01 tolerance is within the noise of 2-fold thresholds on 190 labels.)
   const all = readLabelledCsv(DEFAULT_TRAINING_FILE);
   const labelled = all.filter((_, i) => i % 3 === 0);
   const corpus = all.filter((_, i) => i % 3 !== 0);
-  const options = { dim: 1 << 16, heldOut: 0.5 };
+  const options = { dim: 1 << 16 };
   const scorer = createEnricher({ model: trainHoaxModel(corpus, { version: 'in-use', ...options }) });
 
   const call = (method: 'GET' | 'POST', url: string, body?: object) =>
