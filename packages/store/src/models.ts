@@ -30,7 +30,8 @@ export interface ModelDoc {
 
 export async function putLabel(client: SearchClient, names: IndexNames, doc: LabelDoc): Promise<void> {
   try {
-    await client.index({ index: names.of('labels'), id: doc.id, body: doc as never, refresh: 'wait_for' });
+    // No refresh wait: an analyst labels post after post; the retrain job refreshes before it reads.
+    await client.index({ index: names.of('labels'), id: doc.id, body: doc as never });
   } catch (err) {
     throw storeError(err, 'writing label');
   }
@@ -43,6 +44,7 @@ export async function listLabels(
   size = 10_000,
 ): Promise<LabelDoc[]> {
   try {
+    await client.indices.refresh({ index: names.of('labels') });
     const res = await client.search({
       index: names.of('labels'),
       body: { size, query: { match_all: {} }, sort: [{ at: 'asc' }] } as never,
