@@ -152,6 +152,12 @@ describe('labels → retrain → promoted model (real OpenSearch, Redis, Kafka)'
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ postId: 'post-0', label: 'hoax', note: 'cek' });
     expect(res.json()).not.toHaveProperty('text');
+    await search.indices.refresh({ index: names.of('audit') });
+    const audits = await search.search({
+      index: names.of('audit'),
+      body: { query: { term: { action: 'label.create' } } } as never,
+    });
+    expect(audits.body.hits.hits.map((h) => (h._source as { target: string }).target)).toContain('post-0');
   });
 
   it('promotes a candidate trained on consistent labels; new posts carry its version', async () => {
