@@ -21,4 +21,11 @@ export {
   type DeliveryWorker,
   type DeliveryWorkerOptions,
 } from './delivery-queue';
+export {
+  createRetrainQueue,
+  createRetrainWorker,
+  RETRAIN_QUEUE,
+  type RetrainJob,
+  type RetrainQueue,
+} from './retrain-queue';
 export * from './target';

@@ -13,6 +13,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
 import { metricsRoutes } from './routes/metrics';
+import { labelRoutes } from './routes/labels';
 import { readRoutes } from './routes/read';
 import { sourceRoutes } from './routes/sources';
 import { tiplineRoutes } from './routes/tipline';
@@ -60,6 +61,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     watchlistRoutes(api, ctx);
     subscriptionRoutes(api, ctx);
     alertRoutes(api, ctx);
+    labelRoutes(api, ctx);
     sourceRoutes(api, ctx);
     tiplineRoutes(api, ctx);
     metricsRoutes(api);

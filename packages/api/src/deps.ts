@@ -42,6 +42,8 @@ export interface ApiDeps {
   sources?: SourceService;
   /** The dashboard's build (services/dashboard/dist), served at `/`; none = `/` explains how to build it. */
   dashboardDir?: string;
+  /** Enqueues a hoax-model retrain (createRetrainQueue from @pantau/alerts); absent = 503 QUEUE_UNAVAILABLE. */
+  retrain?: { enqueue(job: { requestedBy: string; requestedAt: string }): Promise<string> };
 }
 
 /** Shared by every route plugin. */

@@ -216,3 +216,32 @@ export const Alert = Type.Object({
   deliveries: Type.Array(Delivery),
 });
 export const AlertList = Type.Object({ items: Type.Array(Alert) });
+
+// Analysts' labels and the hoax models they train
+export const LabelBody = Type.Object(
+  {
+    label: Type.Union([Type.Literal('hoax'), Type.Literal('not_hoax')]),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type LabelBody = Static<typeof LabelBody>;
+export const Label = Type.Object({
+  id: Type.String(),
+  postId: Type.String(),
+  agencyId: Type.String(),
+  label: Type.String(),
+  note: Type.Optional(Type.String()),
+  actor: Type.String(),
+  at: IsoDate,
+});
+export const ModelItem = Type.Object({
+  version: Type.String(),
+  status: Type.String({ description: "'promoted' | 'rejected' | 'shipped'" }),
+  createdAt: IsoDate,
+  labels: Type.Integer(),
+  reason: Type.String(),
+  figures: Type.Unknown(),
+});
+export const ModelList = Type.Object({ inUse: Type.String(), items: Type.Array(ModelItem) });
+export const RetrainAccepted = Type.Object({ jobId: Type.String() });

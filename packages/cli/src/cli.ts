@@ -36,6 +36,7 @@ const USAGE = `usage:
   pantau normalize [--lexicon FILE.csv]...       lines on stdin -> normalised lines
   pantau hoax train --data FILE.csv --out MODEL.json [--version NAME] [--learner lbfgs|adagrad] [--c C]
                     [--epochs N] [--nb-scaling 0..1] [--char-ngrams 3-5] [--char-weight 0..1]
+                    [--max-tokens N]  (only the first N tokens count, 0 = all; default 40)
                     (--c: L-BFGS inverse regularisation; --epochs: AdaGrad only)
   pantau hoax eval --model MODEL.json --data FILE.csv
   pantau hoax score [--model MODEL.json]         lines on stdin -> one JSON assessment per line
@@ -80,6 +81,7 @@ async function hoax(args: string[], io: Io): Promise<number> {
       'nb-scaling': { type: 'string' },
       'char-ngrams': { type: 'string' },
       'char-weight': { type: 'string' },
+      'max-tokens': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -113,6 +115,9 @@ async function hoax(args: string[], io: Io): Promise<number> {
         if (!(w >= 0 && w <= 1)) throw new UsageError('--char-weight must be between 0 and 1');
         charOptions.charWeight = w;
       }
+      const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
+      if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 0))
+        throw new UsageError('--max-tokens must be a non-negative integer');
       const rows = readLabelledCsv(data);
       const started = Date.now();
       const model = trainHoaxModel(rows, {
@@ -123,6 +128,7 @@ async function hoax(args: string[], io: Io): Promise<number> {
         ...(learner ? { learner } : {}),
         ...(C !== undefined ? { C } : {}),
         ...(nbScaling !== undefined ? { nbScaling } : {}),
+        ...(maxTokens !== undefined ? { maxTokens } : {}),
       });
       saveHoaxModel(model, out);
       io.stderr.write(

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createEnricher, readLabelledCsv, DEFAULT_TRAINING_FILE } from '../src';
+import type { FactCheck } from '../src';
 import { POSTS } from '../test/fixtures/posts';
 
 interface NaturalTokenizer {
@@ -92,16 +93,39 @@ const pantau = measure('pantau: full enrich() (normalise..topics)', posts, (post
 const withoutTopics = createEnricher({ topicModel: null });
 const noTopics = measure('pantau: enrich() without topics', posts, (post) => withoutTopics.enrich(post));
 
+// 10,000 fact-checked false claims of 20 words, each drawn from the project corpus' word stream, so
+// words are as common across the archive as they are in Indonesian hoaxes (busy words like "vaksin"
+// in hundreds of fact-checks, rare ones in a few), plus a few claims restated verbatim.
+const corpusWords = readLabelledCsv(DEFAULT_TRAINING_FILE).flatMap((r) => r.text.split(/\s+/));
+let factSeed = 777;
+const nextWord = (): string => {
+  factSeed = (Math.imul(factSeed, 1103515245) + 12345) >>> 0;
+  return corpusWords[Math.floor((factSeed / 4294967296) * corpusWords.length)] as string;
+};
+const factChecks: FactCheck[] = Array.from({ length: 10_000 }, (_, i) => {
+  const words = Array.from({ length: 20 }, nextWord);
+  const text = i < POSTS.length ? (POSTS[i] as string) : words.join(' ');
+  return { id: `fc-${i}`, title: text.split(/\s+/).slice(0, 8).join(' '), text, verdict: 'SALAH' };
+});
+const withFactChecks = createEnricher({ factChecks });
+const claimed = measure('pantau: enrich() + 10,000 fact-checks', posts, (post) =>
+  withFactChecks.enrich(post),
+);
+
 const ratio = pantau.docsPerSecond / baseline.docsPerSecond;
-process.stdout.write(`ratio ${ratio.toFixed(1)}×  (goal ≥ 3× and ≥ 15,000 posts/s on one core)\n`);
+process.stdout.write(
+  `ratio ${ratio.toFixed(1)}×  (goal ≥ 3× and ≥ 15,000 posts/s on one core, with and without 10,000 fact-checks)\n`,
+);
 process.stdout.write(
   JSON.stringify({
     bench: 'nlp-id.enrich',
     posts: posts.length,
     enrichDocsPerSecond: Math.round(pantau.docsPerSecond),
+    enrichWithFactChecksDocsPerSecond: Math.round(claimed.docsPerSecond),
+    factChecks: factChecks.length,
     baselineDocsPerSecond: Math.round(baseline.docsPerSecond),
     enrichWithoutTopicsDocsPerSecond: Math.round(noTopics.docsPerSecond),
     ratio: Math.round(ratio * 10) / 10,
-    goalsMet: ratio >= 3 && pantau.docsPerSecond >= 15_000,
+    goalsMet: ratio >= 3 && pantau.docsPerSecond >= 15_000 && claimed.docsPerSecond >= 15_000,
   }) + '\n',
 );

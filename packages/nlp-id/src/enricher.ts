@@ -1,6 +1,6 @@
 /** One call per post: everything the scorer indexes and the detector clusters on. */
 import { EntityMention, getDefaultGazetteer } from './entities';
-import { FactCheck, FactCheckIndex, isFalseVerdict } from './factcheck';
+import { FactCheck, FactCheckIndex, deniesClaim, isFalseVerdict } from './factcheck';
 import { Lang, scoreLanguageOfWords } from './langid';
 import { Signature, signatureOfHashes } from './minhash';
 import { isPlainAscii } from './resources';
@@ -27,6 +27,26 @@ export interface HoaxSignal {
   evidence?: string;
 }
 
+export type HoaxVerdict = 'hoax' | 'not_hoax' | 'uncertain';
+
+/**
+ * Half-width of the uncertain band, in calibrated log-odds around the threshold (±0.6 ≈ 0.35–0.65 at a
+ * threshold of 0.5). Across sources the scores near the threshold are right barely more than half of
+ * the time (see the README's calibration table), so the explanation says so instead of guessing.
+ */
+export const UNCERTAIN_LOGIT = 0.4;
+
+export function verdictOf(score: number, threshold: number, band = UNCERTAIN_LOGIT): HoaxVerdict {
+  const logit = (p: number): number => Math.log(Math.max(p, 1e-6) / Math.max(1 - p, 1e-6));
+  if (Math.abs(logit(score) - logit(threshold)) < band) return 'uncertain';
+  return score >= threshold ? 'hoax' : 'not_hoax';
+}
+
+const UNCERTAIN_LABEL = {
+  id: 'Belum pasti: skor dekat ambang keputusan, perlu dicek analis',
+  en: 'Uncertain: the score is close to the decision threshold; needs an analyst',
+};
+
 export interface HoaxAssessment {
   /** Calibrated probability in [0,1]. */
   score: number;
@@ -35,6 +55,11 @@ export interface HoaxAssessment {
   modelVersion: string;
   /** The model's decision threshold, for callers that need a yes/no. */
   threshold: number;
+  /**
+   * 'uncertain' (belum pasti) when the score lies in the model's uncertain band around the threshold:
+   * a cautious reader should not act on it alone. Otherwise the side of the threshold.
+   */
+  verdict: HoaxVerdict;
   /** The closest fact-checked false claim, when one is similar enough to count. */
   factCheck?: { id: string; title: string; verdict: string; url?: string; similarity: number };
 }
@@ -76,13 +101,15 @@ export interface Enricher {
   /** Normalise + signals, exactly as enrich() feeds the model; used for training and evaluation. */
   modelInput(text: string): ModelInput;
   readonly model: HoaxModel;
+  /** Serve another model from the next post on (a promoted retrain), without a restart. */
+  setModel(model: HoaxModel): void;
 }
 
 const MAX_SIGNALS = 5;
 /** Contributions smaller than this (in log-odds) do not explain anything. */
 const MIN_SIGNAL_WEIGHT = 0.05;
 /** Similarity to a fact-checked false claim below this is topical overlap, not the same claim. */
-const MIN_FACTCHECK_SIMILARITY = 0.35;
+export const MIN_FACTCHECK_SIMILARITY = 0.55;
 
 const SIGNAL_LABELS = new Map(SIGNALS.map((s) => [s.id, s.label]));
 const TEXT_MODEL_LABELS = {
@@ -137,7 +164,7 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 export function createEnricher(options: EnricherOptions = {}): Enricher {
   const normalizer: Normalizer = createNormalizer(options.extraLexiconFiles ?? []);
   const gazetteer = getDefaultGazetteer();
-  const model = options.model ?? loadDefaultHoaxModel();
+  let model = options.model ?? loadDefaultHoaxModel();
   const domainLists = loadDomainLists(options.hoaxDomains ?? []);
   const topicScorer =
     options.topicModel === null ? undefined : new TopicScorer(options.topicModel ?? loadDefaultTopicModel());
@@ -155,7 +182,11 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
     );
     const input = modelInputFrom(raw, normalized, domainLists, hits);
     const match = factChecks.bestMatch(terms);
-    const factCheckSimilarity = match && match.similarity >= MIN_FACTCHECK_SIMILARITY ? match.similarity : 0;
+    // A post that denies or reports the claim ("... hoaks", "BIN bantah ...") does not restate it.
+    const factCheckSimilarity =
+      match && match.similarity >= MIN_FACTCHECK_SIMILARITY && !deniesClaim(raw, match.factCheck)
+        ? match.similarity
+        : 0;
     const breakdown = scoreInput(model, input, factCheckSimilarity);
 
     const signals: HoaxSignal[] = [];
@@ -201,6 +232,11 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       });
     }
     signals.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+    const score = round3(breakdown.probability);
+    const verdict = verdictOf(breakdown.probability, model.threshold);
+    // The uncertainty notice leads the explanation (weight 0: it moves nothing, it qualifies the rest).
+    if (verdict === 'uncertain')
+      signals.splice(0, 0, { id: 'uncertain', weight: 0, label: UNCERTAIN_LABEL, evidence: `skor ${score}` });
 
     return {
       normalizedText: normalized.text,
@@ -217,10 +253,11 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       entities: gazetteer.mightMention(normalized.rawWords) ? gazetteer.find(raw) : [],
       signature: signatureOfHashes(hashes),
       hoax: {
-        score: round3(breakdown.probability),
-        signals: signals.slice(0, MAX_SIGNALS),
+        score,
+        signals: signals.slice(0, verdict === 'uncertain' ? MAX_SIGNALS + 1 : MAX_SIGNALS),
         modelVersion: model.version,
         threshold: model.threshold,
+        verdict,
         ...(factCheck ? { factCheck } : {}),
       },
       topics: topicScorer ? topicScorer.topicsOf({ tokens: normalized.tokens, terms, hashes }) : [],
@@ -234,7 +271,12 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       const raw = text.normalize('NFKC');
       return modelInputFrom(raw, normalizer.normalize(raw), domainLists);
     },
-    model,
+    get model() {
+      return model;
+    },
+    setModel: (next) => {
+      model = next;
+    },
   };
 }
 

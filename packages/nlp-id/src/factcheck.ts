@@ -19,9 +19,33 @@ export interface FactCheckMatch {
 const FALSE_VERDICT =
   /salah|hoaks|hoax|false|palsu|keliru|disinformasi|misinformasi|menyesatkan|fitnah|penipuan|manipulasi|satire|tidak benar/i;
 /** Below this many shared terms two texts merely share a topic. */
-const MIN_SHARED_TERMS = 3;
+const MIN_SHARED_TERMS = 4;
+/** A term in more fact-checks than this share (and this count) does not by itself make a candidate. */
+const COMMON_TERM_SHARE = 0.01;
+const COMMON_TERM_MIN = 50;
+/** Distinctive terms a fact-check must share with the post to be scored at all. */
+const MIN_RARE_SHARED = 2;
 /** Shared-term count at which containment is trusted fully. */
 const FULL_CONFIDENCE_SHARED_TERMS = 6;
+
+/**
+ * Words by which a post reports, denies or rebuts a claim instead of restating it ("... Hoaks", "BIN
+ * bantah ...", "ini yang sebenarnya"). On the 2019 election tweets most posts that match a debunked
+ * claim but are labelled true carry one of these (see the README's claim-matching table).
+ */
+const DENIAL_CUES =
+  /\b(?:hoaks|hoax|hoaxs|bohong|kebohongan|bantah|membantah|dibantah|bantahan|tepis|menepis|ditepis|klarifikasi|sebenarnya|faktanya|tanggapan|tanggapi|menanggapi|jawaban|penjelasan|fitnah|tidak benar|keliru|dipelintir|disinformasi|cek fakta|minta maaf|dituduh|tuduhan|menuduh|bukan|tidak|tak|enggak|nggak|gak|sangkal|menyangkal|padahal|benarkah|apa benar|beredar|cek data|respon|penjelasannya)\b/gi;
+
+/**
+ * True when the post uses denial wording that the fact-checked claim itself does not (a claim may be
+ * "X says Y is a hoax"): the post talks about the claim, it does not spread it.
+ */
+export function deniesClaim(postText: string, factCheck: FactCheck): boolean {
+  const cues = postText.match(DENIAL_CUES);
+  if (!cues) return false;
+  const claim = `${factCheck.title} ${factCheck.text}`.toLowerCase();
+  return cues.some((cue) => !claim.includes(cue.toLowerCase()));
+}
 
 export function isFalseVerdict(verdict: string): boolean {
   return FALSE_VERDICT.test(verdict);
@@ -36,6 +60,8 @@ interface IndexedFactCheck {
 export class FactCheckIndex {
   private readonly items: IndexedFactCheck[] = [];
   private readonly postings = new Map<string, number[]>();
+  /** Per fact-check: how many of the current post's distinctive terms it holds (reset after each post). */
+  private rareHits = new Uint16Array(0);
 
   constructor(private readonly termsOf: (text: string) => string[]) {}
 
@@ -63,9 +89,38 @@ export class FactCheckIndex {
    */
   bestMatch(postTerms: readonly string[]): FactCheckMatch | undefined {
     if (this.items.length === 0 || postTerms.length === 0) return undefined;
+    // Candidates come from the post's distinctive terms only: a term found in more than
+    // COMMON_TERM_SHARE of the fact-checks (and over COMMON_TERM_MIN of them: "jokowi", "vaksin") still
+    // counts towards the similarity of a candidate, but does not make one, and a candidate needs two
+    // distinctive terms. A restated claim shares its distinctive words; sharing only common ones (or
+    // one name) is topical overlap. So a post costs the postings of
+    // its rare terms, not of the archive's busiest words, and the index stays fast at 10,000+ items.
+    const common = Math.max(COMMON_TERM_MIN, this.items.length * COMMON_TERM_SHARE);
+    if (this.rareHits.length < this.items.length) this.rareHits = new Uint16Array(this.items.length * 2);
+    const hits = this.rareHits;
+    const touched: number[] = [];
+    let indexed = 0;
+    for (const term of postTerms) {
+      const list = this.postings.get(term);
+      if (!list) continue;
+      indexed++;
+      if (list.length > common) continue;
+      for (const i of list) {
+        if (hits[i] === 0) touched.push(i);
+        hits[i] = (hits[i] as number) + 1;
+      }
+    }
+    // Only fact-checks sharing two distinctive terms are counted in full (one shared name is topic).
     const shared = new Map<number, number>();
-    for (const term of postTerms)
-      for (const i of this.postings.get(term) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+    for (const i of touched) {
+      if ((hits[i] as number) >= MIN_RARE_SHARED && indexed >= MIN_SHARED_TERMS) {
+        const item = this.items[i] as IndexedFactCheck;
+        let count = 0;
+        for (const t of postTerms) if (item.allTerms.has(t)) count++;
+        shared.set(i, count);
+      }
+      hits[i] = 0;
+    }
     let best: FactCheckMatch | undefined;
     for (const [i, count] of shared) {
       if (count < MIN_SHARED_TERMS) continue;

@@ -18,7 +18,7 @@ export {
 export type { Signature } from './minhash';
 export { findEntities, getDefaultGazetteer, Gazetteer } from './entities';
 export type { EntityMention, EntityKind } from './entities';
-export { FactCheckIndex, loadFactChecksCsv, isFalseVerdict } from './factcheck';
+export { FactCheckIndex, loadFactChecksCsv, isFalseVerdict, deniesClaim } from './factcheck';
 export type { FactCheck, FactCheckMatch } from './factcheck';
 export { SIGNALS, detectSignals, loadDomainLists } from './signals';
 export {
@@ -44,7 +44,15 @@ export type {
   LbfgsResult,
 } from './model';
 export { createEnricher, loadDefaultHoaxModel, trainHoaxModel, contentTerms } from './enricher';
-export type { Enricher, Enrichment, EnricherOptions, HoaxAssessment, HoaxSignal } from './enricher';
+export type {
+  Enricher,
+  Enrichment,
+  EnricherOptions,
+  HoaxAssessment,
+  HoaxSignal,
+  HoaxVerdict,
+} from './enricher';
+export { verdictOf, UNCERTAIN_LOGIT } from './enricher';
 export { readLabelledCsv } from './dataset';
 export { evaluateHoaxModel } from './evaluate';
 export { TOPICS, TOPIC_IDS, isTopicId, topicLabel } from './topic-taxonomy';
@@ -74,3 +82,9 @@ export type {
   TopicMetrics,
   TopicTrainOptions,
 } from './topics';
+export type { EvaluateOptions, HoaxEvaluation } from './evaluate';
+export { trainNaiveBayes, predictNaiveBayes, evaluateNaiveBayes } from './baseline';
+export type { NaiveBayesModel } from './baseline';
+export { hoaxScores } from './evaluate';
+export { retrainHoaxModel } from './retrain';
+export type { RetrainInput, RetrainResult, RetrainFigures } from './retrain';

@@ -1,4 +1,12 @@
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
+import {
+  DelayedError,
+  Queue,
+  QueueEvents,
+  UnrecoverableError,
+  Worker,
+  type Job,
+  type Processor,
+} from 'bullmq';
 import IORedis from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -8,7 +16,7 @@ import type { Logger } from 'pino';
  * repeatable jobs (job schedulers), and a tiny key-value store (cursors, locks, counters).
  * Alert deliveries (@pantau/alerts) and source polls (@pantau/sources) are built on it.
  */
-export { DelayedError, Queue, UnrecoverableError, Worker, type Job, type Processor };
+export { DelayedError, Queue, QueueEvents, UnrecoverableError, Worker, type Job, type Processor };
 export type RedisConnection = IORedis;
 
 export function connectRedis(url: string, logger: Logger, role: string): RedisConnection {

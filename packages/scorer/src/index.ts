@@ -3,3 +3,4 @@ export * from './stage';
 export * from './restore';
 export { Lru } from './lru';
 export * from './factchecks';
+export * from './models';

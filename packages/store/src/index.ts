@@ -2,3 +2,4 @@ export * from './opensearch';
 export * from './indices';
 export * from './bulk';
 export * from './queries';
+export * from './models';

@@ -11,6 +11,7 @@ import audit from '../../../infra/opensearch/indices/audit.json';
 import factchecks from '../../../infra/opensearch/indices/factchecks.json';
 import labels from '../../../infra/opensearch/indices/labels.json';
 import sources from '../../../infra/opensearch/indices/sources.json';
+import models from '../../../infra/opensearch/indices/models.json';
 
 /**
  * Index definitions live as JSON files under infra/opensearch/indices (one per index, readable by
@@ -32,6 +33,7 @@ const SINGLE_INDICES = {
   factchecks,
   labels,
   sources,
+  models,
 } satisfies Record<string, IndexDefinition>;
 export type IndexName = keyof typeof SINGLE_INDICES | 'posts';
 

@@ -5,6 +5,7 @@ import {
   createDeliveryQueue,
   createDeliveryWorker,
   createIssueEventStage,
+  createRetrainQueue,
   createWebhookChannel,
 } from '@pantau/alerts';
 import { buildApp } from '@pantau/api';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     concurrency: config.DELIVERY_CONCURRENCY,
     maxBackoffMs: config.DELIVERY_MAX_BACKOFF_MS,
   });
+  const retrain = createRetrainQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger });
   const engine = new AlertEngine({ store, queue, logger, cooldownMs: config.ALERT_COOLDOWN_MS });
   const consumer = stack.bus.consumer<IssueEvent>({
     groupId: `${config.TOPIC_PREFIX}api-alerts`,
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
     sources: sources.service,
     // The dashboard's build, beside this service (src/ or dist/ → ../../dashboard/dist).
     dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
+    retrain,
   });
 
   installShutdown(logger, [
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
     { name: 'delivery-worker', close: () => worker.close() },
     { name: 'delivery-queue', close: () => queue.close() },
     { name: 'sources', close: () => sources.close() },
+    { name: 'retrain-queue', close: () => retrain.close() },
     { name: 'stack', close: () => stack.close() },
   ]);
 

@@ -13,8 +13,11 @@ import {
 import { connectStack } from '@pantau/stack';
 import { createEnricher, loadHoaxModel, loadTopicModel, normalize, stem } from '@pantau/nlp-id';
 import { IssueClusterer } from '@pantau/issues';
+import { createRetrainWorker } from '@pantau/alerts';
 import {
   FactCheckSync,
+  ModelSync,
+  runRetrain,
   WatchlistRegistry,
   createAssignStage,
   createEnrichStage,
@@ -51,6 +54,11 @@ const config = loadConfigOrExit(
     ISSUE_THRESHOLD: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'cosine to join an issue (default 0.15)' }),
     ),
+    MODEL_REFRESH_MS: Type.Integer({
+      minimum: 1000,
+      default: 30_000,
+      description: 'how often the scorer looks for a newly promoted hoax model',
+    }),
   }),
   'scorer',
 );
@@ -93,6 +101,18 @@ async function main() {
     logger,
   );
 
+  // Analysts' labels: retrain jobs run here (one at a time); a promoted model serves without a restart.
+  const modelSync = new ModelSync(stack.search, stack.names, enricher, logger.child({ component: 'models' }));
+  await modelSync.refresh();
+  const modelReload = repeat('model reload', config.MODEL_REFRESH_MS, () => modelSync.refresh(), logger);
+  const retrainWorker = createRetrainWorker({
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    run: () =>
+      runRetrain({ search: stack.search, names: stack.names, logger, current: () => enricher.model }),
+  });
+
   const enrichStage = createEnrichStage({
     enricher,
     watchlists,
@@ -133,6 +153,8 @@ async function main() {
   installShutdown(logger, [
     watchlistReload,
     factCheckReload,
+    modelReload,
+    { name: 'retrain-worker', close: () => retrainWorker.close() },
     { name: 'enrich consumer', close: () => enrichConsumer.close() },
     { name: 'assign consumer', close: () => assignConsumer.close() },
     { name: 'stack', close: () => stack.close() },
