@@ -284,7 +284,7 @@ describe('sources through the API (every service as a process, real servers)', (
     const pushed = await call('POST', '/v1/ingest/posts', agencyKey, {
       source: 'wa-forward',
       sourceId: 'fwd-7781',
-      text: 'Hati2 guys!! vaksin booster mengandung microchip pelacak, pesan berantai dari grup RT sebelah, sebarkan!!',
+      text: 'Hati2 guys!! vaksin booster mengandung microchip pelacak warga, sebarkan pesan berantai ini!!',
       publishedAt: new Date().toISOString(),
     });
     expect(pushed.status).toBe(202);
