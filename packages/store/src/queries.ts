@@ -160,25 +160,6 @@ export interface IssueTrackerState {
   lastEventAt?: number;
 }
 
-/** Issues seen since a time, most recent first (a restarted scorer re-learns them). */
-export async function recentIssues(
-  client: SearchClient,
-  names: IndexNames,
-  since: string,
-  size = 10_000,
-): Promise<IssueDoc[]> {
-  try {
-    const res = await client.search({
-      index: names.of('issues'),
-      body: { size, query: { range: { lastSeen: { gte: since } } }, sort: [{ lastSeen: 'desc' }] } as never,
-    });
-    return res.body.hits.hits.map((h) => h._source as IssueDoc);
-  } catch (err) {
-    throw storeError(err, 'listing recent issues');
-  }
-}
-
-/** Several issues by id in one request; missing ones are left out. */
 export async function getIssues(client: SearchClient, names: IndexNames, ids: string[]): Promise<IssueDoc[]> {
   if (ids.length === 0) return [];
   try {
