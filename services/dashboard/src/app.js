@@ -518,10 +518,43 @@ function Alerts({ t, lang }) {
   </section>`;
 }
 
-function Sources({ t }) {
+function Sources({ t, lang }) {
+  // Agency admins and the operator may read source health; the operator manages sources (API, /docs).
+  const [state, reload] = useLoad(() => api('/v1/sources'), []);
+  const items = state.data?.items ?? [];
   return html`<section aria-labelledby="src-h">
     <h1 id="src-h">${t('sourcesTitle')}</h1>
-    <p class="empty">${t('sourcesEmpty')}</p>
+    ${state.error && html`<${Failure} t=${t} error=${state.error} retry=${reload} />`}
+    ${state.loading && !state.data && html`<p>${t('loading')}</p>`}
+    ${state.data && items.length === 0 && html`<p class="empty">${t('sourcesEmpty')}</p>`}
+    ${
+      items.length > 0 &&
+      html`<table class="sources">
+        <thead>
+          <tr>
+            <th scope="col">${t('srcName')}</th>
+            <th scope="col">${t('srcStatus')}</th>
+            <th scope="col">${t('srcLastSuccess')}</th>
+            <th scope="col">${t('srcItems')}</th>
+            <th scope="col">${t('srcLag')}</th>
+            <th scope="col">${t('srcError')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${items.map(
+            (s) =>
+              html`<tr class="src-${s.status}">
+                <td><strong>${s.name}</strong> <code>${s.kind}</code></td>
+                <td>${t(`src_${s.status}`)}</td>
+                <td>${s.lastSuccessAt ? fmtTime(s.lastSuccessAt, lang) : '—'}</td>
+                <td>${s.itemsLastHour} / ${s.itemsTotal}</td>
+                <td>${s.lagSeconds == null ? '—' : `${Math.round(s.lagSeconds / 60)} ${t('minutes')}`}</td>
+                <td>${s.lastError ? html`<code>${s.lastError.code}</code> ${s.lastError.message}` : '—'}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`
+    }
   </section>`;
 }
 
@@ -586,7 +619,7 @@ function App() {
   else if (page === 'cari') body = html`<${Search} t=${t} lang=${lang} />`;
   else if (page === 'watchlist') body = html`<${Watchlists} t=${t} lang=${lang} />`;
   else if (page === 'peringatan') body = html`<${Alerts} t=${t} lang=${lang} />`;
-  else if (page === 'sumber') body = html`<${Sources} t=${t} />`;
+  else if (page === 'sumber') body = html`<${Sources} t=${t} lang=${lang} />`;
   else body = html`<${Issues} t=${t} lang=${lang} />`;
   return html`<div class="shell">
     <header>
