@@ -5,13 +5,14 @@ import { createHash } from 'node:crypto';
  * unrelated posts that merely share everyday words or a campaign hashtag are not.
  *
  * Each post becomes a weighted term vector: every term weighs its inverse document frequency, learnt
- * online from the stream itself and decayed in stream time, so words every issue uses ("tempat",
+ * online from the stream itself and decayed by post count, so words every issue uses ("tempat",
  * "makan", a hashtag half the stream carries) weigh about nothing and the words that tell stories apart
  * carry the similarity. A post joins the active issue whose time-decayed centroid it is most similar to
  * (cosine, at least `threshold`), or the issue of a near-duplicate it copies (MinHash bands, the
  * strongest evidence: it revives even a quiet issue); otherwise it founds a new issue whose id derives
  * from the founding post, so a replay founds the same issue again. Candidates come from an inverted
- * index over each issue's centroid terms, looked up with the post's most distinctive terms only.
+ * index over each issue's centroid terms, nominated by the post's most distinctive terms that some
+ * issue holds; each candidate is then scored on all of the post's terms.
  *
  * Single-pass clustering on a centroid (not on a bag of "core" terms, not on the closest member) does not
  * chain: a post must resemble what the issue is about now, and a centroid is dominated by its story's
