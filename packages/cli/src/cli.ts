@@ -312,7 +312,7 @@ async function issues(args: string[], io: Io): Promise<number> {
       const posts = readStream(requireOption(values, 'data'));
       const gold = posts.map((p, i) => (typeof p.label === 'string' ? p.label : `unlabelled-${i}`));
       const started = Date.now();
-      const result = runStream(posts);
+      const result = runStream(posts, { detect: false });
       const score = bcubed(result.issueIds, gold);
       const baseline = bcubed(
         plainTfidfClusters(posts.map((p) => ({ id: p.id, text: p.text, at: Date.parse(p.publishedAt) }))),

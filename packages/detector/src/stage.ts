@@ -77,7 +77,7 @@ export function createDetectorStage(deps: DetectorStageDeps) {
     },
     /** Periodic judgement of every tracked issue, so quiet ones cool without new posts. */
     async tick(): Promise<void> {
-      await publish(new Set(), tracker.evaluate());
+      await publish(new Set(), tracker.tick());
     },
   };
 }

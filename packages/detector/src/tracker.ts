@@ -454,9 +454,26 @@ export class IssueTracker {
   }
 
   /**
+   * The timer's judgement: every issue that can still change — one touched within the tracked horizon,
+   * or one rising, growing or past its peak — is judged; a settled issue idle past `idleEvictMs` leaves
+   * memory. Cheaper than judging every tracked issue on every tick.
+   */
+  tick(): IssueEvent[] {
+    const now = this.clock.now();
+    const horizon = this.horizonBuckets() * this.settings.bucketMs;
+    const ids: string[] = [];
+    for (const [id, issue] of this.issues) {
+      const settled = !issue.status || issue.status === 'new' || issue.status === 'cooled';
+      if (settled && now - issue.lastTouched > this.settings.idleEvictMs) this.issues.delete(id);
+      else if (!settled || now - issue.lastTouched <= horizon) ids.push(id);
+    }
+    return this.evaluate(ids);
+  }
+
+  /**
    * Judges the given issues (or every tracked one) at the current time and returns the lifecycle
-   * events that happened. Call after each batch with the touched ids, and on a timer with none so
-   * quiet issues can cool.
+   * events that happened. Call after each batch with the touched ids, and on a timer (`tick`) so quiet
+   * issues can cool.
    */
   evaluate(issueIds?: Iterable<string>): IssueEvent[] {
     const now = this.clock.now();

@@ -17,6 +17,10 @@ export function plainTfidfClusters(
   const df = new Map<string, number>();
   let docs = 0;
   const clusters: { centroid: Map<string, number>; norm: number; lastAt: number }[] = [];
+  // term → clusters whose centroid holds it. A cluster that went inactive can never take a post again
+  // (only active clusters are joined), so it is dropped from the lists as they are walked: the same
+  // result as comparing against every active cluster, without the quadratic cost on dense streams.
+  const postings = new Map<string, number[]>();
   const out: string[] = [];
   for (const post of posts) {
     const tokens = post.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -33,15 +37,25 @@ export function plainTfidfClusters(
     }
     norm = Math.sqrt(norm) || 1;
     for (const [t, w] of v) v.set(t, w / norm);
+    const dots = new Map<number, number>();
+    for (const [t, w] of v) {
+      const list = postings.get(t);
+      if (!list) continue;
+      let keep = 0;
+      for (const i of list) {
+        if (post.at - clusters[i]!.lastAt > activeMs) continue;
+        list[keep++] = i;
+        dots.set(i, (dots.get(i) ?? 0) + w * clusters[i]!.centroid.get(t)!);
+      }
+      list.length = keep;
+    }
     let best = -1;
     let bestSim = threshold;
-    for (let i = 0; i < clusters.length; i++) {
+    for (const [i, dot] of dots) {
       const c = clusters[i]!;
-      if (post.at - c.lastAt > activeMs || c.norm === 0) continue;
-      let dot = 0;
-      for (const [t, w] of v) dot += w * (c.centroid.get(t) ?? 0);
+      if (c.norm === 0) continue;
       const sim = dot / c.norm;
-      if (sim >= bestSim) {
+      if (sim > bestSim || (sim === bestSim && best < 0) || (sim === bestSim && i < best)) {
         bestSim = sim;
         best = i;
       }
@@ -51,7 +65,15 @@ export function plainTfidfClusters(
       best = clusters.length - 1;
     }
     const c = clusters[best]!;
-    for (const [t, w] of v) c.centroid.set(t, (c.centroid.get(t) ?? 0) + w);
+    for (const [t, w] of v) {
+      const had = c.centroid.get(t);
+      if (had === undefined) {
+        let list = postings.get(t);
+        if (!list) postings.set(t, (list = []));
+        list.push(best);
+      }
+      c.centroid.set(t, (had ?? 0) + w);
+    }
     let n2 = 0;
     for (const w of c.centroid.values()) n2 += w * w;
     c.norm = Math.sqrt(n2);

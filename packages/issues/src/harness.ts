@@ -25,6 +25,8 @@ export interface RunOptions {
   enricher?: Enricher;
   /** How often (stream time) every tracked issue is re-judged, as the detector's timer does. */
   tickMs?: number;
+  /** Run the detector too (default); off when only the clustering is wanted (`pantau issues eval`). */
+  detect?: boolean;
   onAssignment?: (a: { id: string; issueId: string }) => void;
   onEvent?: (e: IssueEvent) => void;
 }
@@ -63,6 +65,7 @@ export function runStream(posts: Iterable<StreamPost>, options: RunOptions = {})
     }
   };
   let offset = 0;
+  const detect = options.detect ?? true;
   for (const p of posts) {
     const at = Date.parse(p.publishedAt);
     if (Number.isNaN(at)) throw new Error(`post ${p.id}: publishedAt is not a date: ${p.publishedAt}`);
@@ -72,12 +75,13 @@ export function runStream(posts: Iterable<StreamPost>, options: RunOptions = {})
     }
     // The detector's timer, in stream time: every issue is re-judged each tick, so quiet ones peak and
     // cool on time. In a long silence the first ticks are enough (nothing changes after the window).
+    if (!detect) lastTick = at;
     if (lastTick === -Infinity) lastTick = at;
     const maxTicks = Math.ceil(((detectorSettings.windowBuckets + 1) * detectorSettings.bucketMs) / tickMs);
     for (let ticks = 0; lastTick + tickMs <= at && ticks < maxTicks; ticks++) {
       lastTick += tickMs;
       clock.set(Math.max(clock.now(), lastTick));
-      emit(tracker!.evaluate());
+      emit(tracker!.tick());
     }
     if (lastTick + tickMs <= at) lastTick = at;
     if (at > clock.now()) clock.set(at);
@@ -125,15 +129,15 @@ export function runStream(posts: Iterable<StreamPost>, options: RunOptions = {})
       claimMatches: [],
       enrichedAt: p.publishedAt,
     } as EnrichedPost;
-    if (tracker!.observe(enriched, { partition: 0, offset: String(offset++) }))
+    if (detect && tracker!.observe(enriched, { partition: 0, offset: String(offset++) }))
       emit(tracker!.evaluate([a.issueId]));
   }
-  if (clock && tracker) {
+  if (clock && tracker && detect) {
     // Let the stream's last window play out, so the last bursts peak and cool.
     const end = clock.now() + detectorSettings.bucketMs * (detectorSettings.windowBuckets + 1);
     while (clock.now() < end) {
       clock.advance(tickMs);
-      emit(tracker.evaluate());
+      emit(tracker.tick());
     }
   }
   const sizes = new Map<string, number>();
