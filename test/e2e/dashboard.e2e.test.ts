@@ -10,7 +10,15 @@ import { createKafkaBus } from '@pantau/bus';
 import { obliterateDeliveryQueue } from '@pantau/alerts';
 import { createSearchClient, dropIndices } from '@pantau/store';
 import { requireServers, servers, testLogger, uniqueName, waitFor } from '@pantau/testkit';
-import { repoRoot, startService, stopService, tail, type ServiceProcess } from '../support/processes';
+import {
+  randomPort,
+  stackEnv,
+  repoRoot,
+  startService,
+  stopService,
+  tail,
+  type ServiceProcess,
+} from '../support/processes';
 
 /**
  * The dashboard in a real browser (Debian's Chromium, driven by playwright-core) against every
@@ -31,15 +39,7 @@ const failDir = path.join(repoRoot, 'test-results', 'dashboard');
 
 describe('dashboard in Chromium (every service as a process, real Kafka/OpenSearch/Redis)', () => {
   const prefix = uniqueName('dash');
-  const env = {
-    TOPIC_PREFIX: `${prefix}.`,
-    INDEX_PREFIX: `${prefix}-`,
-    QUEUE_PREFIX: prefix,
-    PANTAU_ADMIN_KEY: ADMIN_KEY,
-    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-    OPENSEARCH_URL: servers.opensearchUrl,
-    REDIS_URL: servers.redisUrl,
-  };
+  const env = stackEnv(prefix, servers, ADMIN_KEY);
   const procs: ServiceProcess[] = [];
   let api = '';
   let receiver: Server;
@@ -95,7 +95,7 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
 
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = randomPort();
     api = `http://127.0.0.1:${port}`;
     procs.push(startService('api', { ...env, PORT: String(port), ALLOW_PRIVATE_WEBHOOKS: 'true' }));
     procs.push(startService('scorer', { ...env, WATCHLIST_REFRESH_MS: '500' }));

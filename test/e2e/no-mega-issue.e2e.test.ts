@@ -4,7 +4,15 @@ import { topicNames } from '@pantau/core';
 import { createKafkaBus } from '@pantau/bus';
 import { createSearchClient, dropIndices, type SearchClient } from '@pantau/store';
 import { requireServers, servers, testLogger, uniqueName, waitFor } from '@pantau/testkit';
-import { repoRoot, startService, stopService, tail, type ServiceProcess } from '../support/processes';
+import {
+  randomPort,
+  stackEnv,
+  repoRoot,
+  startService,
+  stopService,
+  tail,
+  type ServiceProcess,
+} from '../support/processes';
 
 /**
  * No mega-issue through the live API: 5,000 unrelated real texts (IndoNLU SmSA reviews, read from
@@ -26,15 +34,7 @@ const texts = fs
 
 describe('no mega-issue through the live API (real Kafka and OpenSearch)', () => {
   const prefix = uniqueName('mega');
-  const env = {
-    TOPIC_PREFIX: `${prefix}.`,
-    INDEX_PREFIX: `${prefix}-`,
-    QUEUE_PREFIX: prefix,
-    PANTAU_ADMIN_KEY: ADMIN_KEY,
-    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-    OPENSEARCH_URL: servers.opensearchUrl,
-    REDIS_URL: servers.redisUrl,
-  };
+  const env = stackEnv(prefix, servers, ADMIN_KEY);
   const procs: ServiceProcess[] = [];
   let api = '';
   let search: SearchClient;
@@ -42,7 +42,7 @@ describe('no mega-issue through the live API (real Kafka and OpenSearch)', () =>
   beforeAll(async () => {
     await requireServers('kafka', 'opensearch', 'redis');
     search = createSearchClient(servers.opensearchUrl);
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = randomPort();
     api = `http://127.0.0.1:${port}`;
     procs.push(startService('api', { ...env, PORT: String(port) }));
     procs.push(startService('scorer', env));

@@ -7,7 +7,15 @@ import { createKafkaBus } from '@pantau/bus';
 import { obliterateQueue } from '@pantau/queue';
 import { createSearchClient, dropIndices } from '@pantau/store';
 import { requireServers, servers, sleep, testLogger, uniqueName, waitFor } from '@pantau/testkit';
-import { startService, stopService, tail, type ServiceProcess } from '../support/processes';
+import {
+  randomPort,
+  apiCaller,
+  stackEnv,
+  startService,
+  stopService,
+  tail,
+  type ServiceProcess,
+} from '../support/processes';
 
 /**
  * Sources as an operator uses them, on real Kafka/OpenSearch/Redis with every service a process:
@@ -34,13 +42,7 @@ function bigFeed(): string {
 describe('sources through the API (every service as a process, real servers)', () => {
   const prefix = uniqueName('e2esrc');
   const env = {
-    TOPIC_PREFIX: `${prefix}.`,
-    INDEX_PREFIX: `${prefix}-`,
-    QUEUE_PREFIX: prefix,
-    PANTAU_ADMIN_KEY: ADMIN_KEY,
-    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-    OPENSEARCH_URL: servers.opensearchUrl,
-    REDIS_URL: servers.redisUrl,
+    ...stackEnv(prefix, servers, ADMIN_KEY),
     ALLOW_PRIVATE_SOURCES: 'true',
   };
   const ingestEnv = {
@@ -57,18 +59,7 @@ describe('sources through the API (every service as a process, real servers)', (
   const requests: { path: string; headers: IncomingHttpHeaders }[] = [];
   let bigFeedDelayMs = 0;
 
-  const call = async (method: string, p: string, key: string, body?: unknown) => {
-    const res = await fetch(`${api}${p}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = apiCaller(() => api);
 
   beforeAll(async () => {
     await requireServers('kafka', 'opensearch', 'redis');
@@ -100,7 +91,7 @@ describe('sources through the API (every service as a process, real servers)', (
     await new Promise<void>((r) => feeds.listen(0, '127.0.0.1', r));
     feedUrl = `http://127.0.0.1:${(feeds.address() as AddressInfo).port}`;
 
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = randomPort();
     api = `http://127.0.0.1:${port}`;
     procs.push(startService('api', { ...env, PORT: String(port), SOURCE_FAILING_AFTER: '2' }));
     procs.push(startService('scorer', { ...env, FACTCHECK_REFRESH_MS: '1000' }));

@@ -5,7 +5,15 @@ import { createKafkaBus, type Bus } from '@pantau/bus';
 import { obliterateDeliveryQueue } from '@pantau/alerts';
 import { createSearchClient, dropIndices } from '@pantau/store';
 import { requireServers, servers, sleep, testLogger, uniqueName, waitFor } from '@pantau/testkit';
-import { startService, stopService, tail, type ServiceProcess } from '../support/processes';
+import {
+  randomPort,
+  apiCaller,
+  stackEnv,
+  startService,
+  stopService,
+  tail,
+  type ServiceProcess,
+} from '../support/processes';
 
 /**
  * Topics end to end, every service as its own process: posts are indexed with their topics and found
@@ -19,15 +27,7 @@ const ADMIN_KEY = 'pk_admin_e2e_topics_0123456789';
 
 describe('topics end to end (every service as a process, real Kafka/OpenSearch/Redis)', () => {
   const prefix = uniqueName('e2etopics');
-  const env = {
-    TOPIC_PREFIX: `${prefix}.`,
-    INDEX_PREFIX: `${prefix}-`,
-    QUEUE_PREFIX: prefix,
-    PANTAU_ADMIN_KEY: ADMIN_KEY,
-    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-    OPENSEARCH_URL: servers.opensearchUrl,
-    REDIS_URL: servers.redisUrl,
-  };
+  const env = stackEnv(prefix, servers, ADMIN_KEY);
   const topics = topicNames(env.TOPIC_PREFIX);
   const procs: ServiceProcess[] = [];
   let api = '';
@@ -36,18 +36,7 @@ describe('topics end to end (every service as a process, real Kafka/OpenSearch/R
   const received: { path: string; raw: string }[] = [];
   let bus: Bus;
 
-  const call = async (method: string, path: string, key: string, body?: unknown) => {
-    const res = await fetch(`${api}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = apiCaller(() => api);
 
   beforeAll(async () => {
     await requireServers('kafka', 'opensearch', 'redis');
@@ -61,7 +50,7 @@ describe('topics end to end (every service as a process, real Kafka/OpenSearch/R
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     receiverBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = randomPort();
     api = `http://127.0.0.1:${port}`;
     procs.push(startService('api', { ...env, PORT: String(port), ALLOW_PRIVATE_WEBHOOKS: 'true' }));
     procs.push(startService('scorer', { ...env, WATCHLIST_REFRESH_MS: '500' }));

@@ -6,7 +6,15 @@ import { createKafkaBus, type Bus } from '@pantau/bus';
 import { obliterateDeliveryQueue } from '@pantau/alerts';
 import { createSearchClient, dropIndices } from '@pantau/store';
 import { requireServers, servers, sleep, testLogger, uniqueName, waitFor } from '@pantau/testkit';
-import { startService, stopService, tail, type ServiceProcess } from '../support/processes';
+import {
+  randomPort,
+  apiCaller,
+  stackEnv,
+  startService,
+  stopService,
+  tail,
+  type ServiceProcess,
+} from '../support/processes';
 
 /**
  * The walking skeleton, end to end on real servers: every service as its own process, a post goes
@@ -32,15 +40,7 @@ function verify(raw: string, header: string, secret: string): boolean {
 
 describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Redis)', () => {
   const prefix = uniqueName('e2e');
-  const env = {
-    TOPIC_PREFIX: `${prefix}.`,
-    INDEX_PREFIX: `${prefix}-`,
-    QUEUE_PREFIX: prefix,
-    PANTAU_ADMIN_KEY: ADMIN_KEY,
-    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-    OPENSEARCH_URL: servers.opensearchUrl,
-    REDIS_URL: servers.redisUrl,
-  };
+  const env = stackEnv(prefix, servers, ADMIN_KEY);
   const topics = topicNames(env.TOPIC_PREFIX);
   const procs: ServiceProcess[] = [];
   let api = '';
@@ -50,18 +50,7 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
   let failFirst = 1;
   let bus: Bus;
 
-  const call = async (method: string, path: string, key: string, body?: unknown) => {
-    const res = await fetch(`${api}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = apiCaller(() => api);
 
   beforeAll(async () => {
     await requireServers('kafka', 'opensearch', 'redis');
@@ -79,7 +68,7 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/pantau`;
 
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = randomPort();
     api = `http://127.0.0.1:${port}`;
     procs.push(
       startService('api', {

@@ -46,3 +46,55 @@ export async function stopService(p: ServiceProcess, timeoutMs = 15_000): Promis
 export function tail(processes: ServiceProcess[], lines = 15): string {
   return processes.map((p) => `--- ${p.name} ---\n${p.output.slice(-lines).join('\n')}`).join('\n');
 }
+
+/**
+ * The environment of one isolated stack on the shared servers: its own topics, indices and queues
+ * (all named after `prefix`), so e2e suites never see each other's messages.
+ */
+// A type alias (not an interface) so it passes where a Record<string, string> is asked for.
+export type StackEnv = {
+  TOPIC_PREFIX: string;
+  INDEX_PREFIX: string;
+  QUEUE_PREFIX: string;
+  PANTAU_ADMIN_KEY: string;
+  KAFKA_BROKERS: string;
+  OPENSEARCH_URL: string;
+  REDIS_URL: string;
+};
+
+export function stackEnv(
+  prefix: string,
+  servers: { kafkaBrokers: string[]; opensearchUrl: string; redisUrl: string },
+  adminKey: string,
+): StackEnv {
+  return {
+    TOPIC_PREFIX: `${prefix}.`,
+    INDEX_PREFIX: `${prefix}-`,
+    QUEUE_PREFIX: prefix,
+    PANTAU_ADMIN_KEY: adminKey,
+    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+    OPENSEARCH_URL: servers.opensearchUrl,
+    REDIS_URL: servers.redisUrl,
+  };
+}
+
+/** A port for a service under test (random, so suites running side by side rarely collide). */
+export function randomPort(): number {
+  return 20_000 + Math.floor(Math.random() * 20_000);
+}
+
+/** JSON calls to the API at `base()` with a bearer key; answers `{status, body}`. */
+export function apiCaller(base: () => string) {
+  return async (method: string, route: string, key: string, body?: unknown) => {
+    const res = await fetch(`${base()}${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
