@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMemoryBus } from '@pantau/bus';
 import { topicNames, type RawPost } from '@pantau/core';
-import { Health } from '@pantau/runtime';
+import { Health, createLogger } from '@pantau/runtime';
 import { createSearchClient, IndexNames } from '@pantau/store';
 import { testLogger } from '@pantau/testkit';
 import { buildApp } from '../src';
@@ -186,5 +186,39 @@ describe('WhatsApp tipline webhook', () => {
       await replying.close();
       graph.close();
     }
+  });
+});
+
+describe('WhatsApp tipline verification in the request log', () => {
+  it('never writes the verify token to the log', async () => {
+    const lines: string[] = [];
+    const captured = createLogger({
+      service: 'api',
+      format: 'json',
+      destination: { write: (line: string) => void lines.push(line) },
+    });
+    const bus = createMemoryBus({ logger });
+    const app = buildApp({
+      config: {
+        PANTAU_ADMIN_KEY: 'pk_admin_0123456789abcdef',
+        WHATSAPP_APP_SECRET: SECRET,
+        WHATSAPP_VERIFY_TOKEN: 'rahasia-verif-789',
+      },
+      logger: captured,
+      search: createSearchClient('http://127.0.0.1:1'),
+      names: new IndexNames('unused-'),
+      producer: bus.producer(),
+      topics: topicNames('t.'),
+      health: new Health(),
+    });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/v1/tipline/whatsapp?hub.mode=subscribe&hub.verify_token=rahasia-verif-789&hub.challenge=42',
+    });
+    await app.close();
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('42');
+    expect(lines.some((l) => l.includes('/v1/tipline/whatsapp'))).toBe(true);
+    expect(lines.join('\n')).not.toContain('rahasia-verif-789');
   });
 });

@@ -74,6 +74,15 @@ export function tiplineRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
     scope.get<{ Querystring: Record<string, string | undefined> }>(
       '/v1/tipline/whatsapp',
+      {
+        // Meta sends the verify token in the query string: the request log must not carry it.
+        logSerializers: {
+          req: (req: { method: string; url: string }) => ({
+            method: req.method,
+            url: req.url.replace(/([?&]hub\.verify_token=)[^&]*/, '$1[redacted]'),
+          }),
+        },
+      },
       async (request, reply) => {
         const q = request.query;
         if (!verifyToken) throw new PantauError('NOT_FOUND', 'the WhatsApp tipline is not configured');
