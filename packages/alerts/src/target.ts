@@ -49,37 +49,53 @@ export function isForbiddenAddress(address: string): boolean {
 export type Resolver = (host: string) => Promise<string[]>;
 const systemResolver: Resolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
 
-export async function checkWebhookTarget(
+/** Why a URL may not be fetched or posted to. */
+export type UrlProblem = 'not-url' | 'scheme' | 'credentials' | 'unresolvable' | 'private';
+
+/**
+ * The one check behind every URL Pantau contacts on someone's say-so (webhook targets, sources): an
+ * http(s) URL without credentials whose host resolves only to public addresses (unless
+ * `allowPrivate`). Callers turn a problem into their own error (codes and wording differ).
+ */
+export async function checkPublicUrl(
   rawUrl: string,
   { allowPrivate = false, resolve = systemResolver }: { allowPrivate?: boolean; resolve?: Resolver } = {},
-): Promise<URL> {
+): Promise<{ url: URL } | { problem: UrlProblem; detail: string; cause?: unknown }> {
   let url: URL;
   try {
     url = new URL(rawUrl);
   } catch {
-    throw new PantauError('VALIDATION', `not a URL: ${rawUrl}`);
+    return { problem: 'not-url', detail: `not a URL: ${rawUrl}` };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new PantauError('DELIVERY_TARGET_FORBIDDEN', `webhook URLs must be http(s), not ${url.protocol}`);
-  }
-  if (url.username || url.password)
-    throw new PantauError('DELIVERY_TARGET_FORBIDDEN', 'webhook URLs may not carry credentials');
-  if (allowPrivate) return url;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { problem: 'scheme', detail: `must be http(s), not ${url.protocol}` };
+  if (url.username || url.password) return { problem: 'credentials', detail: 'may not carry credentials' };
+  if (allowPrivate) return { url };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   try {
     addresses = isIP(host) ? [host] : await resolve(host);
   } catch (err) {
-    throw new PantauError('DELIVERY_TARGET_FORBIDDEN', `webhook host ${host} does not resolve`, {
-      cause: err,
-    });
+    return { problem: 'unresolvable', detail: `host ${host} does not resolve`, cause: err };
   }
   const bad = addresses.find(isForbiddenAddress);
-  if (bad || addresses.length === 0) {
-    throw new PantauError(
-      'DELIVERY_TARGET_FORBIDDEN',
-      `webhook host ${host} points at a private or reserved address (${bad ?? 'none'})`,
-    );
-  }
-  return url;
+  if (bad || addresses.length === 0)
+    return {
+      problem: 'private',
+      detail: `host ${host} points at a private or reserved address (${bad ?? 'none'})`,
+    };
+  return { url };
+}
+
+export async function checkWebhookTarget(
+  rawUrl: string,
+  options: { allowPrivate?: boolean; resolve?: Resolver } = {},
+): Promise<URL> {
+  const checked = await checkPublicUrl(rawUrl, options);
+  if ('url' in checked) return checked.url;
+  throw new PantauError(
+    checked.problem === 'not-url' ? 'VALIDATION' : 'DELIVERY_TARGET_FORBIDDEN',
+    checked.problem === 'not-url' ? checked.detail : `webhook URL: ${checked.detail}`,
+    checked.cause === undefined ? {} : { cause: checked.cause },
+  );
 }

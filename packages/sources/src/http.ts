@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { isIP, type LookupFunction } from 'node:net';
-import { isForbiddenAddress } from '@pantau/alerts';
+import type { LookupFunction } from 'node:net';
+import { checkPublicUrl, isForbiddenAddress } from '@pantau/alerts';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { SourceError, parseRetryAfter } from './errors';
 
@@ -57,33 +57,21 @@ export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 
 export async function checkSourceUrl(
   rawUrl: string,
-  { allowPrivate = false, resolve = systemResolver }: { allowPrivate?: boolean; resolve?: Resolver } = {},
+  options: { allowPrivate?: boolean; resolve?: Resolver } = {},
 ): Promise<URL> {
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    throw new SourceError('SOURCE_TARGET_FORBIDDEN', `not a URL: ${rawUrl}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new SourceError('SOURCE_TARGET_FORBIDDEN', `source URLs must be http(s), not ${url.protocol}`);
-  if (url.username || url.password)
-    throw new SourceError('SOURCE_TARGET_FORBIDDEN', 'source URLs may not carry credentials');
-  if (allowPrivate) return url;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: string[];
-  try {
-    addresses = isIP(host) ? [host] : await resolve(host);
-  } catch (err) {
-    throw new SourceError('SOURCE_UNAVAILABLE', `source host ${host} does not resolve`, { cause: err });
-  }
-  const bad = addresses.find(isForbiddenAddress);
-  if (bad || addresses.length === 0)
-    throw new SourceError(
-      'SOURCE_TARGET_FORBIDDEN',
-      `source host ${host} points at a private or reserved address (${bad ?? 'none'}); set ALLOW_PRIVATE_SOURCES=true for local development`,
-    );
-  return url;
+  const checked = await checkPublicUrl(rawUrl, { resolve: systemResolver, ...options });
+  if ('url' in checked) return checked.url;
+  // A name that does not resolve may resolve later (retriable); anything else never will.
+  if (checked.problem === 'unresolvable')
+    throw new SourceError('SOURCE_UNAVAILABLE', `source ${checked.detail}`, { cause: checked.cause });
+  throw new SourceError(
+    'SOURCE_TARGET_FORBIDDEN',
+    checked.problem === 'private'
+      ? `source ${checked.detail}; set ALLOW_PRIVATE_SOURCES=true for local development`
+      : checked.problem === 'not-url'
+        ? checked.detail
+        : `source URL ${checked.detail}`,
+  );
 }
 
 /**
