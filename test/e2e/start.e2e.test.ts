@@ -63,7 +63,9 @@ describe('npm start in a terminal', () => {
     delete env.NO_COLOR;
     // `script` gives the command a pty; its stdin is the keyboard: \x03 is Ctrl-C. (This is what
     // `npm start -- --no-replay` runs; npm itself would add its own exit code 130, "interrupted".)
-    const child = spawn('script', ['-qfec', 'node scripts/start.js --no-replay', '/dev/null'], {
+    // `exec`: script runs the command through $SHELL, and a non-interactive dash (CI's /bin/sh) that
+    // waits for its child dies of the same SIGINT with 130 — the shell must become the script.
+    const child = spawn('script', ['-qfec', 'exec node scripts/start.js --no-replay', '/dev/null'], {
       cwd: repoRoot,
       env: env as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
