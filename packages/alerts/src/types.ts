@@ -37,6 +37,21 @@ export interface AlertWatchlist {
 
 export type AlertKind = 'issue_rising';
 
+/**
+ * One agency's official clarification of an issue (*narasi tunggal*): attached to the issue, pushed to
+ * every agency alerted on it, and carried in every later alert for it.
+ */
+export interface Clarification {
+  id: string;
+  issueId: string;
+  agencyId: string;
+  agencyName: string;
+  text: string;
+  url?: string;
+  actor: string;
+  createdAt: string;
+}
+
 /** Alert texts: Bahasa Indonesia first, English available. */
 export interface LocalizedText {
   id: string;
@@ -91,9 +106,17 @@ export interface AlertPayload {
     topics?: string[];
     posts: AlertPost[];
     summary: LocalizedText;
+    /** Clarifications already published for this issue, newest first. */
+    clarifications?: Clarification[];
     createdAt: string;
     updatedAt: string;
   };
+  /**
+   * What this message is: an alert (new or updated), or the push of a new clarification on an issue
+   * the subscriber was alerted about (then `clarification` holds it). Absent means 'alert'.
+   */
+  type?: 'alert' | 'clarification';
+  clarification?: Clarification;
 }
 
 /** A subscription as stored (config holds channel options, including secrets). */
