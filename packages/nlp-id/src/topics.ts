@@ -306,6 +306,7 @@ export class TopicScorer {
   private readonly z: Float64Array;
   private readonly hitTopic: Int32Array;
   private readonly hitValue: Float64Array;
+  private readonly wordCounts = new Map<string, number>();
 
   /**
    * Calls visit(name, x, row) for every known feature of the text (unnormalised TF-IDF value x) and
@@ -324,23 +325,26 @@ export class TopicScorer {
       visit(term, x, row);
     }
     if (this.model.features.units === 'both') {
+      // Unstemmed words with a feature, counted in first-seen order: a repeated word counts once, with
+      // sublinear tf (as in training).
       const tokens = input.tokens;
+      const counts = this.wordCounts;
+      counts.clear();
       for (let i = 0; i < tokens.length; i++) {
         const token = tokens[i] as string;
-        const row = this.wordRows.get(token);
-        if (!row || (input.hashes?.[i] ?? tokenHashes(token)).term === '') continue;
-        // A repeated word counts once, with sublinear tf (as in training).
-        let count = 1;
-        let repeated = false;
-        for (let j = 0; j < tokens.length && !repeated; j++)
-          if (j !== i && tokens[j] === token) {
-            if (j < i) repeated = true;
-            else count++;
-          }
-        if (repeated) continue;
-        const x = (1 + Math.log(count)) * (row[0] as number);
+        const seen = counts.get(token);
+        if (seen !== undefined) {
+          counts.set(token, seen + 1);
+          continue;
+        }
+        if (!this.wordRows.has(token) || (input.hashes?.[i] ?? tokenHashes(token)).term === '') continue;
+        counts.set(token, 1);
+      }
+      for (const [token, count] of counts) {
+        const row = this.wordRows.get(token) as Float64Array;
+        const x = (count === 1 ? 1 : 1 + Math.log(count)) * (row[0] as number);
         norm += x * x;
-        visit('=' + token, x, row);
+        visit(token, x, row);
       }
     }
     return norm;
