@@ -43,8 +43,11 @@ const DENIAL_CUES =
 export function deniesClaim(postText: string, factCheck: FactCheck): boolean {
   const cues = postText.match(DENIAL_CUES);
   if (!cues) return false;
-  const claim = `${factCheck.title} ${factCheck.text}`.toLowerCase();
-  return cues.some((cue) => !claim.includes(cue.toLowerCase()));
+  // Whole words only: "tak" inside "kontak" or "ditakutkan" is no denial wording of the claim.
+  const claimCues = new Set(
+    (`${factCheck.title} ${factCheck.text}`.match(DENIAL_CUES) ?? []).map((c) => c.toLowerCase()),
+  );
+  return cues.some((cue) => !claimCues.has(cue.toLowerCase()));
 }
 
 export function isFalseVerdict(verdict: string): boolean {
