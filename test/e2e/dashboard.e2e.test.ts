@@ -283,6 +283,12 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       await post.waitFor();
       expect(await post.locator('a[href^="https://example.invalid/burst-"]').count()).toBe(1);
       await page.locator('li.post .signal').first().waitFor();
+      // An analyst labels a post; the label is stored (the API answered 201) and the button shows it.
+      await post.getByRole('button', { name: 'Tandai hoaks' }).click();
+      await post.getByRole('status').filter({ hasText: 'Label tersimpan' }).waitFor();
+      expect(await post.getByRole('button', { name: 'Tandai hoaks' }).getAttribute('aria-pressed')).toBe(
+        'true',
+      );
       await shot('2-detail-isu');
     });
 

@@ -268,12 +268,112 @@ function IssueDetail({ t, lang, id }) {
             )}
           </ol>`
     }
+    <${Clarifications} t=${t} lang=${lang} issue=${issue} onPosted=${reload} />
     <h2>${t('samplePosts')}</h2>
-    ${issue.posts.length === 0 ? html`<p class="empty">${t('noPosts')}</p>` : html`<${PostList} t=${t} lang=${lang} posts=${issue.posts} />`}
+    ${issue.posts.length === 0 ? html`<p class="empty">${t('noPosts')}</p>` : html`<${PostList} t=${t} lang=${lang} posts=${issue.posts} canLabel=${true} />`}
   </section>`;
 }
 
-function PostList({ t, lang, posts }) {
+/** Narasi tunggal: the agencies' official clarifications of this issue, and the form to post one. */
+function Clarifications({ t, lang, issue, onPosted }) {
+  const [form, setForm] = useState({ text: '', url: '' });
+  const [state, setState] = useState({});
+  const list = issue.clarifications ?? [];
+  const submit = async (e) => {
+    e.preventDefault();
+    setState({ busy: true });
+    try {
+      await api(`/v1/issues/${encodeURIComponent(issue.id)}/clarifications`, {
+        method: 'POST',
+        body: { text: form.text, ...(form.url ? { url: form.url } : {}) },
+      });
+      setForm({ text: '', url: '' });
+      setState({ done: true });
+      onPosted();
+    } catch (error) {
+      setState({ error });
+    }
+  };
+  return html`<section class="clarifications" aria-labelledby="clar-h">
+    <h2 id="clar-h">${t('clarifications')}</h2>
+    ${
+      list.length === 0
+        ? html`<p class="empty">${t('noClarifications')}</p>`
+        : html`<ul class="clarification-list">
+            ${list.map(
+              (c) =>
+                html`<li class="clarification">
+                  <div class="meta">
+                    <strong>${c.agencyName}</strong> ·
+                    <time datetime=${c.createdAt}>${fmtTime(c.createdAt, lang)}</time>
+                    ${c.url && html` · <a href=${c.url} target="_blank" rel="noopener noreferrer">${t('open')}</a>`}
+                  </div>
+                  <p>${c.text}</p>
+                </li>`,
+            )}
+          </ul>`
+    }
+    <form class="clarify" onSubmit=${submit}>
+      <label
+        >${t('clarificationText')}
+        <textarea
+          name="clarification"
+          required
+          rows="3"
+          value=${form.text}
+          onInput=${(e) => setForm({ ...form, text: e.currentTarget.value })}
+        ></textarea>
+      </label>
+      <label
+        >${t('clarificationUrl')}
+        <input
+          type="url"
+          name="clarificationUrl"
+          value=${form.url}
+          onInput=${(e) => setForm({ ...form, url: e.currentTarget.value })}
+      /></label>
+      <button type="submit" disabled=${state.busy}>${t('postClarification')}</button>
+      ${state.done && html`<span role="status">${t('clarificationPosted')}</span>`}
+      ${state.error && html`<${Failure} t=${t} error=${state.error} />`}
+    </form>
+  </section>`;
+}
+
+/** An analyst's label on one post (hoax / not hoax): it feeds the next retrain of the hoax model. */
+function LabelButtons({ t, post }) {
+  const [state, setState] = useState({});
+  const send = async (label) => {
+    setState({ busy: true });
+    try {
+      await api(`/v1/posts/${encodeURIComponent(post.id)}/labels`, { method: 'POST', body: { label } });
+      setState({ label });
+    } catch (error) {
+      setState({ error });
+    }
+  };
+  return html`<div class="labels" role="group" aria-label=${t('labelPost')}>
+    <button
+      class="small"
+      disabled=${state.busy}
+      aria-pressed=${state.label === 'hoax'}
+      onClick=${() => send('hoax')}
+    >
+      ${t('labelHoax')}
+    </button>
+    <button
+      class="small"
+      disabled=${state.busy}
+      aria-pressed=${state.label === 'not_hoax'}
+      onClick=${() => send('not_hoax')}
+    >
+      ${t('labelNotHoax')}
+    </button>
+    ${state.label && html`<span role="status">${t('labelSaved')}</span>`}
+    ${state.error && html`<${Failure} t=${t} error=${state.error} />`}
+  </div>`;
+}
+
+function PostList({ t, lang, posts, canLabel = false }) {
   return html`<ul class="posts">
     ${posts.map(
       (p) =>
@@ -305,6 +405,7 @@ function PostList({ t, lang, posts }) {
               )}
             </div>`
           }
+          ${canLabel && html`<${LabelButtons} t=${t} post=${p} />`}
         </li>`,
     )}
   </ul>`;
@@ -503,6 +604,7 @@ function Alerts({ t, lang }) {
               <a href="#/isu/${encodeURIComponent(a.issueId)}">${a.issue.title}</a>
             </div>
             <p>${lang === 'en' ? a.summary.en : a.summary.id}</p>
+            <${AlertActions} t=${t} lang=${lang} alert=${a} onChange=${reload} />
             <ul class="deliveries" aria-label=${t('delivery')}>
               ${a.deliveries.map(
                 (d) =>
@@ -516,6 +618,46 @@ function Alerts({ t, lang }) {
       )}
     </ul>
   </section>`;
+}
+
+/** Ack (no more follow-ups for this alert) and snooze (follow-ups held until a time). */
+function AlertActions({ t, lang, alert, onChange }) {
+  const [error, setError] = useState();
+  const act = async (path, body) => {
+    setError(undefined);
+    try {
+      await api(`/v1/alerts/${encodeURIComponent(alert.id)}/${path}`, { method: 'POST', body });
+      onChange();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const snooze = (hours) => act('snooze', { until: new Date(Date.now() + hours * 3600_000).toISOString() });
+  const snoozed = alert.snoozedUntil && Date.parse(alert.snoozedUntil) > Date.now();
+  return html`<div class="alert-actions">
+    ${
+      alert.ackedAt
+        ? html`<span class="badge">${t('acked')} · ${fmtTime(alert.ackedAt, lang)}</span>`
+        : html`<button class="small" onClick=${() => act('ack', {})}>${t('ack')}</button>`
+    }
+    ${snoozed && html`<span class="badge">${t('snoozedUntil', { at: fmtTime(alert.snoozedUntil, lang) })}</span>`}
+    <label
+      >${t('snooze')}
+      <select
+        onChange=${(e) => {
+          const h = Number(e.currentTarget.value);
+          e.currentTarget.value = '';
+          if (h > 0) snooze(h);
+        }}
+      >
+        <option value="">—</option>
+        <option value="1">1 ${t('hour')}</option>
+        <option value="4">4 ${t('hours')}</option>
+        <option value="24">24 ${t('hours')}</option>
+      </select>
+    </label>
+    ${error && html`<${Failure} t=${t} error=${error} />`}
+  </div>`;
 }
 
 function Sources({ t, lang }) {
