@@ -307,6 +307,10 @@ export class TopicScorer {
   private readonly hitTopic: Int32Array;
   private readonly hitValue: Float64Array;
   private readonly wordCounts = new Map<string, number>();
+  /** The features of the input fastScores scored last: name, value, row. */
+  private readonly seenNames: string[] = [];
+  private readonly seenX: number[] = [];
+  private readonly seenRows: Float64Array[] = [];
 
   /**
    * Calls visit(name, x, row) for every known feature of the text (unnormalised TF-IDF value x) and
@@ -372,7 +376,17 @@ export class TopicScorer {
     const k = this.k;
     const acc = this.acc;
     acc.fill(0);
-    const norm = this.eachFeature(input, (_name, x, row) => {
+    // The features are kept for fastWords, which explains the chosen topics without a second pass.
+    const seenNames = this.seenNames;
+    const seenX = this.seenX;
+    const seenRows = this.seenRows;
+    seenNames.length = 0;
+    seenX.length = 0;
+    seenRows.length = 0;
+    const norm = this.eachFeature(input, (name, x, row) => {
+      seenNames.push(name);
+      seenX.push(x);
+      seenRows.push(row);
       for (let t = 0; t < k; t++) acc[t] = (acc[t] as number) + x * (row[t + 1] as number);
     });
     this.lexiconHits(input.terms);
@@ -406,10 +420,11 @@ export class TopicScorer {
       if (same) same.c += c;
       else found.push({ w, c });
     };
-    this.eachFeature(input, (name, x, row) => {
-      const c = x * scale * (row[t + 1] as number);
-      if (c > 0) add(name.startsWith('=') ? name.slice(1) : name, c);
-    });
+    // The features fastScores just visited for this input (it always runs first).
+    for (let i = 0; i < this.seenNames.length; i++) {
+      const c = (this.seenX[i] as number) * scale * ((this.seenRows[i] as Float64Array)[t + 1] as number);
+      if (c > 0) add(this.seenNames[i] as string, c);
+    }
     const lexWeight = this.lexWeights[t * this.k + t] as number;
     if (lexWeight > 0) {
       const own: string[] = [];
