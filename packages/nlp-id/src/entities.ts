@@ -89,23 +89,32 @@ export class Gazetteer {
   find(text: string): EntityMention[] {
     const folded = isPlainAscii(text) ? text : text.normalize('NFKC');
     const stripped = /https?:|www\.|@/.test(folded) ? folded.replace(STRIP_BEFORE_MATCHING, ' ') : folded;
-    const words = stripped.match(ALIAS_WORD) ?? [];
-    const lower = words.map((w) => w.toLowerCase());
+    const words = stripped.match(ALIAS_WORD);
     const mentions: EntityMention[] = [];
-    const seen = new Set<string>();
+    if (!words) return mentions;
+    // Lower-cased lazily: most words start no alias and are looked up once.
+    const lower: (string | undefined)[] = new Array(words.length);
+    const lowerAt = (j: number): string => (lower[j] ??= (words[j] as string).toLowerCase());
+    let seen: Set<string> | undefined;
     for (let i = 0; i < words.length;) {
+      const longest = this.longestAliasFrom.get(lowerAt(i));
+      if (longest === undefined) {
+        i++;
+        continue;
+      }
       let matchedLength = 0;
-      const longest = this.longestAliasFrom.get(lower[i] as string) ?? 0;
       for (let n = Math.min(longest, words.length - i); n >= 1 && matchedLength === 0; n--) {
-        const targets = this.aliases.get(lower.slice(i, i + n).join(' '));
+        let key = lowerAt(i);
+        for (let j = 1; j < n; j++) key += ' ' + lowerAt(i + j);
+        const targets = this.aliases.get(key);
         if (!targets) continue;
-        const written = words.slice(i, i + n).join(' ');
+        const written = n === 1 ? (words[i] as string) : words.slice(i, i + n).join(' ');
         for (const target of targets) {
           if (!isWrittenAsRequired(written, target.needs)) continue;
           matchedLength = n;
-          const key = target.kind + ':' + target.id;
-          if (!seen.has(key)) {
-            seen.add(key);
+          const id = target.kind + ':' + target.id;
+          if (!(seen ??= new Set()).has(id)) {
+            seen.add(id);
             mentions.push({ kind: target.kind, id: target.id, name: target.name, matched: written });
           }
         }
