@@ -144,7 +144,7 @@ export class Normalizer {
     if (text.includes('#'))
       text = text.replace(HASHTAG_PATTERN, (_m, tag: string) => {
         hashtags.push(tag.toLowerCase());
-        return ' ' + this.splitHashtag(tag).join(' ') + ' ';
+        return ' ' + this.splitHashtagCached(tag) + ' ';
       });
     const emojis: string[] = [];
     if (!ascii)
@@ -291,6 +291,15 @@ export class Normalizer {
       if (single !== word && (this.isKnownWord(single) || this.lexicon.has(single))) return single;
     }
     return word;
+  }
+
+  /** splitHashtag's words joined by spaces, cached per tag as written (campaign tags repeat all day). */
+  private splitHashtagCached(tag: string): string {
+    const cached = this.hashtagCache.get(tag);
+    if (cached !== undefined) return cached;
+    const words = this.splitHashtag(tag).join(' ');
+    this.hashtagCache.set(tag, words);
+    return words;
   }
 
   /** #TolakHoaks → [tolak, hoaks]; #kawalpemilu → [kawal, pemilu]; #2024GantiPresiden → [2024, ganti, presiden]. */
