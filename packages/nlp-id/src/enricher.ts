@@ -30,7 +30,7 @@ export interface HoaxSignal {
 export type HoaxVerdict = 'hoax' | 'not_hoax' | 'uncertain';
 
 /**
- * Half-width of the uncertain band, in calibrated log-odds around the threshold (±0.6 ≈ 0.35–0.65 at a
+ * Half-width of the uncertain band, in calibrated log-odds around the threshold (±0.4 ≈ 0.40–0.60 at a
  * threshold of 0.5). Across sources the scores near the threshold are right barely more than half of
  * the time (see the README's calibration table), so the explanation says so instead of guessing.
  */
