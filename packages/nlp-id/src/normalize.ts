@@ -40,9 +40,15 @@ const URL_PATTERN =
 const MIGHT_HAVE_URL = /:\/\/|www\.|\.(?:com|id|net|org|info|xyz|ly|co|me|io|tv|news|site|online|link)\b/i;
 const MENTION_PATTERN = /(?<![\p{L}\p{N}_])@([\p{L}\p{N}_](?:[\p{L}\p{N}_.]*[\p{L}\p{N}_])?)/gu;
 const HASHTAG_PATTERN = /(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_]+)/gu;
+// The same patterns for plain-ASCII text (most posts), where \p{L} is [A-Za-z] and \p{N} is [0-9]:
+// V8 runs these several times faster than the Unicode-property classes.
+const MENTION_PATTERN_ASCII = /(?<![A-Za-z0-9_])@([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)/g;
+const HASHTAG_PATTERN_ASCII = /(?<![A-Za-z0-9_&])#([A-Za-z0-9_]+)/g;
 const EMOJI_PATTERN =
   /\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\uFE0F?\u200D\p{Extended_Pictographic})*/gu;
 const WORD_PATTERN = /\d+(?:[.,]\d+)+|[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+/** WORD_PATTERN for lower-cased plain-ASCII text. */
+const WORD_PATTERN_ASCII = /\d+(?:[.,]\d+)+|[a-z0-9]+(?:['-][a-z0-9]+)*/g;
 const NUMBER_PATTERN = /^\d+(?:[.,]\d+)*$/;
 const LAUGHTER_PATTERN =
   /^(?:(?:wk)+w?|(?:kw)+k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|(?:xi){2,}|a?wokwok\w*)$/;
@@ -136,13 +142,13 @@ export class Normalizer {
       });
     const mentions: string[] = [];
     if (text.includes('@'))
-      text = text.replace(MENTION_PATTERN, (_m, handle: string) => {
+      text = text.replace(ascii ? MENTION_PATTERN_ASCII : MENTION_PATTERN, (_m, handle: string) => {
         mentions.push(handle.toLowerCase());
         return ' ';
       });
     const hashtags: string[] = [];
     if (text.includes('#'))
-      text = text.replace(HASHTAG_PATTERN, (_m, tag: string) => {
+      text = text.replace(ascii ? HASHTAG_PATTERN_ASCII : HASHTAG_PATTERN, (_m, tag: string) => {
         hashtags.push(tag.toLowerCase());
         return ' ' + this.splitHashtagCached(tag) + ' ';
       });
@@ -152,7 +158,8 @@ export class Normalizer {
         emojis.push(emoji);
         return ' ';
       });
-    const rawWords = text.toLowerCase().match(WORD_PATTERN) ?? [];
+    // Replacements above insert only ASCII, so an ASCII input stays ASCII.
+    const rawWords = text.toLowerCase().match(ascii ? WORD_PATTERN_ASCII : WORD_PATTERN) ?? [];
     // Emptied of URLs, mentions and emoji above; hashtags contribute their split words.
     const tokens: string[] = [];
     const hashes: TokenHashes[] = [];

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createNormalizer, normalize } from '../src';
+import { createNormalizer, getDefaultGazetteer, normalize } from '../src';
 
 describe('normalize', () => {
   it('pulls URLs, mentions, hashtags, emoji and numbers out as features', () => {
@@ -65,5 +65,34 @@ describe('normalize', () => {
   it('keeps ordinary formal Indonesian unchanged', () => {
     const sentence = 'pemerintah memastikan harga beras tetap stabil menjelang lebaran';
     expect(normalize(sentence).text).toBe(sentence);
+  });
+});
+
+describe('the plain-ASCII fast path', () => {
+  // ASCII posts use ASCII-only patterns (faster); a trailing "…" (NFKC: "...") sends the same text down
+  // the Unicode path, which must find exactly the same words, mentions, hashtags, URLs and entities.
+  const posts = [
+    'Waspada!! @humas_polri bilang #HoaksVaksin itu bohong, cek https://cekfakta.com/x?id=1 ya cc @_relawan.kawal_',
+    "Jum'at ini BMKG: gempa M5.6 di Cianjur, warga2 ngungsi ke GOR. Info lengkap: www.bmkg.go.id",
+    'KPU & Bawaslu sdh klarifikasi... kotak suara kardus aman kok #Pemilu2024 #KawalPemilu @kpu_ri',
+    'mantuuul bgt pelayanan RSUD Dr. Soetomo Surabaya, 100gb kuota gratis? hoax wkwkwk',
+  ];
+  it('matches the Unicode path on the same text', () => {
+    const normalizer = createNormalizer();
+    for (const post of posts) {
+      const fast = normalizer.normalize(post);
+      const slow = normalizer.normalize(`${post} …`);
+      expect(slow.tokens).toEqual(fast.tokens);
+      expect(slow.mentions).toEqual(fast.mentions);
+      expect(slow.hashtags).toEqual(fast.hashtags);
+      expect(slow.urls).toEqual(fast.urls);
+      expect(slow.rawWords).toEqual(fast.rawWords);
+      expect(fast.tokens.length).toBeGreaterThan(5);
+    }
+    const gazetteer = getDefaultGazetteer();
+    for (const post of posts) expect(gazetteer.find(`${post} …`)).toEqual(gazetteer.find(post));
+    expect(gazetteer.find(posts[2] as string).map((m) => m.id)).toEqual(
+      expect.arrayContaining(['kpu', 'bawaslu']),
+    );
   });
 });
