@@ -32,6 +32,11 @@ export interface TokenHashes {
   /** Character n-gram hashes for the hoax model, filled lazily for the n-gram range in charRange. */
   chars?: Int32Array;
   charRange?: number;
+  /**
+   * The topic scorer's feature rows for this word, memoised on the cached object (owner: the scorer
+   * that filled it), so scoring a post needs no map lookups for words it has seen before.
+   */
+  topicSlot?: { owner: object; term: number; word: number };
 }
 
 const MIN_TERM_LENGTH = 2;

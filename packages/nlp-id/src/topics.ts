@@ -22,7 +22,7 @@ import * as fs from 'node:fs';
 import { minimizeLbfgs } from './model';
 import { Normalizer, createNormalizer } from './normalize';
 import { dataFile, readCsvRecords } from './resources';
-import { tokenHashes } from './hashing';
+import { TokenHashes, tokenHashes } from './hashing';
 import { TOPIC_IDS, TopicId, isTopicId } from './topic-taxonomy';
 
 export const TOPIC_MODEL_FORMAT = 'pantau-topics-logreg/1';
@@ -278,6 +278,14 @@ export class TopicScorer {
     this.model = model;
     this.k = model.topics.length;
     this.vocab = new Map(Object.entries(model.vocabulary).map(([f, v]) => [f, Float64Array.from(v)]));
+    for (const [name, row] of this.vocab) {
+      this.indexOf.set(name, this.rowsByIndex.length);
+      this.rowsByIndex.push(row);
+      this.namesByIndex.push(name.startsWith('=') ? name.slice(1) : name);
+    }
+    this.termStamp = new Float64Array(this.rowsByIndex.length);
+    this.wordStamp = new Float64Array(this.rowsByIndex.length);
+    this.wordCount = new Uint32Array(this.rowsByIndex.length);
     this.lexicon = indexLexicon(model.topics, model.lexicon);
     this.words = new Set([...this.vocab.keys()].filter((k) => k.startsWith('=')).map((k) => k.slice(1)));
     this.wordRows = new Map(
@@ -307,6 +315,16 @@ export class TopicScorer {
   private readonly hitTopic: Int32Array;
   private readonly hitValue: Float64Array;
   private readonly wordCounts = new Map<string, number>();
+  /** Feature name → index into rowsByIndex / namesByIndex (stems as they are, words as "=word"). */
+  private readonly indexOf = new Map<string, number>();
+  private readonly rowsByIndex: Float64Array[] = [];
+  /** The name a feature is reported by: the stem, or the unstemmed word without its "=". */
+  private readonly namesByIndex: string[] = [];
+  private stamp = 0;
+  private termStamp = new Float64Array(0);
+  private wordStamp = new Float64Array(0);
+  private wordCount = new Uint32Array(0);
+  private readonly wordOrder: number[] = [];
   /** The features of the input fastScores scored last: name, value, row. */
   private readonly seenNames: string[] = [];
   private readonly seenX: number[] = [];
@@ -320,6 +338,14 @@ export class TopicScorer {
     input: TopicInput,
     visit: (name: string, x: number, row: Float64Array) => void,
   ): number {
+    const hashes = input.hashes;
+    if (
+      hashes &&
+      hashes.length === input.tokens.length &&
+      hashes.length > 0 &&
+      'word' in (hashes[0] as object)
+    )
+      return this.eachFeatureOfHashes(input.tokens, hashes as readonly TokenHashes[], visit);
     let norm = 0;
     for (const term of input.terms) {
       const row = this.vocab.get(term);
@@ -352,6 +378,58 @@ export class TopicScorer {
       }
     }
     return norm;
+  }
+
+  /**
+   * eachFeature for the enricher's input (tokens with their cached TokenHashes, terms derived from
+   * them): the same features in the same order, but each word's rows are looked up once per scorer and
+   * kept on its cached TokenHashes, and repeats are found by stamping feature indices instead of maps.
+   */
+  private eachFeatureOfHashes(
+    tokens: readonly string[],
+    hashes: readonly TokenHashes[],
+    visit: (name: string, x: number, row: Float64Array) => void,
+  ): number {
+    const mark = ++this.stamp;
+    const words = this.model.features.units === 'both';
+    const order = this.wordOrder;
+    order.length = 0;
+    let norm = 0;
+    for (let i = 0; i < hashes.length; i++) {
+      const h = hashes[i] as TokenHashes;
+      let slot = h.topicSlot;
+      if (slot === undefined || slot.owner !== this) slot = h.topicSlot = this.slotOf(tokens[i] as string, h);
+      const term = slot.term;
+      if (term >= 0 && this.termStamp[term] !== mark) {
+        // Content terms count once per post (binary tf), in first-seen order.
+        this.termStamp[term] = mark;
+        const row = this.rowsByIndex[term] as Float64Array;
+        const x = row[0] as number;
+        norm += x * x;
+        visit(h.term, x, row);
+      }
+      const word = slot.word;
+      if (!words || word < 0) continue;
+      if (this.wordStamp[word] !== mark) {
+        this.wordStamp[word] = mark;
+        this.wordCount[word] = 1;
+        order.push(word);
+      } else this.wordCount[word] = (this.wordCount[word] as number) + 1;
+    }
+    for (const word of order) {
+      const row = this.rowsByIndex[word] as Float64Array;
+      const count = this.wordCount[word] as number;
+      const x = (count === 1 ? 1 : 1 + Math.log(count)) * (row[0] as number);
+      norm += x * x;
+      visit(this.namesByIndex[word] as string, x, row);
+    }
+    return norm;
+  }
+
+  private slotOf(token: string, h: TokenHashes): { owner: object; term: number; word: number } {
+    const term = h.term === '' ? -1 : (this.indexOf.get(h.term) ?? -1);
+    const word = h.term === '' ? -1 : (this.indexOf.get('=' + token) ?? -1);
+    return { owner: this, term, word };
   }
 
   /** Lexicon hits per topic into this.hits; calls onMatch for each entry that hits. */

@@ -52,6 +52,30 @@ describe('topic scorer (shipped model, project-written data only)', () => {
     expect(a.scores.kesehatan).toBeGreaterThan(a.scores.olahraga);
   });
 
+  it("scores the enricher's input (cached word hashes) exactly like plain tokens", () => {
+    // The enricher passes each word's cached TokenHashes and the scorer memoises its rows on them; the
+    // result must equal the plain path, with repeated words, shared stems and a second scorer in turn.
+    const other = new TopicScorer(loadDefaultTopicModel());
+    const texts = [
+      'banjir banjir banjir lagi!! warga kebanjiran, rumah kebanjiran, BPBD evakuasi warga',
+      'Kemenkes kirim dokter dan obat-obatan untuk pengungsi gempa di Cianjur',
+      'tiket pesawat mahal bgt, maskapai naikin harga tiket jelang libur #mudik',
+      'wkwkwk iya iya',
+    ];
+    for (let round = 0; round < 2; round++)
+      for (const text of texts) {
+        const n = normalizer.normalize(text);
+        const terms = topicInputOf(n.tokens).terms;
+        const plain = scorer.topicsOf({ tokens: n.tokens, terms });
+        expect(scorer.topicsOf({ tokens: n.tokens, terms, hashes: n.hashes })).toEqual(plain);
+        expect(other.topicsOf({ tokens: n.tokens, terms, hashes: n.hashes })).toEqual(plain);
+        expect(scorer.assess({ tokens: n.tokens, terms }).topics).toEqual(plain);
+      }
+    expect(scorer.topicsOf(topicInputOf(normalizer.normalize(texts[0] as string).tokens))[0]?.id).toBe(
+      'bencana',
+    );
+  });
+
   it('returns no topic above threshold for text about nothing in particular', () => {
     const a = assess('wkwkwk iya iya');
     expect(a.topics.length).toBeLessThanOrEqual(1);
