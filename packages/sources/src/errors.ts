@@ -5,7 +5,13 @@ export class SourceError extends PantauError {
   constructor(
     code: Extract<ErrorCode, `SOURCE_${string}`>,
     message: string,
-    readonly info: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+    readonly info: {
+      status?: number;
+      retryAfterMs?: number;
+      cause?: unknown;
+      /** The start of a 4xx answer's body (at most 2 KB), for connectors that read the peer's reason. */
+      body?: string;
+    } = {},
   ) {
     super(code, message, info.cause === undefined ? {} : { cause: info.cause });
     this.name = 'SourceError';

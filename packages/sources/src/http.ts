@@ -220,7 +220,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           throw new SourceError('SOURCE_RATE_LIMITED', `${current.host} answered 429`, info);
         if (status >= 500)
           throw new SourceError('SOURCE_UNAVAILABLE', `${current.host} answered ${status}`, info);
-        if (status >= 400) throw new SourceError('SOURCE_REJECTED', `${where} answered ${status}`, info);
+        if (status >= 400)
+          throw new SourceError('SOURCE_REJECTED', `${where} answered ${status}`, {
+            ...info,
+            body: body.subarray(0, 2048).toString('utf8'),
+          });
         return { status, headers: res.headers, body, url: current.href };
       }
     },

@@ -1,5 +1,13 @@
 import { testLogger } from '@pantau/testkit';
-import { createHttpClient, xConnector, youtubeConnector, type Cursor, type SourceDoc } from '../src';
+import {
+  SourceError,
+  createHttpClient,
+  msUntilQuotaReset,
+  xConnector,
+  youtubeConnector,
+  type Cursor,
+  type SourceDoc,
+} from '../src';
 import { startFakeServer, type FakeServer } from './support';
 
 const logger = testLogger('apis-test');
@@ -252,7 +260,7 @@ describe('youtube connector (local Data API v3 server)', () => {
     expect(result.cursor).toEqual({ comments: { Xy12ab34CdE: '2026-11-30T07:30:00.000Z' } });
   });
 
-  it('errors: 429/5xx retriable, 403 rejected, and the API key never appears in a message', async () => {
+  it('errors: 429/5xx and a spent quota retriable, other 403 rejected, and the API key never appears in a message', async () => {
     server.answer(() => ({ status: 429, headers: { 'retry-after': '3600' } }));
     await expect(run({ query: 'x' })).rejects.toMatchObject({
       code: 'SOURCE_RATE_LIMITED',
@@ -260,10 +268,33 @@ describe('youtube connector (local Data API v3 server)', () => {
     });
     server.answer(() => ({ status: 500 }));
     await expect(run({ query: 'x' })).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE' });
-    server.answer(() => ({ status: 403, body: '{"error":{"errors":[{"reason":"quotaExceeded"}]}}' }));
+    // A spent daily quota is a wait until midnight Pacific time, not a broken source.
+    server.answer(() => ({
+      status: 403,
+      body: '{"error":{"code":403,"message":"The request cannot be completed because you have exceeded your quota.","errors":[{"message":"quota","domain":"youtube.quota","reason":"quotaExceeded"}]}}',
+    }));
+    const quota = (await run({ query: 'x' }).catch((e: Error) => e)) as SourceError;
+    expect(quota.code).toBe('SOURCE_RATE_LIMITED');
+    expect(quota.info.retryAfterMs).toBeGreaterThanOrEqual(60_000);
+    expect(quota.info.retryAfterMs).toBeLessThanOrEqual(86_400_000);
+    expect(quota.message).not.toContain('AIza-test-key');
+    // Any other 403 (a key without the API enabled, a private video) is a refusal.
+    server.answer(() => ({
+      status: 403,
+      body: '{"error":{"code":403,"errors":[{"domain":"usageLimits","reason":"accessNotConfigured"}]}}',
+    }));
     const err = (await run({ query: 'x' }).catch((e: Error) => e)) as Error & { code: string };
     expect(err.code).toBe('SOURCE_REJECTED');
     expect(err.message).not.toContain('AIza-test-key');
     expect(err.message).toContain('/youtube/v3/search answered 403');
+  });
+});
+
+describe('msUntilQuotaReset', () => {
+  it('counts to the next midnight in California (UTC-8 in winter, UTC-7 in summer)', () => {
+    // 30 Nov 2026 10:00 UTC = 02:00 PST: 22 h to go.
+    expect(msUntilQuotaReset(Date.parse('2026-11-30T10:00:00Z'))).toBe(22 * 3_600_000);
+    // 1 Jul 2026 06:30 UTC = 23:30 PDT on 30 Jun: 30 min to go.
+    expect(msUntilQuotaReset(Date.parse('2026-07-01T06:30:00Z'))).toBe(30 * 60_000);
   });
 });

@@ -34,3 +34,4 @@ export {
 };
 export { parseVerdict } from './factcheck';
 export { DEFAULT_ACK_TEXT } from './tipline';
+export { msUntilQuotaReset } from './youtube';

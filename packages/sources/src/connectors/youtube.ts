@@ -39,9 +39,55 @@ interface CommentThread {
   };
 }
 
+/** YouTube answers a spent quota with 403 and one of these reasons; it is a wait, not a refusal. */
+const QUOTA_REASONS = new Set([
+  'quotaExceeded',
+  'dailyLimitExceeded',
+  'rateLimitExceeded',
+  'userRateLimitExceeded',
+]);
+
+/** Milliseconds until the next midnight in California, when the daily YouTube Data API quota resets. */
+export function msUntilQuotaReset(now = Date.now()): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: 'America/Los_Angeles',
+      hourCycle: 'h23',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+      .formatToParts(new Date(now))
+      .map((p) => [p.type, p.value]),
+  );
+  const elapsed = (Number(parts.hour) * 3600 + Number(parts.minute) * 60 + Number(parts.second)) * 1000;
+  return Math.max(60_000, 86_400_000 - elapsed);
+}
+
+function quotaReason(body: string | undefined): string | undefined {
+  try {
+    const errors = (JSON.parse(body ?? '') as { error?: { errors?: { reason?: unknown }[] } }).error?.errors;
+    const reason = errors?.find((e) => typeof e.reason === 'string' && QUOTA_REASONS.has(e.reason))?.reason;
+    return typeof reason === 'string' ? reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function getJson(ctx: FetchContext, u: URL): Promise<{ items?: unknown; nextPageToken?: unknown }> {
   u.searchParams.set('key', ctx.credential!);
-  const response = await ctx.http.get(u.href, { headers: { accept: 'application/json' } });
+  const response = await ctx.http.get(u.href, { headers: { accept: 'application/json' } }).catch((err) => {
+    const reason =
+      err instanceof SourceError && err.info.status === 403 ? quotaReason(err.info.body) : undefined;
+    if (!reason) throw err;
+    // Per-minute limits pass quickly; the daily quota comes back at midnight Pacific time.
+    const retryAfterMs =
+      reason === 'quotaExceeded' || reason === 'dailyLimitExceeded' ? msUntilQuotaReset() : 60_000;
+    throw new SourceError('SOURCE_RATE_LIMITED', `${u.host}${u.pathname}: YouTube ${reason}`, {
+      status: 403,
+      retryAfterMs,
+    });
+  });
   try {
     const body = JSON.parse(response.body.toString('utf8'));
     if (!body || !Array.isArray(body.items)) throw new Error('no items');
