@@ -42,4 +42,18 @@ export const ApiServiceConfig = configSchema({
     default: false,
     description: 'accept webhook targets on private/loopback addresses (development and tests only)',
   }),
+  PUBLIC_URL: Type.String({
+    default: '',
+    description: 'where people open Pantau (issue links in alerts); empty = http://HOST:PORT',
+  }),
+  TELEGRAM_BOT_TOKEN: Type.String({
+    default: '',
+    description: "the Pantau bot's token; empty = no Telegram",
+  }),
+  TELEGRAM_API_URL: Type.String({ default: 'https://api.telegram.org' }),
+  SMTP_URL: Type.String({
+    default: '',
+    description: 'smtp(s)://[user:pass@]host:port for e-mail alerts; empty = none',
+  }),
+  SMTP_FROM: Type.String({ default: 'Pantau <pantau@localhost>' }),
 });
