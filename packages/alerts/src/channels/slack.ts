@@ -43,8 +43,8 @@ function link(text: string, url: string | undefined): string {
 type Block = Record<string, unknown>;
 const section = (text: string): Block => ({
   type: 'section',
-  // A section's text may hold 3,000 characters.
-  text: { type: 'mrkdwn', text: truncate(text, 3_000) },
+  // A section's text may hold 3,000 characters (cut plainly: its line breaks are layout).
+  text: { type: 'mrkdwn', text: text.length <= 3_000 ? text : `${text.slice(0, 2_999)}…` },
 });
 
 /** The Block Kit message for these parts (`text` is the notification fallback). */

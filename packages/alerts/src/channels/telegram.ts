@@ -6,6 +6,7 @@ import {
   messageParts,
   readClarificationLabel,
   safeUrl,
+  truncate,
 } from '../templates';
 import type { AlertPayload, SubscriptionDoc } from '../types';
 import {
@@ -43,8 +44,8 @@ function link(text: string, url: string | undefined): string {
 
 /** The message in Telegram's HTML parse mode. */
 export function telegramHtml(parts: MessageParts): string {
-  const render = (sections: MessageParts['sections']) => {
-    const blocks = [`<b>${escapeHtml(parts.heading)}</b>\n${escapeHtml(parts.whyNow)}`];
+  const render = (sections: MessageParts['sections'], whyNow = parts.whyNow) => {
+    const blocks = [`<b>${escapeHtml(parts.heading)}</b>\n${escapeHtml(whyNow)}`];
     if (parts.clarification) {
       const { text, url } = parts.clarification;
       blocks.push(
@@ -70,6 +71,12 @@ export function telegramHtml(parts: MessageParts): string {
   while (html.length > MAX_TEXT && sections.length > 0) {
     sections.pop();
     html = render(sections);
+  }
+  // Still too long (a very long reason): shorten it until the message fits.
+  let whyNow = parts.whyNow;
+  while (html.length > MAX_TEXT && whyNow.length > 1) {
+    whyNow = truncate(whyNow, Math.max(1, whyNow.length - (html.length - MAX_TEXT) - 1));
+    html = render(sections, whyNow);
   }
   return html;
 }
