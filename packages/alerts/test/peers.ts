@@ -50,7 +50,8 @@ export interface SlackPeer {
   close(): Promise<void>;
 }
 
-export async function startSlack(): Promise<SlackPeer> {
+/** A Slack incoming-webhook endpoint; `plain` skips Slack's body check (a generic webhook receiver). */
+export async function startSlack({ plain = false } = {}): Promise<SlackPeer> {
   const scripts = new Map<string, Scripted[]>();
   const received: Received[] = [];
   const hanging = new Set<import('node:http').ServerResponse>();
@@ -64,12 +65,13 @@ export async function startSlack(): Promise<SlackPeer> {
       let answer: Scripted = scripts.get(path)?.shift() ?? slack.ok;
       if (answer === 'hang') return void hanging.add(res);
       // Slack answers 400 invalid_payload to a body that is not a message.
-      try {
-        const parsed = JSON.parse(body) as { text?: string; blocks?: unknown[] };
-        if (!parsed.text && !parsed.blocks) answer = slack.invalidPayload;
-      } catch {
-        answer = slack.invalidPayload;
-      }
+      if (!plain)
+        try {
+          const parsed = JSON.parse(body) as { text?: string; blocks?: unknown[] };
+          if (!parsed.text && !parsed.blocks) answer = slack.invalidPayload;
+        } catch {
+          answer = slack.invalidPayload;
+        }
       res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.body);
     });
   });
@@ -235,6 +237,13 @@ export async function startSmtp(): Promise<SmtpPeer> {
   const mails: (ParsedMail & { at: number })[] = [];
   const server = new SMTPServer({
     authOptional: true,
+    allowInsecureAuth: true,
+    // One account, as a real relay would have: pantau / sandi-rahasia.
+    onAuth(auth, _session, callback) {
+      if (auth.username === 'pantau' && auth.password === 'sandi-rahasia')
+        return callback(null, { user: 'pantau' });
+      return callback(Object.assign(new Error('5.7.8 Authentication failed'), { responseCode: 535 }));
+    },
     disabledCommands: ['STARTTLS'],
     logger: false,
     // Close promptly even while a scripted 'hang' holds a connection open.

@@ -12,7 +12,7 @@ import type { AlertPayload, SubscriptionDoc } from '../types';
 import { type Channel, DeliveryError, type SendContext, type SendResult, required } from './channel';
 
 /**
- * E-mail over SMTP (SMTP_URL, nodemailer with a connection pool): plain text and HTML from the shared
+ * E-mail over SMTP (SMTP_URL, nodemailer): plain text and HTML from the shared
  * templates. A follow-up replies in the first message's thread (In-Reply-To/References) rather than
  * starting a new one. SMTP answers 4xx for "try later" and 5xx for "never": mapped to
  * DELIVERY_TRANSIENT and DELIVERY_REJECTED; a connection or timeout failure is transient.
@@ -84,9 +84,11 @@ export function createEmailChannel(options: EmailChannelOptions = {}): EmailChan
   const from = options.from ?? 'Pantau <pantau@localhost>';
   let transport: Transporter | undefined;
   const transporter = () => {
-    transport ??= nodemailer.createTransport(options.smtpUrl!, {
-      pool: true,
-      maxConnections: 5,
+    transport ??= nodemailer.createTransport({
+      url: options.smtpUrl!,
+      // No pool: a pooled connection that fails resends the message on a fresh one by itself, a second
+      // retry policy beside the delivery queue's (and a duplicate when the server had accepted it).
+      pool: false,
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
