@@ -1,4 +1,5 @@
 import { PantauError } from '@pantau/core';
+import { Agent, request } from 'undici';
 import type { Rate } from '@pantau/queue';
 import type { AlertPayload, ChannelName, SubscriptionDoc } from '../types';
 
@@ -74,42 +75,54 @@ export function classifyResponse(
 
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
+  /** A response header by lower-case name. */
+  header(name: string): string | null;
   text: string;
 }
 
 /**
- * POSTs JSON with a timeout, no redirects; a network failure or timeout is DELIVERY_TRANSIENT. The
- * URL is never put in an error (Slack URLs and Telegram bot URLs are secrets); `target` names it.
+ * One connection pool for every channel's HTTP calls (keep-alive per origin). undici's `request`
+ * rather than `fetch`: about four times the requests per second on the same core (the delivery bench).
+ */
+const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
+
+/**
+ * POSTs JSON with a timeout over the whole exchange, following no redirect; a network failure or
+ * timeout is DELIVERY_TRANSIENT. The URL is never put in an error (Slack URLs and Telegram bot URLs
+ * are secrets); `target` names it.
  */
 export async function postJson(
   url: string,
   body: string,
   options: { timeoutMs: number; target: string; headers?: Record<string, string>; maxText?: number },
 ): Promise<HttpAnswer> {
-  let response: Response;
+  const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    response = await fetch(url, {
+    const response = await request(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...options.headers },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      dispatcher,
+      signal,
     });
+    // Read (and so release) the body; only its start matters for an error message.
+    const text = await response.body.text();
+    const { headers } = response;
+    return {
+      status: response.statusCode,
+      header: (name) => {
+        const value = headers[name];
+        return value === undefined ? null : Array.isArray(value) ? (value[0] ?? null) : value;
+      },
+      text: text.slice(0, options.maxText ?? 2_000),
+    };
   } catch (err) {
-    const reason =
-      (err as Error).name === 'TimeoutError'
-        ? `timed out after ${options.timeoutMs}ms`
-        : `${(err as Error).message}${(err as { cause?: { code?: string } }).cause?.code ? ` (${(err as { cause: { code: string } }).cause.code})` : ''}`;
+    const e = err as Error & { code?: string; cause?: { code?: string } };
+    const reason = signal.aborted
+      ? `timed out after ${options.timeoutMs}ms`
+      : `${e.message}${e.code ? ` (${e.code})` : e.cause?.code ? ` (${e.cause.code})` : ''}`;
     throw new DeliveryError('DELIVERY_TRANSIENT', `${options.target}: ${reason}`, undefined, undefined, err);
   }
-  // Read (and so release) the body; only its start matters for an error message.
-  const text = await response.text().catch(() => '');
-  return {
-    status: response.status,
-    headers: response.headers,
-    text: text.slice(0, options.maxText ?? 2_000),
-  };
 }
 
 /** A subscription option a channel needs, or a DELIVERY_REJECTED naming it (an old or hand-made document). */

@@ -112,13 +112,7 @@ export function createSlackChannel(options: SlackChannelOptions = {}): Channel {
       }
       const message = slackMessage(messageParts(payload, subscription.language ?? 'id', options));
       const answer = await postJson(url, JSON.stringify(message), { timeoutMs, target, maxText: 200 });
-      classifyResponse(
-        answer.status,
-        answer.headers.get('retry-after'),
-        Date.now(),
-        target,
-        answer.text.trim(),
-      );
+      classifyResponse(answer.status, answer.header('retry-after'), Date.now(), target, answer.text.trim());
       return {};
     },
   };

@@ -114,7 +114,7 @@ export function createTelegramChannel(options: TelegramChannelOptions = {}): Cha
     const status = parsed.error_code ?? answer.status;
     const message = `${target} ${method} answered ${status}${parsed.description ? ` ${parsed.description}` : ''}`;
     if (status === 429) {
-      const seconds = parsed.parameters?.retry_after ?? Number(answer.headers.get('retry-after'));
+      const seconds = parsed.parameters?.retry_after ?? Number(answer.header('retry-after'));
       throw new DeliveryError(
         'DELIVERY_TRANSIENT',
         message,

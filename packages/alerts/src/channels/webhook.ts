@@ -101,7 +101,7 @@ export function createWebhookChannel(options: WebhookChannelOptions = {}): Chann
           'x-pantau-alert-version': String(payload.alert.version),
         },
       });
-      classifyResponse(answer.status, answer.headers.get('retry-after'), Date.now(), target);
+      classifyResponse(answer.status, answer.header('retry-after'), Date.now(), target);
       return {};
     },
   };
