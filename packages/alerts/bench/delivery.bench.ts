@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import pino from 'pino';
+import { servers } from '@pantau/testkit';
 import { Queue, Worker, closeRedis, connectRedis, obliterateQueue } from '@pantau/queue';
 import { bulkIndex, createSearchClient, dropIndices, installIndices } from '@pantau/store';
 import {
@@ -23,9 +24,9 @@ import {
 } from '../src';
 import { alertPayload } from '../test/fixture';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
-const N = Number(process.env.BENCH_DELIVERIES ?? 5000);
+const REDIS_URL = servers.redisUrl;
+const OPENSEARCH_URL = servers.opensearchUrl;
+const N = 5000;
 const WARM_UP = 500;
 const CONCURRENCY = 50;
 const logger = pino({ level: 'silent' });
@@ -204,12 +205,10 @@ async function main() {
     const raw = await rawBullmq(N);
     const delivered = await deliveries(N, receiver.url);
     let withOpenSearch: number | undefined;
-    if (process.env.BENCH_OPENSEARCH !== '0') {
-      try {
-        withOpenSearch = await deliveries(N, receiver.url, openSearchStore);
-      } catch (err) {
-        console.log(`OpenSearch variant skipped: ${(err as Error).message}`);
-      }
+    try {
+      withOpenSearch = await deliveries(N, receiver.url, openSearchStore);
+    } catch (err) {
+      console.log(`OpenSearch variant skipped: ${(err as Error).message}`);
     }
     const ratio = delivered / raw;
     console.log(`deliveries=${N} concurrency=${CONCURRENCY}`);
