@@ -32,6 +32,17 @@ const CONCURRENCY = 50;
 const logger = pino({ level: 'silent' });
 const run = `${Date.now().toString(36)}`;
 
+/** A run that stops making progress fails the bench instead of hanging it. */
+async function stalled(work: Promise<void>, what: string, ms = 180_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** A receiver in its own process (it must not share this event loop): answers 204 to every POST. */
 async function startReceiver(): Promise<{ url: string; stop(): void }> {
   const child = spawn(
@@ -80,7 +91,7 @@ async function rawBullmq(N: number): Promise<number> {
         },
       })),
     );
-  await all;
+  await stalled(all, `${N} raw jobs`);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await worker.close();
   await queue.close();
@@ -149,7 +160,7 @@ async function deliveries(
   }));
   const started = process.hrtime.bigint();
   for (let i = 0; i < N; i += 500) await queue.enqueue(jobs.slice(i, i + 500));
-  await all;
+  await stalled(all, `${N} deliveries`);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await worker.close();
   await queue.close();

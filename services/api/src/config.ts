@@ -16,7 +16,7 @@ export const ApiServiceConfig = configSchema({
   WEBHOOK_MIN_INTERVAL_MS: Type.Integer({
     minimum: 0,
     default: 0,
-    description: 'per-subscription spacing of deliveries',
+    description: 'per-subscription spacing of webhook deliveries (rounded up to whole seconds)',
   }),
   INGEST_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 }),
   ALLOW_PRIVATE_SOURCES: Type.Boolean({
