@@ -337,10 +337,17 @@ describe('telegram adapter', () => {
     expect(err.message).not.toContain('wrong-token');
   });
 
-  it('limits one message per second per chat and 30 per second per bot', () => {
+  it('limits one message per second per chat (20 a minute in a group) and 30 per second per bot', () => {
+    const bot = { key: expect.stringMatching(/^telegram:bot:[0-9a-f]{16}$/), points: 30, perSeconds: 1 };
+    expect(channel.limits(sub('telegram', { chatId: '5551234' }))).toEqual([
+      { key: 'telegram:chat:5551234', points: 1, perSeconds: 1 },
+      bot,
+    ]);
+    // A group: also 20 a minute.
     expect(channel.limits(sub('telegram', { chatId: '-1003' }))).toEqual([
       { key: 'telegram:chat:-1003', points: 1, perSeconds: 1 },
-      { key: expect.stringMatching(/^telegram:bot:[0-9a-f]{16}$/), points: 30, perSeconds: 1 },
+      { key: 'telegram:group:-1003', points: 20, perSeconds: 60 },
+      bot,
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ClaimMatch, HoaxSignal, IssueStatus, IssueTopic, PostTopic, TOPIC_IDS } from '@pantau/core';
 import { MAX_QUERY_LENGTH } from '@pantau/query';
+import { CHANNEL_NAMES } from '@pantau/alerts';
 
 /**
  * Request and response schemas of the HTTP API (TypeBox = JSON Schema). Response schemas are what
@@ -164,7 +165,7 @@ export const WatchlistCheck = Type.Object({
 /** Channel options, each for its channel (checked per channel by the route): webhook url+secret, slack url, telegram chatId, email to. */
 export const CreateSubscriptionBody = Type.Object(
   {
-    channel: Type.Union(['webhook', 'slack', 'telegram', 'email'].map((c) => Type.Literal(c))),
+    channel: Type.Union(CHANNEL_NAMES.map((c) => Type.Literal(c))),
     url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' })),
     secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
     /** A Telegram chat: numeric id (groups negative) or @channelusername. */

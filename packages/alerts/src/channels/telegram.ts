@@ -23,7 +23,7 @@ import {
  * the chat. Messages use the HTML parse mode, every piece of text escaped. Follow-ups (a later alert
  * version, a pushed clarification) edit the first message with editMessageText instead of adding
  * another one, so a chat holds one message per issue that stays current. Telegram allows about one
- * message per second per chat and 30 per second per bot; a 429 says how long to wait in
+ * message per second per chat (20 a minute in a group) and 30 per second per bot; a 429 says how long to wait in
  * `parameters.retry_after`.
  */
 export interface TelegramChannelOptions extends RenderOptions {
@@ -131,10 +131,15 @@ export function createTelegramChannel(options: TelegramChannelOptions = {}): Cha
   return {
     name: 'telegram',
     threadsFollowUps: true,
-    limits: (subscription) => [
-      { key: `telegram:chat:${subscription.config.chatId ?? subscription.id}`, points: 1, perSeconds: 1 },
-      { key: botKey, points: 30, perSeconds: 1 },
-    ],
+    limits: (subscription) => {
+      const chat = subscription.config.chatId ?? subscription.id;
+      return [
+        { key: `telegram:chat:${chat}`, points: 1, perSeconds: 1 },
+        // Groups and channels (negative ids, @names) also take at most 20 messages a minute.
+        ...(/^[-@]/.test(chat) ? [{ key: `telegram:group:${chat}`, points: 20, perSeconds: 60 }] : []),
+        { key: botKey, points: 30, perSeconds: 1 },
+      ];
+    },
     async send(
       payload: AlertPayload,
       subscription: SubscriptionDoc,
