@@ -7,14 +7,14 @@ import {
   Worker,
   closeRedis,
   connectRedis,
-  createKeyValue,
+  createRateGate,
   logQueueErrors,
   obliterateQueue,
   within,
   type Job,
 } from '@pantau/queue';
 import type { Logger } from 'pino';
-import { type Channel, DeliveryError } from './channels/channel';
+import { type Channel, DeliveryError, type SendResult } from './channels/channel';
 import type { AlertStore } from './store';
 import { type DeliveryJob, type DeliveryRecord, deliveryJobId } from './types';
 
@@ -130,24 +130,34 @@ function backoffDelay(attemptsMade: number, base: number, max: number, err: unkn
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const logger = options.logger.child({ component: 'delivery-worker' });
   const clock = options.clock ?? systemClock;
-  const channels = new Map(options.channels.map((c) => [c.name, c]));
+  const channels = new Map<string, Channel>(options.channels.map((c) => [c.name, c]));
   const connection = connectRedis(options.redisUrl, logger, 'worker');
   const limiterConnection = connectRedis(options.redisUrl, logger, 'limiter');
-  const limiter = createKeyValue(limiterConnection);
+  const gate = createRateGate(limiterConnection, options.prefix);
   const maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
   const { store } = options;
 
   const record = (
     job: DeliveryJob,
     patch: Omit<DeliveryRecord, 'subscriptionId' | 'channel' | 'version' | 'updatedAt'>,
-  ) =>
-    store.recordDelivery(job.alertId, {
+  ) => {
+    const clarificationId = job.payload.type === 'clarification' ? job.payload.clarification?.id : undefined;
+    return store.recordDelivery(job.alertId, {
       subscriptionId: job.subscriptionId,
       channel: job.channel,
       version: job.version,
+      ...(clarificationId ? { clarificationId } : {}),
       updatedAt: new Date(clock.now()).toISOString(),
       ...patch,
     });
+  };
+
+  /** The first message this subscription got about the alert (Telegram edits it, e-mail threads under it). */
+  const previousMessageId = async (job: DeliveryJob): Promise<string | undefined> => {
+    const alert = await store.getAlert(job.alertId);
+    return alert?.doc.deliveries.find((d) => d.subscriptionId === job.subscriptionId && d.messageId)
+      ?.messageId;
+  };
 
   const processJob = async (job: Job<DeliveryJob>, token?: string): Promise<void> => {
     const data = job.data;
@@ -169,19 +179,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       throw new UnrecoverableError(reason);
     }
 
-    // Per-subscription rate limit: a delivery that comes too soon waits, without using up an attempt.
-    if (channel.minIntervalMs > 0) {
-      const key = `${options.prefix}:ratelimit:${data.subscriptionId}`;
-      const acquired = await limiter.setIfAbsent(key, '1', channel.minIntervalMs);
-      if (!acquired) {
-        const wait = Math.max(await limiter.pttl(key), 10);
-        await job.moveToDelayed(Date.now() + wait, token);
-        throw new DelayedError();
-      }
+    // Per-target rate limits (per Slack URL, per Telegram chat and bot…): a delivery that comes too
+    // soon waits as a delayed job, without using up an attempt.
+    const wait = await gate.take(channel.limits(subscription));
+    if (wait > 0) {
+      await job.moveToDelayed(Date.now() + wait, token);
+      throw new DelayedError();
     }
 
+    let result: SendResult;
     try {
-      await channel.send(data.payload, subscription);
+      const previous = channel.threadsFollowUps ? await previousMessageId(data) : undefined;
+      result = await channel.send(
+        data.payload,
+        subscription,
+        previous ? { previousMessageId: previous } : {},
+      );
     } catch (err) {
       const failure =
         err instanceof DeliveryError
@@ -209,6 +222,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       status: 'delivered',
       attempts: attempt,
       deliveredAt: new Date(clock.now()).toISOString(),
+      ...(result.messageId ? { messageId: result.messageId } : {}),
     });
     metrics.alertDeliveries.inc({ channel: data.channel, status: 'delivered' });
     log.info('delivered');

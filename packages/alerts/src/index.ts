@@ -2,7 +2,24 @@ export * from './types';
 export * from './text';
 export * from './store';
 export * from './engine';
-export { type Channel, DeliveryError, parseRetryAfter, classifyResponse } from './channels/channel';
+export * from './templates';
+export {
+  type Channel,
+  type SendContext,
+  type SendResult,
+  DeliveryError,
+  parseRetryAfter,
+  classifyResponse,
+} from './channels/channel';
+export { createSlackChannel, slackMessage, slackTargetKey, type SlackChannelOptions } from './channels/slack';
+export { createTelegramChannel, telegramHtml, type TelegramChannelOptions } from './channels/telegram';
+export {
+  createEmailChannel,
+  emailHtml,
+  classifySmtpError,
+  type EmailChannel,
+  type EmailChannelOptions,
+} from './channels/email';
 export {
   createWebhookChannel,
   signBody,

@@ -21,7 +21,7 @@ export interface AlertStore {
   createAlert(doc: AlertDoc): Promise<boolean>;
   /** Replaces the alert if nobody changed it since it was read; false on a concurrent change. */
   replaceAlert(doc: AlertDoc, seen: Pick<StoredAlert, 'seqNo' | 'primaryTerm'>): Promise<boolean>;
-  /** Sets the outcome of one delivery (matched by subscription and version). */
+  /** Sets the outcome of one delivery (matched by subscription, version and clarification). */
   recordDelivery(alertId: string, delivery: DeliveryRecord): Promise<void>;
   listAlerts(agencyId: string, size?: number): Promise<AlertDoc[]>;
   watchlistOwners(watchlistIds: string[]): Promise<WatchlistOwner[]>;
@@ -98,7 +98,7 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
           index: alerts,
           id: alertId,
           retry_on_conflict: 10,
-          refresh: 'wait_for',
+          // No refresh wait: readers get the alert by id (real time); searches see it within a second.
           body: {
             script: {
               lang: 'painless',
@@ -106,7 +106,8 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
                 if (ctx._source.deliveries == null) { ctx._source.deliveries = []; }
                 boolean found = false;
                 for (def d : ctx._source.deliveries) {
-                  if (d.subscriptionId == params.d.subscriptionId && d.version == params.d.version) {
+                  if (d.subscriptionId == params.d.subscriptionId && d.version == params.d.version
+                      && d.clarificationId == params.d.clarificationId) {
                     d.clear(); d.putAll(params.d); found = true;
                   }
                 }

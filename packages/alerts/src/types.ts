@@ -1,4 +1,4 @@
-import type { IssueStatus } from '@pantau/core';
+import type { HoaxSignal, IssueStatus } from '@pantau/core';
 
 /** What an alert says about its issue at the time of its latest version. */
 export interface AlertIssue {
@@ -28,6 +28,9 @@ export interface AlertPost {
   url?: string;
   publishedAt?: string;
   hoaxScore?: number;
+  /** Why the post looks like a hoax (the scorer's signals) and the fact-checks it restates, when stored. */
+  signals?: HoaxSignal[];
+  claimMatches?: { factCheckId: string; title: string; similarity: number; url?: string }[];
 }
 
 export interface AlertWatchlist {
@@ -65,11 +68,18 @@ export interface DeliveryRecord {
   subscriptionId: string;
   channel: string;
   version: number;
+  /** Set on the push of a new clarification (a delivery of its own beside the alert version's). */
+  clarificationId?: string;
   status: DeliveryStatus;
   attempts: number;
   lastError?: string;
   lastStatus?: number;
   deliveredAt?: string;
+  /**
+   * The channel's id of the message it sent (Telegram message_id, e-mail Message-ID): a follow-up
+   * edits that message (Telegram) or replies in its thread (e-mail) instead of repeating it.
+   */
+  messageId?: string;
   updatedAt: string;
 }
 
@@ -119,13 +129,30 @@ export interface AlertPayload {
   clarification?: Clarification;
 }
 
+export type ChannelName = 'webhook' | 'slack' | 'telegram' | 'email';
+export const CHANNEL_NAMES: readonly ChannelName[] = ['webhook', 'slack', 'telegram', 'email'];
+export type Language = 'id' | 'en';
+
+/**
+ * Channel options: webhook `url` + `secret`; slack `url` (the incoming-webhook URL, itself a secret);
+ * telegram `chatId`; email `to`.
+ */
+export interface SubscriptionConfig {
+  url?: string;
+  secret?: string;
+  chatId?: string;
+  to?: string[];
+}
+
 /** A subscription as stored (config holds channel options, including secrets). */
 export interface SubscriptionDoc {
   id: string;
   agencyId: string;
-  channel: 'webhook';
+  channel: ChannelName;
   createdAt: string;
-  config: { url: string; secret: string };
+  config: SubscriptionConfig;
+  /** Language of the messages: Bahasa Indonesia unless 'en' (absent = 'id'). */
+  language?: Language;
 }
 
 /** One delivery job: no secrets here (they stay in OpenSearch), only what to send and to whom. */
@@ -137,7 +164,14 @@ export interface DeliveryJob {
   payload: AlertPayload;
 }
 
-export function deliveryJobId(job: Pick<DeliveryJob, 'alertId' | 'version' | 'subscriptionId'>): string {
-  // BullMQ job ids may not contain ':' (it separates Redis key parts).
-  return `${job.alertId}.v${job.version}.${job.subscriptionId}`;
+export function deliveryJobId(
+  job: Pick<DeliveryJob, 'alertId' | 'version' | 'subscriptionId'> & { payload?: AlertPayload },
+): string {
+  // BullMQ job ids may not contain ':' (it separates Redis key parts). A clarification push is a job
+  // of its own beside the alert version's.
+  const clarification =
+    job.payload?.type === 'clarification' && job.payload.clarification
+      ? `.c${job.payload.clarification.id}`
+      : '';
+  return `${job.alertId}.v${job.version}${clarification}.${job.subscriptionId}`;
 }

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ClaimMatch, HoaxSignal, IssueStatus, IssueTopic, PostTopic, TOPIC_IDS } from '@pantau/core';
 import { MAX_QUERY_LENGTH } from '@pantau/query';
+import { CHANNEL_NAMES } from '@pantau/alerts';
 
 /**
  * Request and response schemas of the HTTP API (TypeBox = JSON Schema). Response schemas are what
@@ -161,11 +162,22 @@ export const WatchlistCheck = Type.Object({
 });
 
 // Subscriptions
+/** Channel options, each for its channel (checked per channel by the route): webhook url+secret, slack url, telegram chatId, email to. */
 export const CreateSubscriptionBody = Type.Object(
   {
-    channel: Type.Literal('webhook'),
-    url: Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' }),
-    secret: Type.String({ minLength: 16, maxLength: 256 }),
+    channel: Type.Union(CHANNEL_NAMES.map((c) => Type.Literal(c))),
+    url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' })),
+    secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
+    /** A Telegram chat: numeric id (groups negative) or @channelusername. */
+    chatId: Type.Optional(Type.String({ pattern: '^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$' })),
+    to: Type.Optional(
+      Type.Array(Type.String({ format: 'email', maxLength: 254 }), {
+        minItems: 1,
+        maxItems: 20,
+        uniqueItems: true,
+      }),
+    ),
+    language: Type.Optional(Type.Union([Type.Literal('id'), Type.Literal('en')])),
   },
   { additionalProperties: false },
 );
@@ -173,7 +185,11 @@ export type CreateSubscriptionBody = Static<typeof CreateSubscriptionBody>;
 export const Subscription = Type.Object({
   id: Type.String(),
   channel: Type.String(),
-  url: Type.String(),
+  /** Webhook URL; for Slack only its origin (the full URL is a secret). */
+  url: Type.Optional(Type.String()),
+  chatId: Type.Optional(Type.String()),
+  to: Type.Optional(Type.Array(Type.String())),
+  language: Type.String(),
   createdAt: Type.String(),
 });
 export const SubscriptionList = Type.Object({ items: Type.Array(Subscription) });
@@ -192,6 +208,7 @@ export const Delivery = Type.Object({
   attempts: Type.Integer(),
   lastError: Type.Optional(Type.String()),
   lastStatus: Type.Optional(Type.Integer()),
+  clarificationId: Type.Optional(Type.String()),
   deliveredAt: Type.Optional(Type.String()),
   updatedAt: Type.Optional(Type.String()),
 });

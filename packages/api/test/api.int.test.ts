@@ -586,6 +586,7 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
         id: expect.stringMatching(/^sub_/),
         channel: 'webhook',
         url: 'https://hooks.example.test/pantau',
+        language: 'id',
         createdAt: expect.any(String),
       });
       const list = await call('GET', '/v1/subscriptions', agencyA.apiKey);
@@ -632,6 +633,99 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
         }
       } finally {
         await strict.close();
+      }
+    });
+
+    it('subscribes Slack, Telegram and e-mail with their options and a language; a Slack URL never comes back', async () => {
+      const slackUrl = 'https://hooks.example.test/services/T0001/B0001/XyZsecret';
+      const slackRes = await call('POST', '/v1/subscriptions', agencyA.apiKey, {
+        channel: 'slack',
+        url: slackUrl,
+        language: 'en',
+      });
+      expect(slackRes.statusCode).toBe(201);
+      expect(slackRes.body).not.toContain('XyZsecret');
+      expect(json(slackRes)).toEqual({
+        id: expect.stringMatching(/^sub_/),
+        channel: 'slack',
+        url: 'https://hooks.example.test/…',
+        language: 'en',
+        createdAt: expect.any(String),
+      });
+      const tg = json<{ id: string }>(
+        await call('POST', '/v1/subscriptions', agencyA.apiKey, {
+          channel: 'telegram',
+          chatId: '-1001234567890',
+        }),
+      );
+      expect(tg).toMatchObject({ channel: 'telegram', chatId: '-1001234567890', language: 'id' });
+      const mail = json<{ id: string }>(
+        await call('POST', '/v1/subscriptions', agencyA.apiKey, {
+          channel: 'email',
+          to: ['humas@bpbd.example.id', 'piket@bpbd.example.id'],
+        }),
+      );
+      expect(mail).toMatchObject({
+        channel: 'email',
+        to: ['humas@bpbd.example.id', 'piket@bpbd.example.id'],
+      });
+      const list = await call('GET', '/v1/subscriptions', agencyA.apiKey);
+      expect(list.body).not.toContain('XyZsecret');
+      expect(
+        json<{ items: unknown[] }>(await call('GET', '/v1/subscriptions', agencyB.apiKey)).items,
+      ).toEqual([]);
+      for (const id of [json<{ id: string }>(slackRes).id, tg.id, mail.id])
+        expect((await call('DELETE', `/v1/subscriptions/${id}`, agencyA.apiKey)).statusCode).toBe(204);
+    });
+
+    it("checks each channel's options and refuses a channel this server has not set up", async () => {
+      const bad = [
+        { channel: 'telegram' },
+        { channel: 'telegram', chatId: '12345', url: 'https://hooks.example.test/x' },
+        { channel: 'telegram', chatId: 'not a chat' },
+        { channel: 'slack', url: 'https://hooks.example.test/x', secret: 's'.repeat(20) },
+        { channel: 'slack' },
+        { channel: 'email', to: ['bukan-email'] },
+        { channel: 'email', to: [] },
+        { channel: 'webhook', url: 'https://hooks.example.test/x' },
+        { channel: 'slack', url: 'https://hooks.example.test/x', language: 'jv' },
+      ];
+      for (const body of bad)
+        expectError(await call('POST', '/v1/subscriptions', agencyA.apiKey, body), 400, 'VALIDATION');
+      const missing = json<{ error: { message: string; details: unknown } }>(
+        await call('POST', '/v1/subscriptions', agencyA.apiKey, { channel: 'telegram' }),
+      );
+      expect(missing.error.message).toBe('body.chatId required for channel telegram');
+      expect(missing.error.details).toEqual([{ path: '/chatId', message: 'required for channel telegram' }]);
+
+      const noBot = buildApp({
+        config: { PANTAU_ADMIN_KEY: ADMIN_KEY, ALERT_CHANNELS: ['webhook', 'slack'] },
+        logger,
+        search: client,
+        names,
+        producer: bus.producer(),
+        topics,
+        health: new Health(),
+      });
+      try {
+        const headers = { authorization: `Bearer ${agencyA.apiKey}` };
+        const res = await noBot.inject({
+          method: 'POST',
+          url: '/v1/subscriptions',
+          headers,
+          payload: { channel: 'telegram', chatId: '-100123' },
+        });
+        expectError(res, 400, 'CHANNEL_UNAVAILABLE');
+        // Slack URLs pass the same public-address rules as webhooks.
+        const local = await noBot.inject({
+          method: 'POST',
+          url: '/v1/subscriptions',
+          headers,
+          payload: { channel: 'slack', url: 'http://127.0.0.1:9/services/x' },
+        });
+        expectError(local, 400, 'DELIVERY_TARGET_FORBIDDEN');
+      } finally {
+        await noBot.close();
       }
     });
 

@@ -61,6 +61,11 @@ export const ERROR_CODES = {
     retriable: false,
     description: 'A webhook URL points at a forbidden address.',
   },
+  CHANNEL_UNAVAILABLE: {
+    httpStatus: 400,
+    retriable: false,
+    description: 'The alert channel is not set up on this server (TELEGRAM_BOT_TOKEN or SMTP_URL unset).',
+  },
   RETRIES_EXHAUSTED: {
     httpStatus: 503,
     retriable: false,

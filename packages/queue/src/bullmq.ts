@@ -9,6 +9,7 @@ import {
 } from 'bullmq';
 import IORedis from 'ioredis';
 import type { Logger } from 'pino';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /**
  * The only file in Pantau that imports bullmq and ioredis. It hands out what the job-running
@@ -172,6 +173,61 @@ export function createKeyValue(connection: RedisConnection, timeoutMs = 4_000): 
     mget: (keys) => (keys.length ? t(connection.mget(...keys)) : Promise.resolve([])),
     async ping() {
       await t(connection.ping());
+    },
+  };
+}
+
+/** One rate: at most `points` takes per `perSeconds` (whole seconds: the limiter keeps Redis TTLs in seconds). */
+export interface Rate {
+  key: string;
+  points: number;
+  perSeconds: number;
+}
+
+/**
+ * Rate limits shared by every process on one Redis (rate-limiter-flexible's atomic Lua counters):
+ * per Slack webhook URL, per Telegram chat and per bot, … `take` takes one slot of every rate at once
+ * or none: when one is full it gives back what it took and answers how long to wait.
+ */
+export interface RateGate {
+  /** 0 when every rate had room (one slot of each is now used), otherwise milliseconds to wait. */
+  take(rates: readonly Rate[]): Promise<number>;
+}
+
+export function createRateGate(connection: RedisConnection, keyPrefix: string): RateGate {
+  const limiters = new Map<string, RateLimiterRedis>();
+  const limiterFor = (points: number, perSeconds: number) => {
+    const id = `${points}/${perSeconds}`;
+    let limiter = limiters.get(id);
+    if (!limiter) {
+      limiter = new RateLimiterRedis({
+        storeClient: connection,
+        keyPrefix: `${keyPrefix}:rate:${id}`,
+        points,
+        duration: perSeconds,
+      });
+      limiters.set(id, limiter);
+    }
+    return limiter;
+  };
+  return {
+    async take(rates) {
+      const taken: Rate[] = [];
+      for (const rate of rates) {
+        const limiter = limiterFor(rate.points, Math.max(1, Math.ceil(rate.perSeconds)));
+        try {
+          await within(4_000, limiter.consume(rate.key));
+          taken.push(rate);
+        } catch (err) {
+          if (!(err instanceof RateLimiterRes)) throw err;
+          // Full: give back the slots already taken so a waiting job does not use up another target's room.
+          await Promise.all(
+            taken.map((t) => limiterFor(t.points, Math.max(1, Math.ceil(t.perSeconds))).reward(t.key)),
+          );
+          return Math.max(err.msBeforeNext, 1);
+        }
+      }
+      return 0;
     },
   };
 }

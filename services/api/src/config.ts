@@ -16,7 +16,7 @@ export const ApiServiceConfig = configSchema({
   WEBHOOK_MIN_INTERVAL_MS: Type.Integer({
     minimum: 0,
     default: 0,
-    description: 'per-subscription spacing of deliveries',
+    description: 'per-subscription spacing of webhook deliveries (rounded up to whole seconds)',
   }),
   INGEST_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 }),
   ALLOW_PRIVATE_SOURCES: Type.Boolean({
@@ -42,4 +42,18 @@ export const ApiServiceConfig = configSchema({
     default: false,
     description: 'accept webhook targets on private/loopback addresses (development and tests only)',
   }),
+  PUBLIC_URL: Type.String({
+    default: '',
+    description: 'where people open Pantau (issue links in alerts); empty = http://HOST:PORT',
+  }),
+  TELEGRAM_BOT_TOKEN: Type.String({
+    default: '',
+    description: "the Pantau bot's token; empty = no Telegram",
+  }),
+  TELEGRAM_API_URL: Type.String({ default: 'https://api.telegram.org' }),
+  SMTP_URL: Type.String({
+    default: '',
+    description: 'smtp(s)://[user:pass@]host:port for e-mail alerts; empty = none',
+  }),
+  SMTP_FROM: Type.String({ default: 'Pantau <pantau@localhost>' }),
 });

@@ -6,6 +6,9 @@ import {
   createDeliveryWorker,
   createIssueEventStage,
   createRetrainQueue,
+  createEmailChannel,
+  createSlackChannel,
+  createTelegramChannel,
   createWebhookChannel,
 } from '@pantau/alerts';
 import { buildApp } from '@pantau/api';
@@ -40,6 +43,14 @@ async function main(): Promise<void> {
     backoffMs: config.DELIVERY_BACKOFF_MS,
     logger,
   });
+  const publicUrl = (config.PUBLIC_URL || `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, '');
+  const issueUrl = (id: string) => `${publicUrl}/#/isu/${encodeURIComponent(id)}`;
+  const email = createEmailChannel({
+    smtpUrl: config.SMTP_URL || undefined,
+    from: config.SMTP_FROM,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    issueUrl,
+  });
   const worker = createDeliveryWorker({
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,
@@ -50,6 +61,18 @@ async function main(): Promise<void> {
         minIntervalMs: config.WEBHOOK_MIN_INTERVAL_MS,
         allowPrivateTargets: config.ALLOW_PRIVATE_WEBHOOKS,
       }),
+      createSlackChannel({
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        allowPrivateTargets: config.ALLOW_PRIVATE_WEBHOOKS,
+        issueUrl,
+      }),
+      createTelegramChannel({
+        botToken: config.TELEGRAM_BOT_TOKEN || undefined,
+        apiUrl: config.TELEGRAM_API_URL,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        issueUrl,
+      }),
+      email,
     ],
     logger,
     concurrency: config.DELIVERY_CONCURRENCY,
@@ -81,6 +104,12 @@ async function main(): Promise<void> {
       PANTAU_ADMIN_KEY: config.PANTAU_ADMIN_KEY,
       INGEST_BODY_LIMIT: config.INGEST_BODY_LIMIT,
       ALLOW_PRIVATE_WEBHOOKS: config.ALLOW_PRIVATE_WEBHOOKS,
+      ALERT_CHANNELS: [
+        'webhook',
+        'slack',
+        ...(config.TELEGRAM_BOT_TOKEN ? ['telegram'] : []),
+        ...(config.SMTP_URL ? ['email'] : []),
+      ],
       WHATSAPP_APP_SECRET: config.WHATSAPP_APP_SECRET,
       WHATSAPP_VERIFY_TOKEN: config.WHATSAPP_VERIFY_TOKEN,
       WHATSAPP_TIPLINE_SOURCE: config.WHATSAPP_TIPLINE_SOURCE,
@@ -105,6 +134,7 @@ async function main(): Promise<void> {
     { name: 'consumer', close: () => consumer.close() },
     { name: 'delivery-worker', close: () => worker.close() },
     { name: 'delivery-queue', close: () => queue.close() },
+    { name: 'smtp', close: () => email.close() },
     { name: 'sources', close: () => sources.close() },
     { name: 'retrain-queue', close: () => retrain.close() },
     { name: 'stack', close: () => stack.close() },

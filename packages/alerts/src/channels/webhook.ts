@@ -1,7 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { systemClock, type Clock } from '@pantau/core';
 import type { AlertPayload, SubscriptionDoc } from '../types';
-import { type Channel, DeliveryError, classifyResponse } from './channel';
+import {
+  type Channel,
+  DeliveryError,
+  type SendResult,
+  classifyResponse,
+  postJson,
+  required,
+} from './channel';
 import { checkWebhookTarget } from '../target';
 
 /**
@@ -46,6 +53,7 @@ export function verifySignature(
 
 export interface WebhookChannelOptions {
   timeoutMs?: number;
+  /** Spacing of deliveries to one subscription, rounded up to whole seconds (the limiter counts seconds); 0 none. */
   minIntervalMs?: number;
   clock?: Clock;
   userAgent?: string;
@@ -53,21 +61,26 @@ export interface WebhookChannelOptions {
   allowPrivateTargets?: boolean;
 }
 
+/** Signed JSON webhooks: the payload as it is, for the receiver's own automation. */
 export function createWebhookChannel(options: WebhookChannelOptions = {}): Channel {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const clock = options.clock ?? systemClock;
+  const interval = options.minIntervalMs ?? 0;
   return {
     name: 'webhook',
-    minIntervalMs: options.minIntervalMs ?? 0,
-    async send(payload: AlertPayload, subscription: SubscriptionDoc): Promise<void> {
+    limits: (subscription) =>
+      interval > 0
+        ? [{ key: `webhook:${subscription.id}`, points: 1, perSeconds: Math.ceil(interval / 1000) }]
+        : [],
+    async send(payload: AlertPayload, subscription: SubscriptionDoc): Promise<SendResult> {
+      const url = required(subscription.config.url, 'url', subscription);
+      const secret = required(subscription.config.secret, 'secret', subscription);
       const body = JSON.stringify(payload);
       const t = Math.floor(clock.now() / 1000);
       const target = `webhook ${subscription.id}`;
       try {
         // Again at delivery time: the name may have been re-pointed since the subscription was made.
-        await checkWebhookTarget(subscription.config.url, {
-          allowPrivate: options.allowPrivateTargets ?? false,
-        });
+        await checkWebhookTarget(url, { allowPrivate: options.allowPrivateTargets ?? false });
       } catch (err) {
         throw new DeliveryError(
           'DELIVERY_REJECTED',
@@ -77,29 +90,19 @@ export function createWebhookChannel(options: WebhookChannelOptions = {}): Chann
           err,
         );
       }
-      let response: Response;
-      try {
-        response = await fetch(subscription.config.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': options.userAgent ?? 'Pantau-Webhook/1',
-            'x-pantau-signature': signBody(body, subscription.config.secret, t),
-            'x-pantau-alert-id': payload.alert.id,
-            'x-pantau-alert-version': String(payload.alert.version),
-          },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (err) {
-        const reason =
-          (err as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs}ms` : (err as Error).message;
-        throw new DeliveryError('DELIVERY_TRANSIENT', `${target}: ${reason}`, undefined, undefined, err);
-      }
-      // Drain the body so the connection can be reused; its content does not matter.
-      await response.arrayBuffer().catch(() => undefined);
-      classifyResponse(response.status, response.headers.get('retry-after'), Date.now(), target);
+      const answer = await postJson(url, body, {
+        timeoutMs,
+        target,
+        maxText: 200,
+        headers: {
+          'user-agent': options.userAgent ?? 'Pantau-Webhook/1',
+          'x-pantau-signature': signBody(body, secret, t),
+          'x-pantau-alert-id': payload.alert.id,
+          'x-pantau-alert-version': String(payload.alert.version),
+        },
+      });
+      classifyResponse(answer.status, answer.header('retry-after'), Date.now(), target);
+      return {};
     },
   };
 }

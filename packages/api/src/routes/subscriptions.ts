@@ -1,5 +1,5 @@
-import { newId } from '@pantau/core';
-import { checkWebhookTarget, type SubscriptionDoc } from '@pantau/alerts';
+import { PantauError, newId } from '@pantau/core';
+import { checkWebhookTarget, type ChannelName, type SubscriptionDoc } from '@pantau/alerts';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit';
 import { agencyOf } from '../auth';
@@ -7,9 +7,47 @@ import { CreateSubscriptionBody, IdParams, Subscription, SubscriptionList } from
 import type { RouteContext } from '../deps';
 import { deleteDoc, getOwned, listOwned, putDoc } from './owned';
 
-/** The secret signs deliveries and is never returned. */
+/** Which options each channel needs; any other channel option is refused rather than silently kept. */
+const CHANNEL_OPTIONS: Record<ChannelName, readonly ('url' | 'secret' | 'chatId' | 'to')[]> = {
+  webhook: ['url', 'secret'],
+  slack: ['url'],
+  telegram: ['chatId'],
+  email: ['to'],
+};
+const OPTIONS = ['url', 'secret', 'chatId', 'to'] as const;
+
+function checkChannelOptions(body: CreateSubscriptionBody): void {
+  const channel = body.channel as ChannelName;
+  const needed = CHANNEL_OPTIONS[channel];
+  const problems = [
+    ...needed
+      .filter((o) => body[o] === undefined)
+      .map((o) => ({ path: `/${o}`, message: `required for channel ${channel}` })),
+    ...OPTIONS.filter((o) => !needed.includes(o) && body[o] !== undefined).map((o) => ({
+      path: `/${o}`,
+      message: `not an option of channel ${channel}`,
+    })),
+  ];
+  if (problems.length > 0)
+    throw new PantauError(
+      'VALIDATION',
+      `body${problems[0]!.path.replace('/', '.')} ${problems[0]!.message}`,
+      { details: problems },
+    );
+}
+
+/** Secrets never leave: the webhook secret is dropped, a Slack URL (itself a secret) shows its origin only. */
 function view(doc: SubscriptionDoc) {
-  return { id: doc.id, channel: doc.channel, url: doc.config.url, createdAt: doc.createdAt };
+  const { url, chatId, to } = doc.config;
+  return {
+    id: doc.id,
+    channel: doc.channel,
+    ...(url ? { url: doc.channel === 'slack' ? `${new URL(url).origin}/…` : url } : {}),
+    ...(chatId ? { chatId } : {}),
+    ...(to ? { to } : {}),
+    language: doc.language ?? 'id',
+    createdAt: doc.createdAt,
+  };
 }
 
 export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -22,21 +60,33 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
     { preHandler: writers, schema: { body: CreateSubscriptionBody, response: { 201: Subscription } } },
     async (request, reply) => {
       const agencyId = agencyOf(request);
-      await checkWebhookTarget(request.body.url, {
-        allowPrivate: ctx.config.ALLOW_PRIVATE_WEBHOOKS ?? false,
-      });
+      const { body } = request;
+      const channel = body.channel as ChannelName;
+      checkChannelOptions(body);
+      const available = ctx.config.ALERT_CHANNELS;
+      if (available && !available.includes(channel))
+        throw new PantauError('CHANNEL_UNAVAILABLE', `channel ${channel} is not set up on this server`);
+      // Webhook and Slack URLs are contacted on the subscriber's say-so: public addresses only.
+      if (body.url !== undefined)
+        await checkWebhookTarget(body.url, { allowPrivate: ctx.config.ALLOW_PRIVATE_WEBHOOKS ?? false });
       const doc: SubscriptionDoc = {
         id: newId('sub'),
         agencyId,
-        channel: request.body.channel,
+        channel,
         createdAt: new Date().toISOString(),
-        config: { url: request.body.url, secret: request.body.secret },
+        config: {
+          ...(body.url !== undefined ? { url: body.url } : {}),
+          ...(body.secret !== undefined ? { secret: body.secret } : {}),
+          ...(body.chatId !== undefined ? { chatId: body.chatId } : {}),
+          ...(body.to !== undefined ? { to: body.to } : {}),
+        },
+        ...(body.language ? { language: body.language } : {}),
       };
       await putDoc(search, names, 'subscriptions', doc.id, doc);
       await audit(search, names, logger, request.principal!, {
         action: 'subscription.create',
         target: doc.id,
-        details: { channel: doc.channel, host: new URL(doc.config.url).host },
+        details: { channel: doc.channel, ...(body.url ? { host: new URL(body.url).host } : {}) },
       });
       return reply.status(201).send(view(doc));
     },
