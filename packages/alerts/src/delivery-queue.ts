@@ -145,6 +145,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       subscriptionId: job.subscriptionId,
       channel: job.channel,
       version: job.version,
+      ...(job.clarificationId ? { clarificationId: job.clarificationId } : {}),
       updatedAt: new Date(clock.now()).toISOString(),
       ...patch,
     });

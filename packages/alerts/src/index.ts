@@ -29,3 +29,15 @@ export {
   type RetrainQueue,
 } from './retrain-queue';
 export * from './target';
+export * from './rules';
+export * from './quiet';
+export * from './state';
+export * from './clarify';
+export {
+  createDeliveryHolder,
+  digestPayload,
+  obliterateDigestQueue,
+  DIGEST_QUEUE,
+  type DeliveryHolder,
+} from './digest';
+export { createRuleStage, decodeRulePost, type RuleStagePost, type RuleStageDeps } from './rule-stage';
