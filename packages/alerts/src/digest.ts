@@ -109,7 +109,11 @@ export function createDeliveryHolder(options: {
   return {
     async hold(job, releaseAtMs) {
       try {
-        await kv.listPush(heldKey(options.prefix, job.subscriptionId), JSON.stringify(job), 14 * 24 * 3600_000);
+        await kv.listPush(
+          heldKey(options.prefix, job.subscriptionId),
+          JSON.stringify(job),
+          14 * 24 * 3600_000,
+        );
         await within(
           4_000,
           queue.add(
@@ -140,6 +144,10 @@ export function createDeliveryHolder(options: {
   };
 }
 
-export async function obliterateDigestQueue(redisUrl: string, prefix: string, name = DIGEST_QUEUE): Promise<void> {
+export async function obliterateDigestQueue(
+  redisUrl: string,
+  prefix: string,
+  name = DIGEST_QUEUE,
+): Promise<void> {
   await obliterateQueue(redisUrl, prefix, name);
 }

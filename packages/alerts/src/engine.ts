@@ -134,16 +134,17 @@ function jobsFor(doc: AlertDoc, deliveries: DeliveryRecord[]): DeliveryJob[] {
 
 /** Subscriptions that take this alert: those without `watchlistIds`, or whose lists the alert touches. */
 export function routedSubscriptions(subs: SubscriptionDoc[], watchlistIds: string[]): SubscriptionDoc[] {
-  return subs.filter(
-    (s) => !s.watchlistIds?.length || s.watchlistIds.some((w) => watchlistIds.includes(w)),
-  );
+  return subs.filter((s) => !s.watchlistIds?.length || s.watchlistIds.some((w) => watchlistIds.includes(w)));
 }
 
 /**
  * Critical alerts go through quiet hours and digests: a claim restating a known hoax, an escalation,
  * or a coordinated issue that is mostly hoax.
  */
-export function isCritical(input: { issue: AlertIssue; trigger?: AlertTrigger }, escalation = false): boolean {
+export function isCritical(
+  input: { issue: AlertIssue; trigger?: AlertTrigger },
+  escalation = false,
+): boolean {
   if (escalation || input.trigger?.rule === 'claim') return true;
   return input.issue.coordinated && input.issue.hoaxShare >= 0.5;
 }
@@ -188,7 +189,13 @@ function mergeFirings(
     if (seen) {
       seen.count += 1;
       seen.lastAt = at;
-    } else out.push({ rule: f.rule, ...(f.watchlistId ? { watchlistId: f.watchlistId } : {}), count: 1, lastAt: at });
+    } else
+      out.push({
+        rule: f.rule,
+        ...(f.watchlistId ? { watchlistId: f.watchlistId } : {}),
+        count: 1,
+        lastAt: at,
+      });
   }
   return out;
 }
@@ -227,7 +234,10 @@ export class AlertEngine {
       event.watchlistIds.length > 0
         ? await this.options.store.watchlistOwners([...new Set(event.watchlistIds)])
         : [];
-    const byAgency = new Map<string, { watchlists: WatchlistOwner[]; firings: (Firing & { watchlistId?: string; watchlistName?: string })[] }>();
+    const byAgency = new Map<
+      string,
+      { watchlists: WatchlistOwner[]; firings: (Firing & { watchlistId?: string; watchlistName?: string })[] }
+    >();
     for (const w of owners) {
       for (const f of issueEventFirings(rulesOf(w), event)) {
         const entry = byAgency.get(w.agencyId) ?? { watchlists: [], firings: [] };
@@ -261,11 +271,16 @@ export class AlertEngine {
           topics: topicsByAgency.get(agencyId) ?? [],
           trigger: {
             rule: first.rule,
-            ...(first.watchlistId ? { watchlistId: first.watchlistId, watchlistName: first.watchlistName } : {}),
+            ...(first.watchlistId
+              ? { watchlistId: first.watchlistId, watchlistName: first.watchlistName }
+              : {}),
             reason: first.reason,
             at: event.at,
           },
-          firings: firings.map((f) => ({ rule: f.rule, ...(f.watchlistId ? { watchlistId: f.watchlistId } : {}) })),
+          firings: firings.map((f) => ({
+            rule: f.rule,
+            ...(f.watchlistId ? { watchlistId: f.watchlistId } : {}),
+          })),
           kind: event.type === 'rising' ? 'issue_rising' : 'watchlist_rule',
         }),
       );
@@ -339,12 +354,18 @@ export class AlertEngine {
     at: string,
   ): Promise<{ records: DeliveryRecord[]; hold: [DeliveryRecord, number][] }> {
     const now = this.clock.now();
-    const subs = routedSubscriptions(await this.options.store.subscriptionsOf(doc.agencyId), doc.watchlistIds);
-    const snoozed = doc.snoozedUntil && Date.parse(doc.snoozedUntil) > now ? Date.parse(doc.snoozedUntil) : undefined;
+    const subs = routedSubscriptions(
+      await this.options.store.subscriptionsOf(doc.agencyId),
+      doc.watchlistIds,
+    );
+    const snoozed =
+      doc.snoozedUntil && Date.parse(doc.snoozedUntil) > now ? Date.parse(doc.snoozedUntil) : undefined;
     const records: DeliveryRecord[] = [];
     const hold: [DeliveryRecord, number][] = [];
     for (const s of subs) {
-      const release = this.options.holder ? (snoozed ?? (doc.critical ? undefined : releaseTime(s, now))) : undefined;
+      const release = this.options.holder
+        ? (snoozed ?? (doc.critical ? undefined : releaseTime(s, now)))
+        : undefined;
       const record: DeliveryRecord = {
         subscriptionId: s.id,
         channel: s.channel,
@@ -360,8 +381,17 @@ export class AlertEngine {
     return { records, hold };
   }
 
-  private async send(doc: AlertDoc, records: DeliveryRecord[], hold: [DeliveryRecord, number][]): Promise<void> {
-    await this.options.queue.enqueue(jobsFor(doc, records.filter((r) => r.status === 'pending')));
+  private async send(
+    doc: AlertDoc,
+    records: DeliveryRecord[],
+    hold: [DeliveryRecord, number][],
+  ): Promise<void> {
+    await this.options.queue.enqueue(
+      jobsFor(
+        doc,
+        records.filter((r) => r.status === 'pending'),
+      ),
+    );
     for (const [record, release] of hold) {
       const [job] = jobsFor(doc, [record]);
       await this.options.holder!.hold(job!, release);
@@ -411,8 +441,15 @@ export class AlertEngine {
 
       const current = existing.doc;
       const inCooldown = now - Date.parse(current.versionAt) < this.cooldownMs;
-      const grew = input.issue.windowCount > current.issue.windowCount || input.issue.total > current.issue.total;
-      const why = current.ackedAt ? 'acknowledged' : inCooldown ? 'cooldown' : !grew ? 'not growing' : undefined;
+      const grew =
+        input.issue.windowCount > current.issue.windowCount || input.issue.total > current.issue.total;
+      const why = current.ackedAt
+        ? 'acknowledged'
+        : inCooldown
+          ? 'cooldown'
+          : !grew
+            ? 'not growing'
+            : undefined;
       if (why) {
         // Deliveries recorded but maybe never enqueued (a crash in between): enqueue again; the job id
         // makes this a no-op for those already queued.
@@ -425,9 +462,11 @@ export class AlertEngine {
 
       const version = current.version + 1;
       // Escalation: the issue's window at least doubled since the last version went out.
-      const escalation = input.issue.status === 'rising' && input.issue.windowCount >= 2 * current.issue.windowCount;
+      const escalation =
+        input.issue.status === 'rising' && input.issue.windowCount >= 2 * current.issue.windowCount;
       const mergedWatchlists = [...current.watchlists];
-      for (const w of input.watchlists) if (!mergedWatchlists.some((m) => m.id === w.id)) mergedWatchlists.push(w);
+      for (const w of input.watchlists)
+        if (!mergedWatchlists.some((m) => m.id === w.id)) mergedWatchlists.push(w);
       const mergedTopics = [...new Set([...(current.topics ?? []), ...input.topics])];
       const draft: AlertDoc = {
         ...current,

@@ -58,11 +58,15 @@ export function inQuietHours(nowMs: number, q: NonNullable<SubscriptionDoc['quie
 export const DAILY_DIGEST_AT = '07:00';
 
 /** When a non-critical alert for this subscription may go out; undefined = now. */
-export function releaseTime(sub: Pick<SubscriptionDoc, 'digest' | 'quietHours'>, nowMs: number): number | undefined {
+export function releaseTime(
+  sub: Pick<SubscriptionDoc, 'digest' | 'quietHours'>,
+  nowMs: number,
+): number | undefined {
   let release: number | undefined;
   const tz = sub.quietHours?.tz ?? 'Asia/Jakarta';
   if (sub.digest === 'hourly') release = Math.floor(nowMs / 3_600_000) * 3_600_000 + 3_600_000;
-  if (sub.digest === 'daily') release = nextLocal(nowMs, tz, parseClock(sub.quietHours?.end ?? DAILY_DIGEST_AT));
+  if (sub.digest === 'daily')
+    release = nextLocal(nowMs, tz, parseClock(sub.quietHours?.end ?? DAILY_DIGEST_AT));
   if (sub.quietHours && inQuietHours(nowMs, sub.quietHours)) {
     const end = nextLocal(nowMs, sub.quietHours.tz, parseClock(sub.quietHours.end));
     release = Math.max(release ?? 0, end);

@@ -49,7 +49,10 @@ export function decodeRulePost(bytes: Buffer): RuleStagePost {
     typeof v.publishedAt !== 'string' ||
     !Array.isArray(v.watchlistIds)
   )
-    throw new PantauError('VALIDATION', 'posts.enriched message lacks id, issueId, publishedAt or watchlistIds');
+    throw new PantauError(
+      'VALIDATION',
+      'posts.enriched message lacks id, issueId, publishedAt or watchlistIds',
+    );
   return {
     ...v,
     hoaxScore: typeof v.hoaxScore === 'number' ? v.hoaxScore : 0,
@@ -81,7 +84,11 @@ export function createRuleStage(deps: RuleStageDeps) {
     try {
       const res = await search.search({
         index: names.of('watchlists'),
-        body: { size: 10_000, query: { exists: { field: 'agencyId' } }, _source: ['id', 'agencyId', 'name', 'rules'] } as never,
+        body: {
+          size: 10_000,
+          query: { exists: { field: 'agencyId' } },
+          _source: ['id', 'agencyId', 'name', 'rules'],
+        } as never,
       });
       const next = new Map<string, WatchlistOwner>();
       for (const h of res.body.hits.hits) {
@@ -100,7 +107,8 @@ export function createRuleStage(deps: RuleStageDeps) {
     const out: Firing[] = [];
     const at = Date.parse(post.publishedAt);
     const counting = rulesOf(w).filter(
-      (r): r is Extract<WatchlistRule, { type: 'volume' | 'spike' }> => r.type === 'volume' || r.type === 'spike',
+      (r): r is Extract<WatchlistRule, { type: 'volume' | 'spike' }> =>
+        r.type === 'volume' || r.type === 'spike',
     );
     for (const rule of counting) {
       const s = rule.type === 'spike' ? spikeSettings(rule) : undefined;
@@ -111,7 +119,12 @@ export function createRuleStage(deps: RuleStageDeps) {
       if (!added) continue;
       if (rule.type === 'volume') {
         if (size === rule.min)
-          out.push({ rule: 'volume', key: String(k), at: k * minutes * 60_000, reason: volumeReason(rule, w.name) });
+          out.push({
+            rule: 'volume',
+            key: String(k),
+            at: k * minutes * 60_000,
+            reason: volumeReason(rule, w.name),
+          });
         continue;
       }
       const cacheKey = `${w.id}:${minutes}:${s!.ratio}:${s!.minCount}:${s!.baselineWindows}:${k}`;

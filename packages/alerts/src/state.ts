@@ -16,6 +16,8 @@ export interface AgencyEvent {
 
 export interface AgencyEventLog {
   publish(agencyId: string, type: AgencyEvent['type'], data: unknown): Promise<string>;
+  /** The newest event's id ('0' when there is none): where a new client without Last-Event-ID starts. */
+  latest(agencyId: string): Promise<string>;
   /** Events after `afterId` ('0' = the oldest kept), oldest first. */
   after(agencyId: string, afterId: string, count?: number): Promise<AgencyEvent[]>;
 }
@@ -26,7 +28,13 @@ export interface RuleLog {
   /** Firings recorded with from <= at <= to. */
   count(watchlistId: string, rule: string, fromMs: number, toMs: number): Promise<number>;
   /** Adds a post to a counting window; its size after, and whether the post was new. */
-  windowAdd(watchlistId: string, rule: string, window: number, postId: string, ttlMs: number): Promise<{ added: boolean; size: number }>;
+  windowAdd(
+    watchlistId: string,
+    rule: string,
+    window: number,
+    postId: string,
+    ttlMs: number,
+  ): Promise<{ added: boolean; size: number }>;
   windowSize(watchlistId: string, rule: string, window: number): Promise<number>;
 }
 
@@ -62,6 +70,7 @@ export function createAlertState(options: { redisUrl: string; prefix: string; lo
         guard('publishing a stream event', () =>
           kv.streamAdd(`${p}:events:${agencyId}`, JSON.stringify({ type, data }), EVENTS_KEPT),
         ),
+      latest: (agencyId) => guard('reading stream events', () => kv.streamLast(`${p}:events:${agencyId}`)),
       after: (agencyId, afterId, count = 100) =>
         guard('reading stream events', async () =>
           (await kv.streamAfter(`${p}:events:${agencyId}`, afterId, count)).map((e) => {
@@ -76,7 +85,9 @@ export function createAlertState(options: { redisUrl: string; prefix: string; lo
           kv.logOnce(`${p}:firings:${watchlistId}:${rule}`, atMs, key, FIRINGS_TTL_MS),
         ),
       count: (watchlistId, rule, fromMs, toMs) =>
-        guard('counting rule firings', () => kv.logCount(`${p}:firings:${watchlistId}:${rule}`, fromMs, toMs)),
+        guard('counting rule firings', () =>
+          kv.logCount(`${p}:firings:${watchlistId}:${rule}`, fromMs, toMs),
+        ),
       windowAdd: (watchlistId, rule, window, postId, ttlMs) =>
         guard('counting a rule window', () =>
           kv.setAdd(`${p}:window:${watchlistId}:${rule}:${window}`, postId, ttlMs),

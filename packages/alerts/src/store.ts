@@ -1,6 +1,13 @@
 import { getPostsByIds, type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { WatchlistRule } from './rules';
-import type { AlertDoc, AlertPost, AlertWatchlist, Clarification, DeliveryRecord, SubscriptionDoc } from './types';
+import type {
+  AlertDoc,
+  AlertPost,
+  AlertWatchlist,
+  Clarification,
+  DeliveryRecord,
+  SubscriptionDoc,
+} from './types';
 
 /**
  * OpenSearch access for alerts, subscriptions and watchlists as the alert engine and the delivery

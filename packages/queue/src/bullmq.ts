@@ -155,6 +155,8 @@ export interface KeyValue {
   listDrain(key: string): Promise<string[]>;
   /** Appends to a capped Redis stream; answers the entry's durable id. */
   streamAdd(key: string, data: string, maxLen: number): Promise<string>;
+  /** The newest entry's id ('0' when the stream is empty). */
+  streamLast(key: string): Promise<string>;
   /** Entries after `afterId` ('0' = from the start), oldest first. */
   streamAfter(key: string, afterId: string, count: number): Promise<{ id: string; data: string }[]>;
 }
@@ -213,6 +215,10 @@ export function createKeyValue(connection: RedisConnection, timeoutMs = 4_000): 
     },
     async streamAdd(key, data, maxLen) {
       return (await t(connection.xadd(key, 'MAXLEN', '~', maxLen, '*', 'd', data))) as string;
+    },
+    async streamLast(key) {
+      const rows = await t(connection.xrevrange(key, '+', '-', 'COUNT', 1));
+      return rows[0]?.[0] ?? '0';
     },
     async streamAfter(key, afterId, count) {
       const rows = await t(connection.xrange(key, `(${afterId}`, '+', 'COUNT', count));

@@ -1,5 +1,5 @@
-import { newId } from '@pantau/core';
-import { checkWebhookTarget, type SubscriptionDoc } from '@pantau/alerts';
+import { newId, PantauError } from '@pantau/core';
+import { checkWebhookTarget, isValidTimeZone, type SubscriptionDoc } from '@pantau/alerts';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit';
 import { agencyOf } from '../auth';
@@ -9,7 +9,25 @@ import { deleteDoc, getOwned, listOwned, putDoc } from './owned';
 
 /** The secret signs deliveries and is never returned. */
 function view(doc: SubscriptionDoc) {
-  return { id: doc.id, channel: doc.channel, url: doc.config.url, createdAt: doc.createdAt };
+  return {
+    id: doc.id,
+    channel: doc.channel,
+    url: doc.config.url,
+    createdAt: doc.createdAt,
+    ...hygieneOf(doc),
+  };
+}
+
+/** Digest, quiet hours, routing and regions (issue 10): stored as given, shown back. */
+function hygieneOf(
+  src: Partial<Pick<SubscriptionDoc, 'digest' | 'quietHours' | 'watchlistIds' | 'regions'>>,
+) {
+  return {
+    ...(src.digest ? { digest: src.digest } : {}),
+    ...(src.quietHours ? { quietHours: src.quietHours } : {}),
+    ...(src.watchlistIds?.length ? { watchlistIds: src.watchlistIds } : {}),
+    ...(src.regions?.length ? { regions: src.regions } : {}),
+  };
 }
 
 export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -22,6 +40,15 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
     { preHandler: writers, schema: { body: CreateSubscriptionBody, response: { 201: Subscription } } },
     async (request, reply) => {
       const agencyId = agencyOf(request);
+      const tz = request.body.quietHours?.tz;
+      if (tz && !isValidTimeZone(tz)) throw new PantauError('VALIDATION', `unknown time zone: ${tz}`);
+      // Routing names the agency's own watchlists only (another agency's do not exist for it).
+      for (const w of request.body.watchlistIds ?? [])
+        await getOwned(search, names, 'watchlists', w, agencyId).catch((err: unknown) => {
+          throw (err as PantauError).code === 'NOT_FOUND'
+            ? new PantauError('VALIDATION', `watchlistIds: no watchlist ${w}`)
+            : err;
+        });
       await checkWebhookTarget(request.body.url, {
         allowPrivate: ctx.config.ALLOW_PRIVATE_WEBHOOKS ?? false,
       });
@@ -31,12 +58,13 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
         channel: request.body.channel,
         createdAt: new Date().toISOString(),
         config: { url: request.body.url, secret: request.body.secret },
+        ...hygieneOf(request.body),
       };
       await putDoc(search, names, 'subscriptions', doc.id, doc);
       await audit(search, names, logger, request.principal!, {
         action: 'subscription.create',
         target: doc.id,
-        details: { channel: doc.channel, host: new URL(doc.config.url).host },
+        details: { channel: doc.channel, host: new URL(doc.config.url).host, ...hygieneOf(doc) },
       });
       return reply.status(201).send(view(doc));
     },
