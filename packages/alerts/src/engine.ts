@@ -167,7 +167,12 @@ export function summaryFor(
       : doc.kind === 'issue_rising' && doc.trigger
         ? { id: ` Alasan: ${doc.trigger.reason.id}.`, en: ` Why: ${doc.trigger.reason.en}.` }
         : { id: '', en: '' };
-  const esc = escalation ? { id: 'Eskalasi! ', en: 'Escalation! ' } : { id: '', en: '' };
+  const esc = escalation
+    ? {
+        id: ' Eskalasi: unggahan berlipat sejak peringatan terakhir.',
+        en: ' Escalation: posts multiplied since the last alert.',
+      }
+    : { id: '', en: '' };
   const c = doc.clarifications?.[0];
   const clar = c
     ? {
@@ -175,7 +180,7 @@ export function summaryFor(
         en: ` Already clarified officially by ${c.agencyName}.`,
       }
     : { id: '', en: '' };
-  return { id: `${esc.id}${base.id}${why.id}${clar.id}`, en: `${esc.en}${base.en}${why.en}${clar.en}` };
+  return { id: `${base.id}${why.id}${esc.id}${clar.id}`, en: `${base.en}${why.en}${esc.en}${clar.en}` };
 }
 
 function mergeFirings(
