@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '@pantau/core';
 import type { Logger } from 'pino';
 import { routedSubscriptions, summaryFor, toPayload, type DeliveryEnqueuer } from './engine';
 import type { AgencyEventLog } from './state';
-import type { AlertStore } from './store';
+import type { AlertStore, StoredAlert } from './store';
 import type { Clarification, DeliveryJob, DeliveryRecord } from './types';
 
 /**
@@ -37,8 +37,9 @@ export async function publishClarification(
   let alerts = 0;
   let deliveries = 0;
   const notified = new Set<string>();
-  for (const seen of await store.alertsOnIssue(clarification.issueId)) {
-    let stored: typeof seen | null = seen;
+  // Every alerted agency at once (each attach waits for its own index refresh).
+  const attach = async (seen: StoredAlert): Promise<void> => {
+    let stored: StoredAlert | null = seen;
     // Attach to the alert (retrying on a concurrent change), then push to the agency's subscriptions.
     for (let round = 0; round < 5 && stored; round += 1) {
       const current = stored.doc;
@@ -82,7 +83,8 @@ export async function publishClarification(
       deliveries += jobs.length;
       break;
     }
-  }
+  };
+  await Promise.all((await store.alertsOnIssue(clarification.issueId)).map(attach));
   if (!notified.has(clarification.agencyId))
     await events?.publish(clarification.agencyId, 'clarification', { clarification });
   logger.info(

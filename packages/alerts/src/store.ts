@@ -221,7 +221,8 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
           id: doc.id,
           body: doc as never,
           op_type: 'create',
-          refresh: 'wait_for',
+          // Rare writes that must be visible at once (the issue shows it, the next alert carries it).
+          refresh: 'true',
         });
       } catch (err) {
         throw storeError(err, 'writing clarification');

@@ -358,7 +358,7 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
       what: 'the digest after quiet hours',
       timeoutMs: 15_000,
     });
-    expect(digest.body.digest!.alerts.map((a) => a.issue.id).sort()).toEqual([quietIssue, second].sort());
+    expect(digest!.body.digest!.alerts.map((a) => a.issue.id).sort()).toEqual([quietIssue, second].sort());
     await new Promise((r) => setTimeout(r, 500));
     expect(at('/quiet')).toHaveLength(2);
   });
@@ -400,7 +400,7 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
       what: 'the snoozed follow-up',
       timeoutMs: 15_000,
     });
-    expect(digest.body.alert).toMatchObject({ id: snoozedId, version: 2 });
+    expect(digest!.body.alert).toMatchObject({ id: snoozedId, version: 2 });
     expect(at('/ack').filter((r) => r.body.alert.id === ackedId)).toHaveLength(1);
   });
 
@@ -435,9 +435,9 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
     const atB = await waitFor(() => at('/clar-b').find((r) => r.body.type === 'clarification'), {
       what: "B's clarification",
     });
-    expect(atB.at - started).toBeLessThan(5_000);
-    expect(atB.body.clarification).toEqual(clarification);
-    expect(atB.body.alert.clarified).toBe(true);
+    expect(atB!.at - started).toBeLessThan(5_000);
+    expect(atB!.body.clarification).toEqual(clarification);
+    expect(atB!.body.alert.clarified).toBe(true);
     await waitFor(() => at('/clar-b2').some((r) => r.body.type === 'clarification'), { what: 'second sub' });
     const bDoc = (await store.getAlert(alertIdFor(b, issueId)))!.doc;
     expect(bDoc.clarifications).toEqual([clarification]);
@@ -455,11 +455,14 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
     await subscription(c, '/clar-c');
     await engine.handleIssueEvent(event(issueId, [wc], { id: uniqueName('ev') }));
     const later = await waitFor(() => at('/clar-c')[0], { what: "C's alert" });
-    expect(later.body.alert).toMatchObject({ clarified: true, clarifications: [clarification] });
+    expect(later!.body.alert).toMatchObject({ clarified: true, clarifications: [clarification] });
     // B's live stream: its alert, the clarification, then the issue's news from C's event — in order,
     // each with a durable id a client can resume after.
     const events = await state.events.after(b, '0');
     expect(events.map((e) => e.type)).toEqual(['alert', 'clarification', 'issue']);
-    expect((await state.events.after(b, events[0]!.id)).map((e) => e.type)).toEqual(['clarification', 'issue']);
+    expect((await state.events.after(b, events[0]!.id)).map((e) => e.type)).toEqual([
+      'clarification',
+      'issue',
+    ]);
   });
 });

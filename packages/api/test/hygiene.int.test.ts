@@ -240,8 +240,8 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
         () => received.find((r) => r.path === '/b' && r.body.type === 'clarification'),
         { what: "the clarification at B's webhook", timeoutMs: 10_000 },
       );
-      expect(atB.at - started).toBeLessThan(5_000);
-      expect(atB.body.clarification).toMatchObject({
+      expect(atB!.at - started).toBeLessThan(5_000);
+      expect(atB!.body.clarification).toMatchObject({
         agencyName: A.name,
         text: expect.stringContaining('Minyakita'),
       });
@@ -490,7 +490,7 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
         },
         { what: "A's audit entries" },
       );
-      for (const i of actions)
+      for (const i of actions || [])
         expect(i).toMatchObject({ agencyId: A.id, actor: expect.any(String), at: expect.any(String) });
       const ofB = json<{ items: { agencyId: string }[] }>(await call('GET', '/v1/audit', B.apiKey)).items;
       expect(ofB.every((i) => i.agencyId === B.id)).toBe(true);
