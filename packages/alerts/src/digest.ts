@@ -46,7 +46,7 @@ export function digestPayload(held: DeliveryJob[]): { payload: AlertPayload; fir
   );
   const first = alerts[0];
   if (!first) return null;
-  const heldSince = alerts.map((a) => a.payload.alert.updatedAt).sort()[0]!;
+  const heldSince = held.map((j) => j.payload.alert.updatedAt).sort()[0]!;
   return {
     first,
     payload: {

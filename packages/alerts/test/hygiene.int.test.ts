@@ -404,6 +404,31 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
     expect(at('/ack').filter((r) => r.body.alert.id === ackedId)).toHaveLength(1);
   });
 
+  it('a flapping issue does not re-alert; one that keeps growing escalates after the cooldown', async () => {
+    clock.set(Date.parse('2026-11-30T06:00:00Z'));
+    const agencyId = uniqueName('ag');
+    const w = await watchlist(agencyId, 'listrik');
+    await subscription(agencyId, '/flap');
+    const issueId = uniqueName('iss');
+    await engine.handleIssueEvent(event(issueId, [w], { windowCount: 40, total: 60 }));
+    // It cools and rises again, no bigger than it was: within the cooldown and after it, no new alert.
+    clock.advance(10 * 60_000);
+    expect(await engine.handleIssueEvent(event(issueId, [w], { windowCount: 35, total: 60 }))).toEqual([
+      expect.objectContaining({ action: 'suppressed', why: 'cooldown' }),
+    ]);
+    clock.advance(40 * 60_000);
+    expect(await engine.handleIssueEvent(event(issueId, [w], { windowCount: 30, total: 60 }))).toEqual([
+      expect.objectContaining({ action: 'suppressed', why: 'not growing' }),
+    ]);
+    // It keeps growing (the window more than doubled): an escalation, sent as critical.
+    const up = await engine.handleIssueEvent(event(issueId, [w], { windowCount: 120, total: 200 }));
+    expect(up).toEqual([expect.objectContaining({ action: 'escalated', version: 2 })]);
+    const doc = (await store.getAlert(alertIdFor(agencyId, issueId)))!.doc;
+    expect(doc.critical).toBe(true);
+    expect(doc.summary.id).toContain('Eskalasi: unggahan berlipat sejak peringatan terakhir.');
+    await waitFor(() => at('/flap').length === 2, { what: 'first alert and escalation' });
+  });
+
   it('a clarification is pushed at once to every agency alerted on the issue and carried by later alerts', async () => {
     clock.set(Date.parse('2026-11-30T05:00:00Z'));
     const a = uniqueName('ag');
