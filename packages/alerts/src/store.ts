@@ -232,6 +232,8 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
       try {
         const res = await client.search({
           index: names.of('clarifications'),
+          // An index made before clarifications existed is created at the next start; until then: none.
+          ignore_unavailable: true,
           body: { size: 50, query: { term: { issueId } }, sort: [{ createdAt: 'desc' }] } as never,
         });
         return res.body.hits.hits.map((h) => h._source as Clarification);
