@@ -81,6 +81,34 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
       code,
     });
 
+  /** Reads the SSE stream of `key` until `until(text)` or 5 s, then hangs up. */
+  const read = async (key: string, lastEventId: string | undefined, until: (text: string) => boolean) => {
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const controller = new AbortController();
+    const res = await fetch(`${base}/v1/stream`, {
+      headers: { authorization: `Bearer ${key}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    let text = '';
+    const deadline = Date.now() + 5_000;
+    // One read in flight at a time: a timed-out wait keeps the same pending read for the next round.
+    let pending = reader.read();
+    while (!until(text) && Date.now() < deadline) {
+      const got = await Promise.race([pending, new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+      if (!got) continue;
+      if (got.done) break;
+      text += Buffer.from(got.value).toString('utf8');
+      pending = reader.read();
+    }
+    controller.abort();
+    pending.catch(() => undefined);
+    return text;
+  };
+  const ids = (text: string) => [...text.matchAll(/^id: (\S+)$/gm)].map((m) => m[1]!);
+
   beforeAll(async () => {
     await requireServers('opensearch', 'redis');
     client = createSearchClient(servers.opensearchUrl);
@@ -502,35 +530,6 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
     });
 
     it('GET /v1/stream sends the agency its events and resumes after Last-Event-ID', async () => {
-      const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      const read = async (key: string, lastEventId: string | undefined, until: (text: string) => boolean) => {
-        const controller = new AbortController();
-        const res = await fetch(`${base}/v1/stream`, {
-          headers: {
-            authorization: `Bearer ${key}`,
-            ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
-          },
-          signal: controller.signal,
-        });
-        expect(res.status).toBe(200);
-        expect(res.headers.get('content-type')).toContain('text/event-stream');
-        const reader = res.body!.getReader();
-        let text = '';
-        const deadline = Date.now() + 5_000;
-        while (!until(text) && Date.now() < deadline) {
-          const { value, done } = await Promise.race([
-            reader.read(),
-            new Promise<{ value: undefined; done: false }>((r) =>
-              setTimeout(() => r({ value: undefined, done: false }), 500),
-            ),
-          ]);
-          if (done) break;
-          if (value) text += Buffer.from(value).toString('utf8');
-        }
-        controller.abort();
-        return text;
-      };
-      const ids = (text: string) => [...text.matchAll(/^id: (\S+)$/gm)].map((m) => m[1]!);
       // From the start of A's log: its alert and the clarification, nothing of B's.
       const all = await read(A.apiKey, '0-0', (t) => t.includes('event: clarification'));
       expect(all).toContain('event: alert');
@@ -605,7 +604,18 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
       (i) => i.id,
     );
     expect(bAlerts).toEqual([alertB]);
-    // B's audit log and stream hold nothing of A's (checked above); B's own alert is B's.
+    // B's audit log and live stream hold nothing of A's.
+    const audited = json<{ items: { agencyId: string; target: string }[] }>(
+      await call('GET', '/v1/audit', bKey),
+    ).items;
+    expect(audited.length).toBeGreaterThan(0);
+    expect(
+      audited.filter((i) => i.agencyId !== B.id || [alertA, watchlistA, subscriptionA].includes(i.target)),
+    ).toEqual([]);
+    const stream = await read(bKey, '0-0', (t) => t.includes('event: clarification'));
+    expect(stream).toContain(alertB);
+    for (const id of [alertA, watchlistA, subscriptionA]) expect(stream).not.toContain(id);
+    // B may clarify the (public) issue too: its own clarification, A's stays A's.
     expect(json<{ id: string }>(await call('GET', `/v1/alerts/${alertB}`, bKey)).id).toBe(alertB);
     // Shared public data: the clarification on the issue is visible to all (with A's name), by design.
     const issue = json<{ clarifications: { agencyId: string }[] }>(
