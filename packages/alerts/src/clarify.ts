@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '@pantau/core';
 import type { Logger } from 'pino';
-import { routedSubscriptions, summaryFor, toPayload, type DeliveryEnqueuer } from './engine';
+import { routedSubscriptions, summaryFor, toPayload } from './alert-doc';
+import type { DeliveryEnqueuer } from './engine';
 import type { AgencyEventLog } from './state';
 import type { AlertStore, StoredAlert } from './store';
 import type { Clarification, DeliveryJob, DeliveryRecord } from './types';

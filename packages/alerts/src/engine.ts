@@ -1,4 +1,4 @@
-import { sha256Hex, systemClock, toPantauError, type Clock, type IssueEvent } from '@pantau/core';
+import { systemClock, toPantauError, type Clock, type IssueEvent } from '@pantau/core';
 import type { BatchResult, Decoded } from '@pantau/bus';
 import type { Logger } from 'pino';
 import type { AlertStore, WatchlistOwner } from './store';
@@ -6,25 +6,30 @@ import type { DeliveryHolder } from './digest';
 import { releaseTime } from './quiet';
 import { issueEventFirings, rulesOf, type Firing } from './rules';
 import type { AgencyEventLog, RuleLog } from './state';
-import { risingSummary } from './text';
+import {
+  isCritical,
+  jobsFor,
+  mergeFirings,
+  routedSubscriptions,
+  summaryFor,
+  toAlertIssue,
+  toPayload,
+  alertIdFor,
+} from './alert-doc';
 import type {
   AlertDoc,
   AlertIssue,
   AlertKind,
-  AlertPayload,
   AlertPost,
   AlertTrigger,
   AlertWatchlist,
   DeliveryJob,
   DeliveryRecord,
-  LocalizedText,
-  RuleFiring,
-  SubscriptionDoc,
 } from './types';
 
 /**
- * Turns issue events and watchlist rule firings into alerts. An alert is a decision — "agency A should know about issue X now" —
- * recorded in OpenSearch before any delivery is enqueued. One alert per (agency, issue), its id derived
+ * Turns issue events and watchlist rule firings into alerts. An alert is a decision — "agency A
+ * should know about issue X now" — recorded in OpenSearch before any delivery is enqueued. One alert per (agency, issue), its id derived
  * from both, so a repeated event creates nothing new; within the cooldown nothing is delivered again;
  * after it, an issue that kept growing is an update (version + 1) under the same id — unless the
  * agency acknowledged the alert (no more follow-ups) or snoozed it (follow-ups held until then). An
@@ -71,138 +76,6 @@ export interface AlertInput {
   trigger: AlertTrigger;
   firings: { rule: string; watchlistId?: string }[];
   kind: AlertKind;
-}
-
-export function alertIdFor(agencyId: string, issueId: string): string {
-  return `al_${sha256Hex(`${agencyId}|${issueId}`).slice(0, 24)}`;
-}
-
-export function toAlertIssue(event: IssueEvent): AlertIssue {
-  return {
-    id: event.issueId,
-    title: event.title,
-    terms: event.terms,
-    status: event.type,
-    windowMs: event.windowMs,
-    windowCount: event.windowCount,
-    total: event.total,
-    baseline: event.baseline,
-    score: event.score,
-    growth: event.growth,
-    hoaxShare: event.hoaxShare,
-    distinctAuthors: event.distinctAuthors,
-    coordinated: event.coordinated,
-    ...(event.topics?.length ? { topics: event.topics } : {}),
-    firstSeen: event.firstSeen,
-    lastSeen: event.lastSeen,
-  };
-}
-
-export function toPayload(doc: AlertDoc): AlertPayload {
-  const [first] = doc.watchlists;
-  return {
-    alert: {
-      id: doc.id,
-      version: doc.version,
-      kind: doc.kind,
-      issue: doc.issue,
-      ...(first ? { watchlist: first } : {}),
-      watchlists: doc.watchlists,
-      ...(doc.topics?.length ? { topics: doc.topics } : {}),
-      posts: doc.posts,
-      summary: doc.summary,
-      ...(doc.clarifications?.length ? { clarifications: doc.clarifications } : {}),
-      ...(doc.trigger ? { trigger: doc.trigger } : {}),
-      ...(doc.clarified ? { clarified: true } : {}),
-      ...(doc.critical ? { critical: true } : {}),
-      createdAt: doc.createdAt,
-      updatedAt: doc.updatedAt,
-    },
-  };
-}
-
-function jobsFor(doc: AlertDoc, deliveries: DeliveryRecord[]): DeliveryJob[] {
-  const payload = toPayload(doc);
-  return deliveries.map((d) => ({
-    alertId: doc.id,
-    version: d.version,
-    subscriptionId: d.subscriptionId,
-    channel: d.channel,
-    payload,
-  }));
-}
-
-/** Subscriptions that take this alert: those without `watchlistIds`, or whose lists the alert touches. */
-export function routedSubscriptions(subs: SubscriptionDoc[], watchlistIds: string[]): SubscriptionDoc[] {
-  return subs.filter((s) => !s.watchlistIds?.length || s.watchlistIds.some((w) => watchlistIds.includes(w)));
-}
-
-/**
- * Critical alerts go through quiet hours and digests: a claim restating a known hoax, an escalation,
- * or a coordinated issue that is mostly hoax.
- */
-export function isCritical(
-  input: { issue: AlertIssue; trigger?: AlertTrigger },
-  escalation = false,
-): boolean {
-  if (escalation || input.trigger?.rule === 'claim') return true;
-  return input.issue.coordinated && input.issue.hoaxShare >= 0.5;
-}
-
-/** The alert's one-line text: the rising summary or the rule's reason, plus escalation and clarification notes. */
-export function summaryFor(
-  doc: Pick<AlertDoc, 'issue' | 'version' | 'topics' | 'trigger' | 'clarifications' | 'kind'>,
-  escalation = false,
-): LocalizedText {
-  const base =
-    doc.kind === 'issue_rising' || !doc.trigger
-      ? risingSummary(doc.issue, doc.version, doc.topics ?? [])
-      : {
-          id: `${doc.version > 1 ? 'Pembaruan: ' : ''}${doc.trigger.reason.id}. Isu "${doc.issue.title}".`,
-          en: `${doc.version > 1 ? 'Update: ' : ''}${doc.trigger.reason.en}. Issue "${doc.issue.title}".`,
-        };
-  const why =
-    doc.kind === 'issue_rising' && doc.trigger && doc.trigger.rule !== 'rising'
-      ? { id: ` Aturan: ${doc.trigger.reason.id}.`, en: ` Rule: ${doc.trigger.reason.en}.` }
-      : doc.kind === 'issue_rising' && doc.trigger
-        ? { id: ` Alasan: ${doc.trigger.reason.id}.`, en: ` Why: ${doc.trigger.reason.en}.` }
-        : { id: '', en: '' };
-  const esc = escalation
-    ? {
-        id: ' Eskalasi: unggahan berlipat sejak peringatan terakhir.',
-        en: ' Escalation: posts multiplied since the last alert.',
-      }
-    : { id: '', en: '' };
-  const c = doc.clarifications?.[0];
-  const clar = c
-    ? {
-        id: ` Sudah ada klarifikasi resmi dari ${c.agencyName}.`,
-        en: ` Already clarified officially by ${c.agencyName}.`,
-      }
-    : { id: '', en: '' };
-  return { id: `${base.id}${why.id}${esc.id}${clar.id}`, en: `${base.en}${why.en}${esc.en}${clar.en}` };
-}
-
-function mergeFirings(
-  previous: RuleFiring[] | undefined,
-  fired: { rule: string; watchlistId?: string }[],
-  at: string,
-): RuleFiring[] {
-  const out = (previous ?? []).map((f) => ({ ...f }));
-  for (const f of fired) {
-    const seen = out.find((o) => o.rule === f.rule && o.watchlistId === f.watchlistId);
-    if (seen) {
-      seen.count += 1;
-      seen.lastAt = at;
-    } else
-      out.push({
-        rule: f.rule,
-        ...(f.watchlistId ? { watchlistId: f.watchlistId } : {}),
-        count: 1,
-        lastAt: at,
-      });
-  }
-  return out;
 }
 
 export class AlertEngine {

@@ -1,6 +1,7 @@
 export * from './types';
 export * from './text';
 export * from './store';
+export * from './alert-doc';
 export * from './engine';
 export { type Channel, DeliveryError, parseRetryAfter, classifyResponse } from './channels/channel';
 export {
