@@ -76,11 +76,25 @@ export function createRuleStage(deps: RuleStageDeps) {
   const logger = deps.logger.child({ component: 'rule-stage' });
   const refreshMs = deps.refreshMs ?? 10_000;
   let watchlists = new Map<string, WatchlistOwner>();
+  /** Every watchlist id seen at the last load (with post-level rules or not). */
+  let known = new Set<string>();
+  /** Ids a reload did not find (deleted lists still on posts scored before): never waited for again. */
+  const absent = new Set<string>();
   let loadedAt = 0;
   const thresholds = new Map<string, { threshold: number; baseline: number }>();
 
-  async function load(): Promise<void> {
-    if (Date.now() - loadedAt < refreshMs) return;
+  /**
+   * Reads the watchlists again every `refreshMs`, and sooner (at most once a second) when a post names
+   * a watchlist this stage has not seen: the scorer may know a new list before we do.
+   */
+  async function load(batch: Decoded<RuleStagePost>[]): Promise<void> {
+    const unseen = new Set(
+      batch.flatMap((b) => b.value.watchlistIds.filter((id) => !known.has(id) && !absent.has(id))),
+    );
+    const age = Date.now() - loadedAt;
+    if (age < refreshMs && unseen.size === 0) return;
+    // A list created a moment ago may not be searchable yet: give the index its refresh second.
+    if (unseen.size > 0 && age < 1_000) await new Promise((r) => setTimeout(r, 1_000 - age));
     try {
       const res = await search.search({
         index: names.of('watchlists'),
@@ -91,11 +105,16 @@ export function createRuleStage(deps: RuleStageDeps) {
         } as never,
       });
       const next = new Map<string, WatchlistOwner>();
+      const ids = new Set<string>();
       for (const h of res.body.hits.hits) {
         const w = h._source as WatchlistOwner;
+        ids.add(w.id);
         if (rulesOf(w).some((r) => POST_RULES.has(r.type))) next.set(w.id, w);
       }
       watchlists = next;
+      known = ids;
+      for (const id of unseen) if (!ids.has(id)) absent.add(id);
+      if (absent.size > 10_000) absent.clear();
       loadedAt = Date.now();
     } catch (err) {
       throw storeError(err, 'reading watchlist rules');
@@ -212,7 +231,7 @@ export function createRuleStage(deps: RuleStageDeps) {
     },
     async handleBatch(batch: Decoded<RuleStagePost>[]): Promise<BatchResult> {
       if (!batch.some((b) => b.value.watchlistIds.length > 0)) return { failed: [] };
-      await load();
+      await load(batch);
       const failed: NonNullable<BatchResult['failed']> = [];
       for (const { message, value } of batch) {
         if (value.watchlistIds.length === 0) continue;

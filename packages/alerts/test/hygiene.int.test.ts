@@ -334,6 +334,37 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
     expect(at('/posts')).toHaveLength(1);
   });
 
+  it('the rule stage picks up a watchlist created after it last read them, without waiting for its refresh', async () => {
+    const agencyId = uniqueName('ag');
+    const stage = createRuleStage({
+      engine,
+      rules: state.rules,
+      search: client,
+      names,
+      logger,
+      refreshMs: 600_000,
+    });
+    const msg = (value: RuleStagePost) => ({
+      message: { topic: 't', partition: 0, offset: '0', key: null, value: Buffer.from('') } as BusMessage,
+      value,
+    });
+    const p = (id: string, watchlistIds: string[]): RuleStagePost => ({
+      id,
+      issueId: uniqueName('iss'),
+      publishedAt: '2026-11-30T03:00:00Z',
+      watchlistIds,
+      hoaxScore: 0,
+      claimMatches: [],
+      text: 'harga beras naik lagi',
+    });
+    const first = await watchlist(agencyId, 'beras', [{ type: 'match' }]);
+    await stage.handleBatch([msg(p(uniqueName('p'), [first]))]); // reads the watchlists now
+    const later = await watchlist(agencyId, 'beras medium', [{ type: 'match' }]);
+    const post = p(uniqueName('p'), [later]);
+    await stage.handleBatch([msg(post)]);
+    expect(await state.rules.count(later, 'match', 0, Date.now() + 1e9)).toBe(1);
+  });
+
   it('quiet hours hold a non-critical alert and release it as one digest; a critical one goes through', async () => {
     const agencyId = uniqueName('ag');
     const w = await watchlist(agencyId, 'gempa');
