@@ -289,6 +289,21 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       expect(await post.getByRole('button', { name: 'Tandai hoaks' }).getAttribute('aria-pressed')).toBe(
         'true',
       );
+      // Narasi tunggal: the agency publishes its clarification; the issue shows it with the agency's name.
+      await page.getByText('Belum ada klarifikasi untuk isu ini.').waitFor();
+      await page
+        .getByLabel('Teks klarifikasi')
+        .fill('Kemenkes: vaksin booster TIDAK mengandung chip. Info resmi di situs Kemenkes.');
+      await page.getByLabel('Tautan rilis resmi (opsional)').fill('https://example.invalid/rilis-kemenkes');
+      await page.getByRole('button', { name: 'Terbitkan klarifikasi' }).click();
+      const clarification = page.locator('li.clarification').first();
+      await clarification.waitFor();
+      expect(await clarification.textContent()).toContain('Kemenkes');
+      expect(await clarification.textContent()).toContain('TIDAK mengandung chip');
+      const stored = await call('GET', `/v1/issues/${encodeURIComponent(rising.id)}`, agencyKey);
+      expect(stored.body.clarifications).toEqual([
+        expect.objectContaining({ agencyName: 'Kemenkes', url: 'https://example.invalid/rilis-kemenkes' }),
+      ]);
       await shot('2-detail-isu');
     });
 
@@ -343,6 +358,9 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
         { timeoutMs: 30_000, intervalMs: 1_000, what: 'an alert in the inbox' },
       );
       await page.locator('.deliveries li').first().waitFor();
+      // Ack: the alert is handled, no more follow-ups; the inbox says so.
+      await page.locator('li.alert').first().getByRole('button', { name: 'Tandai sudah ditangani' }).click();
+      await page.locator('li.alert').first().getByText('Sudah ditangani').waitFor();
       await shot('6-peringatan');
       await page.getByRole('link', { name: 'Sumber' }).click();
       await page.getByText('Belum ada data kesehatan sumber').waitFor();

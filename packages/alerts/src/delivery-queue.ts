@@ -141,7 +141,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     job: DeliveryJob,
     patch: Omit<DeliveryRecord, 'subscriptionId' | 'channel' | 'version' | 'updatedAt'>,
   ) => {
-    const clarificationId = job.payload.type === 'clarification' ? job.payload.clarification?.id : undefined;
+    const clarificationId =
+      job.clarificationId ??
+      (job.payload.type === 'clarification' ? job.payload.clarification?.id : undefined);
     return store.recordDelivery(job.alertId, {
       subscriptionId: job.subscriptionId,
       channel: job.channel,
@@ -189,7 +191,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
     let result: SendResult;
     try {
-      const previous = channel.threadsFollowUps ? await previousMessageId(data) : undefined;
+      // A digest covers several issues: always a message of its own, never an edit of one alert's.
+      const previous =
+        channel.threadsFollowUps && data.payload.type !== 'digest'
+          ? await previousMessageId(data)
+          : undefined;
       result = await channel.send(
         data.payload,
         subscription,

@@ -1,23 +1,39 @@
-import { sha256Hex, systemClock, toPantauError, type Clock, type IssueEvent } from '@pantau/core';
+import { systemClock, toPantauError, type Clock, type IssueEvent } from '@pantau/core';
 import type { BatchResult, Decoded } from '@pantau/bus';
 import type { Logger } from 'pino';
 import type { AlertStore, WatchlistOwner } from './store';
-import { risingSummary } from './text';
+import type { DeliveryHolder } from './digest';
+import { releaseTime } from './quiet';
+import { issueEventFirings, rulesOf, type Firing } from './rules';
+import type { AgencyEventLog, RuleLog } from './state';
+import {
+  isCritical,
+  jobsFor,
+  mergeFirings,
+  routedSubscriptions,
+  summaryFor,
+  toAlertIssue,
+  toPayload,
+  alertIdFor,
+} from './alert-doc';
 import type {
   AlertDoc,
   AlertIssue,
-  AlertPayload,
+  AlertKind,
   AlertPost,
+  AlertTrigger,
+  AlertWatchlist,
   DeliveryJob,
   DeliveryRecord,
-  SubscriptionDoc,
 } from './types';
 
 /**
- * Turns issue events into alerts. An alert is a decision — "agency A should know about issue X now" —
- * recorded in OpenSearch before any delivery is enqueued. One alert per (agency, issue), its id derived
+ * Turns issue events and watchlist rule firings into alerts. An alert is a decision — "agency A
+ * should know about issue X now" — recorded in OpenSearch before any delivery is enqueued. One alert per (agency, issue), its id derived
  * from both, so a repeated event creates nothing new; within the cooldown nothing is delivered again;
- * after it, an issue that kept rising is an update (version + 1) under the same id.
+ * after it, an issue that kept growing is an update (version + 1) under the same id — unless the
+ * agency acknowledged the alert (no more follow-ups) or snoozed it (follow-ups held until then). An
+ * issue that cooled and comes back no bigger than it was alerted does not alert again (no flapping).
  */
 export interface DeliveryEnqueuer {
   enqueue(jobs: DeliveryJob[]): Promise<void>;
@@ -31,6 +47,12 @@ export interface AlertEngineOptions {
   cooldownMs?: number;
   /** Sample posts carried in an alert. */
   maxPosts?: number;
+  /** Holds non-critical deliveries in quiet hours / digests / snoozes (absent: everything goes at once). */
+  holder?: DeliveryHolder;
+  /** Each agency's live event log (GET /v1/stream). */
+  events?: AgencyEventLog;
+  /** The log of rule firings: a firing is acted on once (replays fire nothing new) and counted. */
+  rules?: RuleLog;
 }
 
 export type AlertAction = 'created' | 'escalated' | 'suppressed';
@@ -41,61 +63,19 @@ export interface AlertDecision {
   action: AlertAction;
   version: number;
   deliveries: number;
+  /** Why a decision delivered nothing (cooldown, acknowledged, not growing). */
+  why?: string;
 }
 
-export function alertIdFor(agencyId: string, issueId: string): string {
-  return `al_${sha256Hex(`${agencyId}|${issueId}`).slice(0, 24)}`;
-}
-
-export function toAlertIssue(event: IssueEvent): AlertIssue {
-  return {
-    id: event.issueId,
-    title: event.title,
-    terms: event.terms,
-    status: event.type,
-    windowMs: event.windowMs,
-    windowCount: event.windowCount,
-    total: event.total,
-    baseline: event.baseline,
-    score: event.score,
-    growth: event.growth,
-    hoaxShare: event.hoaxShare,
-    distinctAuthors: event.distinctAuthors,
-    coordinated: event.coordinated,
-    ...(event.topics?.length ? { topics: event.topics } : {}),
-    firstSeen: event.firstSeen,
-    lastSeen: event.lastSeen,
-  };
-}
-
-export function toPayload(doc: AlertDoc): AlertPayload {
-  const [first] = doc.watchlists;
-  return {
-    alert: {
-      id: doc.id,
-      version: doc.version,
-      kind: doc.kind,
-      issue: doc.issue,
-      ...(first ? { watchlist: first } : {}),
-      watchlists: doc.watchlists,
-      ...(doc.topics?.length ? { topics: doc.topics } : {}),
-      posts: doc.posts,
-      summary: doc.summary,
-      createdAt: doc.createdAt,
-      updatedAt: doc.updatedAt,
-    },
-  };
-}
-
-function jobsFor(doc: AlertDoc, deliveries: DeliveryRecord[]): DeliveryJob[] {
-  const payload = toPayload(doc);
-  return deliveries.map((d) => ({
-    alertId: doc.id,
-    version: d.version,
-    subscriptionId: d.subscriptionId,
-    channel: d.channel,
-    payload,
-  }));
+/** What one decision is about: an issue, the watchlists whose rules fired, why. */
+export interface AlertInput {
+  issue: AlertIssue;
+  samplePostIds: string[];
+  watchlists: AlertWatchlist[];
+  topics: string[];
+  trigger: AlertTrigger;
+  firings: { rule: string; watchlistId?: string }[];
+  kind: AlertKind;
 }
 
 export class AlertEngine {
@@ -111,15 +91,39 @@ export class AlertEngine {
     this.logger = options.logger.child({ component: 'alert-engine' });
   }
 
+  /**
+   * Firings go to the rule log after their decision is recorded (a crash in between re-decides on the
+   * replay, which the alert id and cooldown make harmless); the log keeps each firing key once.
+   */
+  private async logFirings(firings: (Firing & { watchlistId?: string })[]): Promise<void> {
+    const { rules } = this.options;
+    if (!rules) return;
+    for (const f of firings) if (f.watchlistId) await rules.fire(f.watchlistId, f.rule, f.key, f.at);
+  }
+
+  /**
+   * A detector event: each watchlist touching the issue whose `rising`/`growing` rule it meets fires;
+   * agencies with the issue's topics get rising issues too. One decision per agency, however many of
+   * its watchlists fired. Agencies already alerted on the issue see its other lifecycle events live.
+   */
   async handleIssueEvent(event: IssueEvent): Promise<AlertDecision[]> {
-    const issueTopics = (event.topics ?? []).map((t) => t.id);
-    if (event.type !== 'rising' || (event.watchlistIds.length === 0 && issueTopics.length === 0)) return [];
+    const issueTopics = event.type === 'rising' ? (event.topics ?? []).map((t) => t.id) : [];
     const owners =
       event.watchlistIds.length > 0
         ? await this.options.store.watchlistOwners([...new Set(event.watchlistIds)])
         : [];
-    const byAgency = new Map<string, WatchlistOwner[]>();
-    for (const w of owners) byAgency.set(w.agencyId, [...(byAgency.get(w.agencyId) ?? []), w]);
+    const byAgency = new Map<
+      string,
+      { watchlists: WatchlistOwner[]; firings: (Firing & { watchlistId?: string; watchlistName?: string })[] }
+    >();
+    for (const w of owners) {
+      for (const f of issueEventFirings(rulesOf(w), event)) {
+        const entry = byAgency.get(w.agencyId) ?? { watchlists: [], firings: [] };
+        if (!entry.watchlists.some((x) => x.id === w.id)) entry.watchlists.push(w);
+        entry.firings.push({ ...f, watchlistId: w.id, watchlistName: w.name });
+        byAgency.set(w.agencyId, entry);
+      }
+    }
     // Agencies whose topics of interest the issue is about get it too, without any keyword watchlist.
     const topicsByAgency = new Map<string, string[]>();
     for (const agency of await this.options.store.agenciesByTopics(issueTopics)) {
@@ -127,42 +131,155 @@ export class AlertEngine {
         agency.id,
         issueTopics.filter((t) => agency.topics.includes(t)),
       );
-      if (!byAgency.has(agency.id)) byAgency.set(agency.id, []);
+      if (!byAgency.has(agency.id)) {
+        const [f] = issueEventFirings([{ type: 'rising' }], event);
+        byAgency.set(agency.id, { watchlists: [], firings: f ? [f] : [] });
+      }
     }
     const decisions: AlertDecision[] = [];
-    for (const [agencyId, watchlists] of byAgency) {
-      decisions.push(await this.decide(agencyId, watchlists, event, topicsByAgency.get(agencyId) ?? []));
+    const issue = toAlertIssue(event);
+    for (const [agencyId, { watchlists, firings }] of byAgency) {
+      const [first] = firings;
+      if (!first) continue;
+      decisions.push(
+        await this.decide(agencyId, {
+          issue,
+          samplePostIds: event.samplePostIds,
+          watchlists: watchlists.map((w) => ({ id: w.id, name: w.name })),
+          topics: topicsByAgency.get(agencyId) ?? [],
+          trigger: {
+            rule: first.rule,
+            ...(first.watchlistId
+              ? { watchlistId: first.watchlistId, watchlistName: first.watchlistName }
+              : {}),
+            reason: first.reason,
+            at: event.at,
+          },
+          firings: firings.map((f) => ({
+            rule: f.rule,
+            ...(f.watchlistId ? { watchlistId: f.watchlistId } : {}),
+          })),
+          kind: event.type === 'rising' ? 'issue_rising' : 'watchlist_rule',
+        }),
+      );
+      await this.logFirings(firings);
     }
+    await this.publishIssueUpdate(event, new Set(byAgency.keys()));
     for (const d of decisions) this.logger.info({ ...d, issueId: event.issueId }, `alert ${d.action}`);
     return decisions;
   }
 
-  private async samplePosts(event: IssueEvent): Promise<AlertPost[]> {
-    const ids = event.samplePostIds.slice(0, this.maxPosts);
-    const found = new Map((await this.options.store.postsByIds(ids)).map((p) => [p.id, p]));
-    return ids.map((id) => found.get(id) ?? { id });
+  /** Lifecycle news of an issue goes to the live stream of every agency alerted on it. */
+  private async publishIssueUpdate(event: IssueEvent, decided: Set<string>): Promise<void> {
+    const { events, store } = this.options;
+    if (!events) return;
+    for (const alert of await store.alertsOnIssue(event.issueId)) {
+      if (decided.has(alert.doc.agencyId)) continue;
+      await events.publish(alert.doc.agencyId, 'issue', {
+        alertId: alert.doc.id,
+        issue: toAlertIssue(event),
+        reason: { id: event.reasonId ?? '', en: event.reason ?? '' },
+      });
+    }
   }
 
-  private pending(subs: SubscriptionDoc[], version: number, at: string): DeliveryRecord[] {
-    return subs.map((s) => ({
-      subscriptionId: s.id,
-      channel: s.channel,
-      version,
-      status: 'pending',
-      attempts: 0,
-      updatedAt: at,
-    }));
+  /**
+   * Post-level rules of one watchlist fired on one matching post (the rule stage calls this). The
+   * issue is the post's; its current document gives the counts (a brand-new issue may have none yet).
+   */
+  async handlePostFirings(
+    watchlist: WatchlistOwner,
+    issue: AlertIssue,
+    samplePostIds: string[],
+    firings: Firing[],
+  ): Promise<AlertDecision | null> {
+    const fresh = firings;
+    const [first] = fresh;
+    if (!first) return null;
+    const decision = await this.decide(watchlist.agencyId, {
+      issue,
+      samplePostIds,
+      watchlists: [{ id: watchlist.id, name: watchlist.name }],
+      topics: [],
+      trigger: {
+        rule: first.rule,
+        watchlistId: watchlist.id,
+        watchlistName: watchlist.name,
+        reason: first.reason,
+        at: new Date(this.clock.now()).toISOString(),
+      },
+      firings: fresh.map((f) => ({ rule: f.rule, watchlistId: watchlist.id })),
+      kind: 'watchlist_rule',
+    });
+    await this.logFirings(fresh.map((f) => ({ ...f, watchlistId: watchlist.id })));
+    this.logger.info({ ...decision, issueId: issue.id, rule: first.rule }, `alert ${decision.action}`);
+    return decision;
   }
 
-  private async decide(
-    agencyId: string,
-    owned: WatchlistOwner[],
-    event: IssueEvent,
-    topics: string[] = [],
-  ): Promise<AlertDecision> {
+  private async samplePosts(ids: string[]): Promise<AlertPost[]> {
+    const wanted = ids.slice(0, this.maxPosts);
+    const found = new Map((await this.options.store.postsByIds(wanted)).map((p) => [p.id, p]));
+    return wanted.map((id) => found.get(id) ?? { id });
+  }
+
+  /**
+   * Deliveries of one alert version: routed subscriptions only; non-critical ones held in quiet
+   * hours or for a digest, all held while the alert is snoozed.
+   */
+  private async plan(
+    doc: AlertDoc,
+    version: number,
+    at: string,
+  ): Promise<{ records: DeliveryRecord[]; hold: [DeliveryRecord, number][] }> {
+    const now = this.clock.now();
+    const subs = routedSubscriptions(
+      await this.options.store.subscriptionsOf(doc.agencyId),
+      doc.watchlistIds,
+    );
+    const snoozed =
+      doc.snoozedUntil && Date.parse(doc.snoozedUntil) > now ? Date.parse(doc.snoozedUntil) : undefined;
+    const records: DeliveryRecord[] = [];
+    const hold: [DeliveryRecord, number][] = [];
+    for (const s of subs) {
+      const release = this.options.holder
+        ? (snoozed ?? (doc.critical ? undefined : releaseTime(s, now)))
+        : undefined;
+      const record: DeliveryRecord = {
+        subscriptionId: s.id,
+        channel: s.channel,
+        version,
+        status: release ? 'held' : 'pending',
+        attempts: 0,
+        updatedAt: at,
+        ...(release ? { heldUntil: new Date(release).toISOString() } : {}),
+      };
+      records.push(record);
+      if (release) hold.push([record, release]);
+    }
+    return { records, hold };
+  }
+
+  private async send(
+    doc: AlertDoc,
+    records: DeliveryRecord[],
+    hold: [DeliveryRecord, number][],
+  ): Promise<void> {
+    await this.options.queue.enqueue(
+      jobsFor(
+        doc,
+        records.filter((r) => r.status === 'pending'),
+      ),
+    );
+    for (const [record, release] of hold) {
+      const [job] = jobsFor(doc, [record]);
+      await this.options.holder!.hold(job!, release);
+    }
+    await this.options.events?.publish(doc.agencyId, 'alert', toPayload(doc).alert);
+  }
+
+  private async decide(agencyId: string, input: AlertInput): Promise<AlertDecision> {
     const { store, queue } = this.options;
-    const id = alertIdFor(agencyId, event.issueId);
-    const watchlists = owned.map((w) => ({ id: w.id, name: w.name }));
+    const id = alertIdFor(agencyId, input.issue.id);
     // A concurrent decision on the same alert (another api process) makes us read again and decide anew.
     for (let round = 0; round < 5; round += 1) {
       const existing = await store.getAlert(id);
@@ -170,67 +287,86 @@ export class AlertEngine {
       const at = new Date(now).toISOString();
 
       if (!existing) {
-        const issue = toAlertIssue(event);
-        const subs = await store.subscriptionsOf(agencyId);
-        const deliveries = this.pending(subs, 1, at);
-        const doc: AlertDoc = {
+        const clarifications = await store.clarificationsOf(input.issue.id);
+        const draft: AlertDoc = {
           id,
           agencyId,
-          issueId: event.issueId,
-          kind: 'issue_rising',
+          issueId: input.issue.id,
+          kind: input.kind,
           version: 1,
-          watchlistIds: watchlists.map((w) => w.id),
-          watchlists,
-          ...(topics.length ? { topics } : {}),
-          issue,
-          posts: await this.samplePosts(event),
-          summary: risingSummary(issue, 1, topics),
+          watchlistIds: input.watchlists.map((w) => w.id),
+          watchlists: input.watchlists,
+          ...(input.topics.length ? { topics: input.topics } : {}),
+          issue: input.issue,
+          posts: await this.samplePosts(input.samplePostIds),
+          summary: { id: '', en: '' },
           createdAt: at,
           updatedAt: at,
           versionAt: at,
-          deliveries,
+          deliveries: [],
+          trigger: input.trigger,
+          firings: mergeFirings([], input.firings, at),
+          ...(clarifications.length ? { clarifications, clarified: true } : {}),
+          ...(isCritical(input) ? { critical: true } : {}),
         };
+        draft.summary = summaryFor(draft);
+        const { records, hold } = await this.plan(draft, 1, at);
+        const doc = { ...draft, deliveries: records };
         if (!(await store.createAlert(doc))) continue;
-        await queue.enqueue(jobsFor(doc, deliveries));
-        return { agencyId, alertId: id, action: 'created', version: 1, deliveries: deliveries.length };
+        await this.send(doc, records, hold);
+        return { agencyId, alertId: id, action: 'created', version: 1, deliveries: records.length };
       }
 
       const current = existing.doc;
       const inCooldown = now - Date.parse(current.versionAt) < this.cooldownMs;
-      const keptRising = event.windowCount > current.issue.windowCount || event.total > current.issue.total;
-      if (inCooldown || !keptRising) {
+      const grew =
+        input.issue.windowCount > current.issue.windowCount || input.issue.total > current.issue.total;
+      const why = current.ackedAt
+        ? 'acknowledged'
+        : inCooldown
+          ? 'cooldown'
+          : !grew
+            ? 'not growing'
+            : undefined;
+      if (why) {
         // Deliveries recorded but maybe never enqueued (a crash in between): enqueue again; the job id
         // makes this a no-op for those already queued.
         const stillPending = current.deliveries.filter(
-          (d) => d.version === current.version && d.status === 'pending',
+          (d) => d.version === current.version && d.status === 'pending' && !d.clarificationId,
         );
         if (stillPending.length > 0) await queue.enqueue(jobsFor(current, stillPending));
-        return { agencyId, alertId: id, action: 'suppressed', version: current.version, deliveries: 0 };
+        return { agencyId, alertId: id, action: 'suppressed', version: current.version, deliveries: 0, why };
       }
 
       const version = current.version + 1;
-      const issue = toAlertIssue(event);
-      const subs = await store.subscriptionsOf(agencyId);
-      const deliveries = this.pending(subs, version, at);
+      // Escalation: the issue's window at least doubled since the last version went out.
+      const escalation =
+        input.issue.status === 'rising' && input.issue.windowCount >= 2 * current.issue.windowCount;
       const mergedWatchlists = [...current.watchlists];
-      for (const w of watchlists) if (!mergedWatchlists.some((m) => m.id === w.id)) mergedWatchlists.push(w);
-      const mergedTopics = [...new Set([...(current.topics ?? []), ...topics])];
-      const doc: AlertDoc = {
+      for (const w of input.watchlists)
+        if (!mergedWatchlists.some((m) => m.id === w.id)) mergedWatchlists.push(w);
+      const mergedTopics = [...new Set([...(current.topics ?? []), ...input.topics])];
+      const draft: AlertDoc = {
         ...current,
         version,
+        kind: current.kind === 'issue_rising' || input.kind === 'issue_rising' ? 'issue_rising' : input.kind,
         watchlists: mergedWatchlists,
         watchlistIds: mergedWatchlists.map((w) => w.id),
         ...(mergedTopics.length ? { topics: mergedTopics } : {}),
-        issue,
-        posts: await this.samplePosts(event),
-        summary: risingSummary(issue, version, mergedTopics),
+        issue: input.issue,
+        posts: await this.samplePosts(input.samplePostIds),
         updatedAt: at,
         versionAt: at,
-        deliveries: [...current.deliveries, ...deliveries],
+        trigger: input.trigger,
+        firings: mergeFirings(current.firings, input.firings, at),
+        ...(isCritical(input, escalation) || current.critical ? { critical: true } : {}),
       };
+      draft.summary = summaryFor(draft, escalation);
+      const { records, hold } = await this.plan(draft, version, at);
+      const doc = { ...draft, deliveries: [...current.deliveries, ...records] };
       if (!(await store.replaceAlert(doc, existing))) continue;
-      await queue.enqueue(jobsFor(doc, deliveries));
-      return { agencyId, alertId: id, action: 'escalated', version, deliveries: deliveries.length };
+      await this.send(doc, records, hold);
+      return { agencyId, alertId: id, action: 'escalated', version, deliveries: records.length };
     }
     this.logger.warn({ alertId: id }, 'alert kept changing under us; leaving it as it is');
     return { agencyId, alertId: id, action: 'suppressed', version: 0, deliveries: 0 };

@@ -1,6 +1,7 @@
 export * from './types';
 export * from './text';
 export * from './store';
+export * from './alert-doc';
 export * from './engine';
 export * from './templates';
 export {
@@ -46,3 +47,15 @@ export {
   type RetrainQueue,
 } from './retrain-queue';
 export * from './target';
+export * from './rules';
+export * from './quiet';
+export * from './state';
+export * from './clarify';
+export {
+  createDeliveryHolder,
+  digestPayload,
+  obliterateDigestQueue,
+  DIGEST_QUEUE,
+  type DeliveryHolder,
+} from './digest';
+export { createRuleStage, decodeRulePost, type RuleStagePost, type RuleStageDeps } from './rule-stage';

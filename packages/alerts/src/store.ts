@@ -1,5 +1,13 @@
 import { getPostsByIds, type IndexNames, type SearchClient, storeError } from '@pantau/store';
-import type { AlertDoc, AlertPost, AlertWatchlist, DeliveryRecord, SubscriptionDoc } from './types';
+import type { WatchlistRule } from './rules';
+import type {
+  AlertDoc,
+  AlertPost,
+  AlertWatchlist,
+  Clarification,
+  DeliveryRecord,
+  SubscriptionDoc,
+} from './types';
 
 /**
  * OpenSearch access for alerts, subscriptions and watchlists as the alert engine and the delivery
@@ -13,6 +21,8 @@ export interface StoredAlert {
 
 export interface WatchlistOwner extends AlertWatchlist {
   agencyId: string;
+  /** Absent = the default, `[{type: 'rising'}]`. */
+  rules?: WatchlistRule[];
 }
 
 export interface AlertStore {
@@ -30,6 +40,11 @@ export interface AlertStore {
   subscriptionsOf(agencyId: string): Promise<SubscriptionDoc[]>;
   getSubscription(id: string): Promise<SubscriptionDoc | null>;
   postsByIds(ids: string[]): Promise<AlertPost[]>;
+  /** Every agency's alert on one issue (clarifications go to all of them). */
+  alertsOnIssue(issueId: string): Promise<StoredAlert[]>;
+  putClarification(doc: Clarification): Promise<void>;
+  /** The issue's clarifications, newest first. */
+  clarificationsOf(issueId: string): Promise<Clarification[]>;
 }
 
 const isConflict = (err: unknown) => (err as { meta?: { statusCode?: number } }).meta?.statusCode === 409;
@@ -143,7 +158,7 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
           body: {
             size: watchlistIds.length,
             query: { ids: { values: watchlistIds } },
-            _source: ['id', 'agencyId', 'name'],
+            _source: ['id', 'agencyId', 'name', 'rules'],
           } as never,
         });
         return res.body.hits.hits.map((h) => h._source as WatchlistOwner);
@@ -184,5 +199,48 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
       }
     },
     postsByIds: (ids) => fetchPostsByIds(client, names, ids),
+    async alertsOnIssue(issueId) {
+      try {
+        const res = await client.search({
+          index: alerts,
+          seq_no_primary_term: true,
+          body: { size: 1000, query: { term: { issueId } } } as never,
+        });
+        return res.body.hits.hits.map((h) => ({
+          doc: h._source as AlertDoc,
+          seqNo: (h as { _seq_no?: number })._seq_no ?? 0,
+          primaryTerm: (h as { _primary_term?: number })._primary_term ?? 1,
+        }));
+      } catch (err) {
+        throw storeError(err, `reading alerts on issue ${issueId}`);
+      }
+    },
+    async putClarification(doc) {
+      try {
+        await client.index({
+          index: names.of('clarifications'),
+          id: doc.id,
+          body: doc as never,
+          op_type: 'create',
+          // Rare writes that must be visible at once (the issue shows it, the next alert carries it).
+          refresh: 'true',
+        });
+      } catch (err) {
+        throw storeError(err, 'writing clarification');
+      }
+    },
+    async clarificationsOf(issueId) {
+      try {
+        const res = await client.search({
+          index: names.of('clarifications'),
+          // An index made before clarifications existed is created at the next start; until then: none.
+          ignore_unavailable: true,
+          body: { size: 50, query: { term: { issueId } }, sort: [{ createdAt: 'desc' }] } as never,
+        });
+        return res.body.hits.hits.map((h) => h._source as Clarification);
+      } catch (err) {
+        throw storeError(err, `reading clarifications of issue ${issueId}`);
+      }
+    },
   };
 }

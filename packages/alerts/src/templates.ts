@@ -18,7 +18,7 @@ export interface MessageSection {
 
 export interface MessageParts {
   language: Language;
-  kind: 'alert' | 'update' | 'clarification';
+  kind: 'alert' | 'update' | 'clarification' | 'digest';
   /** The first line / header / e-mail subject. */
   heading: string;
   /** Why this message now: the alert's reason, or who clarified what. */
@@ -50,6 +50,9 @@ interface Words {
   clarifications: string;
   openIssue: string;
   noText: string;
+  digest: (issues: string) => string;
+  heldSince: (since: string) => string;
+  issues: string;
 }
 
 const WORDS: Record<Language, Words> = {
@@ -68,6 +71,9 @@ const WORDS: Record<Language, Words> = {
     clarifications: 'Klarifikasi resmi',
     openIssue: 'Buka isu di Pantau',
     noText: '(tanpa teks)',
+    digest: (n) => `Ringkasan peringatan: ${n} isu`,
+    heldSince: (t) => `Peringatan yang ditahan sejak ${t} WIB (jam tenang atau pengaturan ringkasan).`,
+    issues: 'Isu',
   },
   en: {
     rising: 'Rising issue',
@@ -84,6 +90,9 @@ const WORDS: Record<Language, Words> = {
     clarifications: 'Official clarifications',
     openIssue: 'Open the issue in Pantau',
     noText: '(no text)',
+    digest: (n) => `Alert digest: ${n} issues`,
+    heldSince: (t) => `Alerts held since ${t} WIB (quiet hours or digest setting).`,
+    issues: 'Issues',
   },
 };
 
@@ -183,6 +192,7 @@ export function messageParts(
       count(issue.distinctAuthors, language),
       count(issue.total, language),
     ) + (issue.coordinated ? ` · ${words.coordinated}` : '');
+  if (payload.type === 'digest' && payload.digest) return digestParts(payload, language, counts, options);
   const pushed = payload.type === 'clarification' ? payload.clarification : undefined;
   const kind = pushed ? 'clarification' : alert.version > 1 ? 'update' : 'alert';
   const heading = `${pushed ? words.clarified : kind === 'update' ? words.update : words.rising}: ${issue.title}`;
@@ -204,6 +214,42 @@ export function messageParts(
       : {}),
     sections,
     ...(options.issueUrl ? { issueLink: { text: words.openIssue, url: options.issueUrl(issue.id) } } : {}),
+  };
+}
+
+/** Time of day in Jakarta (WIB), as agencies read it. */
+function jakartaTime(iso: string, language: Language): string {
+  return new Date(iso).toLocaleString(language === 'id' ? 'id-ID' : 'en-GB', {
+    timeZone: 'Asia/Jakarta',
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+}
+
+/** A digest: the held alerts (newest first), one line each with why it fired and a link. */
+function digestParts(
+  payload: AlertPayload,
+  language: Language,
+  counts: string,
+  options: RenderOptions,
+): MessageParts {
+  const words = WORDS[language];
+  const alerts = payload.digest!.alerts;
+  return {
+    language,
+    kind: 'digest',
+    heading: words.digest(count(alerts.length, language)),
+    whyNow: words.heldSince(jakartaTime(payload.digest!.heldSince, language)),
+    counts,
+    sections: [
+      {
+        title: words.issues,
+        items: alerts.map((a) => {
+          const text = `${a.issue.title} — ${a.summary[language]}`;
+          return options.issueUrl ? { text, url: options.issueUrl(a.issue.id) } : { text };
+        }),
+      },
+    ],
   };
 }
 

@@ -38,7 +38,8 @@ export interface AlertWatchlist {
   name: string;
 }
 
-export type AlertKind = 'issue_rising';
+/** `issue_rising`: a rising issue; `watchlist_rule`: another rule of a watchlist fired (see `trigger`). */
+export type AlertKind = 'issue_rising' | 'watchlist_rule';
 
 /**
  * One agency's official clarification of an issue (*narasi tunggal*): attached to the issue, pushed to
@@ -61,7 +62,8 @@ export interface LocalizedText {
   en: string;
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+/** `held`: kept back by quiet hours, a digest or a snooze; sent later as one digest. */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'held';
 
 /** One delivery of one alert version to one subscription; the final outcome is kept here. */
 export interface DeliveryRecord {
@@ -81,6 +83,8 @@ export interface DeliveryRecord {
    */
   messageId?: string;
   updatedAt: string;
+  /** Set on a held delivery: when it goes out (in a digest). */
+  heldUntil?: string;
 }
 
 /** The alerts index document: one per (agency, issue), id derived from both. */
@@ -102,6 +106,37 @@ export interface AlertDoc {
   /** When the latest version was decided (cooldowns count from here). */
   versionAt: string;
   deliveries: DeliveryRecord[];
+  /** Which rule fired (latest) and why, in plain words. */
+  trigger?: AlertTrigger;
+  /** Each (watchlist, rule) that fired on this alert and how often. */
+  firings?: RuleFiring[];
+  /** Clarifications published for the issue, newest first (narasi tunggal). */
+  clarifications?: Clarification[];
+  /** The issue already has an official clarification: later posts restate a clarified issue. */
+  clarified?: boolean;
+  /** Critical alerts go through quiet hours and digests. */
+  critical?: boolean;
+  /** Acknowledged: no more follow-ups (updates, escalations) for this alert. */
+  ackedAt?: string;
+  ackedBy?: string;
+  /** Follow-ups are held until then. */
+  snoozedUntil?: string;
+}
+
+/** Which rule of which watchlist made an alert, and why ("84 posts in 10 min, 12× its usual level, 31 accounts"). */
+export interface AlertTrigger {
+  rule: string;
+  watchlistId?: string;
+  watchlistName?: string;
+  reason: LocalizedText;
+  at: string;
+}
+
+export interface RuleFiring {
+  rule: string;
+  watchlistId?: string;
+  count: number;
+  lastAt: string;
 }
 
 /** What a channel sends: `{alert: …}`; the same for every channel, each renders it its own way. */
@@ -118,6 +153,9 @@ export interface AlertPayload {
     summary: LocalizedText;
     /** Clarifications already published for this issue, newest first. */
     clarifications?: Clarification[];
+    trigger?: AlertTrigger;
+    clarified?: boolean;
+    critical?: boolean;
     createdAt: string;
     updatedAt: string;
   };
@@ -125,8 +163,10 @@ export interface AlertPayload {
    * What this message is: an alert (new or updated), or the push of a new clarification on an issue
    * the subscriber was alerted about (then `clarification` holds it). Absent means 'alert'.
    */
-  type?: 'alert' | 'clarification';
+  type?: 'alert' | 'clarification' | 'digest';
   clarification?: Clarification;
+  /** `type: 'digest'`: alerts held by quiet hours or a digest setting, sent as one message (`alert` is the newest). */
+  digest?: { alerts: AlertPayload['alert'][]; heldSince: string };
 }
 
 export type ChannelName = 'webhook' | 'slack' | 'telegram' | 'email';
@@ -153,6 +193,14 @@ export interface SubscriptionDoc {
   config: SubscriptionConfig;
   /** Language of the messages: Bahasa Indonesia unless 'en' (absent = 'id'). */
   language?: Language;
+  /** Hygiene (issue 10): batch non-critical alerts hourly/daily … */
+  digest?: 'none' | 'hourly' | 'daily';
+  /** … hold them during quiet hours (local time in `tz`) and send one digest after … */
+  quietHours?: { start: string; end: string; tz: string };
+  /** … and only alerts from these watchlists (absent = all). */
+  watchlistIds?: string[];
+  /** Province/city ids this subscription cares about (stored; see README). */
+  regions?: string[];
 }
 
 /** One delivery job: no secrets here (they stay in OpenSearch), only what to send and to whom. */
@@ -162,16 +210,22 @@ export interface DeliveryJob {
   subscriptionId: string;
   channel: string;
   payload: AlertPayload;
+  /** The push of one clarification (its own job id and delivery record). */
+  clarificationId?: string;
+  /** One digest release (its own job id). */
+  digestId?: string;
 }
 
 export function deliveryJobId(
-  job: Pick<DeliveryJob, 'alertId' | 'version' | 'subscriptionId'> & { payload?: AlertPayload },
+  job: Pick<DeliveryJob, 'alertId' | 'version' | 'subscriptionId' | 'clarificationId' | 'digestId'> & {
+    payload?: AlertPayload;
+  },
 ): string {
-  // BullMQ job ids may not contain ':' (it separates Redis key parts). A clarification push is a job
-  // of its own beside the alert version's.
-  const clarification =
-    job.payload?.type === 'clarification' && job.payload.clarification
-      ? `.c${job.payload.clarification.id}`
-      : '';
-  return `${job.alertId}.v${job.version}${clarification}.${job.subscriptionId}`;
+  // BullMQ job ids may not contain ':' (it separates Redis key parts). A clarification push and a
+  // digest release are jobs of their own beside the alert version's.
+  const clarificationId =
+    job.clarificationId ??
+    (job.payload?.type === 'clarification' ? job.payload.clarification?.id : undefined);
+  const suffix = clarificationId ? `.c${clarificationId}` : job.digestId ? `.d${job.digestId}` : '';
+  return `${job.alertId}.v${job.version}.${job.subscriptionId}${suffix}`;
 }

@@ -104,6 +104,42 @@ describe('one template set, Bahasa Indonesia first', () => {
     expect(en.whyNow).toBe('Kemenkes RI clarified the issue "vaksin <chip> 5G".');
   });
 
+  it('renders a digest: how many issues, since when (WIB), one line and link per issue', () => {
+    const newest = alertPayload().alert;
+    const older = {
+      ...alertPayload().alert,
+      id: 'al_beras',
+      issue: { ...newest.issue, id: 'iss_beras', title: 'beras plastik' },
+      summary: { id: 'Isu "beras plastik" naik.', en: 'Issue "beras plastik" is rising.' },
+    };
+    const digest: AlertPayload = {
+      alert: newest,
+      type: 'digest',
+      // 22:15 WIB on 29 November: when quiet hours began holding.
+      digest: { alerts: [newest, older], heldSince: '2026-11-29T15:15:00.000Z' },
+    };
+    const id = messageParts(digest, 'id', { issueUrl });
+    expect(id.kind).toBe('digest');
+    expect(id.heading).toBe('Ringkasan peringatan: 2 isu');
+    expect(id.whyNow).toMatch(
+      /^Peringatan yang ditahan sejak 29 Nov 2026,? 22[.:]15 WIB \(jam tenang atau pengaturan ringkasan\)\.$/,
+    );
+    expect(id.sections).toEqual([
+      {
+        title: 'Isu',
+        items: [
+          { text: `vaksin <chip> 5G — ${newest.summary.id}`, url: issueUrl('iss_vaksin') },
+          { text: 'beras plastik — Isu "beras plastik" naik.', url: issueUrl('iss_beras') },
+        ],
+      },
+    ]);
+    const en = messageParts(digest, 'en');
+    expect(en.heading).toBe('Alert digest: 2 issues');
+    expect(en.sections[0]?.items[1]).toEqual({ text: 'beras plastik — Issue "beras plastik" is rising.' });
+    // Every channel lays it out: the Telegram text names both issues.
+    expect(telegramHtml(id)).toContain('beras plastik');
+  });
+
   it('shortens long posts on a word boundary', () => {
     expect(truncate('satu dua tiga empat lima', 14)).toBe('satu dua tiga…');
     expect(truncate('  banjir\n\nlagi  ', 50)).toBe('banjir lagi');

@@ -1,14 +1,18 @@
+import rateLimit from '@fastify/rate-limit';
 import { createAlertStore } from '@pantau/alerts';
-import { ajv as bodyAjv } from '@pantau/core';
+import { ajv as bodyAjv, PantauError, sha256Hex } from '@pantau/core';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createAuthenticator } from './auth';
+import { bearerKey, createAuthenticator } from './auth';
 import type { ApiDeps, RouteContext } from './deps';
 import { frameworkErrors, installErrorHandling } from './errors';
 import { installOpenApi } from './openapi';
 import { agencyRoutes } from './routes/agencies';
 import { alertRoutes } from './routes/alerts';
+import { auditRoutes } from './routes/audit';
+import { clarificationRoutes } from './routes/clarifications';
+import { streamRoutes } from './routes/stream';
 import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
@@ -47,11 +51,34 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   );
   installErrorHandling(app);
   installOpenApi(app);
+  const alertStore = createAlertStore(deps.search, deps.names);
   const ctx: RouteContext = {
     ...deps,
     auth: createAuthenticator(deps.search, deps.names, deps.config.PANTAU_ADMIN_KEY),
-    alerts: deps.alerts ?? createAlertStore(deps.search, deps.names),
+    alerts: deps.alerts ?? alertStore,
+    alertStore,
   };
+  // Per-key rate limit on /v1 (a key is counted by its hash; no key: by address). Push routes (ingest,
+  // the tipline webhook) have their own limits and are left out. In memory per API process.
+  const perMinute = deps.rateLimitPerMinute ?? 600;
+  if (perMinute > 0)
+    void app.register(rateLimit, {
+      max: perMinute,
+      timeWindow: 60_000,
+      allowList: (request) =>
+        !request.url.startsWith('/v1/') ||
+        request.url.startsWith('/v1/ingest') ||
+        request.url.startsWith('/v1/tipline'),
+      keyGenerator: (request) => {
+        const key = bearerKey(request.headers.authorization);
+        return key ? `key:${sha256Hex(key).slice(0, 32)}` : `ip:${request.ip}`;
+      },
+      errorResponseBuilder: (_request, context) =>
+        new PantauError(
+          'RATE_LIMITED',
+          `more than ${context.max} requests in ${context.after}; retry after ${Math.ceil(context.ttl / 1000)} s`,
+        ),
+    });
   // Declared inside a plugin so they are added after @fastify/swagger has loaded and sees them.
   void app.register(async (api) => {
     healthRoutes(api, ctx);
@@ -61,6 +88,9 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     watchlistRoutes(api, ctx);
     subscriptionRoutes(api, ctx);
     alertRoutes(api, ctx);
+    clarificationRoutes(api, ctx);
+    auditRoutes(api, ctx);
+    streamRoutes(api, ctx);
     labelRoutes(api, ctx);
     sourceRoutes(api, ctx);
     tiplineRoutes(api, ctx);

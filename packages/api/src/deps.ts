@@ -1,4 +1,4 @@
-import type { AlertDoc } from '@pantau/alerts';
+import type { AlertDoc, AlertState, AlertStore, DeliveryEnqueuer } from '@pantau/alerts';
 import type { Producer } from '@pantau/bus';
 import type { Topics } from '@pantau/core';
 import type { Health } from '@pantau/runtime';
@@ -46,10 +46,18 @@ export interface ApiDeps {
   dashboardDir?: string;
   /** Enqueues a hoax-model retrain (createRetrainQueue from @pantau/alerts); absent = 503 QUEUE_UNAVAILABLE. */
   retrain?: { enqueue(job: { requestedBy: string; requestedAt: string }): Promise<string> };
+  /** Delivery queue for clarification pushes (createDeliveryQueue); absent = 503 QUEUE_UNAVAILABLE. */
+  deliveries?: DeliveryEnqueuer;
+  /** Redis alert state: live stream events and the rule log (createAlertState); absent = stream 503. */
+  alertState?: AlertState;
+  /** Per-key request limit per minute (default 600; 0 = off). */
+  rateLimitPerMinute?: number;
 }
 
 /** Shared by every route plugin. */
 export interface RouteContext extends ApiDeps {
   auth: Authenticator;
   alerts: AlertService;
+  /** The full alert store (ack, snooze, clarifications). */
+  alertStore: AlertStore;
 }

@@ -62,7 +62,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     const retriable = ERROR_CODES[answer.code].retriable && (answer.status === 503 || answer.status === 429);
     if (retriable) {
       request.log.warn({ code: answer.code, msg: answer.message }, 'request refused, retriable');
-      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      // The rate limiter already said how long; anything else retriable gets the default.
+      if (!reply.getHeader('retry-after')) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     } else if (answer.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: answer.code, msg: answer.message }, 'request rejected');
     const error =

@@ -37,6 +37,7 @@ const TAGS: Array<[RegExp, string]> = [
   [/^\/v1\/watchlists/, 'watchlists'],
   [/^\/v1\/subscriptions/, 'subscriptions'],
   [/^\/v1\/alerts/, 'alerts'],
+  [/^\/v1\/(stream|audit)/, 'alerts'],
   [/^\/v1\/agencies/, 'agencies'],
   [/^\/v1\/ingest/, 'ingest'],
 ];
@@ -61,6 +62,9 @@ function errorStatuses(route: RouteOptions): Map<number, ErrorCode[]> {
   }
   if (schema.params) add('NOT_FOUND');
   if (route.url === '/v1/ingest/posts') add('BUS_UNAVAILABLE');
+  if (route.url.startsWith('/v1/') && !/^\/v1\/(ingest|tipline)/.test(route.url)) add('RATE_LIMITED');
+  if (route.url === '/v1/issues/:id/clarifications' || route.url === '/v1/stream') add('QUEUE_UNAVAILABLE');
+  if (route.url.startsWith('/v1/alerts/') && route.method === 'POST') add('CONFLICT');
   if (route.url === '/readyz') add('NOT_READY');
   add('INTERNAL');
   return out;

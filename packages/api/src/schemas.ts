@@ -85,6 +85,18 @@ export const PostItem = Type.Object({
 });
 export const PostList = Type.Object({ total: Type.Integer(), items: Type.Array(PostItem) });
 
+/** One agency's official clarification of an issue (narasi tunggal). */
+export const Clarification = Type.Object({
+  id: Type.String(),
+  issueId: Type.String(),
+  agencyId: Type.String(),
+  agencyName: Type.String(),
+  text: Type.String(),
+  url: Type.Optional(Type.String()),
+  actor: Type.String(),
+  createdAt: Type.String(),
+});
+
 // Issues
 export const IssuesQuery = Type.Object(
   {
@@ -129,14 +141,56 @@ export const IssueList = Type.Object({ items: Type.Array(IssueItem) });
 export const IssueDetail = Type.Object({
   ...issueFields,
   timeline: Type.Array(TimelineEntry),
-  posts: Type.Array(PostItem),
+  posts: Type.Array(
+    Type.Composite([PostItem, Type.Object({ alreadyClarified: Type.Optional(Type.Boolean()) })]),
+  ),
+  /** Official clarifications (narasi tunggal), newest first, each with its agency's name. */
+  clarifications: Type.Array(Clarification),
+  /** True once any agency clarified the issue: later posts restate a clarified issue. */
+  clarified: Type.Boolean(),
 });
+
+// Watchlist rules (issue 10): when a list alerts, and why.
+const Minutes = Type.Integer({ minimum: 1, maximum: 24 * 60 });
+export const WatchlistRuleSchema = Type.Union([
+  Type.Object({ type: Type.Literal('rising') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('growing') }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('volume'),
+      min: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+      windowMinutes: Minutes,
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('spike'),
+      ratio: Type.Optional(Type.Number({ minimum: 1.1, maximum: 1000 })),
+      minCount: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+      windowMinutes: Type.Optional(Minutes),
+      baselineWindows: Type.Optional(Type.Integer({ minimum: 1, maximum: 96 })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('hoax'), minScore: Type.Number({ minimum: 0, maximum: 1 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('claim'), minSimilarity: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('match') }, { additionalProperties: false }),
+]);
 
 // Watchlists
 export const CreateWatchlistBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
     query: Type.String({ minLength: 1, maxLength: MAX_QUERY_LENGTH }),
+    /** When the list alerts (default `[{"type":"rising"}]`). */
+    rules: Type.Optional(Type.Array(WatchlistRuleSchema, { minItems: 1, maxItems: 7 })),
   },
   { additionalProperties: false },
 );
@@ -146,6 +200,7 @@ export const Watchlist = Type.Object({
   name: Type.String(),
   query: Type.String(),
   ast: Type.Unknown(),
+  rules: Type.Array(WatchlistRuleSchema),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -160,6 +215,22 @@ export const WatchlistCheck = Type.Object({
   /** Backtest: posts of the last `days` days the query matches. */
   backtest: Type.Object({ days: Type.Integer(), matched: Type.Integer() }),
 });
+
+// Subscription hygiene (issue 10): digests, quiet hours, routing, regions.
+const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
+const SubscriptionHygiene = {
+  digest: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('hourly'), Type.Literal('daily')])),
+  quietHours: Type.Optional(
+    Type.Object(
+      { start: ClockTime, end: ClockTime, tz: Type.String({ minLength: 1, maxLength: 64 }) },
+      { additionalProperties: false },
+    ),
+  ),
+  watchlistIds: Type.Optional(Type.Array(Id, { maxItems: 200, uniqueItems: true })),
+  regions: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100, uniqueItems: true }),
+  ),
+};
 
 // Subscriptions
 /** Channel options, each for its channel (checked per channel by the route): webhook url+secret, slack url, telegram chatId, email to. */
@@ -178,6 +249,7 @@ export const CreateSubscriptionBody = Type.Object(
       }),
     ),
     language: Type.Optional(Type.Union([Type.Literal('id'), Type.Literal('en')])),
+    ...SubscriptionHygiene,
   },
   { additionalProperties: false },
 );
@@ -191,8 +263,110 @@ export const Subscription = Type.Object({
   to: Type.Optional(Type.Array(Type.String())),
   language: Type.String(),
   createdAt: Type.String(),
+  ...SubscriptionHygiene,
 });
 export const SubscriptionList = Type.Object({ items: Type.Array(Subscription) });
+
+// Clarifications (narasi tunggal)
+export const ClarificationBody = Type.Object(
+  {
+    text: Type.String({ minLength: 10, maxLength: 4000, pattern: '\\S' }),
+    url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' })),
+  },
+  { additionalProperties: false },
+);
+export type ClarificationBody = Static<typeof ClarificationBody>;
+export const ClarificationCreated = Type.Object({
+  clarification: Clarification,
+  /** Agencies alerted on the issue it was pushed to, and deliveries enqueued. */
+  pushedTo: Type.Object({ alerts: Type.Integer(), deliveries: Type.Integer() }),
+});
+
+// Alerts: which rule fired and why, clarifications, ack and snooze.
+const LocalizedText = Type.Object({ id: Type.String(), en: Type.String() });
+const AlertHygiene = {
+  trigger: Type.Optional(
+    Type.Object({
+      rule: Type.String(),
+      watchlistId: Type.Optional(Type.String()),
+      watchlistName: Type.Optional(Type.String()),
+      reason: LocalizedText,
+      at: Type.String(),
+    }),
+  ),
+  firings: Type.Optional(
+    Type.Array(
+      Type.Object({
+        rule: Type.String(),
+        watchlistId: Type.Optional(Type.String()),
+        count: Type.Integer(),
+        lastAt: Type.String(),
+      }),
+    ),
+  ),
+  clarifications: Type.Optional(Type.Array(Clarification)),
+  clarified: Type.Optional(Type.Boolean()),
+  critical: Type.Optional(Type.Boolean()),
+  ackedAt: Type.Optional(Type.String()),
+  ackedBy: Type.Optional(Type.String()),
+  snoozedUntil: Type.Optional(Type.String()),
+};
+export const SnoozeBody = Type.Object({ until: IsoDate }, { additionalProperties: false });
+export type SnoozeBody = Static<typeof SnoozeBody>;
+
+// Backtest
+export const BacktestBody = Type.Object({ from: IsoDate, to: IsoDate }, { additionalProperties: false });
+export type BacktestBody = Static<typeof BacktestBody>;
+const BacktestExample = Type.Object({
+  at: Type.String(),
+  issueId: Type.Optional(Type.String()),
+  postId: Type.Optional(Type.String()),
+  reason: LocalizedText,
+});
+export const BacktestResult = Type.Object({
+  watchlistId: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  /** Matching posts in the range that the backtest looked at (capped; see `truncated`). */
+  posts: Type.Integer(),
+  truncated: Type.Boolean(),
+  rules: Type.Array(
+    Type.Object({
+      rule: Type.Unknown(),
+      type: Type.String(),
+      /** How often it would have fired over stored history … */
+      wouldHaveFired: Type.Integer(),
+      /** … and how often it did fire live (the rule log) in the same range. */
+      fired: Type.Integer(),
+      summary: LocalizedText,
+      examples: Type.Array(BacktestExample),
+    }),
+  ),
+});
+
+// Audit
+export const AuditQuery = Type.Object(
+  {
+    from: Type.Optional(IsoDate),
+    to: Type.Optional(IsoDate),
+    action: Type.Optional(Type.String({ maxLength: 64 })),
+    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type AuditQuery = Static<typeof AuditQuery>;
+export const AuditList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      at: Type.String(),
+      actor: Type.String(),
+      agencyId: Type.Optional(Type.String()),
+      action: Type.String(),
+      target: Type.String(),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  ),
+});
 
 // Alerts
 export const AlertsQuery = Type.Object(
@@ -211,6 +385,7 @@ export const Delivery = Type.Object({
   clarificationId: Type.Optional(Type.String()),
   deliveredAt: Type.Optional(Type.String()),
   updatedAt: Type.Optional(Type.String()),
+  heldUntil: Type.Optional(Type.String()),
 });
 export const Alert = Type.Object({
   id: Type.String(),
@@ -231,6 +406,7 @@ export const Alert = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   deliveries: Type.Array(Delivery),
+  ...AlertHygiene,
 });
 export const AlertList = Type.Object({ items: Type.Array(Alert) });
 

@@ -143,6 +143,23 @@ export interface KeyValue {
   incrBy(key: string, by: number, ttlMs?: number): Promise<number>;
   mget(keys: string[]): Promise<(string | null)[]>;
   ping(): Promise<void>;
+  /** Adds a member to a set and answers whether it was new and the set's size right after (atomic). */
+  setAdd(key: string, member: string, ttlMs?: number): Promise<{ added: boolean; size: number }>;
+  setSize(key: string): Promise<number>;
+  /** Adds a scored member once (a log of events by time); true when it was new. */
+  logOnce(key: string, score: number, member: string, ttlMs?: number): Promise<boolean>;
+  /** Members of such a log with from <= score <= to. */
+  logCount(key: string, from: number, to: number): Promise<number>;
+  /** Appends to a list (held items) … */
+  listPush(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** … and takes the whole list away at once. */
+  listDrain(key: string): Promise<string[]>;
+  /** Appends to a capped Redis stream; answers the entry's durable id. */
+  streamAdd(key: string, data: string, maxLen: number): Promise<string>;
+  /** The newest entry's id ('0' when the stream is empty). */
+  streamLast(key: string): Promise<string>;
+  /** Entries after `afterId` ('0' = from the start), oldest first. */
+  streamAfter(key: string, afterId: string, count: number): Promise<{ id: string; data: string }[]>;
 }
 
 const DELETE_IF_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -173,6 +190,40 @@ export function createKeyValue(connection: RedisConnection, timeoutMs = 4_000): 
     mget: (keys) => (keys.length ? t(connection.mget(...keys)) : Promise.resolve([])),
     async ping() {
       await t(connection.ping());
+    },
+    async setAdd(key, member, ttlMs) {
+      const multi = connection.multi().sadd(key, member).scard(key);
+      if (ttlMs) multi.pexpire(key, ttlMs);
+      const res = (await t(multi.exec())) ?? [];
+      const [added, size] = [res[0]?.[1], res[1]?.[1]] as [number, number];
+      return { added: added === 1, size };
+    },
+    setSize: (key) => t(connection.scard(key)),
+    async logOnce(key, score, member, ttlMs) {
+      const added = await t(connection.zadd(key, 'NX', score, member));
+      if (ttlMs) await t(connection.pexpire(key, ttlMs));
+      return Number(added) === 1;
+    },
+    logCount: (key, from, to) => t(connection.zcount(key, from, to)),
+    async listPush(key, value, ttlMs) {
+      const multi = connection.multi().rpush(key, value);
+      if (ttlMs) multi.pexpire(key, ttlMs);
+      await t(multi.exec());
+    },
+    async listDrain(key) {
+      const res = (await t(connection.multi().lrange(key, 0, -1).del(key).exec())) ?? [];
+      return (res[0]?.[1] as string[] | undefined) ?? [];
+    },
+    async streamAdd(key, data, maxLen) {
+      return (await t(connection.xadd(key, 'MAXLEN', '~', maxLen, '*', 'd', data))) as string;
+    },
+    async streamLast(key) {
+      const rows = await t(connection.xrevrange(key, '+', '-', 'COUNT', 1));
+      return rows[0]?.[0] ?? '0';
+    },
+    async streamAfter(key, afterId, count) {
+      const rows = await t(connection.xrange(key, `(${afterId}`, '+', 'COUNT', count));
+      return rows.map(([id, fields]) => ({ id, data: fields[1] ?? '' }));
     },
   };
 }

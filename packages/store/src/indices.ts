@@ -12,6 +12,7 @@ import factchecks from '../../../infra/opensearch/indices/factchecks.json';
 import labels from '../../../infra/opensearch/indices/labels.json';
 import sources from '../../../infra/opensearch/indices/sources.json';
 import models from '../../../infra/opensearch/indices/models.json';
+import clarifications from '../../../infra/opensearch/indices/clarifications.json';
 
 /**
  * Index definitions live as JSON files under infra/opensearch/indices (one per index, readable by
@@ -34,6 +35,7 @@ const SINGLE_INDICES = {
   labels,
   sources,
   models,
+  clarifications,
 } satisfies Record<string, IndexDefinition>;
 export type IndexName = keyof typeof SINGLE_INDICES | 'posts';
 

@@ -38,6 +38,15 @@ export const ApiServiceConfig = configSchema({
   }),
   WHATSAPP_GRAPH_URL: Type.String({ default: 'https://graph.facebook.com/v20.0' }),
   WHATSAPP_TIPLINE_SOURCE: Type.String({ default: 'tipline-whatsapp', pattern: '^[a-z0-9][a-z0-9._-]*$' }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({
+    minimum: 0,
+    default: 600,
+    description: 'API requests per key per minute (0 = no limit; ingest and tipline are not counted)',
+  }),
+  RULE_STAGE: Type.Boolean({
+    default: true,
+    description: 'judge post-level watchlist rules (volume, spike, hoax, claim, match) on posts.enriched',
+  }),
   ALLOW_PRIVATE_WEBHOOKS: Type.Boolean({
     default: false,
     description: 'accept webhook targets on private/loopback addresses (development and tests only)',

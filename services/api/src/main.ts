@@ -1,7 +1,11 @@
 import path from 'node:path';
 import {
   AlertEngine,
+  createAlertState,
   createAlertStore,
+  createDeliveryHolder,
+  createRuleStage,
+  decodeRulePost,
   createDeliveryQueue,
   createDeliveryWorker,
   createIssueEventStage,
@@ -79,7 +83,23 @@ async function main(): Promise<void> {
     maxBackoffMs: config.DELIVERY_MAX_BACKOFF_MS,
   });
   const retrain = createRetrainQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger });
-  const engine = new AlertEngine({ store, queue, logger, cooldownMs: config.ALERT_COOLDOWN_MS });
+  const alertState = createAlertState({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger });
+  // Quiet hours, digests and snoozes hold deliveries; BullMQ delayed jobs release them as one digest.
+  const holder = createDeliveryHolder({
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    deliveries: queue,
+  });
+  const engine = new AlertEngine({
+    store,
+    queue,
+    logger,
+    cooldownMs: config.ALERT_COOLDOWN_MS,
+    holder,
+    events: alertState.events,
+    rules: alertState.rules,
+  });
   const consumer = stack.bus.consumer<IssueEvent>({
     groupId: `${config.TOPIC_PREFIX}api-alerts`,
     topics: [stack.topics.issues],
@@ -88,6 +108,23 @@ async function main(): Promise<void> {
     fromBeginning: true,
     handleBatch: createIssueEventStage(engine).handleBatch,
   });
+  // Post-level watchlist rules read every enriched post (light decoding: a few fields of each).
+  const ruleConsumer = config.RULE_STAGE
+    ? stack.bus.consumer({
+        groupId: `${config.TOPIC_PREFIX}api-rules`,
+        topics: [stack.topics.postsEnriched],
+        decode: decodeRulePost,
+        dlqTopic: stack.topics.dlq,
+        fromBeginning: true,
+        handleBatch: createRuleStage({
+          engine,
+          rules: alertState.rules,
+          search: stack.search,
+          names: stack.names,
+          logger,
+        }).handleBatch,
+      })
+    : undefined;
 
   const sources = connectSources({
     redisUrl: config.REDIS_URL,
@@ -127,11 +164,17 @@ async function main(): Promise<void> {
     // The dashboard's build, beside this service (src/ or dist/ → ../../dashboard/dist).
     dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
     retrain,
+    deliveries: queue,
+    alertState,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   });
 
   installShutdown(logger, [
     { name: 'http', close: () => app.close() },
     { name: 'consumer', close: () => consumer.close() },
+    { name: 'rule-consumer', close: async () => ruleConsumer?.close() },
+    { name: 'delivery-holder', close: () => holder.close() },
+    { name: 'alert-state', close: () => alertState.close() },
     { name: 'delivery-worker', close: () => worker.close() },
     { name: 'delivery-queue', close: () => queue.close() },
     { name: 'smtp', close: () => email.close() },
@@ -141,6 +184,7 @@ async function main(): Promise<void> {
   ]);
 
   await consumer.start();
+  await ruleConsumer?.start();
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ address }, 'api listening');
 }

@@ -26,7 +26,18 @@ export function readRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const issue = await getIssue(search, names, request.params.id);
       if (!issue) throw new PantauError('NOT_FOUND', `no issue ${request.params.id}`);
       const posts = await getPostsByIds(search, names, (issue.samplePostIds ?? []).slice(0, 20));
-      return { ...issue, timeline: issue.timeline ?? [], posts };
+      const clarifications = await ctx.alertStore.clarificationsOf(issue.id);
+      // Posts published after the first clarification restate an issue that was already clarified.
+      const firstAt = clarifications.map((c) => c.createdAt).sort()[0];
+      return {
+        ...issue,
+        timeline: issue.timeline ?? [],
+        posts: posts.map((p) =>
+          firstAt && p.publishedAt && p.publishedAt > firstAt ? { ...p, alreadyClarified: true } : p,
+        ),
+        clarifications,
+        clarified: clarifications.length > 0,
+      };
     },
   );
 }

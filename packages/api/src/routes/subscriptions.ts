@@ -1,5 +1,5 @@
 import { PantauError, newId } from '@pantau/core';
-import { checkWebhookTarget, type ChannelName, type SubscriptionDoc } from '@pantau/alerts';
+import { checkWebhookTarget, isValidTimeZone, type ChannelName, type SubscriptionDoc } from '@pantau/alerts';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit';
 import { agencyOf } from '../auth';
@@ -47,6 +47,19 @@ function view(doc: SubscriptionDoc) {
     ...(to ? { to } : {}),
     language: doc.language ?? 'id',
     createdAt: doc.createdAt,
+    ...hygieneOf(doc),
+  };
+}
+
+/** Digest, quiet hours, routing and regions (issue 10): stored as given, shown back. */
+function hygieneOf(
+  src: Partial<Pick<SubscriptionDoc, 'digest' | 'quietHours' | 'watchlistIds' | 'regions'>>,
+) {
+  return {
+    ...(src.digest ? { digest: src.digest } : {}),
+    ...(src.quietHours ? { quietHours: src.quietHours } : {}),
+    ...(src.watchlistIds?.length ? { watchlistIds: src.watchlistIds } : {}),
+    ...(src.regions?.length ? { regions: src.regions } : {}),
   };
 }
 
@@ -66,6 +79,15 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
       const available = ctx.config.ALERT_CHANNELS;
       if (available && !available.includes(channel))
         throw new PantauError('CHANNEL_UNAVAILABLE', `channel ${channel} is not set up on this server`);
+      const tz = body.quietHours?.tz;
+      if (tz && !isValidTimeZone(tz)) throw new PantauError('VALIDATION', `unknown time zone: ${tz}`);
+      // Routing names the agency's own watchlists only (another agency's do not exist for it).
+      for (const w of body.watchlistIds ?? [])
+        await getOwned(search, names, 'watchlists', w, agencyId).catch((err: unknown) => {
+          throw (err as PantauError).code === 'NOT_FOUND'
+            ? new PantauError('VALIDATION', `watchlistIds: no watchlist ${w}`)
+            : err;
+        });
       // Webhook and Slack URLs are contacted on the subscriber's say-so: public addresses only.
       if (body.url !== undefined)
         await checkWebhookTarget(body.url, { allowPrivate: ctx.config.ALLOW_PRIVATE_WEBHOOKS ?? false });
@@ -81,12 +103,17 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
           ...(body.to !== undefined ? { to: body.to } : {}),
         },
         ...(body.language ? { language: body.language } : {}),
+        ...hygieneOf(body),
       };
       await putDoc(search, names, 'subscriptions', doc.id, doc);
       await audit(search, names, logger, request.principal!, {
         action: 'subscription.create',
         target: doc.id,
-        details: { channel: doc.channel, ...(body.url ? { host: new URL(body.url).host } : {}) },
+        details: {
+          channel: doc.channel,
+          ...(body.url ? { host: new URL(body.url).host } : {}),
+          ...hygieneOf(doc),
+        },
       });
       return reply.status(201).send(view(doc));
     },

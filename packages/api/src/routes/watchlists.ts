@@ -1,10 +1,14 @@
-import { newId } from '@pantau/core';
+import { DEFAULT_RULES, type WatchlistRule } from '@pantau/alerts';
+import { newId, PantauError } from '@pantau/core';
 import { compileToOpenSearch, parseQuery, type QueryAst } from '@pantau/query';
 import { storeError } from '@pantau/store';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit';
+import { backtestWatchlist } from '../backtest';
 import { agencyOf } from '../auth';
 import {
+  BacktestBody,
+  BacktestResult,
   CheckWatchlistBody,
   CreateWatchlistBody,
   IdParams,
@@ -21,9 +25,16 @@ interface WatchlistDoc {
   name: string;
   query: string;
   ast: QueryAst;
+  /** Absent on lists made before rules: the default, `[{type: 'rising'}]`. */
+  rules?: WatchlistRule[];
   createdAt: string;
   updatedAt: string;
 }
+
+const withRules = (doc: WatchlistDoc): WatchlistDoc & { rules: WatchlistRule[] } => ({
+  ...doc,
+  rules: doc.rules?.length ? doc.rules : DEFAULT_RULES,
+});
 
 export function watchlistRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { search, names, logger, auth } = ctx;
@@ -43,6 +54,7 @@ export function watchlistRoutes(app: FastifyInstance, ctx: RouteContext): void {
         name: request.body.name.trim(),
         query: request.body.query,
         ast,
+        rules: (request.body.rules as WatchlistRule[] | undefined) ?? DEFAULT_RULES,
         createdAt: now,
         updatedAt: now,
       };
@@ -50,9 +62,9 @@ export function watchlistRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await audit(search, names, logger, request.principal!, {
         action: 'watchlist.create',
         target: doc.id,
-        details: { name: doc.name, query: doc.query },
+        details: { name: doc.name, query: doc.query, rules: doc.rules },
       });
-      return reply.status(201).send(doc);
+      return reply.status(201).send(withRules(doc));
     },
   );
 
@@ -89,7 +101,7 @@ export function watchlistRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/v1/watchlists',
     { preHandler: readers, schema: { response: { 200: WatchlistList } } },
     async (request) => ({
-      items: await listOwned<WatchlistDoc>(search, names, 'watchlists', agencyOf(request)),
+      items: (await listOwned<WatchlistDoc>(search, names, 'watchlists', agencyOf(request))).map(withRules),
     }),
   );
 
@@ -97,7 +109,38 @@ export function watchlistRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/v1/watchlists/:id',
     { preHandler: readers, schema: { params: IdParams, response: { 200: Watchlist } } },
     async (request) =>
-      getOwned<WatchlistDoc>(search, names, 'watchlists', request.params.id, agencyOf(request)),
+      withRules(
+        await getOwned<WatchlistDoc>(search, names, 'watchlists', request.params.id, agencyOf(request)),
+      ),
+  );
+
+  // How often each rule would have fired over stored history (and how often it did fire live).
+  app.post<{ Params: IdParams; Body: BacktestBody }>(
+    '/v1/watchlists/:id/backtest',
+    {
+      preHandler: readers,
+      schema: { params: IdParams, body: BacktestBody, response: { 200: BacktestResult } },
+    },
+    async (request) => {
+      const doc = await getOwned<WatchlistDoc>(
+        search,
+        names,
+        'watchlists',
+        request.params.id,
+        agencyOf(request),
+      );
+      const from = Date.parse(request.body.from);
+      const to = Date.parse(request.body.to);
+      if (!(from < to)) throw new PantauError('VALIDATION', '"from" must be before "to"');
+      if (to - from > 31 * 24 * 3600_000)
+        throw new PantauError('VALIDATION', 'a backtest covers at most 31 days');
+      return backtestWatchlist(
+        { search, names, ...(ctx.alertState ? { rules: ctx.alertState.rules } : {}) },
+        withRules(doc),
+        new Date(from).toISOString(),
+        new Date(to).toISOString(),
+      );
+    },
   );
 
   app.delete<{ Params: IdParams }>(
