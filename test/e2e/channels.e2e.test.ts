@@ -204,6 +204,31 @@ describe('alert channels end to end (every service as a process, real Kafka/Open
         ['telegram', 2, 'delivered'],
       ]),
     );
+
+    // Narasi tunggal: A clarifies; B (alerted on the same issue) has it in Slack within seconds, and the
+    // issue shows it with A's name.
+    const issueId = alerts.items[0].issueId as string;
+    const before = slack.received(slackB).length;
+    const clarifiedAt = Date.now();
+    const posted = await call('POST', `/v1/issues/${encodeURIComponent(issueId)}/clarifications`, a.apiKey, {
+      text: 'Vaksin booster tidak mengandung chip. Penjelasan lengkap di situs resmi.',
+      url: 'https://example.invalid/klarifikasi-vaksin',
+    });
+    expect(posted.status).toBe(201);
+    await waitFor(() => slack.received(slackB).length > before, {
+      timeoutMs: 15_000,
+      what: `the clarification in B's Slack\n${tail(procs)}`,
+    });
+    const elapsedMs = Date.now() - clarifiedAt;
+    expect(elapsedMs).toBeLessThan(15_000);
+    const pushed = slackMessages(slackB).at(-1)!;
+    expect(pushed.blocks[0]!.text!.text).toMatch(/^Klarifikasi resmi: /);
+    expect(JSON.stringify(pushed)).toContain('Vaksin booster tidak mengandung chip');
+    const issue = await call('GET', `/v1/issues/${encodeURIComponent(issueId)}`, b.apiKey);
+    expect(issue.body.clarified).toBe(true);
+    expect(issue.body.clarifications).toEqual([
+      expect.objectContaining({ text: expect.stringContaining('tidak mengandung chip') }),
+    ]);
   });
 
   it('writes no Slack URL or bot token to any service log', () => {
