@@ -304,6 +304,7 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       expect(stored.body.clarifications).toEqual([
         expect.objectContaining({ agencyName: 'Kemenkes', url: 'https://example.invalid/rilis-kemenkes' }),
       ]);
+      await page.evaluate('window.scrollTo(0, 0)');
       await shot('2-detail-isu');
     });
 
@@ -360,7 +361,16 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       await page.locator('.deliveries li').first().waitFor();
       // Ack: the alert is handled, no more follow-ups; the inbox says so.
       await page.locator('li.alert').first().getByRole('button', { name: 'Tandai sudah ditangani' }).click();
-      await page.locator('li.alert').first().getByText('Sudah ditangani').waitFor();
+      await page.locator('li.alert').first().locator('.badge', { hasText: 'Sudah ditangani' }).waitFor();
+      expect(
+        await page
+          .locator('li.alert')
+          .first()
+          .getByRole('button', { name: 'Tandai sudah ditangani' })
+          .count(),
+      ).toBe(0);
+      const acked = await call('GET', '/v1/alerts', agencyKey);
+      expect(acked.body.items[0].ackedAt).toEqual(expect.any(String));
       await shot('6-peringatan');
       await page.getByRole('link', { name: 'Sumber' }).click();
       await page.getByText('Belum ada data kesehatan sumber').waitFor();

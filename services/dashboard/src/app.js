@@ -609,7 +609,9 @@ function Alerts({ t, lang }) {
               ${a.deliveries.map(
                 (d) =>
                   html`<li class="d-${d.status}">
-                    ${d.channel}: <strong>${t(`d_${d.status}`)}</strong>
+                    ${`${d.channel} · ${d.clarificationId ? t('clarificationDelivery') : `v${d.version}`}: `}<strong
+                      >${t(`d_${d.status}`)}</strong
+                    >
                     ${` (${d.attempts} ${t('attempts')})${d.lastError ? ` — ${d.lastError}` : ''}`}
                   </li>`,
               )}
@@ -642,8 +644,7 @@ function AlertActions({ t, lang, alert, onChange }) {
     }
     ${snoozed && html`<span class="badge">${t('snoozedUntil', { at: fmtTime(alert.snoozedUntil, lang) })}</span>`}
     <label
-      >${t('snooze')}
-      <select
+      >${`${t('snooze')} `}<select
         onChange=${(e) => {
           const h = Number(e.currentTarget.value);
           e.currentTarget.value = '';
