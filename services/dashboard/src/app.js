@@ -502,12 +502,107 @@ function QueryError({ t, lang, query: q, error }) {
   </div>`;
 }
 
+// Watchlist rules (when a list alerts): the editor's state, one entry per rule type.
+const DEFAULT_RULES = {
+  rising: true,
+  growing: false,
+  volume: false,
+  volumeMin: 50,
+  volumeMinutes: 15,
+  hoax: false,
+  hoaxMin: 80,
+  claim: false,
+  match: false,
+};
+
+function rulesBody(r) {
+  return [
+    r.rising && { type: 'rising' },
+    r.growing && { type: 'growing' },
+    r.volume && { type: 'volume', min: Number(r.volumeMin), windowMinutes: Number(r.volumeMinutes) },
+    r.hoax && { type: 'hoax', minScore: Number(r.hoaxMin) / 100 },
+    r.claim && { type: 'claim' },
+    r.match && { type: 'match' },
+  ].filter(Boolean);
+}
+
+function ruleLabel(t, rule) {
+  if (rule.type === 'volume') return t('rule_volume_n', { n: rule.min, m: rule.windowMinutes });
+  if (rule.type === 'hoax') return t('rule_hoax_n', { n: Math.round(rule.minScore * 100) });
+  return t(`rule_${rule.type}`);
+}
+
+function RuleEditor({ t, rules, onChange }) {
+  const set = (k, v) => onChange({ ...rules, [k]: v });
+  const box = (k) =>
+    html`<label class="check"
+      ><input type="checkbox" checked=${rules[k]} onChange=${(e) => set(k, e.currentTarget.checked)} />
+      ${t(`rule_${k}`)}</label
+    >`;
+  const num = (k, label, min, max) =>
+    html`<label class="inline"
+      >${`${label} `}<input
+        type="number"
+        min=${min}
+        max=${max}
+        value=${rules[k]}
+        onInput=${(e) => set(k, e.currentTarget.value)}
+    /></label>`;
+  return html`<fieldset class="rules-editor">
+    <legend>${t('rules')}</legend>
+    ${box('rising')} ${box('growing')}
+    <div>
+      ${box('volume')}
+      ${rules.volume && html`${num('volumeMin', t('ruleMin'), 1, 1000000)} ${num('volumeMinutes', t('ruleMinutes'), 1, 1440)}`}
+    </div>
+    <div>${box('hoax')} ${rules.hoax && num('hoaxMin', t('ruleMinScore'), 0, 100)}</div>
+    ${box('claim')} ${box('match')}
+  </fieldset>`;
+}
+
+/** How often each rule of a saved list would have fired over the last 7 days, beside what did fire. */
+function Backtest({ t, lang, watchlist }) {
+  const [state, setState] = useState({});
+  const run = async () => {
+    setState({ busy: true });
+    try {
+      const to = new Date();
+      const from = new Date(to.getTime() - 7 * 86_400_000);
+      const data = await api(`/v1/watchlists/${encodeURIComponent(watchlist.id)}/backtest`, {
+        method: 'POST',
+        body: { from: from.toISOString(), to: to.toISOString() },
+      });
+      setState({ data });
+    } catch (error) {
+      setState({ error });
+    }
+  };
+  return html`<div class="backtest">
+    <button class="small" onClick=${run} disabled=${state.busy}>${t('runBacktest')}</button>
+    ${state.error && html`<${Failure} t=${t} error=${state.error} />`}
+    ${
+      state.data &&
+      html`<ul class="backtest-result" aria-label=${t('runBacktest')}>
+        ${state.data.rules.map(
+          (r) =>
+            html`<li>
+              <span class="badge">${ruleLabel(t, r.rule)}</span>
+              ${` ${t('wouldHaveFired', { n: r.wouldHaveFired, live: r.fired })} `}
+              <span class="help">${lang === 'en' ? r.summary.en : r.summary.id}</span>
+            </li>`,
+        )}
+      </ul>`
+    }
+  </div>`;
+}
+
 function Watchlists({ t, lang }) {
   const [list, reload] = useLoad(() => api('/v1/watchlists'), []);
   const [name, setName] = useState('');
   const [q, setQ] = useState('');
   const [check, setCheck] = useState({});
   const [saved, setSaved] = useState('');
+  const [rules, setRules] = useState(DEFAULT_RULES);
   useEffect(() => {
     if (!q.trim()) return setCheck({});
     const timer = setTimeout(() => {
@@ -522,10 +617,11 @@ function Watchlists({ t, lang }) {
     e.preventDefault();
     setSaved('');
     try {
-      await api('/v1/watchlists', { method: 'POST', body: { name, query: q } });
+      await api('/v1/watchlists', { method: 'POST', body: { name, query: q, rules: rulesBody(rules) } });
       setSaved(t('saved'));
       setName('');
       setQ('');
+      setRules(DEFAULT_RULES);
       reload();
     } catch (error) {
       setCheck({ error });
@@ -559,13 +655,16 @@ function Watchlists({ t, lang }) {
         ></textarea>
       </label>
       <p id="wl-help" class="help">${t('watchHelp')}</p>
+      <${RuleEditor} t=${t} rules=${rules} onChange=${setRules} />
       <div id="wl-check" aria-live="polite">
         ${check.error?.code === 'QUERY_SYNTAX' && html`<${QueryError} t=${t} lang=${lang} query=${q} error=${check.error} />`}
         ${check.error && check.error.code !== 'QUERY_SYNTAX' && html`<${Failure} t=${t} error=${check.error} />`}
         ${check.ok && html`<p class="ok">${t('valid')} ${t('backtest', { n: check.ok.backtest.matched, d: check.ok.backtest.days })}</p>`}
         ${saved && html`<p class="ok" role="status">${saved}</p>`}
       </div>
-      <button type="submit" disabled=${Boolean(check.error)}>${t('save')}</button>
+      <button type="submit" disabled=${Boolean(check.error) || rulesBody(rules).length === 0}>
+        ${t('save')}
+      </button>
     </form>
     ${list.data?.items.length === 0 && html`<p class="empty">${t('noWatchlists')}</p>`}
     <ul class="watchlists">
@@ -573,9 +672,13 @@ function Watchlists({ t, lang }) {
         (w) =>
           html`<li>
             <strong>${w.name}</strong> <code>${w.query}</code>
+            <span class="rules"
+              >${(w.rules ?? []).map((r) => html`<span class="badge">${ruleLabel(t, r)}</span>`)}</span
+            >
             <button class="link" onClick=${() => remove(w.id)} aria-label="${t('delete')} ${w.name}">
               ${t('delete')}
             </button>
+            <${Backtest} t=${t} lang=${lang} watchlist=${w} />
           </li>`,
       )}
     </ul>
