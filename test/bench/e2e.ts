@@ -48,6 +48,7 @@ const { values: args } = parseArgs({
     data: { type: 'string' },
     keep: { type: 'boolean' },
     'skip-raw': { type: 'boolean' },
+    'raw-only': { type: 'boolean' },
   },
 });
 const N = Number(args.posts ?? 20_000);
@@ -139,6 +140,17 @@ async function lag(groupId: string, topic: string): Promise<number> {
   return ends.reduce((sum, e) => sum + Number(e.high) - Math.max(0, done.get(e.partition) ?? 0), 0);
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+const cpuAll = () => Object.fromEntries(procs.map((p) => [p.name, cpuOf(p.child.pid!)]));
+
 function rssOf(pid: number): { rss: number; hwm: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -217,8 +229,14 @@ async function rawPassthrough(): Promise<{ perSec: number; ms: number }> {
       messages: raws.slice(i, i + PER_REQUEST).map((value, j) => ({ key: String(i + j), value })),
     });
   }
-  while ((await countDocs(index)) < N) await sleep(100);
+  const producedMs = Date.now() - started;
+  let bulkedMs = 0;
+  while ((await countDocs(index)) < N) {
+    if (!bulkedMs && bulked >= N) bulkedMs = Date.now() - started;
+    await sleep(100);
+  }
   const ms = Date.now() - started;
+  log(`raw: produced in ${producedMs} ms, bulked in ${bulkedMs || ms} ms`);
   log(`raw: ${N} posts produced, consumed, bulked and searchable in ${ms} ms (bulked ${bulked})`);
   await producer.disconnect();
   await consumer.disconnect();
@@ -274,7 +292,13 @@ async function settled(expected: number): Promise<boolean> {
   return (await lag(`${env.TOPIC_PREFIX}detector`, topics.postsEnriched)) === 0;
 }
 
-async function pantauThroughput(): Promise<{ perSec: number; ms: number; ingestMs: number }> {
+async function pantauThroughput(): Promise<{
+  perSec: number;
+  ms: number;
+  ingestMs: number;
+  cpuShare: Record<string, number>;
+}> {
+  const cpu0 = cpuAll();
   const at = Date.now();
   const started = Date.now();
   let next = 0;
@@ -296,7 +320,12 @@ async function pantauThroughput(): Promise<{ perSec: number; ms: number; ingestM
   }
   const ms = Date.now() - started;
   log(`pantau: ${N} posts accepted in ${ingestMs} ms, searchable with issues written in ${ms} ms`);
-  return { perSec: (N / ms) * 1000, ms, ingestMs };
+  const cpu1 = cpuAll();
+  // Share of one core each service used over the run: 1.0 = one core busy all along.
+  const cpuShare = Object.fromEntries(
+    procs.map((p) => [p.name, Number(((cpu1[p.name]! - cpu0[p.name]!) / (ms / 1000)).toFixed(2))]),
+  );
+  return { perSec: (N / ms) * 1000, ms, ingestMs, cpuShare };
 }
 
 // ---- (c) latency at a fixed offered load -----------------------------------------------------------
@@ -477,6 +506,7 @@ async function main() {
   await admin.connect();
   try {
     const raw = args['skip-raw'] ? { perSec: NaN, ms: NaN } : await rawPassthrough();
+    if (args['raw-only']) return;
     log('starting api, scorer, detector');
     await startPantau();
     const pantau = await pantauThroughput();
@@ -492,6 +522,7 @@ async function main() {
       `pantau:          ${N} posts in ${pantau.ms} ms = ${pantau.perSec.toFixed(0)} posts/s (API accepted all in ${pantau.ingestMs} ms)`,
     );
     console.log(`ratio pantau/raw: ${ratio.toFixed(2)}`);
+    console.log(`cores used by each service during the Pantau run: ${JSON.stringify(pantau.cpuShare)}`);
     console.log(
       `latency ingest→searchable at ${lat.offeredPerSec.toFixed(0)} posts/s offered (${lat.offered} posts): ` +
         `p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms, max ${lat.max} ms, never searchable ${lat.missing}`,
@@ -518,6 +549,7 @@ async function main() {
         rssDuringLatencyMb: lat.rss,
         issueDocs: exact.issues,
         issueCountsWrong: exact.mismatched,
+        coresUsed: pantau.cpuShare,
       }),
     );
   } finally {
