@@ -218,6 +218,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           },
         },
         maxWaitTimeInMs: 500,
+        ...(opts.maxBytesPerPartition ? { maxBytesPerPartition: opts.maxBytesPerPartition } : {}),
+        ...(opts.maxBytesPerPartition ? { maxBytes: Math.max(10 << 20, 4 * opts.maxBytesPerPartition) } : {}),
       });
       consumers.add(consumer);
       consumer.on(consumer.events.CRASH, (e) => {
@@ -230,6 +232,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       });
       consumer.on(consumer.events.GROUP_JOIN, () => outage.recovered());
       const maxBatch = opts.maxBatchSize ?? 500;
+      const depth = Math.max(1, opts.inFlight ?? 1);
 
       return {
         async start() {
@@ -254,31 +257,54 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
               isRunning,
               isStale,
             }) => {
-              for (let i = 0; i < batch.messages.length; i += maxBatch) {
-                if (!isRunning() || isStale()) return;
-                const chunk: BusMessage[] = batch.messages.slice(i, i + maxBatch).map((m) => ({
-                  topic: batch.topic,
-                  partition: batch.partition,
-                  offset: m.offset,
-                  key: m.key ? m.key.toString('utf8') : null,
-                  value: m.value ?? Buffer.alloc(0),
-                  headers: toHeaders(m.headers),
-                  timestamp: Number(m.timestamp),
-                }));
-                await processBatch(chunk, opts, {
-                  producer,
-                  logger: log,
-                  maxRetries: options.handlerRetries,
-                  initialDelayMs: options.handlerRetryDelayMs,
-                });
-                // Only now is the chunk done: mark and commit it.
-                resolveOffset(chunk[chunk.length - 1]!.offset);
+              // Up to `depth` chunks in flight; the oldest is settled (awaited, resolved, committed)
+              // before another starts, so offsets move strictly in order.
+              const pending: { last: string; done: Promise<void> }[] = [];
+              const settleOldest = async () => {
+                const head = pending.shift()!;
+                await head.done;
+                resolveOffset(head.last);
                 metrics.consumerLag.set(
                   { group: opts.groupId, topic: batch.topic, partition: String(batch.partition) },
-                  Math.max(0, Number(batch.highWatermark) - Number(chunk[chunk.length - 1]!.offset) - 1),
+                  Math.max(0, Number(batch.highWatermark) - Number(head.last) - 1),
                 );
                 await commitOffsetsIfNecessary();
                 await heartbeat();
+              };
+              try {
+                for (let i = 0; i < batch.messages.length; i += maxBatch) {
+                  if (!isRunning() || isStale()) break;
+                  const chunk: BusMessage[] = batch.messages.slice(i, i + maxBatch).map((m) => ({
+                    topic: batch.topic,
+                    partition: batch.partition,
+                    offset: m.offset,
+                    key: m.key ? m.key.toString('utf8') : null,
+                    value: m.value ?? Buffer.alloc(0),
+                    headers: toHeaders(m.headers),
+                    timestamp: Number(m.timestamp),
+                  }));
+                  const done = processBatch(chunk, opts, {
+                    producer,
+                    logger: log,
+                    maxRetries: options.handlerRetries,
+                    initialDelayMs: options.handlerRetryDelayMs,
+                  });
+                  done.catch(() => undefined); // awaited in order by settleOldest
+                  pending.push({ last: chunk[chunk.length - 1]!.offset, done });
+                  // Only once a chunk is done (and all before it) is it marked and committed.
+                  while (pending.length >= depth) await settleOldest();
+                }
+                // Stale (the partition went to another consumer): nothing more is committed here.
+                if (isStale()) {
+                  await Promise.allSettled(pending.map((p) => p.done));
+                  return;
+                }
+                while (pending.length) await settleOldest();
+              } catch (err) {
+                // A chunk failed: let the later ones finish (their writes are idempotent) before the
+                // consumer restarts from the last commit, so nothing of this batch runs on afterwards.
+                await Promise.allSettled(pending.map((p) => p.done));
+                throw err;
               }
             },
           });
