@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean' },
     'skip-raw': { type: 'boolean' },
     'raw-only': { type: 'boolean' },
+    profile: { type: 'string' },
   },
 });
 const N = Number(args.posts ?? 20_000);
@@ -269,8 +270,10 @@ async function startPantau(): Promise<void> {
   const port = randomPort();
   api = `http://127.0.0.1:${port}`;
   procs.push(startService('api', { ...env, PORT: String(port) }));
-  procs.push(startService('scorer', { ...env }));
-  procs.push(startService('detector', { ...env }));
+  // --profile DIR: CPU profiles of the scorer and detector (node --cpu-prof), written at their exit.
+  const prof = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
+  procs.push(startService('scorer', { ...env }, [], prof));
+  procs.push(startService('detector', { ...env }, [], prof));
   const deadline = Date.now() + 120_000;
   for (;;) {
     const ready = await fetch(`${api}/readyz`)
@@ -478,6 +481,39 @@ async function issueCountsExact(): Promise<{ issues: number; mismatched: number 
   return { issues, mismatched };
 }
 
+/** OpenSearch's own account of the writes: documents indexed, time spent indexing, size on disk. */
+async function indexingStats(): Promise<Record<string, { writes: number; indexMs: number; sizeMb: number }>> {
+  const res = await search.indices.stats({
+    index: `${env.INDEX_PREFIX}*`,
+    metric: ['indexing', 'store'],
+  } as never);
+  const out: Record<string, { writes: number; indexMs: number; sizeMb: number }> = {};
+  const indices = (
+    res.body as unknown as {
+      indices: Record<
+        string,
+        {
+          primaries: {
+            indexing: { index_total: number; index_time_in_millis: number };
+            store: { size_in_bytes: number };
+          };
+        }
+      >;
+    }
+  ).indices;
+  for (const [name, st] of Object.entries(indices)) {
+    const kind = name.slice(env.INDEX_PREFIX.length).startsWith('posts')
+      ? 'posts'
+      : name.slice(env.INDEX_PREFIX.length);
+    if (kind !== 'posts' && kind !== 'issues') continue;
+    const o = (out[kind] ??= { writes: 0, indexMs: 0, sizeMb: 0 });
+    o.writes += st.primaries.indexing.index_total;
+    o.indexMs += st.primaries.indexing.index_time_in_millis;
+    o.sizeMb = Number((o.sizeMb + st.primaries.store.size_in_bytes / 1048576).toFixed(1));
+  }
+  return out;
+}
+
 async function cleanup(): Promise<void> {
   if (args.keep) {
     log(`--keep: leaving prefix ${prefix}`);
@@ -513,6 +549,7 @@ async function main() {
     log(`latency: ${RATE} posts/s for ${SECONDS} s`);
     const lat = await latency(N);
     const exact = await issueCountsExact();
+    const writes = await indexingStats();
     const peakRssMb = Object.fromEntries(procs.map((p) => [p.name, Math.round(rssOf(p.child.pid!).hwm)]));
     const codes = await Promise.all(procs.map((p) => stopService(p)));
     const ratio = pantau.perSec / raw.perSec;
@@ -550,6 +587,7 @@ async function main() {
         issueDocs: exact.issues,
         issueCountsWrong: exact.mismatched,
         coresUsed: pantau.cpuShare,
+        writes,
       }),
     );
   } finally {
