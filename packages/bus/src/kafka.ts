@@ -219,7 +219,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         },
         maxWaitTimeInMs: 500,
         ...(opts.maxBytesPerPartition ? { maxBytesPerPartition: opts.maxBytesPerPartition } : {}),
-        ...(opts.maxBytesPerPartition ? { maxBytes: Math.max(10 << 20, 4 * opts.maxBytesPerPartition) } : {}),
+        ...(opts.maxBytesPerPartition ? { maxBytes: Math.max(10 << 20, 2 * opts.maxBytesPerPartition) } : {}),
       });
       consumers.add(consumer);
       consumer.on(consumer.events.CRASH, (e) => {

@@ -68,7 +68,11 @@ function relieved(client: SearchClient): void {
 }
 
 /** Request bodies of at most `maxBytes` (a document larger than that goes alone). */
-function splitBySize(docs: BulkDoc[], lines: string[], maxBytes: number): { docs: BulkDoc[]; body: string }[] {
+function splitBySize(
+  docs: BulkDoc[],
+  lines: string[],
+  maxBytes: number,
+): { docs: BulkDoc[]; body: string }[] {
   const out: { docs: BulkDoc[]; body: string }[] = [];
   let cur: BulkDoc[] = [];
   let parts: string[] = [];
@@ -104,7 +108,10 @@ export async function bulkIndex(
 
   // Each document is serialised once, however many attempts it takes.
   const lineOf = new Map<BulkDoc, string>(
-    docs.map((d) => [d, `${JSON.stringify({ index: { _index: d.index, _id: d.id } })}\n${JSON.stringify(d.doc)}\n`]),
+    docs.map((d) => [
+      d,
+      `${JSON.stringify({ index: { _index: d.index, _id: d.id } })}\n${JSON.stringify(d.doc)}\n`,
+    ]),
   );
   const initialDelayMs = options.initialDelayMs ?? 200;
   await backOff(
