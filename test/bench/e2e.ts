@@ -18,6 +18,7 @@
  * The last stdout line is one JSON object.
  *
  *   npm run bench:e2e -- [--posts 20000] [--rate 1000] [--seconds 60] [--data DIR] [--keep]
+ *                        [--env SCORER_IN_FLIGHT=1 ...] [--skip-raw] [--raw-only] [--profile DIR]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -50,6 +51,8 @@ const { values: args } = parseArgs({
     'skip-raw': { type: 'boolean' },
     'raw-only': { type: 'boolean' },
     profile: { type: 'string' },
+    // --env KEY=VALUE (repeatable): extra environment for the services, to compare settings.
+    env: { type: 'string', multiple: true },
   },
 });
 const N = Number(args.posts ?? 20_000);
@@ -111,7 +114,12 @@ function postInput(i: number, at: Date) {
 
 // ---- helpers ----------------------------------------------------------------------------------
 const prefix = uniqueName('bench');
-const env = stackEnv(prefix, servers, ADMIN_KEY);
+const env = {
+  ...stackEnv(prefix, servers, ADMIN_KEY),
+  ...Object.fromEntries(
+    (args.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  ),
+};
 const topics = topicNames(env.TOPIC_PREFIX);
 const search = createSearchClient(servers.opensearchUrl, 60_000);
 const kafka = new Kafka({ clientId: 'bench-e2e', brokers: servers.kafkaBrokers, logLevel: logLevel.NOTHING });
@@ -573,6 +581,7 @@ async function main() {
     console.log(
       JSON.stringify({
         posts: N,
+        ...(args.env?.length ? { env: args.env } : {}),
         rawPerSec: Math.round(raw.perSec),
         pantauPerSec: Math.round(pantau.perSec),
         ratio: Number(ratio.toFixed(3)),
