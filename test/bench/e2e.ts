@@ -18,7 +18,7 @@
  * The last stdout line is one JSON object.
  *
  *   npm run bench:e2e -- [--posts 20000] [--rate 1000] [--seconds 60] [--data DIR] [--keep]
- *                        [--env SCORER_IN_FLIGHT=1 ...] [--skip-raw] [--raw-only] [--profile DIR]
+ *                        [--env SCORER_IN_FLIGHT=1 ...] [--scorers 1] [--skip-raw] [--raw-only] [--profile DIR]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,6 +51,7 @@ const { values: args } = parseArgs({
     'skip-raw': { type: 'boolean' },
     'raw-only': { type: 'boolean' },
     profile: { type: 'string' },
+    scorers: { type: 'string' },
     // --env KEY=VALUE (repeatable): extra environment for the services, to compare settings.
     env: { type: 'string', multiple: true },
   },
@@ -280,7 +281,13 @@ async function startPantau(): Promise<void> {
   procs.push(startService('api', { ...env, PORT: String(port) }));
   // --profile DIR: CPU profiles of the scorer and detector (node --cpu-prof), written at their exit.
   const prof = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
-  procs.push(startService('scorer', { ...env }, [], prof));
+  // --scorers K: K scorer processes enrich posts.raw's partitions in parallel (one of them assigns).
+  const scorers = Number(args.scorers ?? 1);
+  for (let i = 0; i < scorers; i++) {
+    const p = startService('scorer', { ...env }, [], prof);
+    if (scorers > 1) p.name = `scorer${i + 1}`;
+    procs.push(p);
+  }
   procs.push(startService('detector', { ...env }, [], prof));
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -582,6 +589,7 @@ async function main() {
       JSON.stringify({
         posts: N,
         ...(args.env?.length ? { env: args.env } : {}),
+        ...(args.scorers ? { scorers: Number(args.scorers) } : {}),
         rawPerSec: Math.round(raw.perSec),
         pantauPerSec: Math.round(pantau.perSec),
         ratio: Number(ratio.toFixed(3)),

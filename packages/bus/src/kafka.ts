@@ -246,6 +246,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? false });
           await consumer.run({
             eachBatchAutoResolve: false,
+            partitionsConsumedConcurrently: Math.max(1, opts.partitionsConcurrently ?? 1),
             // Commit whenever we have resolved offsets, i.e. right after each handled chunk.
             autoCommit: true,
             autoCommitThreshold: 1,

@@ -61,6 +61,11 @@ export interface ConsumerOptions<T> {
    * before its first await (calls start in offset order). An adapter may handle fewer at once.
    */
   inFlight?: number;
+  /**
+   * Partitions whose batches are handled at once (default 1; kafka: partitionsConsumedConcurrently).
+   * Offsets still commit in order within each partition.
+   */
+  partitionsConcurrently?: number;
   /** Bytes fetched per partition at most (kafka; default 1 MiB): enough for `inFlight` full chunks. */
   maxBytesPerPartition?: number;
 }

@@ -16,6 +16,11 @@ export interface DetectorStageDeps {
   producer: Producer;
   topics: Topics;
   logger: Logger;
+  /**
+   * Least time between two writes of issue documents (default 0): documents touched meanwhile are
+   * written together, once each. A new lifecycle event does not wait: it is written and published at once.
+   */
+  minFlushIntervalMs?: number;
 }
 
 export function createDetectorStage(deps: DetectorStageDeps) {
@@ -32,6 +37,22 @@ export function createDetectorStage(deps: DetectorStageDeps) {
   let unsent: IssueEvent[] = [];
   let next: Promise<void> | undefined;
   let running: Promise<void> = Promise.resolve();
+  const interval = deps.minFlushIntervalMs ?? 0;
+  let lastFlushAt = 0;
+  /** Ends the wait before a flush early (an event must not wait). */
+  let wake: (() => void) | undefined;
+  const linger = async () => {
+    const wait = lastFlushAt + interval - Date.now();
+    if (wait <= 0 || unsent.length > 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, wait);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = undefined;
+  };
 
   async function flush(): Promise<void> {
     const ids = new Set(dirty);
@@ -81,8 +102,10 @@ export function createDetectorStage(deps: DetectorStageDeps) {
   /** The flush that will cover everything added so far. */
   function flushSoon(): Promise<void> {
     if (!next) {
-      const scheduled = running.then(() => {
+      const scheduled = running.then(async () => {
+        await linger();
         next = undefined; // from here on, additions go to the flush after this one
+        lastFlushAt = Date.now();
         return flush();
       });
       next = scheduled;
@@ -114,6 +137,7 @@ export function createDetectorStage(deps: DetectorStageDeps) {
       logger.warn({ events: replayed.length }, 're-publishing events of an uncommitted write');
     for (const id of touched) dirty.add(id);
     unsent.push(...replayed, ...tracker.evaluate(touched));
+    if (unsent.length) wake?.();
   }
 
   return {
@@ -127,6 +151,7 @@ export function createDetectorStage(deps: DetectorStageDeps) {
     async tick(): Promise<void> {
       const events = tracker.tick();
       unsent.push(...events);
+      if (unsent.length) wake?.();
       if (events.length || unsent.length || dirty.size) await flushSoon();
     },
   };

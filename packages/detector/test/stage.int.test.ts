@@ -197,4 +197,29 @@ describe('detector stage across a crash (real OpenSearch)', () => {
     expect(doc!.count).toBe(7);
     expect(doc!.state!.pendingEvents).toEqual([]);
   });
+
+  it('writes issue documents at most once per interval, but never holds an event back', async () => {
+    const clock = new ManualClock(T0);
+    const bus = createMemoryBus({ logger });
+    const stage = createDetectorStage({
+      tracker: new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock),
+      search,
+      names,
+      producer: bus.producer(),
+      topics,
+      logger,
+      minFlushIntervalMs: 600,
+    });
+    const single = (n: number) => asBatch([{ ...post(n, `is_quiet_${n}`), id: `quiet-${n}` }], 400 + n);
+    await stage.handleBatch(single(0)); // first write: at once
+    let started = Date.now();
+    await stage.handleBatch(single(1)); // no event: waits for the interval
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    started = Date.now();
+    const burst = Array.from({ length: 6 }, (_, i) => ({ ...post(i, 'is_urgent'), id: `urgent-${i}` }));
+    await stage.handleBatch(asBatch(burst, 500)); // a rising event: written and sent at once
+    expect(Date.now() - started).toBeLessThan(450);
+    const events = bus.read(topics.issues).map((m) => JSON.parse(m.value.toString()) as IssueEvent);
+    expect(events.map((e) => [e.issueId, e.type])).toEqual([['is_urgent', 'rising']]);
+  });
 });

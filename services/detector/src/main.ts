@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { createDecoder, EnrichedPost, systemClock } from '@pantau/core';
+import { createDecoder, EnrichedPost, systemClock, TOPIC_PARTITIONS } from '@pantau/core';
 import {
   CommonConfig,
   configSchema,
@@ -30,6 +30,11 @@ const config = loadConfigOrExit(
       minimum: 1,
       default: 1000,
       description: 'posts per handled batch: an issue is written at most once per batch',
+    }),
+    DETECTOR_FLUSH_MS: Type.Integer({
+      minimum: 0,
+      default: 1000,
+      description: 'least time between two writes of issue documents; events are written and sent at once',
     }),
     DETECTOR_IN_FLIGHT: Type.Integer({
       minimum: 1,
@@ -74,6 +79,7 @@ async function main() {
     producer,
     topics: stack.topics,
     logger: logger.child({ component: 'stage' }),
+    minFlushIntervalMs: config.DETECTOR_FLUSH_MS,
   });
   const consumer = stack.bus.consumer({
     groupId: `${config.TOPIC_PREFIX}detector`,
@@ -84,6 +90,8 @@ async function main() {
     fromBeginning: true,
     maxBatchSize: config.DETECTOR_BATCH_SIZE,
     inFlight: config.DETECTOR_IN_FLIGHT,
+    // Every partition's batches wait for the same write of issue documents: handle them side by side.
+    partitionsConcurrently: TOPIC_PARTITIONS.postsEnriched,
     // An enriched post is ~2 KB: fetch enough for every batch in flight.
     maxBytesPerPartition: Math.max(1 << 20, config.DETECTOR_BATCH_SIZE * config.DETECTOR_IN_FLIGHT * 2_048),
   });
