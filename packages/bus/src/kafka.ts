@@ -33,6 +33,11 @@ export interface KafkaBusOptions {
    * (default 4 s), so an HTTP client hears 503 quickly instead of hanging through an outage.
    */
   sendTimeoutMs?: number;
+  /**
+   * Largest produce request in bytes (default 512 KiB): a bigger send goes out as several requests in
+   * order, so a batch never exceeds the broker's message.max.bytes (1 MiB by default).
+   */
+  maxSendBytes?: number;
 }
 
 /**
@@ -95,6 +100,26 @@ function toHeaders(headers: Record<string, unknown> | undefined): Record<string,
   return out;
 }
 
+/** Consecutive runs of messages of at most `maxBytes` (a bigger message goes alone). */
+export function bySize(messages: OutgoingMessage[], maxBytes: number): OutgoingMessage[][] {
+  const out: OutgoingMessage[][] = [];
+  let cur: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size =
+      (typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.length) + (m.key?.length ?? 0) + 64;
+    if (cur.length && bytes + size > maxBytes) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(m);
+    bytes += size;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
 export function createKafkaBus(options: KafkaBusOptions): Bus {
   const logger = options.logger.child({ component: 'bus', adapter: 'kafka' });
   const kafka = new Kafka({
@@ -130,6 +155,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 2 },
   });
   const producerOutage = outageLog(logger, 'kafka (producer)');
+  const maxSendBytes = options.maxSendBytes ?? 512 * 1024;
   interface Generation {
     producer: KafkaProducer;
     connected: Promise<void>;
@@ -176,11 +202,13 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           deadline,
           (async () => {
             await g.connected;
-            await g.producer.send({
-              topic,
-              acks: -1,
-              messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-            });
+            for (const part of bySize(messages, maxSendBytes)) {
+              await g.producer.send({
+                topic,
+                acks: -1,
+                messages: part.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+              });
+            }
           })(),
         ]);
         producerOutage.recovered();
