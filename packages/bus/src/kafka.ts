@@ -186,10 +186,21 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     void g.producer.disconnect().catch(() => undefined);
   };
 
+  // Sends go out one at a time, each after the previous one has succeeded or failed (and retired its
+  // producer). kafkajs gives back a failed request's sequence numbers; were another send of the same
+  // producer already waiting, it would reuse them, and if the failed request had in fact been written
+  // (a frozen broker answering late) the broker would take that next batch for a duplicate and drop
+  // it silently. Queued time counts toward the send timeout, so a caller still hears 503 quickly.
+  let chain: Promise<void> = Promise.resolve();
   const producer: Producer = {
     async send(topic: string, messages: OutgoingMessage[]) {
       if (messages.length === 0) return;
-      const g = currentGeneration();
+      const prev = chain;
+      let release!: () => void;
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      chain = Promise.all([prev, mine]).then(() => undefined);
+      let g: Generation | undefined;
+      let abandoned = false;
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(
@@ -201,8 +212,12 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         await Promise.race([
           deadline,
           (async () => {
+            await prev;
+            if (abandoned) return;
+            g = currentGeneration();
             await g.connected;
             for (const part of bySize(messages, maxSendBytes)) {
+              if (abandoned) return;
               await g.producer.send({
                 topic,
                 acks: -1,
@@ -213,7 +228,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         ]);
         producerOutage.recovered();
       } catch (err) {
-        retire(g);
+        abandoned = true;
+        if (g) retire(g);
         producerOutage.failed(err);
         // Unknown outcome: the messages may or may not be in Kafka. The caller answers a retriable
         // error; a retry with the same keys is idempotent downstream (document ids are post ids).
@@ -222,6 +238,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         });
       } finally {
         clearTimeout(timer);
+        release();
       }
     },
   };
