@@ -11,10 +11,15 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-export function startService(name: string, env: Record<string, string>, args: string[] = []): ServiceProcess {
+export function startService(
+  name: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): ServiceProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'services', name, 'src', 'main.ts'), ...args],
+    [...nodeArgs, '--import', 'tsx', path.join(repoRoot, 'services', name, 'src', 'main.ts'), ...args],
     {
       cwd: repoRoot,
       // METRICS_PORT 0: tests running side by side each get a free port for /metrics.

@@ -33,6 +33,11 @@ export interface KafkaBusOptions {
    * (default 4 s), so an HTTP client hears 503 quickly instead of hanging through an outage.
    */
   sendTimeoutMs?: number;
+  /**
+   * Largest produce request in bytes (default 512 KiB): a bigger send goes out as several requests in
+   * order, so a batch never exceeds the broker's message.max.bytes (1 MiB by default).
+   */
+  maxSendBytes?: number;
 }
 
 /**
@@ -95,6 +100,26 @@ function toHeaders(headers: Record<string, unknown> | undefined): Record<string,
   return out;
 }
 
+/** Consecutive runs of messages of at most `maxBytes` (a bigger message goes alone). */
+export function bySize(messages: OutgoingMessage[], maxBytes: number): OutgoingMessage[][] {
+  const out: OutgoingMessage[][] = [];
+  let cur: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size =
+      (typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.length) + (m.key?.length ?? 0) + 64;
+    if (cur.length && bytes + size > maxBytes) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(m);
+    bytes += size;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
 export function createKafkaBus(options: KafkaBusOptions): Bus {
   const logger = options.logger.child({ component: 'bus', adapter: 'kafka' });
   const kafka = new Kafka({
@@ -130,6 +155,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 2 },
   });
   const producerOutage = outageLog(logger, 'kafka (producer)');
+  const maxSendBytes = options.maxSendBytes ?? 512 * 1024;
   interface Generation {
     producer: KafkaProducer;
     connected: Promise<void>;
@@ -160,10 +186,21 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     void g.producer.disconnect().catch(() => undefined);
   };
 
+  // Sends go out one at a time, each after the previous one has succeeded or failed (and retired its
+  // producer). kafkajs gives back a failed request's sequence numbers; were another send of the same
+  // producer already waiting, it would reuse them, and if the failed request had in fact been written
+  // (a frozen broker answering late) the broker would take that next batch for a duplicate and drop
+  // it silently. Queued time counts toward the send timeout, so a caller still hears 503 quickly.
+  let chain: Promise<void> = Promise.resolve();
   const producer: Producer = {
     async send(topic: string, messages: OutgoingMessage[]) {
       if (messages.length === 0) return;
-      const g = currentGeneration();
+      const prev = chain;
+      let release!: () => void;
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      chain = Promise.all([prev, mine]).then(() => undefined);
+      let g: Generation | undefined;
+      let abandoned = false;
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(
@@ -175,17 +212,24 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         await Promise.race([
           deadline,
           (async () => {
+            await prev;
+            if (abandoned) return;
+            g = currentGeneration();
             await g.connected;
-            await g.producer.send({
-              topic,
-              acks: -1,
-              messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-            });
+            for (const part of bySize(messages, maxSendBytes)) {
+              if (abandoned) return;
+              await g.producer.send({
+                topic,
+                acks: -1,
+                messages: part.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+              });
+            }
           })(),
         ]);
         producerOutage.recovered();
       } catch (err) {
-        retire(g);
+        abandoned = true;
+        if (g) retire(g);
         producerOutage.failed(err);
         // Unknown outcome: the messages may or may not be in Kafka. The caller answers a retriable
         // error; a retry with the same keys is idempotent downstream (document ids are post ids).
@@ -194,6 +238,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         });
       } finally {
         clearTimeout(timer);
+        release();
       }
     },
   };
@@ -218,6 +263,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           },
         },
         maxWaitTimeInMs: 500,
+        ...(opts.maxBytesPerPartition ? { maxBytesPerPartition: opts.maxBytesPerPartition } : {}),
+        ...(opts.maxBytesPerPartition ? { maxBytes: Math.max(10 << 20, 2 * opts.maxBytesPerPartition) } : {}),
       });
       consumers.add(consumer);
       consumer.on(consumer.events.CRASH, (e) => {
@@ -230,6 +277,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       });
       consumer.on(consumer.events.GROUP_JOIN, () => outage.recovered());
       const maxBatch = opts.maxBatchSize ?? 500;
+      const depth = Math.max(1, opts.inFlight ?? 1);
 
       return {
         async start() {
@@ -243,6 +291,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? false });
           await consumer.run({
             eachBatchAutoResolve: false,
+            partitionsConsumedConcurrently: Math.max(1, opts.partitionsConcurrently ?? 1),
             // Commit whenever we have resolved offsets, i.e. right after each handled chunk.
             autoCommit: true,
             autoCommitThreshold: 1,
@@ -254,31 +303,54 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
               isRunning,
               isStale,
             }) => {
-              for (let i = 0; i < batch.messages.length; i += maxBatch) {
-                if (!isRunning() || isStale()) return;
-                const chunk: BusMessage[] = batch.messages.slice(i, i + maxBatch).map((m) => ({
-                  topic: batch.topic,
-                  partition: batch.partition,
-                  offset: m.offset,
-                  key: m.key ? m.key.toString('utf8') : null,
-                  value: m.value ?? Buffer.alloc(0),
-                  headers: toHeaders(m.headers),
-                  timestamp: Number(m.timestamp),
-                }));
-                await processBatch(chunk, opts, {
-                  producer,
-                  logger: log,
-                  maxRetries: options.handlerRetries,
-                  initialDelayMs: options.handlerRetryDelayMs,
-                });
-                // Only now is the chunk done: mark and commit it.
-                resolveOffset(chunk[chunk.length - 1]!.offset);
+              // Up to `depth` chunks in flight; the oldest is settled (awaited, resolved, committed)
+              // before another starts, so offsets move strictly in order.
+              const pending: { last: string; done: Promise<void> }[] = [];
+              const settleOldest = async () => {
+                const head = pending.shift()!;
+                await head.done;
+                resolveOffset(head.last);
                 metrics.consumerLag.set(
                   { group: opts.groupId, topic: batch.topic, partition: String(batch.partition) },
-                  Math.max(0, Number(batch.highWatermark) - Number(chunk[chunk.length - 1]!.offset) - 1),
+                  Math.max(0, Number(batch.highWatermark) - Number(head.last) - 1),
                 );
                 await commitOffsetsIfNecessary();
                 await heartbeat();
+              };
+              try {
+                for (let i = 0; i < batch.messages.length; i += maxBatch) {
+                  if (!isRunning() || isStale()) break;
+                  const chunk: BusMessage[] = batch.messages.slice(i, i + maxBatch).map((m) => ({
+                    topic: batch.topic,
+                    partition: batch.partition,
+                    offset: m.offset,
+                    key: m.key ? m.key.toString('utf8') : null,
+                    value: m.value ?? Buffer.alloc(0),
+                    headers: toHeaders(m.headers),
+                    timestamp: Number(m.timestamp),
+                  }));
+                  const done = processBatch(chunk, opts, {
+                    producer,
+                    logger: log,
+                    maxRetries: options.handlerRetries,
+                    initialDelayMs: options.handlerRetryDelayMs,
+                  });
+                  done.catch(() => undefined); // awaited in order by settleOldest
+                  pending.push({ last: chunk[chunk.length - 1]!.offset, done });
+                  // Only once a chunk is done (and all before it) is it marked and committed.
+                  while (pending.length >= depth) await settleOldest();
+                }
+                // Stale (the partition went to another consumer): nothing more is committed here.
+                if (isStale()) {
+                  await Promise.allSettled(pending.map((p) => p.done));
+                  return;
+                }
+                while (pending.length) await settleOldest();
+              } catch (err) {
+                // A chunk failed: let the later ones finish (their writes are idempotent) before the
+                // consumer restarts from the last commit, so nothing of this batch runs on afterwards.
+                await Promise.allSettled(pending.map((p) => p.done));
+                throw err;
               }
             },
           });

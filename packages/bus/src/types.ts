@@ -53,6 +53,21 @@ export interface ConsumerOptions<T> {
   fromBeginning?: boolean;
   /** Upper bound on messages per handler call. */
   maxBatchSize?: number;
+  /**
+   * Handler calls in flight at once (default 1). Above 1 the handler is called for the next chunk of a
+   * fetched batch before the previous call has finished, so the CPU work of one chunk overlaps the
+   * writes of the one before; offsets are still committed strictly in order, each only once its chunk
+   * and every chunk before it are done. A handler that keeps state must do its order-sensitive work
+   * before its first await (calls start in offset order). An adapter may handle fewer at once.
+   */
+  inFlight?: number;
+  /**
+   * Partitions whose batches are handled at once (default 1; kafka: partitionsConsumedConcurrently).
+   * Offsets still commit in order within each partition.
+   */
+  partitionsConcurrently?: number;
+  /** Bytes fetched per partition at most (kafka; default 1 MiB): enough for `inFlight` full chunks. */
+  maxBytesPerPartition?: number;
 }
 
 export interface Consumer {

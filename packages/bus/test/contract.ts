@@ -166,6 +166,45 @@ export function busContract(adapter: string, makeBus: () => Promise<Bus>): void 
       expect([...new Set(got)].sort()).toEqual([0, 1, 2, 3, 4]);
     });
 
+    it('keeps up to inFlight batches in flight and still commits every one', async () => {
+      const group = uniqueName('g');
+      let running = 0;
+      let most = 0;
+      const handled: number[] = [];
+      const consumer = bus.consumer({
+        groupId: group,
+        topics: [topic],
+        decode: decodeItem,
+        dlqTopic: dlq,
+        fromBeginning: true,
+        maxBatchSize: 5,
+        inFlight: 3,
+        handleBatch: async (batch) => {
+          running += 1;
+          most = Math.max(most, running);
+          // The oldest batch is the slowest: later ones finish first, yet commit after it.
+          await new Promise((r) => setTimeout(r, batch[0]!.value.n < 5 ? 300 : 20));
+          handled.push(...batch.map((b) => b.value.n));
+          running -= 1;
+        },
+      });
+      started.push(consumer);
+      await consumer.start();
+      await send(numbers(0, 40, 1)); // one key: one partition, fetched as one batch
+      await waitFor(() => handled.length >= 40, { what: '40 messages' });
+      expect(most).toBeLessThanOrEqual(3);
+      if (adapter === 'kafka') expect(most).toBeGreaterThan(1);
+      await consumer.close();
+      started.splice(started.indexOf(consumer), 1);
+      // Everything was committed: a restarted member sees only what comes next.
+      const again: number[] = [];
+      await consume(group, async (batch) => void again.push(...batch.map((x) => x.value.n)));
+      await send(numbers(40, 45, 1));
+      await waitFor(() => again.length >= 5, { what: 'next 5' });
+      expect(again.sort((x, y) => x - y)).toEqual([40, 41, 42, 43, 44]);
+      expect([...handled].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    });
+
     it('redelivers after a crash: every message is handled at least once', async () => {
       const group = uniqueName('g');
       const handled = new Set<number>();

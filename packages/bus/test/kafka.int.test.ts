@@ -1,4 +1,4 @@
-import { requireServers, servers, testLogger } from '@pantau/testkit';
+import { requireServers, servers, testLogger, uniqueName, waitFor } from '@pantau/testkit';
 import { createKafkaBus } from '../src';
 import { busContract } from './contract';
 
@@ -36,6 +36,43 @@ describe('kafka producer without a broker (issue 12: fail fast, never hang)', ()
         expect(Date.now() - started).toBeLessThan(3_000);
       }
     } finally {
+      await bus.close();
+    }
+  });
+});
+
+describe('kafka producer: big sends', () => {
+  it('sends more than the broker takes in one request (1 MiB) as several requests, in order', async () => {
+    await requireServers('kafka');
+    const bus = createKafkaBus({
+      brokers: servers.kafkaBrokers,
+      clientId: 'pantau-big',
+      logger: testLogger('bus'),
+    });
+    const topic = uniqueName('big');
+    try {
+      await bus.ensureTopics([{ topic, partitions: 1 }]);
+      // 24 messages of 100 KB on one partition: 2.4 MB in one send.
+      const text = 'Viral video banjir bandang di Garut, warga mengungsi ke masjid. '.repeat(1_600);
+      await bus.producer().send(
+        topic,
+        Array.from({ length: 24 }, (_, n) => ({ key: 'same-issue', value: JSON.stringify({ n, text }) })),
+      );
+      const got: number[] = [];
+      const consumer = bus.consumer({
+        groupId: uniqueName('big-reader'),
+        topics: [topic],
+        decode: (v) => JSON.parse(v.toString()) as { n: number },
+        dlqTopic: `${topic}.dlq`,
+        fromBeginning: true,
+        handleBatch: async (batch) => void got.push(...batch.map((b) => b.value.n)),
+      });
+      await consumer.start();
+      await waitFor(() => got.length >= 24, { what: '24 big messages', timeoutMs: 30_000 });
+      await consumer.close();
+      expect(got).toEqual(Array.from({ length: 24 }, (_, n) => n));
+    } finally {
+      await bus.deleteTopics([topic]).catch(() => undefined);
       await bus.close();
     }
   });

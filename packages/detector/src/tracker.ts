@@ -135,6 +135,8 @@ const SNAPSHOT_TERMS = 50;
 const SNAPSHOT_AUTHORS = 1_000;
 const MAX_SAMPLES = 5;
 const MAX_TIMELINE = 200;
+/** Unpublished events kept per issue (a bus outage longer than this many events loses the oldest). */
+const MAX_PENDING_EVENTS = 20;
 
 export class IssueTracker {
   private readonly issues = new Map<string, IssueState>();
@@ -488,7 +490,6 @@ export class IssueTracker {
       const j = this.judge(issue, nowBucket);
       issue.peakWindow = Math.max(issue.peakWindow, j.windowCount);
       const next = this.nextStatus(issue, j, now);
-      issue.lastEvents = [];
       if (next) {
         const type: IssueStatus = next === 'escalated' ? 'rising' : next;
         if (type === 'rising') issue.lastRisingWindow = j.windowCount;
@@ -508,7 +509,10 @@ export class IssueTracker {
         });
         if (issue.timeline.length > MAX_TIMELINE) issue.timeline.shift();
         const event = this.toEvent(issue, type, j, now, reason);
-        issue.lastEvents = [event];
+        // Kept (and written with the document) until `published` says they went out: a crash between
+        // the write and the publication re-sends them.
+        issue.lastEvents.push(event);
+        if (issue.lastEvents.length > MAX_PENDING_EVENTS) issue.lastEvents.shift();
         events.push(event);
       }
       // Quiet issues leave memory (their documents stay, and are restored if they wake up); one still
@@ -517,6 +521,14 @@ export class IssueTracker {
       if (settled && now - issue.lastTouched > this.settings.idleEvictMs) this.issues.delete(id);
     }
     return events;
+  }
+
+  /** These events went out on the bus: later documents need not carry them any more. */
+  published(events: IssueEvent[]): void {
+    for (const e of events) {
+      const issue = this.issues.get(e.issueId);
+      if (issue) issue.lastEvents = issue.lastEvents.filter((x) => x.id !== e.id);
+    }
   }
 
   private toEvent(
@@ -599,7 +611,7 @@ export class IssueTracker {
         lastGrowingWindow: issue.lastGrowingWindow,
         lastEventAt: issue.lastEventAt,
         offsets: [...issue.offsets].map(([p, o]) => [p, String(o)] as [number, string]),
-        pendingEvents: issue.lastEvents,
+        pendingEvents: [...issue.lastEvents],
         termCounts: [...issue.termCounts].sort((a, b) => b[1] - a[1]).slice(0, SNAPSHOT_TERMS),
         authors: [...issue.authors].slice(0, SNAPSHOT_AUTHORS),
       },

@@ -119,4 +119,107 @@ describe('detector stage across a crash (real OpenSearch)', () => {
     expect((await getIssues(search, names, ['is_crash']))[0]!.count).toBe(7);
     expect(published().map((e) => e.type)).toEqual(['rising']);
   });
+
+  it('coalesces: batches arriving while issues are written share one write per issue', async () => {
+    const clock = new ManualClock(T0);
+    const bus = createMemoryBus({ logger });
+    let bulks = 0;
+    let issueWrites = 0;
+    const counting = new Proxy(search, {
+      get(target, prop, receiver) {
+        if (prop !== 'bulk') return Reflect.get(target, prop, receiver) as unknown;
+        return (params: { body: string }) => {
+          bulks += 1;
+          issueWrites += params.body.split('\n').filter((l) => l.startsWith('{"index"')).length;
+          return target.bulk(params as never);
+        };
+      },
+    });
+    const stage = createDetectorStage({
+      tracker: new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock),
+      search: counting,
+      names,
+      producer: bus.producer(),
+      topics,
+      logger,
+    });
+    const posts = (issueId: string, from: number) =>
+      Array.from({ length: 3 }, (_, i) => ({ ...post(from + i, issueId), id: `${issueId}-${from + i}` }));
+    // Five batches handed over at once (as the consumer does with batches in flight), each touching
+    // the same two issues: the first write goes out at once, the other four share the next.
+    await Promise.all(
+      Array.from({ length: 5 }, (_, b) =>
+        stage.handleBatch(asBatch([...posts('is_co_a', b * 3), ...posts('is_co_b', b * 3)], 200 + b * 6)),
+      ),
+    );
+    expect(bulks).toBe(2);
+    expect(issueWrites).toBe(4);
+    await search.indices.refresh({ index: names.of('issues') });
+    const docs = await getIssues(search, names, ['is_co_a', 'is_co_b']);
+    expect(docs.map((d) => d.count)).toEqual([15, 15]);
+  });
+
+  it('keeps events whose publication failed and sends them with the retry of the same process', async () => {
+    const clock = new ManualClock(T0);
+    const bus = createMemoryBus({ logger });
+    const sent = bus.producer();
+    let down = true;
+    const flaky: Producer = {
+      send: async (topic, messages) => {
+        if (down) throw new Error('kafka down');
+        await sent.send(topic, messages);
+      },
+    };
+    const stage = createDetectorStage({
+      tracker: new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock),
+      search,
+      names,
+      producer: flaky,
+      topics,
+      logger,
+    });
+    const batch = asBatch(
+      Array.from({ length: 6 }, (_, i) => ({ ...post(i, 'is_flaky'), id: `flaky-${i}` })),
+      300,
+    );
+    await expect(stage.handleBatch(batch)).rejects.toThrow('kafka down');
+    down = false;
+    // The consumer retries the same batch: its posts are already counted, its event is not lost.
+    await stage.handleBatch(batch);
+    const events = bus.read(topics.issues).map((m) => JSON.parse(m.value.toString()) as IssueEvent);
+    expect(events.filter((e) => e.issueId === 'is_flaky').map((e) => e.type)).toEqual(['rising']);
+    await search.indices.refresh({ index: names.of('issues') });
+    expect((await getIssues(search, names, ['is_flaky']))[0]!.count).toBe(6);
+    // Sent: the next write of the issue no longer carries it for a replay.
+    await stage.handleBatch(asBatch([{ ...post(6, 'is_flaky'), id: 'flaky-6' }], 306));
+    await search.indices.refresh({ index: names.of('issues') });
+    const [doc] = await getIssues(search, names, ['is_flaky']);
+    expect(doc!.count).toBe(7);
+    expect(doc!.state!.pendingEvents).toEqual([]);
+  });
+
+  it('writes issue documents at most once per interval, but never holds an event back', async () => {
+    const clock = new ManualClock(T0);
+    const bus = createMemoryBus({ logger });
+    const stage = createDetectorStage({
+      tracker: new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock),
+      search,
+      names,
+      producer: bus.producer(),
+      topics,
+      logger,
+      minFlushIntervalMs: 600,
+    });
+    const single = (n: number) => asBatch([{ ...post(n, `is_quiet_${n}`), id: `quiet-${n}` }], 400 + n);
+    await stage.handleBatch(single(0)); // first write: at once
+    let started = Date.now();
+    await stage.handleBatch(single(1)); // no event: waits for the interval
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    started = Date.now();
+    const burst = Array.from({ length: 6 }, (_, i) => ({ ...post(i, 'is_urgent'), id: `urgent-${i}` }));
+    await stage.handleBatch(asBatch(burst, 500)); // a rising event: written and sent at once
+    expect(Date.now() - started).toBeLessThan(450);
+    const events = bus.read(topics.issues).map((m) => JSON.parse(m.value.toString()) as IssueEvent);
+    expect(events.map((e) => [e.issueId, e.type])).toEqual([['is_urgent', 'rising']]);
+  });
 });

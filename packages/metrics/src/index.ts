@@ -58,6 +58,11 @@ export const metrics = {
     labelNames: ['outcome'] as const,
     registers: [registry],
   }),
+  bulkBackpressure: new Counter({
+    name: 'pantau_bulk_backpressure_total',
+    help: 'Times the search store answered 429 and every bulk writer of the process paused',
+    registers: [registry],
+  }),
   indexRejections: new Counter({
     name: 'pantau_index_rejections_total',
     help: 'Documents the search store rejected for good, by error type',

@@ -151,47 +151,71 @@ export function assignIssue(post: ScoredPost, clusterer: IssueClusterer): Enrich
 export function createAssignStage(deps: AssignStageDeps) {
   const { search, names, producer, topics, logger } = deps;
   let clusterer: IssueClusterer | undefined;
-  /** The offset this assigner expects next; anything else means another one handled the stream meanwhile. */
-  let expected: string | undefined;
+  /**
+   * The offsets this assigner has handled since it last restored: [from, expected). A batch starting
+   * inside (a retry, or a replay after the consumer restarted) is known to the clusterer; anything
+   * else means another assigner handled the stream meanwhile, and the clusterer is rebuilt.
+   */
+  let from: bigint | undefined;
+  let expected: bigint | undefined;
+  /**
+   * Calls may overlap (the consumer keeps a few batches in flight so the next batch is assigned while
+   * the previous one is being indexed): the assignment part of each call runs strictly in call order,
+   * which is offset order; indexing and publishing overlap.
+   */
+  let turn: Promise<unknown> = Promise.resolve();
+
+  async function assignBatch(batch: Decoded<ScoredPost>[]) {
+    const first = BigInt(batch[0]!.message.offset);
+    // First batch, or the partition comes back after another assigner held it: rebuild from the
+    // index (refreshed first, so the other assigner's last writes are visible) before deciding.
+    if (!clusterer || from === undefined || expected === undefined || first < from || first > expected) {
+      const started = Date.now();
+      await search.indices.refresh({
+        index: names.posts,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+      } as never);
+      const fresh = deps.newClusterer();
+      const posts = await deps.restore(fresh);
+      clusterer = fresh;
+      from = first;
+      expected = first;
+      logger.info(
+        { posts, issues: fresh.size, ms: Date.now() - started },
+        'issue assigner restored from the index',
+      );
+    }
+    const failed: NonNullable<BatchResult['failed']> = [];
+    const enriched: { post: EnrichedPost; item: Decoded<ScoredPost> }[] = [];
+    // Clustering is online: it does best in stream time. Scorers interleave their output, so each
+    // batch is taken in publication order.
+    const ordered = [...batch].sort(
+      (a, b) => Date.parse(a.value.publishedAt) - Date.parse(b.value.publishedAt),
+    );
+    for (const item of ordered) {
+      try {
+        enriched.push({ post: assignIssue(item.value, clusterer), item });
+      } catch (err) {
+        failed.push({
+          message: item.message,
+          error: new PantauError('HANDLER_FAILED', `issue assignment failed: ${(err as Error).message}`, {
+            cause: err,
+          }),
+        });
+      }
+    }
+    const next = BigInt(batch[batch.length - 1]!.message.offset) + 1n;
+    if (next > expected) expected = next;
+    return { failed, enriched };
+  }
+
   return {
     async handleBatch(batch: Decoded<ScoredPost>[]): Promise<BatchResult> {
       if (batch.length === 0) return {};
-      // First batch, or the partition comes back after another assigner held it: rebuild from the
-      // index (refreshed first, so the other assigner's last writes are visible) before deciding.
-      if (!clusterer || batch[0]!.message.offset !== expected) {
-        const started = Date.now();
-        await search.indices.refresh({
-          index: names.posts,
-          ignore_unavailable: true,
-          allow_no_indices: true,
-        } as never);
-        const fresh = deps.newClusterer();
-        const posts = await deps.restore(fresh);
-        clusterer = fresh;
-        logger.info(
-          { posts, issues: fresh.size, ms: Date.now() - started },
-          'issue assigner restored from the index',
-        );
-      }
-      const failed: NonNullable<BatchResult['failed']> = [];
-      const enriched: { post: EnrichedPost; item: Decoded<ScoredPost> }[] = [];
-      // Clustering is online: it does best in stream time. Scorers interleave their output, so each
-      // batch is taken in publication order.
-      const ordered = [...batch].sort(
-        (a, b) => Date.parse(a.value.publishedAt) - Date.parse(b.value.publishedAt),
-      );
-      for (const item of ordered) {
-        try {
-          enriched.push({ post: assignIssue(item.value, clusterer!), item });
-        } catch (err) {
-          failed.push({
-            message: item.message,
-            error: new PantauError('HANDLER_FAILED', `issue assignment failed: ${(err as Error).message}`, {
-              cause: err,
-            }),
-          });
-        }
-      }
+      const assigned = turn.then(() => assignBatch(batch));
+      turn = assigned.catch(() => undefined);
+      const { failed, enriched } = await assigned;
       const result = await bulkIndex(
         search,
         enriched.map(({ post }) => ({
@@ -215,7 +239,6 @@ export function createAssignStage(deps: AssignStageDeps) {
         topics.postsEnriched,
         indexed.map((p) => ({ key: p.issueId, value: JSON.stringify(p) })),
       );
-      expected = String(BigInt(batch[batch.length - 1]!.message.offset) + 1n);
       logger.debug({ indexed: indexed.length, failed: failed.length }, 'assigned batch');
       return { failed };
     },

@@ -63,6 +63,29 @@ export interface InstallOptions {
   replicas?: number;
 }
 
+/**
+ * Puts the template's fields into the existing monthly posts indices. A field whose indexing options
+ * changed since an index was made (e.g. MinHash bands no longer indexed) cannot change there: that
+ * index keeps its old options for it, and only later months get the new ones.
+ */
+async function putPostsMapping(client: SearchClient, index: string): Promise<void> {
+  const put = (properties: Record<string, unknown>) =>
+    client.indices.putMapping({ index, allow_no_indices: true, body: { properties } as never });
+  try {
+    await put(posts.mappings.properties);
+  } catch (err) {
+    const conflict = /illegal_argument_exception/.test(
+      JSON.stringify((err as { meta?: { body?: unknown } }).meta?.body ?? ''),
+    );
+    if (!conflict) throw err;
+    for (const [name, field] of Object.entries(posts.mappings.properties)) {
+      await put({ [name]: field }).catch((e: { meta?: { body?: unknown } }) => {
+        if (!/illegal_argument_exception/.test(JSON.stringify(e.meta?.body ?? ''))) throw e;
+      });
+    }
+  }
+}
+
 /** Creates the posts template and every other index when missing. Safe to run at every start. */
 export async function installIndices(
   client: SearchClient,
@@ -84,11 +107,7 @@ export async function installIndices(
     });
     // Monthly posts indices made before a field was added to the template get it too (fields are
     // only ever added, and the mapping is strict, so a new field would otherwise be refused).
-    await client.indices.putMapping({
-      index: `${prefix}posts-*`,
-      allow_no_indices: true,
-      body: { properties: posts.mappings.properties } as never,
-    });
+    await putPostsMapping(client, `${prefix}posts-*`);
     for (const [name, def] of Object.entries(SINGLE_INDICES) as [
       Exclude<IndexName, 'posts'>,
       IndexDefinition,

@@ -114,6 +114,68 @@ describe('OpenSearch store (real server)', () => {
     }
   });
 
+  it('splits a bulk by bytes, and every writer of the client pauses while OpenSearch answers 429', async () => {
+    const index = names.postsFor('2026-11-20T08:00:00Z');
+    const requests: number[] = [];
+    const counting = new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop !== 'bulk') return Reflect.get(target, prop, receiver) as unknown;
+        return (params: { body: string }) => {
+          requests.push(Date.now());
+          return target.bulk(params as never);
+        };
+      },
+    });
+    const many = docs(
+      Array.from({ length: 40 }, (_, i) =>
+        post(`bytes-${i}`, `Info jalan tol Cipali macet total km ${i} `.repeat(20)),
+      ),
+    );
+    const split = await bulkIndex(counting, many, { maxBytes: 8 * 1024 });
+    expect(split.indexed).toBe(40);
+    expect(requests.length).toBeGreaterThanOrEqual(5); // ~40 × 1 KB in 8 KB requests
+
+    // Two writers at once on a blocked index: once one is answered 429, the other waits too instead
+    // of hammering; both get through when the block is lifted.
+    await client.indices.putSettings({ index, body: { 'index.blocks.read_only_allow_delete': true } });
+    const lift = setTimeout(() => {
+      void client.indices.putSettings({ index, body: { 'index.blocks.read_only_allow_delete': null } });
+    }, 1_000);
+    requests.length = 0;
+    try {
+      const [a, b] = await Promise.all(
+        ['pa', 'pb'].map((id) =>
+          bulkIndex(counting, docs([post(id, 'Antrean BBM mengular di SPBU Medan')]), {
+            initialDelayMs: 300,
+            maxAttempts: 10,
+          }),
+        ),
+      );
+      expect(a!.indexed + b!.indexed).toBe(2);
+      // Without the shared pause each writer would retry on its own schedule (jittered from 0 ms).
+      const gaps = requests.slice(1).map((t, i) => t - requests[i]!);
+      expect(requests.length).toBeLessThan(12);
+      expect(Math.max(...gaps)).toBeGreaterThanOrEqual(250);
+    } finally {
+      clearTimeout(lift);
+      await client.indices.putSettings({ index, body: { 'index.blocks.read_only_allow_delete': null } });
+    }
+  });
+
+  it('starts on a monthly index made with older field options (they stay; new months get the new ones)', async () => {
+    const old = `${prefix}posts-2019.04`;
+    await client.indices.create({
+      index: old,
+      body: { mappings: { properties: { signature: { type: 'keyword' }, id: { type: 'keyword' } } } },
+    });
+    await expect(installIndices(client, { prefix })).resolves.toBeDefined();
+    const mapping = (await client.indices.getMapping({ index: old })).body[old]!.mappings as {
+      properties: Record<string, { index?: boolean }>;
+    };
+    expect(mapping.properties.signature!.index).toBeUndefined(); // indexed, as made
+    expect(mapping.properties.hoaxScore).toBeDefined(); // new fields were still added
+  });
+
   it('fails with a retriable error when OpenSearch does not answer', async () => {
     const dead = createSearchClient('http://127.0.0.1:9', 1000);
     const err = await bulkIndex(dead, docs([post('x', 'tes')]), { maxAttempts: 2, initialDelayMs: 10 }).catch(

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { createDecoder, EnrichedPost, systemClock } from '@pantau/core';
+import { createDecoder, EnrichedPost, systemClock, TOPIC_PARTITIONS } from '@pantau/core';
 import {
   CommonConfig,
   configSchema,
@@ -26,6 +26,21 @@ const config = loadConfigOrExit(
     DETECTOR_RISING_MIN: Type.Integer({ minimum: 1, default: d.risingMinCount }),
     DETECTOR_RISING_RATIO: Type.Number({ exclusiveMinimum: 1, default: d.risingRatio }),
     DETECTOR_TICK_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+    DETECTOR_BATCH_SIZE: Type.Integer({
+      minimum: 1,
+      default: 1000,
+      description: 'posts per handled batch: an issue is written at most once per batch',
+    }),
+    DETECTOR_FLUSH_MS: Type.Integer({
+      minimum: 0,
+      default: 1000,
+      description: 'least time between two writes of issue documents; events are written and sent at once',
+    }),
+    DETECTOR_IN_FLIGHT: Type.Integer({
+      minimum: 1,
+      default: 2,
+      description: 'batches in flight: batches arriving while issues are being written share the next write',
+    }),
   }),
   'detector',
 );
@@ -64,6 +79,7 @@ async function main() {
     producer,
     topics: stack.topics,
     logger: logger.child({ component: 'stage' }),
+    minFlushIntervalMs: config.DETECTOR_FLUSH_MS,
   });
   const consumer = stack.bus.consumer({
     groupId: `${config.TOPIC_PREFIX}detector`,
@@ -72,6 +88,12 @@ async function main() {
     handleBatch: stage.handleBatch,
     dlqTopic: stack.topics.dlq,
     fromBeginning: true,
+    maxBatchSize: config.DETECTOR_BATCH_SIZE,
+    inFlight: config.DETECTOR_IN_FLIGHT,
+    // Every partition's batches wait for the same write of issue documents: handle them side by side.
+    partitionsConcurrently: TOPIC_PARTITIONS.postsEnriched,
+    // An enriched post is ~2 KB: fetch enough for every batch in flight.
+    maxBytesPerPartition: Math.max(1 << 20, config.DETECTOR_BATCH_SIZE * config.DETECTOR_IN_FLIGHT * 2_048),
   });
   // Quiet issues get no posts to trigger a judgement: re-judge everything on a timer so they cool.
   const ticker = repeat('detector tick', config.DETECTOR_TICK_MS, () => stage.tick(), logger);

@@ -51,6 +51,12 @@ const config = loadConfigOrExit(
       default: 2000,
       description: 'posts per assignment batch; each batch is taken in publication order',
     }),
+    SCORER_IN_FLIGHT: Type.Integer({
+      minimum: 1,
+      default: 3,
+      description:
+        'batches in flight per stage: the next is enriched/assigned while the previous is written (offsets still commit in order)',
+    }),
     ISSUE_THRESHOLD: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'cosine to join an issue (default 0.15)' }),
     ),
@@ -130,6 +136,7 @@ async function main() {
     dlqTopic: stack.topics.dlq,
     fromBeginning: true,
     maxBatchSize: config.SCORER_BATCH_SIZE,
+    inFlight: config.SCORER_IN_FLIGHT,
   });
   const assignStage = createAssignStage({
     newClusterer: () =>
@@ -149,6 +156,9 @@ async function main() {
     dlqTopic: stack.topics.dlq,
     fromBeginning: true,
     maxBatchSize: config.ASSIGN_BATCH_SIZE,
+    inFlight: config.SCORER_IN_FLIGHT,
+    // A scored post is ~2 KB: fetch enough for every batch in flight, so the pipeline stays full.
+    maxBytesPerPartition: Math.max(1 << 20, config.ASSIGN_BATCH_SIZE * config.SCORER_IN_FLIGHT * 2_048),
   });
   installShutdown(logger, [
     watchlistReload,

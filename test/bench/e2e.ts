@@ -1,0 +1,621 @@
+/**
+ * `npm run bench:e2e` — Pantau end to end against a raw passthrough, in the same run, on the same
+ * servers (the running Kafka, OpenSearch and Redis; every topic, index, group and queue of the run is
+ * named after one unique prefix and removed at the end).
+ *
+ *  (a) raw:    kafkajs produce of N posts → consume → `_bulk` of the enriched documents Pantau would
+ *              write (computed before the clock starts) into an index with the posts template, until
+ *              `_count` says all N are searchable. Transport and store only: the floor of the servers.
+ *  (b) Pantau: the api, scorer and detector as real processes (as `npm start` runs them); N posts through
+ *              `POST /v1/ingest/posts` (500 a request, 4 connections) until all N are searchable and the
+ *              detector has committed every enriched post (its issues are written).
+ *  (c) latency: a fixed offered load (default 1,000 posts/s for 60 s), one request every 100 ms;
+ *              ingest→searchable per post (send time → the first poll that finds it; polls every 100 ms).
+ *
+ * Then: peak RSS of every service (VmHWM) with its RSS over the latency phase, and a check that issue
+ * counts are exact (each issue document's count = its posts in the index).
+ * The machine is shared and noisy: the ratio raw/Pantau of one run is the figure to compare.
+ * The last stdout line is one JSON object.
+ *
+ *   npm run bench:e2e -- [--posts 20000] [--rate 1000] [--seconds 60] [--data DIR] [--keep]
+ *                        [--env SCORER_IN_FLIGHT=1 ...] [--scorers 1] [--skip-raw] [--raw-only] [--profile DIR]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import IORedis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { postId, topicNames } from '@pantau/core';
+import { IndexNames, createSearchClient, dropIndices, installIndices } from '@pantau/store';
+import { createEnricher, stem } from '@pantau/nlp-id';
+import { IssueClusterer } from '@pantau/issues';
+import { assignIssue, scorePost } from '@pantau/scorer';
+import { servers, sleep, uniqueName } from '@pantau/testkit';
+import {
+  randomPort,
+  repoRoot,
+  stackEnv,
+  startService,
+  stopService,
+  tail,
+  type ServiceProcess,
+} from '../support/processes';
+
+const { values: args } = parseArgs({
+  options: {
+    posts: { type: 'string' },
+    rate: { type: 'string' },
+    seconds: { type: 'string' },
+    data: { type: 'string' },
+    keep: { type: 'boolean' },
+    'skip-raw': { type: 'boolean' },
+    'raw-only': { type: 'boolean' },
+    profile: { type: 'string' },
+    scorers: { type: 'string' },
+    // --env KEY=VALUE (repeatable): extra environment for the services, to compare settings.
+    env: { type: 'string', multiple: true },
+  },
+});
+const N = Number(args.posts ?? 20_000);
+const RATE = Number(args.rate ?? 1_000);
+const SECONDS = Number(args.seconds ?? 60);
+const PER_REQUEST = 500;
+const CONNECTIONS = 4;
+const ADMIN_KEY = 'pk_admin_bench_0123456789abcdef';
+const log = (msg: string) =>
+  process.stderr.write(`[bench:e2e ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+// ---- posts: real Indonesian texts (../shared/data, read in place), else the bundled sample ----------
+function sharedDir(): string | undefined {
+  const candidates = args.data
+    ? [path.resolve(args.data)]
+    : [path.resolve(repoRoot, '../shared/data'), path.resolve(repoRoot, '../../shared/data')];
+  return candidates.find((d) => existsSync(path.join(d, 'issues/election2019-topics-train.jsonl')));
+}
+function loadTexts(): { texts: string[]; source: string } {
+  const dir = sharedDir();
+  if (dir) {
+    const tweets = readFileSync(path.join(dir, 'issues/election2019-topics-train.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { text: string }).text);
+    const reviewsFile = path.join(dir, 'text/indonlu-smsa-train.tsv');
+    const reviews = existsSync(reviewsFile)
+      ? readFileSync(reviewsFile, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => l.split('\t')[0]!)
+      : [];
+    // Interleaved: many small stories among unrelated chatter, as in a real stream.
+    const texts = tweets.flatMap((t, i) => (reviews[i] ? [t, reviews[i]!] : [t]));
+    return { texts: [...texts, ...reviews.slice(tweets.length)], source: dir };
+  }
+  const file = path.join(repoRoot, 'packages/ingest/data/sample-posts.jsonl');
+  const texts = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { text: string }).text);
+  return { texts, source: file };
+}
+const { texts, source: dataSource } = loadTexts();
+
+const SOURCE = 'bench';
+/** Zero-padded, so a keyword range over sourceId follows the sequence. */
+const seqId = (i: number) => `b${String(i).padStart(9, '0')}`;
+function postInput(i: number, at: Date) {
+  return {
+    source: SOURCE,
+    sourceId: seqId(i),
+    text: texts[i % texts.length]!,
+    publishedAt: at.toISOString(),
+    author: { handle: `warga${i % 5_000}` },
+    url: `https://contoh.pantau.id/bench/${i}`,
+  };
+}
+
+// ---- helpers ----------------------------------------------------------------------------------
+const prefix = uniqueName('bench');
+const env = {
+  ...stackEnv(prefix, servers, ADMIN_KEY),
+  ...Object.fromEntries(
+    (args.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  ),
+};
+const topics = topicNames(env.TOPIC_PREFIX);
+const search = createSearchClient(servers.opensearchUrl, 60_000);
+const kafka = new Kafka({ clientId: 'bench-e2e', brokers: servers.kafkaBrokers, logLevel: logLevel.NOTHING });
+const admin = kafka.admin();
+
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
+
+/** The month's posts index is made before the clock starts, for both (its creation is not throughput). */
+async function createIndex(index: string): Promise<void> {
+  await search.indices.create({ index } as never).catch((err: { meta?: { body?: unknown } }) => {
+    if (!JSON.stringify(err.meta?.body ?? '').includes('resource_already_exists')) throw err;
+  });
+}
+
+async function countDocs(index: string): Promise<number> {
+  const res = await search.count({ index, ignore_unavailable: true, allow_no_indices: true } as never);
+  return (res.body as unknown as { count: number }).count;
+}
+
+async function lag(groupId: string, topic: string): Promise<number> {
+  const [ends, committed] = await Promise.all([
+    admin.fetchTopicOffsets(topic),
+    admin.fetchOffsets({ groupId, topics: [topic] }),
+  ]);
+  const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+  return ends.reduce((sum, e) => sum + Number(e.high) - Math.max(0, done.get(e.partition) ?? 0), 0);
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+const cpuAll = () => Object.fromEntries(procs.map((p) => [p.name, cpuOf(p.child.pid!)]));
+
+function rssOf(pid: number): { rss: number; hwm: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+  } catch {
+    return { rss: 0, hwm: 0 };
+  }
+}
+
+// ---- (a) raw passthrough ---------------------------------------------------------------------------
+async function rawPassthrough(): Promise<{ perSec: number; ms: number }> {
+  log(`raw: enriching ${N} posts in-process (before the clock starts)`);
+  const enricher = createEnricher({});
+  const clusterer = new IssueClusterer({});
+  const at = Date.now();
+  const docs: string[] = [];
+  const raws: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const input = postInput(i, new Date(at + i));
+    const raw = {
+      v: 1 as const,
+      id: postId(input.source, input.sourceId),
+      ...input,
+      fetchedAt: new Date(at).toISOString(),
+    };
+    const scored = scorePost(raw as never, {
+      enricher,
+      watchlists: { match: () => [] },
+      stemToken: stem,
+      clock: { now: () => Date.now() },
+    });
+    docs.push(JSON.stringify(assignIssue(scored, clusterer)));
+    raws.push(JSON.stringify(raw));
+  }
+  const rawPrefix = `${prefix}-raw-`;
+  const names = await installIndices(search, { prefix: rawPrefix });
+  const index = names.postsFor(new Date(at).toISOString());
+  await createIndex(index);
+  const topic = `${prefix}.raw-passthrough`;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions: 6, replicationFactor: 1 }],
+  });
+  const consumer = kafka.consumer({ groupId: `${prefix}.raw`, maxWaitTimeInMs: 100 });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let bulked = 0;
+  void consumer.run({
+    eachBatchAutoResolve: true,
+    eachBatch: async ({ batch }) => {
+      for (let i = 0; i < batch.messages.length; i += PER_REQUEST) {
+        const chunk = batch.messages.slice(i, i + PER_REQUEST);
+        const body =
+          chunk
+            .map((m) => {
+              const n = Number(m.key!.toString());
+              return `{"index":{"_index":"${index}","_id":"${postId(SOURCE, seqId(n))}"}}\n${docs[n]}`;
+            })
+            .join('\n') + '\n';
+        const res = await search.bulk({ body } as never);
+        if ((res.body as { errors: boolean }).errors) throw new Error('raw bulk had errors');
+        bulked += chunk.length;
+      }
+    },
+  });
+  await joined;
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const started = Date.now();
+  for (let i = 0; i < N; i += PER_REQUEST) {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: raws.slice(i, i + PER_REQUEST).map((value, j) => ({ key: String(i + j), value })),
+    });
+  }
+  const producedMs = Date.now() - started;
+  let bulkedMs = 0;
+  while ((await countDocs(index)) < N) {
+    if (!bulkedMs && bulked >= N) bulkedMs = Date.now() - started;
+    await sleep(100);
+  }
+  const ms = Date.now() - started;
+  log(`raw: produced in ${producedMs} ms, bulked in ${bulkedMs || ms} ms`);
+  log(`raw: ${N} posts produced, consumed, bulked and searchable in ${ms} ms (bulked ${bulked})`);
+  await producer.disconnect();
+  await consumer.disconnect();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.deleteGroups([`${prefix}.raw`]).catch(() => undefined);
+  await dropIndices(search, rawPrefix);
+  return { perSec: (N / ms) * 1000, ms };
+}
+
+// ---- (b) Pantau ----------------------------------------------------------------------------------
+const procs: ServiceProcess[] = [];
+let api = '';
+
+async function ingest(batch: unknown[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${api}/v1/ingest/posts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(batch),
+    });
+    const text = await res.text();
+    if (res.status === 202) return;
+    if (attempt >= 5 || res.status < 500)
+      throw new Error(`ingest answered ${res.status}: ${text.slice(0, 300)}`);
+    await sleep(200 * (attempt + 1));
+  }
+}
+
+async function startPantau(): Promise<void> {
+  const port = randomPort();
+  api = `http://127.0.0.1:${port}`;
+  procs.push(startService('api', { ...env, PORT: String(port) }));
+  // --profile DIR: CPU profiles of the scorer and detector (node --cpu-prof), written at their exit.
+  const prof = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
+  // --scorers K: K scorer processes enrich posts.raw's partitions in parallel (one of them assigns).
+  const scorers = Number(args.scorers ?? 1);
+  for (let i = 0; i < scorers; i++) {
+    const p = startService('scorer', { ...env }, [], prof);
+    if (scorers > 1) p.name = `scorer${i + 1}`;
+    procs.push(p);
+  }
+  procs.push(startService('detector', { ...env }, [], prof));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const ready = await fetch(`${api}/readyz`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ready && procs.slice(1).every((p) => p.output.some((l) => l.includes('running')))) {
+      await createIndex(new IndexNames(env.INDEX_PREFIX).postsFor(new Date().toISOString()));
+      return;
+    }
+    if (Date.now() > deadline || procs.some((p) => p.child.exitCode !== null))
+      throw new Error(`Pantau did not start\n${tail(procs)}`);
+    await sleep(300);
+  }
+}
+
+/** Everything ingested is searchable and the detector has committed it (its issues are written). */
+async function settled(expected: number): Promise<boolean> {
+  if ((await countDocs(`${env.INDEX_PREFIX}posts`)) < expected) return false;
+  return (await lag(`${env.TOPIC_PREFIX}detector`, topics.postsEnriched)) === 0;
+}
+
+async function pantauThroughput(): Promise<{
+  perSec: number;
+  ms: number;
+  ingestMs: number;
+  cpuShare: Record<string, number>;
+}> {
+  const cpu0 = cpuAll();
+  const at = Date.now();
+  const started = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < N) {
+        const from = next;
+        next = Math.min(N, next + PER_REQUEST);
+        const batch = [];
+        for (let i = from; i < next; i++) batch.push(postInput(i, new Date(at + i)));
+        await ingest(batch);
+      }
+    }),
+  );
+  const ingestMs = Date.now() - started;
+  while (!(await settled(N))) {
+    if (procs.some((p) => p.child.exitCode !== null)) throw new Error(`a service died\n${tail(procs)}`);
+    await sleep(100);
+  }
+  const ms = Date.now() - started;
+  log(`pantau: ${N} posts accepted in ${ingestMs} ms, searchable with issues written in ${ms} ms`);
+  const cpu1 = cpuAll();
+  // Share of one core each service used over the run: 1.0 = one core busy all along.
+  const cpuShare = Object.fromEntries(
+    procs.map((p) => [p.name, Number(((cpu1[p.name]! - cpu0[p.name]!) / (ms / 1000)).toFixed(2))]),
+  );
+  return { perSec: (N / ms) * 1000, ms, ingestMs, cpuShare };
+}
+
+// ---- (c) latency at a fixed offered load -----------------------------------------------------------
+async function latency(first: number) {
+  const total = RATE * SECONDS;
+  const perTick = Math.max(1, Math.round(RATE / 10));
+  const sentAt = new Map<number, number>();
+  const latencies: number[] = [];
+  let lowest = first;
+  let sent = first;
+  const rssSamples: Record<string, number[]> = Object.fromEntries(procs.map((p) => [p.name, []]));
+  const sampler = setInterval(() => {
+    for (const p of procs) rssSamples[p.name]!.push(rssOf(p.child.pid!).rss);
+  }, 1_000);
+  let polling = true;
+  const poller = (async () => {
+    while (polling || sentAt.size > 0) {
+      if (sentAt.size > 0) {
+        const res = await search.search({
+          index: `${env.INDEX_PREFIX}posts`,
+          body: {
+            size: 10_000,
+            _source: false,
+            track_total_hits: false,
+            docvalue_fields: ['sourceId'],
+            query: { range: { sourceId: { gte: seqId(lowest), lt: seqId(sent) } } },
+          },
+        } as never);
+        const now = Date.now();
+        const hits = (res.body as unknown as { hits: { hits: { fields: { sourceId: string[] } }[] } }).hits
+          .hits;
+        for (const h of hits) {
+          const n = Number(h.fields.sourceId[0]!.slice(1));
+          const t = sentAt.get(n);
+          if (t === undefined) continue;
+          latencies.push(now - t);
+          sentAt.delete(n);
+        }
+        while (lowest < sent && !sentAt.has(lowest)) lowest++;
+      }
+      await sleep(100);
+    }
+  })();
+  const started = Date.now();
+  const inflight: Promise<void>[] = [];
+  for (let tick = 0; sent < first + total; tick++) {
+    const due = started + tick * 100;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const batch = [];
+    const now = Date.now();
+    for (let k = 0; k < perTick && sent < first + total; k++, sent++) {
+      sentAt.set(sent, now);
+      batch.push(postInput(sent, new Date(now)));
+    }
+    inflight.push(ingest(batch));
+    if (inflight.length > 50) await inflight.shift();
+  }
+  await Promise.all(inflight);
+  const sendMs = Date.now() - started;
+  const waitUntil = Date.now() + 60_000;
+  while (sentAt.size > 0 && Date.now() < waitUntil) await sleep(200);
+  const missing = sentAt.size;
+  sentAt.clear();
+  polling = false;
+  await poller;
+  clearInterval(sampler);
+  while (!(await settled(sent)) && Date.now() < waitUntil + 60_000) await sleep(200);
+  latencies.sort((a, b) => a - b);
+  const rss = Object.fromEntries(
+    Object.entries(rssSamples).map(([name, s]) => {
+      const half = Math.floor(s.length / 2);
+      const max = (xs: number[]) => Math.round(Math.max(0, ...xs));
+      return [name, { firstHalfMaxMb: max(s.slice(0, half)), secondHalfMaxMb: max(s.slice(half)) }];
+    }),
+  );
+  return {
+    offered: total,
+    offeredPerSec: (total / sendMs) * 1000,
+    missing,
+    p50: quantile(latencies, 0.5),
+    p95: quantile(latencies, 0.95),
+    p99: quantile(latencies, 0.99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    rss,
+    end: sent,
+  };
+}
+
+/** Every issue document counts exactly the posts the index holds for it. */
+async function issueCountsExact(): Promise<{ issues: number; mismatched: number }> {
+  await search.indices.refresh({ index: `${env.INDEX_PREFIX}*` } as never);
+  const perIssue = new Map<string, number>();
+  let after: unknown;
+  for (;;) {
+    const res = await search.search({
+      index: `${env.INDEX_PREFIX}posts`,
+      body: {
+        size: 0,
+        aggs: {
+          issues: {
+            composite: {
+              size: 10_000,
+              sources: [{ id: { terms: { field: 'issueId' } } }],
+              ...(after ? { after } : {}),
+            },
+          },
+        },
+      },
+    } as never);
+    const agg = (
+      res.body as unknown as {
+        aggregations: {
+          issues: { buckets: { key: { id: string }; doc_count: number }[]; after_key?: unknown };
+        };
+      }
+    ).aggregations.issues;
+    for (const b of agg.buckets) perIssue.set(b.key.id, b.doc_count);
+    if (!agg.after_key || agg.buckets.length === 0) break;
+    after = agg.after_key;
+  }
+  let mismatched = 0;
+  let issues = 0;
+  const documented = new Set<string>();
+  let searchAfter: unknown[] | undefined;
+  for (;;) {
+    const res = await search.search({
+      index: `${env.INDEX_PREFIX}issues`,
+      body: {
+        size: 5_000,
+        _source: ['count'],
+        sort: [{ id: 'asc' }],
+        ...(searchAfter ? { search_after: searchAfter } : {}),
+      },
+    } as never);
+    const hits = (
+      res.body as unknown as {
+        hits: { hits: { _id: string; _source: { count: number }; sort: unknown[] }[] };
+      }
+    ).hits.hits;
+    for (const h of hits) {
+      issues++;
+      documented.add(h._id);
+      if (perIssue.get(h._id) !== h._source.count) mismatched++;
+    }
+    if (hits.length < 5_000) break;
+    searchAfter = hits[hits.length - 1]!.sort;
+  }
+  // An issue with two posts or more must have a document.
+  for (const [id, c] of perIssue) if (c >= 2 && !documented.has(id)) mismatched++;
+  return { issues, mismatched };
+}
+
+/** OpenSearch's own account of the writes: documents indexed, time spent indexing, size on disk. */
+async function indexingStats(): Promise<Record<string, { writes: number; indexMs: number; sizeMb: number }>> {
+  const res = await search.indices.stats({
+    index: `${env.INDEX_PREFIX}*`,
+    metric: ['indexing', 'store'],
+  } as never);
+  const out: Record<string, { writes: number; indexMs: number; sizeMb: number }> = {};
+  const indices = (
+    res.body as unknown as {
+      indices: Record<
+        string,
+        {
+          primaries: {
+            indexing: { index_total: number; index_time_in_millis: number };
+            store: { size_in_bytes: number };
+          };
+        }
+      >;
+    }
+  ).indices;
+  for (const [name, st] of Object.entries(indices)) {
+    const kind = name.slice(env.INDEX_PREFIX.length).startsWith('posts')
+      ? 'posts'
+      : name.slice(env.INDEX_PREFIX.length);
+    if (kind !== 'posts' && kind !== 'issues') continue;
+    const o = (out[kind] ??= { writes: 0, indexMs: 0, sizeMb: 0 });
+    o.writes += st.primaries.indexing.index_total;
+    o.indexMs += st.primaries.indexing.index_time_in_millis;
+    o.sizeMb = Number((o.sizeMb + st.primaries.store.size_in_bytes / 1048576).toFixed(1));
+  }
+  return out;
+}
+
+async function cleanup(): Promise<void> {
+  if (args.keep) {
+    log(`--keep: leaving prefix ${prefix}`);
+    return;
+  }
+  const all = await admin.listTopics().catch(() => [] as string[]);
+  await admin.deleteTopics({ topics: all.filter((t) => t.startsWith(prefix)) }).catch(() => undefined);
+  const groups = await admin.listGroups().catch(() => ({ groups: [] as { groupId: string }[] }));
+  const mine = groups.groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+  if (mine.length) await admin.deleteGroups(mine).catch(() => undefined);
+  await dropIndices(search, env.INDEX_PREFIX);
+  const redis = new IORedis(servers.redisUrl, { maxRetriesPerRequest: 1 });
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
+async function main() {
+  log(
+    `prefix ${prefix}; ${texts.length} distinct texts from ${dataSource}; N=${N}, ${RATE}/s for ${SECONDS} s`,
+  );
+  await admin.connect();
+  try {
+    const raw = args['skip-raw'] ? { perSec: NaN, ms: NaN } : await rawPassthrough();
+    if (args['raw-only']) return;
+    log('starting api, scorer, detector');
+    await startPantau();
+    const pantau = await pantauThroughput();
+    log(`latency: ${RATE} posts/s for ${SECONDS} s`);
+    const lat = await latency(N);
+    const exact = await issueCountsExact();
+    const writes = await indexingStats();
+    const peakRssMb = Object.fromEntries(procs.map((p) => [p.name, Math.round(rssOf(p.child.pid!).hwm)]));
+    const codes = await Promise.all(procs.map((p) => stopService(p)));
+    const ratio = pantau.perSec / raw.perSec;
+    console.log(`data: ${dataSource} (${texts.length} distinct texts)`);
+    console.log(`raw passthrough: ${N} posts in ${raw.ms} ms = ${raw.perSec.toFixed(0)} posts/s`);
+    console.log(
+      `pantau:          ${N} posts in ${pantau.ms} ms = ${pantau.perSec.toFixed(0)} posts/s (API accepted all in ${pantau.ingestMs} ms)`,
+    );
+    console.log(`ratio pantau/raw: ${ratio.toFixed(2)}`);
+    console.log(`cores used by each service during the Pantau run: ${JSON.stringify(pantau.cpuShare)}`);
+    console.log(
+      `latency ingest→searchable at ${lat.offeredPerSec.toFixed(0)} posts/s offered (${lat.offered} posts): ` +
+        `p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms, max ${lat.max} ms, never searchable ${lat.missing}`,
+    );
+    console.log(
+      `peak RSS (MB): ${JSON.stringify(peakRssMb)}; RSS during the latency phase: ${JSON.stringify(lat.rss)}`,
+    );
+    console.log(
+      `issue documents: ${exact.issues}, counts not exact: ${exact.mismatched}; exit codes ${codes.join(',')}`,
+    );
+    console.log(
+      JSON.stringify({
+        posts: N,
+        ...(args.env?.length ? { env: args.env } : {}),
+        ...(args.scorers ? { scorers: Number(args.scorers) } : {}),
+        rawPerSec: Math.round(raw.perSec),
+        pantauPerSec: Math.round(pantau.perSec),
+        ratio: Number(ratio.toFixed(3)),
+        p50Ms: lat.p50,
+        p95Ms: lat.p95,
+        p99Ms: lat.p99,
+        peakRssMb,
+        latencyPosts: lat.offered,
+        offeredPerSec: Math.round(lat.offeredPerSec),
+        missing: lat.missing,
+        rssDuringLatencyMb: lat.rss,
+        issueDocs: exact.issues,
+        issueCountsWrong: exact.mismatched,
+        coresUsed: pantau.cpuShare,
+        writes,
+      }),
+    );
+  } finally {
+    await Promise.all(procs.map((p) => stopService(p)));
+    await cleanup().catch((err: unknown) => log(`cleanup failed: ${(err as Error).message}`));
+    await admin.disconnect();
+    await search.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  log(`failed: ${(err as Error).stack ?? String(err)}`);
+  process.exitCode = 1;
+});
