@@ -17,6 +17,7 @@ import {
   stopService,
   tail,
   type ServiceProcess,
+  waitForStack,
 } from '../support/processes';
 
 /**
@@ -80,15 +81,7 @@ describe('alert channels end to end (every service as a process, real Kafka/Open
       clientId: 'e2e-channels',
       logger: testLogger('e2e'),
     });
-    await waitFor(async () => (await fetch(`${api}/readyz`).catch(() => undefined))?.status === 200, {
-      timeoutMs: 90_000,
-      intervalMs: 500,
-      what: `the API to be ready\n${tail(procs)}`,
-    });
-    await waitFor(() => procs.slice(1).every((p) => p.output.some((l) => l.includes('running'))), {
-      timeoutMs: 90_000,
-      what: `scorer and detector to run\n${tail(procs)}`,
-    });
+    await waitForStack(api, procs);
   });
 
   afterAll(async () => {

@@ -18,6 +18,7 @@ import {
   stopService,
   tail,
   type ServiceProcess,
+  waitForStack,
 } from '../support/processes';
 
 /**
@@ -110,15 +111,7 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
         DETECTOR_TICK_MS: '1000',
       }),
     );
-    await waitFor(async () => (await fetch(`${api}/readyz`).catch(() => undefined))?.status === 200, {
-      timeoutMs: 90_000,
-      intervalMs: 500,
-      what: `the API to be ready\n${tail(procs)}`,
-    });
-    await waitFor(() => procs.slice(1).every((p) => p.output.some((l) => l.includes('running'))), {
-      timeoutMs: 90_000,
-      what: `scorer and detector to run\n${tail(procs)}`,
-    });
+    await waitForStack(api, procs);
 
     userDataDir = mkdtempSync(path.join(os.tmpdir(), 'pantau-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {

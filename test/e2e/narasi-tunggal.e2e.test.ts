@@ -13,6 +13,7 @@ import {
   stopService,
   tail,
   type ServiceProcess,
+  waitForStack,
 } from '../support/processes';
 
 /**
@@ -75,15 +76,7 @@ describe('narasi tunggal (every service as a process)', () => {
       clientId: 'e2e-narasi',
       logger: testLogger('e2e'),
     });
-    await waitFor(async () => (await fetch(`${api}/readyz`).catch(() => undefined))?.status === 200, {
-      timeoutMs: 90_000,
-      intervalMs: 500,
-      what: `the API to be ready\n${tail(procs)}`,
-    });
-    await waitFor(() => procs.slice(1).every((p) => p.output.some((l) => l.includes('running'))), {
-      timeoutMs: 90_000,
-      what: `scorer and detector to run\n${tail(procs)}`,
-    });
+    await waitForStack(api, procs);
   });
 
   afterAll(async () => {

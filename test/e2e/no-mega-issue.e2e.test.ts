@@ -12,6 +12,7 @@ import {
   stopService,
   tail,
   type ServiceProcess,
+  waitForStack,
 } from '../support/processes';
 
 /**
@@ -46,11 +47,7 @@ describe('no mega-issue through the live API (real Kafka and OpenSearch)', () =>
     api = `http://127.0.0.1:${port}`;
     procs.push(startService('api', { ...env, PORT: String(port) }));
     procs.push(startService('scorer', env));
-    await waitFor(async () => (await fetch(`${api}/readyz`).catch(() => undefined))?.status === 200, {
-      timeoutMs: 90_000,
-      intervalMs: 500,
-      what: `the API to be ready\n${tail(procs)}`,
-    });
+    await waitForStack(api, procs);
   });
   afterAll(async () => {
     await Promise.all(procs.map((p) => stopService(p)));

@@ -15,6 +15,7 @@ import {
   stopService,
   tail,
   type ServiceProcess,
+  waitForStack,
 } from '../support/processes';
 
 /**
@@ -97,15 +98,7 @@ describe('sources through the API (every service as a process, real servers)', (
     procs.push(startService('scorer', { ...env, FACTCHECK_REFRESH_MS: '1000' }));
     ingest = startService('ingest', ingestEnv);
     procs.push(ingest);
-    await waitFor(async () => (await fetch(`${api}/readyz`).catch(() => undefined))?.status === 200, {
-      timeoutMs: 90_000,
-      intervalMs: 500,
-      what: `the API to be ready\n${tail(procs)}`,
-    });
-    await waitFor(() => procs.slice(1).every((p) => p.output.some((l) => l.includes('running'))), {
-      timeoutMs: 90_000,
-      what: `scorer and ingest to run\n${tail(procs)}`,
-    });
+    await waitForStack(api, procs);
   });
 
   afterAll(async () => {

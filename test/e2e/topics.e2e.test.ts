@@ -13,6 +13,7 @@ import {
   stopService,
   tail,
   type ServiceProcess,
+  waitForStack,
 } from '../support/processes';
 
 /**
@@ -69,17 +70,7 @@ describe('topics end to end (every service as a process, real Kafka/OpenSearch/R
       clientId: 'e2e-topics',
       logger: testLogger('e2e'),
     });
-    await waitFor(
-      async () => {
-        const res = await fetch(`${api}/readyz`).catch(() => undefined);
-        return res?.status === 200;
-      },
-      { timeoutMs: 90_000, intervalMs: 500, what: `the API to be ready\n${tail(procs)}` },
-    );
-    await waitFor(() => procs.slice(1).every((p) => p.output.some((l) => l.includes('running'))), {
-      timeoutMs: 90_000,
-      what: `scorer and detector to run\n${tail(procs)}`,
-    });
+    await waitForStack(api, procs);
   });
 
   afterAll(async () => {

@@ -14,6 +14,7 @@ import {
   stopService,
   tail,
   type ServiceProcess,
+  waitForStack,
 } from '../support/processes';
 
 /**
@@ -90,18 +91,7 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
       }),
     );
     bus = createKafkaBus({ brokers: servers.kafkaBrokers, clientId: 'e2e', logger: testLogger('e2e') });
-    await waitFor(
-      async () => {
-        const res = await fetch(`${api}/readyz`).catch(() => undefined);
-        return res?.status === 200;
-      },
-      { timeoutMs: 90_000, intervalMs: 500, what: `the API to be ready\n${tail(procs)}` },
-    );
-    // The scorer and detector have joined their groups once their logs say they run.
-    await waitFor(() => procs.slice(1).every((p) => p.output.some((l) => l.includes('running'))), {
-      timeoutMs: 90_000,
-      what: `scorer and detector to run\n${tail(procs)}`,
-    });
+    await waitForStack(api, procs);
   });
 
   afterAll(async () => {

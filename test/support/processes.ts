@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { waitFor } from '@pantau/testkit';
 
 /** Starts Pantau services as real separate processes, as `npm start` does, and stops them. */
 export const repoRoot = path.resolve(__dirname, '../..');
@@ -102,4 +103,23 @@ export function apiCaller(base: () => string) {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
+}
+
+/**
+ * Waits until the API at `api` answers ready and every other process (procs[1..]) has logged that it
+ * runs, i.e. joined its consumer groups: posts sent after this are not read from a moving offset.
+ */
+export async function waitForStack(api: string, procs: ServiceProcess[], timeoutMs = 90_000): Promise<void> {
+  await waitFor(async () => (await fetch(`${api}/readyz`).catch(() => undefined))?.status === 200, {
+    timeoutMs,
+    intervalMs: 500,
+    what: `the API to be ready\n${tail(procs)}`,
+  });
+  await waitFor(() => procs.slice(1).every((p) => p.output.some((l) => l.includes('running'))), {
+    timeoutMs,
+    what: `${procs
+      .slice(1)
+      .map((p) => p.name)
+      .join(', ')} to run\n${tail(procs)}`,
+  });
 }
