@@ -1,6 +1,7 @@
 import { PantauError } from '@pantau/core';
 import { Agent, request } from 'undici';
 import type { Rate } from '@pantau/queue';
+import { checkWebhookTarget } from '../target';
 import type { AlertPayload, ChannelName, SubscriptionDoc } from '../types';
 
 /**
@@ -130,4 +131,22 @@ export function required<T>(value: T | undefined, what: string, subscription: Su
   if (value === undefined || value === null || (typeof value === 'string' && value === ''))
     throw new DeliveryError('DELIVERY_REJECTED', `subscription ${subscription.id} has no ${what}`);
   return value;
+}
+
+/**
+ * A subscriber-given URL is checked again at delivery time (its name may have been re-pointed at a
+ * private address since the subscription was made); a refusal is final, not retried.
+ */
+export async function checkDeliveryTarget(url: string, target: string, allowPrivate: boolean): Promise<void> {
+  try {
+    await checkWebhookTarget(url, { allowPrivate });
+  } catch (err) {
+    throw new DeliveryError(
+      'DELIVERY_REJECTED',
+      `${target}: ${(err as Error).message}`,
+      undefined,
+      undefined,
+      err,
+    );
+  }
 }

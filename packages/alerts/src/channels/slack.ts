@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { checkWebhookTarget } from '../target';
 import {
   type MessageParts,
   type RenderOptions,
@@ -11,8 +10,8 @@ import {
 import type { AlertPayload, SubscriptionDoc } from '../types';
 import {
   type Channel,
-  DeliveryError,
   type SendResult,
+  checkDeliveryTarget,
   classifyResponse,
   postJson,
   required,
@@ -98,18 +97,7 @@ export function createSlackChannel(options: SlackChannelOptions = {}): Channel {
     async send(payload: AlertPayload, subscription: SubscriptionDoc): Promise<SendResult> {
       const url = required(subscription.config.url, 'url', subscription);
       const target = `slack ${subscription.id}`;
-      try {
-        // Again at delivery time: the name may have been re-pointed since the subscription was made.
-        await checkWebhookTarget(url, { allowPrivate: options.allowPrivateTargets ?? false });
-      } catch (err) {
-        throw new DeliveryError(
-          'DELIVERY_REJECTED',
-          `${target}: ${(err as Error).message}`,
-          undefined,
-          undefined,
-          err,
-        );
-      }
+      await checkDeliveryTarget(url, target, options.allowPrivateTargets ?? false);
       const message = slackMessage(messageParts(payload, subscription.language ?? 'id', options));
       const answer = await postJson(url, JSON.stringify(message), { timeoutMs, target, maxText: 200 });
       classifyResponse(answer.status, answer.header('retry-after'), Date.now(), target, answer.text.trim());

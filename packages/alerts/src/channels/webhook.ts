@@ -3,13 +3,12 @@ import { systemClock, type Clock } from '@pantau/core';
 import type { AlertPayload, SubscriptionDoc } from '../types';
 import {
   type Channel,
-  DeliveryError,
   type SendResult,
+  checkDeliveryTarget,
   classifyResponse,
   postJson,
   required,
 } from './channel';
-import { checkWebhookTarget } from '../target';
 
 /**
  * Signed webhooks: POST JSON `{alert:{…}}` with
@@ -78,18 +77,7 @@ export function createWebhookChannel(options: WebhookChannelOptions = {}): Chann
       const body = JSON.stringify(payload);
       const t = Math.floor(clock.now() / 1000);
       const target = `webhook ${subscription.id}`;
-      try {
-        // Again at delivery time: the name may have been re-pointed since the subscription was made.
-        await checkWebhookTarget(url, { allowPrivate: options.allowPrivateTargets ?? false });
-      } catch (err) {
-        throw new DeliveryError(
-          'DELIVERY_REJECTED',
-          `${target}: ${(err as Error).message}`,
-          undefined,
-          undefined,
-          err,
-        );
-      }
+      await checkDeliveryTarget(url, target, options.allowPrivateTargets ?? false);
       const answer = await postJson(url, body, {
         timeoutMs,
         target,
