@@ -141,14 +141,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     job: DeliveryJob,
     patch: Omit<DeliveryRecord, 'subscriptionId' | 'channel' | 'version' | 'updatedAt'>,
   ) => {
-    const clarificationId =
-      job.clarificationId ??
-      (job.payload.type === 'clarification' ? job.payload.clarification?.id : undefined);
     return store.recordDelivery(job.alertId, {
       subscriptionId: job.subscriptionId,
       channel: job.channel,
       version: job.version,
-      ...(clarificationId ? { clarificationId } : {}),
+      ...(job.clarificationId ? { clarificationId: job.clarificationId } : {}),
       updatedAt: new Date(clock.now()).toISOString(),
       ...patch,
     });

@@ -217,15 +217,10 @@ export interface DeliveryJob {
 }
 
 export function deliveryJobId(
-  job: Pick<DeliveryJob, 'alertId' | 'version' | 'subscriptionId' | 'clarificationId' | 'digestId'> & {
-    payload?: AlertPayload;
-  },
+  job: Pick<DeliveryJob, 'alertId' | 'version' | 'subscriptionId' | 'clarificationId' | 'digestId'>,
 ): string {
   // BullMQ job ids may not contain ':' (it separates Redis key parts). A clarification push and a
   // digest release are jobs of their own beside the alert version's.
-  const clarificationId =
-    job.clarificationId ??
-    (job.payload?.type === 'clarification' ? job.payload.clarification?.id : undefined);
-  const suffix = clarificationId ? `.c${clarificationId}` : job.digestId ? `.d${job.digestId}` : '';
+  const suffix = job.clarificationId ? `.c${job.clarificationId}` : job.digestId ? `.d${job.digestId}` : '';
   return `${job.alertId}.v${job.version}.${job.subscriptionId}${suffix}`;
 }

@@ -147,6 +147,8 @@ describe('channel deliveries through BullMQ (real Redis + OpenSearch)', () => {
     subscriptionId: s.id,
     channel: s.channel,
     payload: { ...payload, alert: { ...payload.alert, id: doc.id } },
+    // As the clarification push (clarify.ts) enqueues it: its own job id and delivery record.
+    ...(payload.clarification ? { clarificationId: payload.clarification.id } : {}),
   });
 
   /** The final outcome of one delivery, once it is no longer pending. */
