@@ -262,7 +262,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
             return true;
           },
         },
-        maxWaitTimeInMs: 500,
+        maxWaitTimeInMs: opts.lingerMs ?? 500,
+        ...(opts.lingerMs ? { minBytes: opts.lingerBytes ?? 1 << 20 } : {}),
         ...(opts.maxBytesPerPartition ? { maxBytesPerPartition: opts.maxBytesPerPartition } : {}),
         ...(opts.maxBytesPerPartition ? { maxBytes: Math.max(10 << 20, 2 * opts.maxBytesPerPartition) } : {}),
       });

@@ -68,6 +68,14 @@ export interface ConsumerOptions<T> {
   partitionsConcurrently?: number;
   /** Bytes fetched per partition at most (kafka; default 1 MiB): enough for `inFlight` full chunks. */
   maxBytesPerPartition?: number;
+  /**
+   * Let a fetch gather what arrives for up to this long before the handler sees it, unless
+   * `lingerBytes` come sooner (kafka: the broker's fetch wait; default: answer as soon as anything
+   * arrived). A stage whose result depends on message order within a batch (issue assignment sorts
+   * each batch by publication time) gets fuller batches this way at the cost of this much latency.
+   */
+  lingerMs?: number;
+  lingerBytes?: number;
 }
 
 export interface Consumer {

@@ -77,3 +77,53 @@ describe('kafka producer: big sends', () => {
     }
   });
 });
+
+describe('kafka consumer: lingering fetches', () => {
+  /** Batch sizes the handler sees for 5 sends of 4 messages, 60 ms apart. */
+  async function batchSizes(lingerMs: number | undefined): Promise<number[]> {
+    const bus = createKafkaBus({
+      brokers: servers.kafkaBrokers,
+      clientId: 'pantau-linger',
+      logger: testLogger('bus'),
+    });
+    const topic = uniqueName('linger');
+    const sizes: number[] = [];
+    try {
+      await bus.ensureTopics([{ topic, partitions: 1 }]);
+      const consumer = bus.consumer({
+        groupId: uniqueName('linger-reader'),
+        topics: [topic],
+        decode: (v) => v.toString(),
+        dlqTopic: `${topic}.dlq`,
+        fromBeginning: true,
+        ...(lingerMs ? { lingerMs, lingerBytes: 1 << 20 } : {}),
+        handleBatch: async (batch) => void sizes.push(batch.length),
+      });
+      await consumer.start();
+      for (let i = 0; i < 5; i += 1) {
+        await bus.producer().send(
+          topic,
+          Array.from({ length: 4 }, (_, n) => ({ key: 'k', value: `#banjirjakarta update ${i}.${n}` })),
+        );
+        await new Promise((r) => setTimeout(r, 60));
+      }
+      await waitFor(() => sizes.reduce((a, b) => a + b, 0) >= 20, { what: '20 messages', timeoutMs: 30_000 });
+      await consumer.close();
+      return sizes;
+    } finally {
+      await bus.deleteTopics([topic]).catch(() => undefined);
+      await bus.close();
+    }
+  }
+
+  it('gathers what arrives within lingerMs into one batch, and answers at once without it', async () => {
+    await requireServers('kafka');
+    const eager = await batchSizes(undefined);
+    const lingering = await batchSizes(1_500);
+    // Without lingering every send is its own fetch; with it, the 300 ms of sends fit one or two
+    // fetches (one may already have been waiting when the first send arrived).
+    expect(eager.length).toBeGreaterThanOrEqual(4);
+    expect(lingering.length).toBeLessThanOrEqual(2);
+    expect(Math.max(...lingering)).toBeGreaterThanOrEqual(12);
+  });
+});

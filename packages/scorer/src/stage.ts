@@ -189,9 +189,11 @@ export function createAssignStage(deps: AssignStageDeps) {
     const failed: NonNullable<BatchResult['failed']> = [];
     const enriched: { post: EnrichedPost; item: Decoded<ScoredPost> }[] = [];
     // Clustering is online: it does best in stream time. Scorers interleave their output, so each
-    // batch is taken in publication order.
+    // batch is taken in publication order (ties by post id, so the order does not depend on arrival).
     const ordered = [...batch].sort(
-      (a, b) => Date.parse(a.value.publishedAt) - Date.parse(b.value.publishedAt),
+      (a, b) =>
+        Date.parse(a.value.publishedAt) - Date.parse(b.value.publishedAt) ||
+        (a.value.id < b.value.id ? -1 : a.value.id > b.value.id ? 1 : 0),
     );
     for (const item of ordered) {
       try {

@@ -51,6 +51,12 @@ const config = loadConfigOrExit(
       default: 2000,
       description: 'posts per assignment batch; each batch is taken in publication order',
     }),
+    ASSIGN_LINGER_MS: Type.Integer({
+      minimum: 0,
+      default: 250,
+      description:
+        'how long the assigner lets a fetch fill before sorting it into publication order (0: take what is there)',
+    }),
     SCORER_IN_FLIGHT: Type.Integer({
       minimum: 1,
       default: 3,
@@ -159,6 +165,10 @@ async function main() {
     inFlight: config.SCORER_IN_FLIGHT,
     // A scored post is ~2 KB: fetch enough for every batch in flight, so the pipeline stays full.
     maxBytesPerPartition: Math.max(1 << 20, config.ASSIGN_BATCH_SIZE * config.SCORER_IN_FLIGHT * 2_048),
+    // Scorers interleave their output and each batch is assigned in publication order: gather what
+    // arrives for a moment (up to one full batch) so a burst is sorted as a whole, not in slivers.
+    lingerMs: config.ASSIGN_LINGER_MS,
+    lingerBytes: config.ASSIGN_BATCH_SIZE * 2_048,
   });
   installShutdown(logger, [
     watchlistReload,
