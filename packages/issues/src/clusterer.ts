@@ -31,6 +31,11 @@ export interface ClustererSettings {
   /** An issue with no post for this long stops attracting posts by similarity (near-duplicates revive it). */
   activeMs: number;
   /**
+   * The activity window grows by this share of `activeMs` per tenfold growth of the issue: a story
+   * that drew a hundred posts is still the story two days later, a lone post is forgotten sooner.
+   */
+  activeGrowth: number;
+  /**
    * Virtual posts that contain none of the terms: until the stream has taught enough idf, every word
    * counts as distinctive (a fresh deployment still groups its first posts), and everyday words fade
    * as real posts arrive.
@@ -62,8 +67,9 @@ export interface ClustererSettings {
 export const DEFAULT_CLUSTERER_SETTINGS: ClustererSettings = {
   threshold: 0.15,
   dfHalfLifePosts: 500_000,
-  centroidHalfLifeMs: 24 * 3600_000,
+  centroidHalfLifeMs: 48 * 3600_000,
   activeMs: 36 * 3600_000,
+  activeGrowth: 1,
   idfPriorDocs: 1000,
   sizePenalty: 0.02,
   hashtagWeight: 0.5,
@@ -197,6 +203,19 @@ export class IssueClusterer {
 
   private decay(at: number, since: number, halfLife: number): number {
     return at <= since ? 1 : Math.pow(0.5, (at - since) / halfLife);
+  }
+
+  /** How long the issue keeps attracting posts after its last one (see `activeGrowth`). */
+  private activeFor(issue: Issue): number {
+    return this.settings.activeMs * (1 + this.settings.activeGrowth * Math.log10(Math.max(1, issue.posts)));
+  }
+
+  /**
+   * How far back a restarted assigner re-reads posts: the activity window of an issue of 100 posts
+   * (108 h by default). A bigger issue quiet for longer than that is re-founded by its next post.
+   */
+  restoreWindowMs(): number {
+    return this.settings.activeMs * (1 + this.settings.activeGrowth * 2);
   }
 
   /** Effective number of posts seen (each older post counts less). */
@@ -375,7 +394,7 @@ export class IssueClusterer {
       this.stats.posts += 1;
       this.stats.nominated += dots.size;
       for (const [issue, nominatedDot] of dots) {
-        if (post.at - issue.lastAt > this.settings.activeMs || issue.normSq <= 0) continue;
+        if (post.at - issue.lastAt > this.activeFor(issue) || issue.normSq <= 0) continue;
         const threshold =
           this.settings.threshold + this.settings.sizePenalty * Math.log10(Math.max(1, issue.posts));
         const norm = Math.sqrt(issue.normSq);

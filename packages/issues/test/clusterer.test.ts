@@ -49,6 +49,32 @@ describe('IssueClusterer', () => {
     expect(cabai.issueId).not.toBe(a.issueId);
   });
 
+  it('keeps a story that drew many posts active longer than a lone post', () => {
+    // Reworded posts of one claim (the same story, not copies: MinHash must not link them).
+    const wordings = [
+      'Beredar kabar beras plastik dijual di Toko Tani Indonesia, warga diminta waspada',
+      'beras plastik katanya ada di toko tani, hati2 pas beli beras ya gaes',
+      'Toko Tani Indonesia jual beras plastik? cek dulu sebelum beli berasnya',
+      'viral beras plastik di Toko Tani, bener gak sih ini beras palsu',
+    ];
+    const later = 'Masih soal beras plastik Toko Tani, warga ramai menanyakan keaslian beras';
+    function afterQuiet(posts: number, quietMs: number) {
+      const c = new IssueClusterer();
+      for (const t of chatter) c.assign(post(t));
+      let issueId = '';
+      for (let i = 0; i < posts; i += 1) {
+        const a = c.assign(post(wordings[i % wordings.length]!, T0 + i * 60_000));
+        issueId ||= a.issueId;
+      }
+      return c.assign(post(later, T0 + posts * 60_000 + quietMs)).issueId === issueId;
+    }
+    // 40 h after its last post: past the 36 h window of a lone post, inside the ~64 h of 4 posts.
+    expect(afterQuiet(1, 40 * 3600_000)).toBe(false);
+    expect(afterQuiet(4, 40 * 3600_000)).toBe(true);
+    // Nothing stays active for ever.
+    expect(afterQuiet(4, 80 * 3600_000)).toBe(false);
+  });
+
   it('does not join two unrelated posts that share only a hashtag', () => {
     const c = new IssueClusterer();
     for (const t of chatter) c.assign(post(t));

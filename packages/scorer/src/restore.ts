@@ -12,7 +12,7 @@ export async function restoreClusterer(
   names: IndexNames,
   now: number,
 ): Promise<number> {
-  const since = new Date(now - clusterer.settings.activeMs).toISOString();
+  const since = new Date(now - clusterer.restoreWindowMs()).toISOString();
   return scanRecentPosts(search, names, since, (posts) => {
     for (const p of posts) {
       clusterer.learn(
