@@ -53,10 +53,15 @@ function contentTermOf(token: string): string {
 export function tokenHashes(token: string): TokenHashes {
   let hashes = tokenHashCache.get(token);
   if (!hashes) {
+    // Every field present from the start (the lazy ones undefined): one object shape for V8, so the
+    // hot loops that read these objects stay monomorphic instead of seeing a shape per filled field.
     hashes = {
       word: fnv1a(token),
       stem: token.length > 4 ? fnv1a('~' + stem(token)) : -1,
       term: contentTermOf(token),
+      chars: undefined,
+      charRange: undefined,
+      topicSlot: undefined,
     };
     tokenHashCache.set(token, hashes);
   }
