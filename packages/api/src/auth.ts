@@ -47,25 +47,55 @@ export interface Authenticator {
   agency: (...roles: Role[]) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
 
+export interface KeyCacheOptions {
+  /** A key checked this recently is not looked up again (a revocation takes this long to bite). */
+  freshMs?: number;
+  /** While OpenSearch is unreachable, a key known good this recently is still accepted. */
+  staleMs?: number;
+  now?: () => number;
+}
+
+const MAX_CACHED_KEYS = 10_000;
+
 export function createAuthenticator(
   search: SearchClient,
   names: IndexNames,
   adminKey: string,
+  cacheOptions: KeyCacheOptions = {},
 ): Authenticator {
-  const resolve = async (request: FastifyRequest): Promise<Principal> => {
-    if (request.principal) return request.principal;
-    const key = bearerKey(request.headers.authorization);
-    if (!key) throw new PantauError('UNAUTHORIZED', 'missing API key: send Authorization: Bearer <key>');
-    if (sameSecret(key, adminKey)) return (request.principal = { kind: 'operator', actor: 'operator' });
-    const hash = sha256Hex(key);
+  const freshMs = cacheOptions.freshMs ?? 30_000;
+  const staleMs = cacheOptions.staleMs ?? 24 * 3600_000;
+  const now = cacheOptions.now ?? Date.now;
+  // Valid keys only (an unknown key is asked again every time, so a new key works at once). Without
+  // it every request paid an OpenSearch round trip, and ingest with an agency key answered 503 while
+  // OpenSearch was down although Kafka, all ingest needs, was up.
+  const known = new Map<string, { doc: ApiKeyDoc; checkedAt: number }>();
+  const lookup = async (hash: string): Promise<ApiKeyDoc | undefined> => {
+    const cached = known.get(hash);
+    if (cached && now() - cached.checkedAt < freshMs) return cached.doc;
     let doc: ApiKeyDoc | undefined;
     try {
       const res = await search.get({ index: names.of('apikeys'), id: hash }, { ignore: [404] });
       const body = res.body as { found?: boolean; _source?: ApiKeyDoc };
       doc = body.found ? body._source : undefined;
     } catch (err) {
+      if (cached && now() - cached.checkedAt < staleMs) return cached.doc;
       throw storeError(err, 'checking API key');
     }
+    known.delete(hash);
+    if (doc && !doc.revokedAt) {
+      known.set(hash, { doc, checkedAt: now() });
+      if (known.size > MAX_CACHED_KEYS) known.delete(known.keys().next().value as string);
+    }
+    return doc;
+  };
+  const resolve = async (request: FastifyRequest): Promise<Principal> => {
+    if (request.principal) return request.principal;
+    const key = bearerKey(request.headers.authorization);
+    if (!key) throw new PantauError('UNAUTHORIZED', 'missing API key: send Authorization: Bearer <key>');
+    if (sameSecret(key, adminKey)) return (request.principal = { kind: 'operator', actor: 'operator' });
+    const hash = sha256Hex(key);
+    const doc = await lookup(hash);
     if (!doc || doc.revokedAt) throw new PantauError('UNAUTHORIZED', 'unknown or revoked API key');
     return (request.principal = {
       kind: 'agency',
