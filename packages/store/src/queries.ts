@@ -242,7 +242,9 @@ export interface AssignedPostHit {
 
 /**
  * Posts published since `since`, oldest first, page by page (search_after), at most `max`: a newly
- * started or promoted issue assigner replays them to rebuild its issues.
+ * started or promoted issue assigner replays them to rebuild its issues. When the window holds more
+ * than `max`, the newest `max` are replayed (the scan starts at the publication time that many posts
+ * back, estimated by a percentile), not the oldest: the live stories are the recent ones.
  */
 export async function scanRecentPosts(
   client: SearchClient,
@@ -254,6 +256,30 @@ export async function scanRecentPosts(
   let after: unknown[] | undefined;
   let seen = 0;
   try {
+    const counted = await client.count({
+      index: names.posts,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      body: { query: { range: { publishedAt: { gte: since } } } },
+    } as never);
+    const total = (counted.body as { count?: number }).count ?? 0;
+    if (total > max) {
+      const res = await client.search({
+        index: names.posts,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        body: {
+          size: 0,
+          query: { range: { publishedAt: { gte: since } } },
+          aggs: { cut: { percentiles: { field: 'publishedAt', percents: [100 * (1 - max / total)] } } },
+        },
+      } as never);
+      const values = (res.body.aggregations as { cut?: { values?: Record<string, number | null> } })?.cut
+        ?.values;
+      const cut = values ? Object.values(values)[0] : undefined;
+      if (typeof cut === 'number' && Number.isFinite(cut) && cut > Date.parse(since))
+        since = new Date(cut).toISOString();
+    }
     while (seen < max) {
       const res = await client.search({
         index: names.posts,

@@ -5,6 +5,7 @@ import {
   createSearchClient,
   dropIndices,
   installIndices,
+  scanRecentPosts,
   type IndexNames,
   type SearchClient,
 } from '../src';
@@ -184,5 +185,55 @@ describe('OpenSearch store (real server)', () => {
     expect(err).toBeInstanceOf(PantauError);
     expect((err as PantauError).code).toBe('RETRIES_EXHAUSTED');
     expect((err as PantauError).retriable).toBe(true);
+  });
+});
+
+describe('scanRecentPosts (a promoted issue assigner re-reading the index)', () => {
+  it('replays the newest posts, oldest first, when the window holds more than it may read', async () => {
+    await requireServers('opensearch');
+    const client = createSearchClient(servers.opensearchUrl);
+    const prefix = `${uniqueName('scan')}-`;
+    try {
+      const names = await installIndices(client, { prefix });
+      const t0 = Date.parse('2026-11-20T00:00:00Z');
+      const posts = Array.from({ length: 40 }, (_, i) => ({
+        ...post(`scan-${i}`, `Update banjir Kemang jam ke-${i}, air mulai surut #banjirjakarta`),
+        publishedAt: new Date(t0 + i * 60_000).toISOString(),
+        terms: ['banjir', 'kemang'],
+        hashtags: ['banjirjakarta'],
+        mentions: [],
+        signature: [],
+        issueId: 'is_banjir_kemang',
+      }));
+      await bulkIndex(
+        client,
+        posts.map((p) => ({ index: names.postsFor(p.publishedAt), id: p.id, doc: p })),
+        { refresh: true },
+      );
+      const seen: string[] = [];
+      const n = await scanRecentPosts(
+        client,
+        names,
+        new Date(t0 - 3600_000).toISOString(),
+        (page) => seen.push(...page.map((p) => p.id)),
+        10,
+      );
+      expect(n).toBe(seen.length);
+      expect(n).toBeLessThanOrEqual(10);
+      const order = seen.map((id) => Number(id.slice('scan-'.length)));
+      // The newest posts (the percentile cut may leave out one or two of the ten), in publication order.
+      expect(order).toContain(39);
+      expect(Math.min(...order)).toBeGreaterThanOrEqual(28);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      // A window that fits is read whole.
+      const all: string[] = [];
+      await scanRecentPosts(client, names, new Date(t0 - 3600_000).toISOString(), (page) =>
+        all.push(...page.map((p) => p.id)),
+      );
+      expect(all).toHaveLength(40);
+    } finally {
+      await dropIndices(client, prefix);
+      await client.close();
+    }
   });
 });
