@@ -477,14 +477,31 @@ export class IssueClusterer {
       if (!this.firstByBand.has(band)) this.firstByBand.touch(band, post.id);
   }
 
-  /** The issue's heaviest centroid terms: what it is about. */
+  /**
+   * The issue's heaviest centroid terms: what it is about (ties by name). Asked for every assigned
+   * post, so the top n are picked in one pass over the centroid instead of sorting all of it.
+   */
   keywords(issueId: string, n = 8): string[] {
     const issue = this.issues.get(issueId);
-    if (!issue) return [];
-    return [...issue.centroid]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .slice(0, n)
-      .map(([k]) => k);
+    if (!issue || n <= 0) return [];
+    const keys: string[] = [];
+    const weights: number[] = [];
+    const before = (w: number, k: string, i: number) =>
+      w > weights[i]! || (w === weights[i]! && k.localeCompare(keys[i]!) < 0);
+    for (const [k, w] of issue.centroid) {
+      if (keys.length === n && !before(w, k, n - 1)) continue;
+      let i = keys.length === n ? n - 1 : keys.length;
+      keys[i] = k;
+      weights[i] = w;
+      while (i > 0 && before(w, k, i - 1)) {
+        keys[i] = keys[i - 1]!;
+        weights[i] = weights[i - 1]!;
+        keys[i - 1] = k;
+        weights[i - 1] = w;
+        i -= 1;
+      }
+    }
+    return keys;
   }
 
   /** Similarity of a post to its issue's current centroid (for picking a representative post). */

@@ -75,6 +75,22 @@ describe('IssueClusterer', () => {
     expect(afterQuiet(4, 80 * 3600_000)).toBe(false);
   });
 
+  it('names an issue by its heaviest centroid terms, heaviest first, ties by name', () => {
+    const c = new IssueClusterer();
+    for (const t of chatter) c.assign(post(t));
+    const a = c.assign(post('Jembatan gantung di Lebak putus, tiga warga hanyut, tim SAR cari korban'));
+    c.assign(post('jembatan gantung lebak putus lagi, warga hanyut, SAR masih cari korban hanyut'));
+    const words = c.keywords(a.issueId, 5);
+    expect(words).toHaveLength(5);
+    // The same ranking a full sort of the centroid gives (the centroid read back through keywords(…, all)).
+    const all = c.keywords(a.issueId, 1_000);
+    expect(words).toEqual(all.slice(0, 5));
+    expect(all.length).toBeGreaterThan(5);
+    expect(words).toEqual(expect.arrayContaining(['hanyut']));
+    expect(c.keywords(a.issueId, 0)).toEqual([]);
+    expect(c.keywords('is_unknown')).toEqual([]);
+  });
+
   it('does not join two unrelated posts that share only a hashtag', () => {
     const c = new IssueClusterer();
     for (const t of chatter) c.assign(post(t));
