@@ -47,6 +47,12 @@ export interface DetectorSettings {
   coordinationMinAuthors: number;
   /** Scale each issue's baseline by how busy the whole stream is compared with its own baseline. */
   streamAware: boolean;
+  /**
+   * A quick start also rises: at least `quickMinCount` posts by as many distinct authors within the
+   * last `quickBuckets` buckets, on an issue with no usual level to speak of (0 = off).
+   */
+  quickMinCount: number;
+  quickBuckets: number;
   /** `growing`: a long window of this many buckets, three in a row increasing … */
   growingBuckets: number;
   /** … the latest with at least this many posts … */
@@ -69,6 +75,8 @@ export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   coordinationMinPosts: 5,
   coordinationMinAuthors: 3,
   streamAware: true,
+  quickMinCount: 3,
+  quickBuckets: 1,
   growingBuckets: 15,
   growingMinCount: 6,
   growingRatio: 1.5,
@@ -127,6 +135,9 @@ interface Judgement {
   expected: number;
   windowAuthors: number;
   longWindows: [number, number, number];
+  /** Posts and distinct authors in the last `quickBuckets` buckets. */
+  quickCount: number;
+  quickAuthors: number;
 }
 
 const MAX_AUTHORS = 10_000;
@@ -323,7 +334,13 @@ export class IssueTracker {
     }
     const windowStart = nowBucket - s.windowBuckets + 1;
     const authors = new Set<string>();
-    for (const r of issue.recent) if (r.bucket >= windowStart) authors.add(r.author);
+    const quickStart = nowBucket - s.quickBuckets + 1;
+    const quickAuthors = new Set<string>();
+    for (const r of issue.recent)
+      if (r.bucket >= windowStart) {
+        authors.add(r.author);
+        if (r.bucket >= quickStart) quickAuthors.add(r.author);
+      }
     const g = s.growingBuckets;
     const long = (k: number) =>
       this.sumBuckets(issue.buckets, nowBucket - (k + 1) * g + 1, nowBucket - k * g);
@@ -332,6 +349,8 @@ export class IssueTracker {
       baseline,
       expected,
       windowAuthors: authors.size,
+      quickCount: this.sumBuckets(issue.buckets, quickStart, nowBucket),
+      quickAuthors: quickAuthors.size,
       longWindows: [long(2), long(1), long(0)],
     };
   }
@@ -372,7 +391,13 @@ export class IssueTracker {
   private nextStatus(issue: IssueState, j: Judgement, now: number): IssueStatus | 'escalated' | null {
     const s = this.settings;
     const { windowCount, expected } = j;
-    const risingNow = windowCount >= s.risingMinCount && windowCount >= s.risingRatio * Math.max(expected, 1);
+    const quickNow =
+      s.quickMinCount > 0 &&
+      j.quickCount >= s.quickMinCount &&
+      j.quickAuthors >= s.quickMinCount &&
+      expected < 1;
+    const risingNow =
+      quickNow || (windowCount >= s.risingMinCount && windowCount >= s.risingRatio * Math.max(expected, 1));
     const [c1, c2, c3] = j.longWindows;
     // Steady growth: already present, then more, then more again — not a jump from nothing.
     const growingNow = c1 >= 2 && c2 > c1 && c3 > c2 && c3 >= s.growingMinCount && c3 >= s.growingRatio * c1;

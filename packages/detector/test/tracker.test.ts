@@ -57,8 +57,24 @@ describe('IssueTracker', () => {
 
   it('calls a small new issue new, not rising', () => {
     expect(feed('kecil', 1)).toEqual([]);
+    clock.advance(MIN);
     expect(feed('kecil', 1).map((e) => e.type)).toEqual(['new']);
+    clock.advance(MIN);
     expect(feed('kecil', 1)).toEqual([]);
+  });
+
+  it('lets a quick start rise: 3 accounts within a minute on an issue with no usual level', () => {
+    expect(feed('cepat', 2).map((e) => e.type)).toEqual(['new']);
+    const events = feed('cepat', 1);
+    expect(events.map((e) => e.type)).toEqual(['rising']);
+    expect(events[0]).toMatchObject({ windowCount: 3, baseline: 0 });
+    // One account posting three times is not a quick start.
+    const sameAuthor = { author: { handle: 'akun_sendiri' } };
+    expect(feed('satu-akun', 3, sameAuthor).map((e) => e.type)).toEqual(['new']);
+    // Off when quickMinCount is 0: three posts wait for the window rule (4).
+    const off = new IssueTracker({ ...DEFAULT_DETECTOR_SETTINGS, quickMinCount: 0 }, clock);
+    for (let i = 0; i < 3; i++) off.observe(post('pelan', clock.now()));
+    expect(off.evaluate(['pelan']).map((e) => e.type)).toEqual(['new']);
   });
 
   it('judges an issue against its own baseline: steady chatter settles, a jump over it rises', () => {

@@ -25,6 +25,11 @@ const config = loadConfigOrExit(
     DETECTOR_BASELINE_BUCKETS: Type.Integer({ minimum: 1, default: d.baselineBuckets }),
     DETECTOR_RISING_MIN: Type.Integer({ minimum: 1, default: d.risingMinCount }),
     DETECTOR_RISING_RATIO: Type.Number({ exclusiveMinimum: 1, default: d.risingRatio }),
+    DETECTOR_QUICK_MIN: Type.Integer({
+      minimum: 0,
+      default: d.quickMinCount,
+      description: 'a new issue also rises with this many posts by as many authors in one bucket (0: off)',
+    }),
     DETECTOR_TICK_MS: Type.Integer({ minimum: 100, default: 10_000 }),
     DETECTOR_BATCH_SIZE: Type.Integer({
       minimum: 1,
@@ -69,6 +74,7 @@ async function main() {
       baselineBuckets: config.DETECTOR_BASELINE_BUCKETS,
       risingMinCount: config.DETECTOR_RISING_MIN,
       risingRatio: config.DETECTOR_RISING_RATIO,
+      quickMinCount: config.DETECTOR_QUICK_MIN,
     },
     systemClock,
   );
