@@ -9,6 +9,7 @@ import type { ApiDeps, RouteContext } from './deps';
 import { frameworkErrors, installErrorHandling } from './errors';
 import { installOpenApi } from './openapi';
 import { agencyRoutes } from './routes/agencies';
+import { keyRoutes } from './routes/keys';
 import { alertRoutes } from './routes/alerts';
 import { auditRoutes } from './routes/audit';
 import { clarificationRoutes } from './routes/clarifications';
@@ -83,6 +84,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   void app.register(async (api) => {
     healthRoutes(api, ctx);
     agencyRoutes(api, ctx);
+    keyRoutes(api, ctx);
     ingestRoutes(api, ctx);
     readRoutes(api, ctx);
     watchlistRoutes(api, ctx);

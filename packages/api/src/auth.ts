@@ -45,6 +45,8 @@ export interface Authenticator {
   operator: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   anyKey: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   agency: (...roles: Role[]) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** Drops a key (by its hash) from this process's memory of valid keys: it was just revoked. */
+  forget(hash: string): void;
 }
 
 export interface KeyCacheOptions {
@@ -106,6 +108,7 @@ export function createAuthenticator(
   };
   return {
     principal: resolve,
+    forget: (hash) => void known.delete(hash),
     operator: async (request) => {
       const p = await resolve(request);
       if (p.kind !== 'operator') throw new PantauError('FORBIDDEN', 'only the operator key may do this');

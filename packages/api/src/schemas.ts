@@ -32,6 +32,44 @@ export const CreatedAgency = Type.Object({
   role: Type.String(),
 });
 
+// API keys of an agency (the key itself is shown once, when it is made; stored only as a hash)
+export const RoleParam = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('analyst'),
+  Type.Literal('automation'),
+]);
+export const CreateKeyBody = Type.Object(
+  {
+    role: RoleParam,
+    /** What the key is for ("dashboard Bu Rina", "integrasi SP4N-LAPOR"): shown in the list, never secret. */
+    label: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateKeyBody = Static<typeof CreateKeyBody>;
+export const ApiKeyInfo = Type.Object({
+  /** The first 16 hex digits of the key's SHA-256: enough to name it, useless to use it. */
+  id: Type.String(),
+  role: Type.String(),
+  label: Type.Optional(Type.String()),
+  createdAt: Type.String(),
+  revokedAt: Type.Optional(Type.String()),
+});
+export const CreatedKey = Type.Object({
+  id: Type.String(),
+  apiKey: Type.String(),
+  role: Type.String(),
+  label: Type.Optional(Type.String()),
+  createdAt: Type.String(),
+});
+export const ApiKeyList = Type.Object({ keys: Type.Array(ApiKeyInfo) });
+export const RevokedKey = Type.Object({ id: Type.String(), revokedAt: Type.String() });
+export const KeyParams = Type.Object(
+  { id: Type.String({ pattern: '^[0-9a-f]{16}$' }) },
+  { additionalProperties: false },
+);
+export type KeyParams = Static<typeof KeyParams>;
+
 /** An agency's topics of interest: rising issues in them alert the agency without any keyword watchlist. */
 export const AgencyTopicsBody = Type.Object(
   { topics: Type.Array(TopicIdParam, { maxItems: 12, uniqueItems: true }) },

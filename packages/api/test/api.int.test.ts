@@ -253,6 +253,88 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
     });
   });
 
+  describe('agency API keys', () => {
+    it('lets an agency admin make, list and revoke keys; the secret is shown once; roles hold', async () => {
+      const made = await call('POST', '/v1/agencies/me/keys', agencyA.apiKey, {
+        role: 'analyst',
+        label: 'dashboard Bu Rina (analis medsos)',
+      });
+      expect(made.statusCode).toBe(201);
+      const analyst = json(made);
+      expect(analyst).toEqual({
+        id: expect.stringMatching(/^[0-9a-f]{16}$/),
+        apiKey: expect.stringMatching(/^pk_/),
+        role: 'analyst',
+        label: 'dashboard Bu Rina (analis medsos)',
+        createdAt: expect.any(String),
+      });
+      // The analyst key works for reading, not for admin work.
+      expect((await call('GET', '/v1/issues', analyst.apiKey)).statusCode).toBe(200);
+      expectError(await call('GET', '/v1/agencies/me/keys', analyst.apiKey), 403, 'FORBIDDEN');
+      expectError(
+        await call('POST', '/v1/agencies/me/keys', analyst.apiKey, { role: 'admin' }),
+        403,
+        'FORBIDDEN',
+      );
+      // Listed by id, never with the secret; another agency does not see it.
+      const listed = json(await call('GET', '/v1/agencies/me/keys', agencyA.apiKey));
+      expect(listed.keys.map((k: { id: string }) => k.id)).toContain(analyst.id);
+      expect(JSON.stringify(listed)).not.toContain(analyst.apiKey);
+      const other = json(await call('GET', '/v1/agencies/me/keys', agencyB.apiKey));
+      expect(other.keys.map((k: { id: string }) => k.id)).not.toContain(analyst.id);
+      expectError(
+        await call('DELETE', `/v1/agencies/me/keys/${analyst.id}`, agencyB.apiKey),
+        404,
+        'NOT_FOUND',
+      );
+      // Revoked: refused at once by this API process.
+      const revoked = await call('DELETE', `/v1/agencies/me/keys/${analyst.id}`, agencyA.apiKey);
+      expect(revoked.statusCode).toBe(200);
+      expect(json(revoked)).toEqual({ id: analyst.id, revokedAt: expect.any(String) });
+      expectError(await call('GET', '/v1/issues', analyst.apiKey), 401, 'UNAUTHORIZED');
+      const after = json(await call('GET', '/v1/agencies/me/keys', agencyA.apiKey));
+      expect(after.keys.find((k: { id: string }) => k.id === analyst.id)).toMatchObject({
+        revokedAt: expect.any(String),
+      });
+      expectError(
+        await call('POST', '/v1/agencies/me/keys', agencyA.apiKey, { role: 'superuser' }),
+        400,
+        'VALIDATION',
+      );
+      expectError(
+        await call('DELETE', '/v1/agencies/me/keys/not-a-key-id', agencyA.apiKey),
+        400,
+        'VALIDATION',
+      );
+    });
+
+    it('keeps one active admin key, and lets the operator make a key for an agency that lost its own', async () => {
+      const mine = sha256Hex(agencyB.apiKey).slice(0, 16);
+      expectError(await call('DELETE', `/v1/agencies/me/keys/${mine}`, agencyB.apiKey), 409, 'CONFLICT');
+      const rescue = await call('POST', `/v1/agencies/${agencyB.id}/keys`, ADMIN_KEY, {
+        role: 'admin',
+        label: 'pemulihan oleh operator',
+      });
+      expect(rescue.statusCode).toBe(201);
+      const second = json(rescue);
+      expectError(
+        await call('POST', `/v1/agencies/${agencyB.id}/keys`, agencyB.apiKey, { role: 'admin' }),
+        403,
+        'FORBIDDEN',
+      );
+      expectError(
+        await call('POST', '/v1/agencies/ag_tidak_ada/keys', ADMIN_KEY, { role: 'admin' }),
+        404,
+        'NOT_FOUND',
+      );
+      // With a second admin key, the first may go; the second keeps working.
+      expect((await call('DELETE', `/v1/agencies/me/keys/${mine}`, second.apiKey)).statusCode).toBe(200);
+      expect((await call('GET', '/v1/agencies/me/keys', second.apiKey)).statusCode).toBe(200);
+      expectError(await call('GET', '/v1/agencies/me/keys', agencyB.apiKey), 401, 'UNAUTHORIZED');
+      agencyB = { ...agencyB, apiKey: second.apiKey };
+    });
+  });
+
   describe('POST /v1/ingest/posts', () => {
     const post = (n: number, over: Record<string, unknown> = {}) => ({
       source: 'test',
