@@ -254,13 +254,14 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
   });
 
   describe('agency API keys', () => {
+    type KeyList = { keys: { id: string; revokedAt?: string }[] };
     it('lets an agency admin make, list and revoke keys; the secret is shown once; roles hold', async () => {
       const made = await call('POST', '/v1/agencies/me/keys', agencyA.apiKey, {
         role: 'analyst',
         label: 'dashboard Bu Rina (analis medsos)',
       });
       expect(made.statusCode).toBe(201);
-      const analyst = json(made);
+      const analyst = json(made) as { id: string; apiKey: string };
       expect(analyst).toEqual({
         id: expect.stringMatching(/^[0-9a-f]{16}$/),
         apiKey: expect.stringMatching(/^pk_/),
@@ -277,10 +278,10 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
         'FORBIDDEN',
       );
       // Listed by id, never with the secret; another agency does not see it.
-      const listed = json(await call('GET', '/v1/agencies/me/keys', agencyA.apiKey));
+      const listed = json(await call('GET', '/v1/agencies/me/keys', agencyA.apiKey)) as KeyList;
       expect(listed.keys.map((k: { id: string }) => k.id)).toContain(analyst.id);
       expect(JSON.stringify(listed)).not.toContain(analyst.apiKey);
-      const other = json(await call('GET', '/v1/agencies/me/keys', agencyB.apiKey));
+      const other = json(await call('GET', '/v1/agencies/me/keys', agencyB.apiKey)) as KeyList;
       expect(other.keys.map((k: { id: string }) => k.id)).not.toContain(analyst.id);
       expectError(
         await call('DELETE', `/v1/agencies/me/keys/${analyst.id}`, agencyB.apiKey),
@@ -292,7 +293,7 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
       expect(revoked.statusCode).toBe(200);
       expect(json(revoked)).toEqual({ id: analyst.id, revokedAt: expect.any(String) });
       expectError(await call('GET', '/v1/issues', analyst.apiKey), 401, 'UNAUTHORIZED');
-      const after = json(await call('GET', '/v1/agencies/me/keys', agencyA.apiKey));
+      const after = json(await call('GET', '/v1/agencies/me/keys', agencyA.apiKey)) as KeyList;
       expect(after.keys.find((k: { id: string }) => k.id === analyst.id)).toMatchObject({
         revokedAt: expect.any(String),
       });
@@ -316,7 +317,7 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
         label: 'pemulihan oleh operator',
       });
       expect(rescue.statusCode).toBe(201);
-      const second = json(rescue);
+      const second = json(rescue) as { apiKey: string };
       expectError(
         await call('POST', `/v1/agencies/${agencyB.id}/keys`, agencyB.apiKey, { role: 'admin' }),
         403,
