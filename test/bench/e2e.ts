@@ -19,6 +19,12 @@
  *
  *   npm run bench:e2e -- [--posts 20000] [--rate 1000] [--seconds 60] [--data DIR] [--keep]
  *                        [--env SCORER_IN_FLIGHT=1 ...] [--scorers 1] [--skip-raw] [--raw-only] [--profile DIR]
+ *                        [--history 500000]
+ *
+ * --history N: before Pantau starts, N earlier posts (the same texts, enriched and assigned in-process,
+ * published over the 10 days before the run) are indexed under the run's prefix, so the run meets an
+ * index, an assigner restore and issues that already hold a history; compare its posts/s with a run
+ * without. Only the run's own posts (source "bench") are counted and checked.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +32,7 @@ import { parseArgs } from 'node:util';
 import IORedis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { postId, topicNames } from '@pantau/core';
-import { IndexNames, createSearchClient, dropIndices, installIndices } from '@pantau/store';
+import { IndexNames, bulkIndex, createSearchClient, dropIndices, installIndices } from '@pantau/store';
 import { createEnricher, stem } from '@pantau/nlp-id';
 import { IssueClusterer } from '@pantau/issues';
 import { assignIssue, scorePost } from '@pantau/scorer';
@@ -52,11 +58,13 @@ const { values: args } = parseArgs({
     'raw-only': { type: 'boolean' },
     profile: { type: 'string' },
     scorers: { type: 'string' },
+    history: { type: 'string' },
     // --env KEY=VALUE (repeatable): extra environment for the services, to compare settings.
     env: { type: 'string', multiple: true },
   },
 });
 const N = Number(args.posts ?? 20_000);
+const HISTORY = Number(args.history ?? 0);
 const RATE = Number(args.rate ?? 1_000);
 const SECONDS = Number(args.seconds ?? 60);
 const PER_REQUEST = 500;
@@ -136,8 +144,13 @@ async function createIndex(index: string): Promise<void> {
   });
 }
 
-async function countDocs(index: string): Promise<number> {
-  const res = await search.count({ index, ignore_unavailable: true, allow_no_indices: true } as never);
+async function countDocs(index: string, source?: string): Promise<number> {
+  const res = await search.count({
+    index,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    ...(source ? { body: { query: { term: { source } } } } : {}),
+  } as never);
   return (res.body as unknown as { count: number }).count;
 }
 
@@ -275,6 +288,53 @@ async function ingest(batch: unknown[]): Promise<void> {
   }
 }
 
+/** --history: N earlier posts straight into the index (enriched and assigned here, not timed). */
+async function seedHistory(n: number): Promise<void> {
+  log(`history: enriching and indexing ${n} earlier posts`);
+  const started = Date.now();
+  const enricher = createEnricher({});
+  const clusterer = new IssueClusterer({});
+  const names = await installIndices(search, { prefix: env.INDEX_PREFIX });
+  const byText = new Map<string, ReturnType<typeof scorePost>>();
+  const end = Date.now() - 3600_000;
+  const span = 10 * 24 * 3600_000;
+  let batch: { index: string; id: string; doc: Record<string, unknown> }[] = [];
+  for (let i = 0; i < n; i++) {
+    const text = texts[i % texts.length]!;
+    const at = new Date(end - span + Math.floor((i * span) / n)).toISOString();
+    const raw = {
+      v: 1 as const,
+      id: postId('history', `h${i}`),
+      source: 'history',
+      sourceId: `h${i}`,
+      text,
+      publishedAt: at,
+      fetchedAt: at,
+      author: { handle: `warga${i % 5_000}` },
+    };
+    let scored = byText.get(text);
+    if (!scored) {
+      scored = scorePost(raw as never, {
+        enricher,
+        watchlists: { match: () => [] },
+        stemToken: stem,
+        clock: { now: () => Date.now() },
+      });
+      byText.set(text, scored);
+    }
+    const post = assignIssue({ ...scored, ...raw }, clusterer);
+    batch.push({ index: names.postsFor(at), id: post.id, doc: post as unknown as Record<string, unknown> });
+    if (batch.length === 5_000 || i === n - 1) {
+      for (const index of new Set(batch.map((b) => b.index))) await createIndex(index);
+      const res = await bulkIndex(search, batch);
+      if (res.failed.length) throw new Error(`history: ${res.failed.length} posts refused`);
+      batch = [];
+    }
+  }
+  await search.indices.refresh({ index: `${env.INDEX_PREFIX}posts` } as never);
+  log(`history: ${n} posts indexed in ${Date.now() - started} ms`);
+}
+
 async function startPantau(): Promise<void> {
   const port = randomPort();
   api = `http://127.0.0.1:${port}`;
@@ -306,7 +366,7 @@ async function startPantau(): Promise<void> {
 
 /** Everything ingested is searchable and the detector has committed it (its issues are written). */
 async function settled(expected: number): Promise<boolean> {
-  if ((await countDocs(`${env.INDEX_PREFIX}posts`)) < expected) return false;
+  if ((await countDocs(`${env.INDEX_PREFIX}posts`, SOURCE)) < expected) return false;
   return (await lag(`${env.TOPIC_PREFIX}detector`, topics.postsEnriched)) === 0;
 }
 
@@ -316,6 +376,13 @@ async function pantauThroughput(): Promise<{
   ingestMs: number;
   cpuShare: Record<string, number>;
 }> {
+  // One post first, untimed: the assigner restores its issues from the index on its first batch (with
+  // --history, hundreds of thousands of posts); a restart's cost is not throughput.
+  await ingest([{ ...postInput(0, new Date()), source: 'warmup', sourceId: 'w0' }]);
+  while ((await countDocs(`${env.INDEX_PREFIX}posts`, 'warmup')) < 1) {
+    if (procs.some((p) => p.child.exitCode !== null)) throw new Error(`a service died\n${tail(procs)}`);
+    await sleep(100);
+  }
   const cpu0 = cpuAll();
   const at = Date.now();
   const started = Date.now();
@@ -442,6 +509,8 @@ async function issueCountsExact(): Promise<{ issues: number; mismatched: number 
       index: `${env.INDEX_PREFIX}posts`,
       body: {
         size: 0,
+        // --history posts were never seen by the detector: its counts are of this run's posts.
+        query: { bool: { must_not: [{ term: { source: 'history' } }] } },
         aggs: {
           issues: {
             composite: {
@@ -558,6 +627,7 @@ async function main() {
   try {
     const raw = args['skip-raw'] ? { perSec: NaN, ms: NaN } : await rawPassthrough();
     if (args['raw-only']) return;
+    if (HISTORY > 0) await seedHistory(HISTORY);
     log('starting api, scorer, detector');
     await startPantau();
     const pantau = await pantauThroughput();
@@ -588,6 +658,7 @@ async function main() {
     console.log(
       JSON.stringify({
         posts: N,
+        ...(HISTORY ? { historyPosts: HISTORY } : {}),
         ...(args.env?.length ? { env: args.env } : {}),
         ...(args.scorers ? { scorers: Number(args.scorers) } : {}),
         rawPerSec: Math.round(raw.perSec),
