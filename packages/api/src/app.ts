@@ -60,12 +60,20 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     alertStore,
   };
   // Per-key rate limit on /v1 (a key is counted by its hash; no key: by address). Push routes (ingest,
-  // the tipline webhook) have their own limits and are left out. In memory per API process.
+  // the tipline webhook) have their own limits and are left out. Counted in Redis when a store is
+  // given (one limit across API processes), else in memory per process.
   const perMinute = deps.rateLimitPerMinute ?? 600;
   if (perMinute > 0)
     void app.register(rateLimit, {
       max: perMinute,
       timeWindow: 60_000,
+      ...(deps.rateLimitStore
+        ? {
+            redis: deps.rateLimitStore.redis,
+            nameSpace: `${deps.rateLimitStore.prefix}:ratelimit:`,
+            skipOnError: true,
+          }
+        : {}),
       allowList: (request) =>
         !request.url.startsWith('/v1/') ||
         request.url.startsWith('/v1/ingest') ||

@@ -1,3 +1,4 @@
+import type { RedisConnection } from '@pantau/queue';
 import type { AlertDoc, AlertState, AlertStore, DeliveryEnqueuer } from '@pantau/alerts';
 import type { Producer } from '@pantau/bus';
 import type { Topics } from '@pantau/core';
@@ -52,6 +53,12 @@ export interface ApiDeps {
   alertState?: AlertState;
   /** Per-key request limit per minute (default 600; 0 = off). */
   rateLimitPerMinute?: number;
+  /**
+   * Where the rate limit counts (a fail-fast connection: connectRedis(url, logger, role, { failFast })):
+   * shared by every API process. Absent: in memory, per process. While Redis is down requests are not
+   * limited rather than refused.
+   */
+  rateLimitStore?: { redis: RedisConnection; prefix: string };
 }
 
 /** Shared by every route plugin. */

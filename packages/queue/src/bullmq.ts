@@ -20,9 +20,21 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 export { DelayedError, Queue, QueueEvents, UnrecoverableError, Worker, type Job, type Processor };
 export type RedisConnection = IORedis;
 
-export function connectRedis(url: string, logger: Logger, role: string): RedisConnection {
+/**
+ * A Redis connection that logs outages once. `failFast`: a command fails at once while Redis is down
+ * (no offline queue, one attempt, 1 s command timeout) — for callers that must answer now and can do
+ * without Redis (the API's rate limit); BullMQ needs the default, which waits for Redis to come back.
+ */
+export function connectRedis(
+  url: string,
+  logger: Logger,
+  role: string,
+  options: { failFast?: boolean } = {},
+): RedisConnection {
   const redis = new IORedis(url, {
-    maxRetriesPerRequest: null,
+    ...(options.failFast
+      ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 1_000, connectTimeout: 2_000 }
+      : { maxRetriesPerRequest: null }),
     enableReadyCheck: true,
     lazyConnect: false,
     // Bounded backoff between reconnects while Redis is down (ioredis reconnects by itself).

@@ -24,6 +24,7 @@ import {
   installShutdown,
   loadConfigOrExit,
 } from '@pantau/runtime';
+import { closeRedis, connectRedis } from '@pantau/queue';
 import { connectSources } from '@pantau/sources';
 import { connectStack, registerStackHealth } from '@pantau/stack';
 import { ApiServiceConfig } from './config';
@@ -136,6 +137,8 @@ async function main(): Promise<void> {
     logger,
   });
   const health = registerStackHealth(new Health(), stack).register('redis', () => queue.ping());
+  // One rate limit across API processes; fail-fast, so a Redis outage lifts the limit, not the API.
+  const rateLimitRedis = connectRedis(config.REDIS_URL, logger, 'rate-limit', { failFast: true });
   const app = buildApp({
     config: {
       PANTAU_ADMIN_KEY: config.PANTAU_ADMIN_KEY,
@@ -167,10 +170,12 @@ async function main(): Promise<void> {
     deliveries: queue,
     alertState,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    rateLimitStore: { redis: rateLimitRedis, prefix: config.QUEUE_PREFIX },
   });
 
   installShutdown(logger, [
     { name: 'http', close: () => app.close() },
+    { name: 'rate-limit-redis', close: () => closeRedis(rateLimitRedis) },
     { name: 'consumer', close: () => consumer.close() },
     { name: 'rule-consumer', close: async () => ruleConsumer?.close() },
     { name: 'delivery-holder', close: () => holder.close() },
