@@ -382,6 +382,27 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       await page.getByText('Belum ada data kesehatan sumber').waitFor();
     });
 
+    await step('keys', async () => {
+      // The agency admin makes an analyst key (its secret shown once), then revokes it.
+      await page.getByRole('link', { name: 'Kunci API' }).click();
+      await page.getByRole('heading', { name: 'Kunci API instansi' }).waitFor();
+      await page.getByLabel('Keterangan').fill('dasbor humas');
+      await page.getByRole('button', { name: 'Buat kunci' }).click();
+      const secret = (await page.locator('.new-key code.secret').textContent())!.trim();
+      expect(secret).toMatch(/^pk_/);
+      expect((await call('GET', '/v1/issues', secret)).status).toBe(200);
+      const row = page.locator('table.keys tr', { hasText: 'dasbor humas' });
+      await row.getByText('analis').waitFor();
+      await shot('8-kunci');
+      await row.getByRole('button', { name: 'Cabut' }).click();
+      await row.getByText(/dicabut/).waitFor();
+      expect((await call('GET', '/v1/issues', secret)).status).toBe(401);
+      // The secret is not kept anywhere in the page's storage.
+      expect(
+        await page.evaluate('JSON.stringify(sessionStorage) + JSON.stringify(localStorage)'),
+      ).not.toContain(secret);
+    });
+
     await step('api-docs', async () => {
       // The OpenAPI description renders in the browser from local files (requests elsewhere are refused).
       await page.goto(`${api}/docs`);

@@ -804,6 +804,98 @@ function Sources({ t, lang }) {
   </section>`;
 }
 
+function Keys({ t, lang }) {
+  // The agency's API keys (admins only; others see the API's 403 as a plain message). A new key's
+  // secret is shown once, here, and never again.
+  const [state, reload] = useLoad(() => api('/v1/agencies/me/keys'), []);
+  const [role, setRole] = useState('analyst');
+  const [label, setLabel] = useState('');
+  const [made, setMade] = useState(null);
+  const [error, setError] = useState(null);
+  const create = async (e) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const body = { role, ...(label.trim() ? { label: label.trim() } : {}) };
+      setMade(await api('/v1/agencies/me/keys', { method: 'POST', body }));
+      setLabel('');
+      reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const revoke = async (id) => {
+    setError(null);
+    try {
+      await api(`/v1/agencies/me/keys/${id}`, { method: 'DELETE' });
+      reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const keys = state.data?.keys ?? [];
+  return html`<section aria-labelledby="keys-h">
+    <h1 id="keys-h">${t('keysTitle')}</h1>
+    <p>${t('keysHelp')}</p>
+    ${state.error && html`<${Failure} t=${t} error=${state.error} retry=${reload} />`}
+    ${
+      state.data &&
+      html`<form class="key-form" onSubmit=${create}>
+          <label
+            >${t('keyRole')}
+            <select value=${role} onChange=${(e) => setRole(e.currentTarget.value)}>
+              ${['analyst', 'automation', 'admin'].map(
+                (r) => html`<option value=${r}>${t(`role_${r}`)}</option>`,
+              )}
+            </select>
+          </label>
+          <label
+            >${t('keyLabel')}
+            <input value=${label} maxlength="100" onInput=${(e) => setLabel(e.currentTarget.value)} />
+          </label>
+          <button type="submit">${t('keyCreate')}</button>
+        </form>
+        ${
+          made &&
+          html`<div class="new-key" role="status">
+            <p>${t('keyShownOnce')}</p>
+            <code class="secret">${made.apiKey}</code>
+          </div>`
+        }
+        ${error && html`<${Failure} t=${t} error=${error} />`}
+        <table class="keys">
+          <thead>
+            <tr>
+              <th scope="col">${t('keyId')}</th>
+              <th scope="col">${t('keyRole')}</th>
+              <th scope="col">${t('keyLabel')}</th>
+              <th scope="col">${t('keyCreated')}</th>
+              <th scope="col"></th>
+            </tr>
+          </thead>
+          <tbody>
+            ${keys.map(
+              (k) =>
+                html`<tr class=${k.revokedAt ? 'revoked' : ''}>
+                  <td><code>${k.id}</code></td>
+                  <td>${t(`role_${k.role}`)}</td>
+                  <td>${k.label ?? '—'}</td>
+                  <td>${fmtTime(k.createdAt, lang)}</td>
+                  <td>
+                    ${
+                      k.revokedAt
+                        ? t('keyRevokedAt').replace('{at}', fmtTime(k.revokedAt, lang))
+                        : html`<button type="button" onClick=${() => revoke(k.id)}>${t('keyRevoke')}</button>`
+                    }
+                  </td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`
+    }
+  </section>`;
+}
+
 function SignIn({ t, onSignedIn, toggle }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState('');
@@ -859,6 +951,7 @@ function App() {
     ['watchlist', 'navWatchlists'],
     ['peringatan', 'navAlerts'],
     ['sumber', 'navSources'],
+    ['kunci', 'navKeys'],
   ];
   let body;
   if (page === 'isu' && id) body = html`<${IssueDetail} t=${t} lang=${lang} id=${decodeURIComponent(id)} />`;
@@ -866,6 +959,7 @@ function App() {
   else if (page === 'watchlist') body = html`<${Watchlists} t=${t} lang=${lang} />`;
   else if (page === 'peringatan') body = html`<${Alerts} t=${t} lang=${lang} />`;
   else if (page === 'sumber') body = html`<${Sources} t=${t} lang=${lang} />`;
+  else if (page === 'kunci') body = html`<${Keys} t=${t} lang=${lang} />`;
   else body = html`<${Issues} t=${t} lang=${lang} />`;
   return html`<div class="shell">
     <header>
