@@ -81,6 +81,8 @@ export interface TopicModel {
 export interface TopicTrainOptions {
   /** Inverse L2 regularisation of the word weights (scikit-learn's C). */
   C?: number;
+  /** Inverse L2 regularisation of words no project-written row uses (default C). */
+  labelledOnlyC?: number;
   /** Inverse L2 regularisation of the lexicon weights: larger = the lexicon may speak louder. */
   lexiconC?: number;
   /** Weight of a project-written seed row relative to a labelled row. */
@@ -916,6 +918,8 @@ interface PreparedCorpus {
   prepared: PreparedRow[];
   /** Which rows are project-written (seeds, lexicon entries): the prior expert's training rows. */
   project: boolean[];
+  /** Per feature: 1 when some project-written row has it. */
+  inProject: Uint8Array;
 }
 
 /**
@@ -952,7 +956,11 @@ function prepareCorpus(
     if (norm > 0) for (let q = 0; q < val.length; q++) val[q] = (val[q] as number) / Math.sqrt(norm);
     return { idx, val, lex: f.hits.map(lexValue), y: rows[r]!.topic, weight: rows[r]!.weight };
   });
-  return { names, idf, prepared, project: rows.map((r) => r.project) };
+  const inProject = new Uint8Array(names.length);
+  prepared.forEach((row, r) => {
+    if (rows[r]!.project) for (const i of row.idx) inProject[i] = 1;
+  });
+  return { names, idf, prepared, project: rows.map((r) => r.project), inProject };
 }
 
 /** One expert: per-topic word weights W[feature][topic], lexicon weights and biases. */
@@ -973,6 +981,9 @@ function fitExpert(
   const prepared = corpus.prepared.filter((_, i) => use(i));
   const V = corpus.names.length;
   const W = corpus.names.map(() => new Float64Array(k));
+  // C per word: words the project-written rows never use (outlet style, names) may be held tighter.
+  const labelledOnlyC = o.labelledOnlyC ?? o.C;
+  const wordC = Float64Array.from(corpus.inProject, (p) => (p ? o.C : labelledOnlyC));
   const lexiconWeights: number[][] = [];
   const bias: number[] = [];
   for (let t = 0; t < k; t++) {
@@ -1015,8 +1026,9 @@ function fitExpert(
           g[size - 1] = (g[size - 1] as number) + d;
         }
         for (let i = 0; i < V; i++) {
-          f += (x[i] as number) ** 2 / (2 * o.C);
-          g[i] = (g[i] as number) + (x[i] as number) / o.C;
+          const c = wordC[i] as number;
+          f += (x[i] as number) ** 2 / (2 * c);
+          g[i] = (g[i] as number) + (x[i] as number) / c;
         }
         if (useLex)
           for (let s = 0; s < k; s++) {
