@@ -1061,7 +1061,6 @@ function blendExperts(
   prior: Expert | undefined,
   alpha: number,
 ): TopicModel {
-  const k = topics.length;
   const a = prior ? alpha : 0;
   const mix = (m: number, p: number | undefined): number => (1 - a) * m + a * (p ?? 0);
   const vocabulary: Record<string, number[]> = {};
