@@ -46,7 +46,8 @@ const USAGE = `usage:
   pantau sources check [--file sources.yaml] [--allow-private]
                     validates the file (default: PANTAU_SOURCES) and reads each source once, printing what it got
   pantau topics train --data FILE.csv --out MODEL.json [--version NAME] [--c C] [--lexicon-c C]
-                      [--no-seeds]          (the shipped seed posts and lexicon are added by default)
+                      [--no-seeds] [--prior-weight A]   (the shipped seed posts and lexicon are added by
+                      default; A in [0, 1): logits (1 - A)·model + A·expert fitted on them alone, default 0)
   pantau topics eval --model MODEL.json --data FILE.csv
   pantau topics score [--model MODEL.json]       lines on stdin -> one JSON topic assessment per line
 CSV files have a header with columns text,label (label 1 = hoax, 0 = not) and an optional group column;
@@ -176,6 +177,7 @@ async function topics(args: string[], io: Io): Promise<number> {
       c: { type: 'string' },
       'lexicon-c': { type: 'string' },
       'no-seeds': { type: 'boolean' },
+      'prior-weight': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -192,6 +194,9 @@ async function topics(args: string[], io: Io): Promise<number> {
       const out = requireOption(values, 'out');
       const C = positive('c');
       const lexiconC = positive('lexicon-c');
+      const priorWeight = values['prior-weight'] === undefined ? undefined : Number(values['prior-weight']);
+      if (priorWeight !== undefined && !(priorWeight >= 0 && priorWeight < 1))
+        throw new UsageError('--prior-weight must be a number in [0, 1)');
       if (!fs.existsSync(data)) throw new UsageError(`data not found: ${data}`);
       const rows = readTopicCsv(data);
       const started = Date.now();
@@ -201,6 +206,7 @@ async function topics(args: string[], io: Io): Promise<number> {
         ...(C !== undefined ? { C } : {}),
         ...(lexiconC !== undefined ? { lexiconC } : {}),
         ...(values['no-seeds'] ? { seeds: false } : {}),
+        ...(priorWeight !== undefined ? { priorWeight } : {}),
       });
       saveTopicModel(model, out);
       io.stderr.write(

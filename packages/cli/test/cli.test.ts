@@ -163,6 +163,18 @@ describe('pantau CLI', () => {
       expect(Object.keys(m)).toEqual(['precision', 'recall', 'f1']);
     expect(metrics.accuracy).toBeGreaterThanOrEqual(0.75);
     expect(pantau(['topics', 'train', '--data', data]).status).toBe(2);
+    // The prior expert's weight is stored in the model; out of [0, 1) is a usage error.
+    const blended = path.join(dir, 'blended.json');
+    expect(
+      pantau(['topics', 'train', '--data', data, '--out', blended, '--prior-weight', '0.3']).status,
+    ).toBe(0);
+    expect(
+      (JSON.parse(fs.readFileSync(blended, 'utf8')) as { training: { priorWeight: number } }).training
+        .priorWeight,
+    ).toBe(0.3);
+    expect(pantau(['topics', 'train', '--data', data, '--out', blended, '--prior-weight', '1']).status).toBe(
+      2,
+    );
     expect(pantau(['topics', 'eval', '--model', model, '--data', path.join(dir, 'missing.csv')]).status).toBe(
       2,
     );

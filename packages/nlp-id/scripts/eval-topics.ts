@@ -18,60 +18,16 @@
  *   npx tsx packages/nlp-id/scripts/eval-topics.ts [--quick]
  * Prints a table, then one JSON line with every figure.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { seededRandom } from '@pantau/core';
-import {
-  TopicMetrics,
-  TopicRow,
-  TopicTrainOptions,
-  evaluateTopicModel,
-  readTopicCsv,
-  trainTopicModel,
-} from '../src/topics';
-import { TOPIC_IDS, isTopicId } from '../src/topic-taxonomy';
-import { readCsvRecords } from '../src/resources';
+import { TopicMetrics, TopicTrainOptions, evaluateTopicModel, trainTopicModel } from '../src/topics';
+import { loadTopicEvalSets, stratifiedSplit as split, styleCluster } from './topic-eval-sets';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' } } });
-const ROOT = path.resolve(__dirname, '../../..');
-// ../shared/data beside the repository (or beside the worktrees' parent, for a git worktree).
-const SHARED =
-  ['../shared/data', '../../shared/data'].map((p) => path.resolve(ROOT, p)).find((p) => fs.existsSync(p)) ??
-  path.resolve(ROOT, '../shared/data');
-const HEADLINES = path.join(SHARED, 'topics/clickid-headlines-train.csv');
-const TWEETS = path.join(SHARED, 'hoax/election2019-tweets-test.csv');
-const SOCIAL = path.join(__dirname, '../test/fixtures/topics-social-dev.csv');
-const MAFINDO = path.join(SHARED, 'hoax/mafindo-test.csv');
-const MAFINDO_LABELS = path.join(__dirname, '../test/fixtures/topics-mafindo-test-labels.csv');
 
 const RECIPES: Record<string, TopicTrainOptions> = {
   baseline: { seeds: false, features: { units: 'tokens', bigrams: true, lexicon: false }, C: 1 },
   pantau: {},
 };
-
-function split(rows: readonly TopicRow[], share: number, seed: number): [TopicRow[], TopicRow[]] {
-  const random = seededRandom(seed);
-  const train: TopicRow[] = [];
-  const test: TopicRow[] = [];
-  for (const topic of TOPIC_IDS) {
-    const mine = rows.filter((r) => r.topic === topic).map((r) => [random(), r] as const);
-    mine.sort((a, b) => a[0] - b[0]);
-    const cut = Math.round(mine.length * share);
-    mine.forEach(([, r], i) => (i < cut ? test : train).push(r));
-  }
-  return [train, test];
-}
-
-/** Headline style → a proxy outlet cluster (see the header). */
-function styleCluster(text: string): string {
-  const words = text.split(/\s+/);
-  const capitalised = words.filter((w) => /^[A-Z]/.test(w)).length / words.length;
-  if (/(, |^)(Ini|Begini|Inilah|Simak)\b|\?$|!$/.test(text)) return 'teaser';
-  if (/:/.test(text)) return 'colon';
-  if (capitalised > 0.8) return 'title-case';
-  return 'sentence-case';
-}
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 const summary = (m: TopicMetrics): Record<string, unknown> => ({
@@ -82,26 +38,8 @@ const summary = (m: TopicMetrics): Record<string, unknown> => ({
 });
 
 const results: Record<string, Record<string, unknown>> = {};
-const social = readTopicCsv(SOCIAL);
-const haveShared = fs.existsSync(HEADLINES);
-const headlines = haveShared ? readTopicCsv(HEADLINES) : [];
-const tweets: TopicRow[] = fs.existsSync(TWEETS)
-  ? fs
-      .readFileSync(TWEETS, 'utf8')
-      .split('\n')
-      .slice(1)
-      .filter((l) => l.trim() !== '')
-      .map((l) => ({ text: l.replace(/,[01]$/, '').replace(/^"|"$/g, ''), topic: 'politik' as const }))
-  : [];
-
-const mafindo: TopicRow[] = [];
-if (fs.existsSync(MAFINDO)) {
-  const texts = readCsvRecords(MAFINDO).map((r) => r.text ?? '');
-  for (const r of readCsvRecords(MAFINDO_LABELS)) {
-    const topic = r.topic ?? '';
-    if (isTopicId(topic)) mafindo.push({ text: texts[Number(r.row)] ?? '', topic });
-  }
-}
+const { headlines, social, tweets, mafindo } = loadTopicEvalSets();
+const haveShared = headlines.length > 0;
 
 for (const [name, recipe] of Object.entries(RECIPES)) {
   const out: Record<string, unknown> = {};

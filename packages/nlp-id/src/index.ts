@@ -60,6 +60,7 @@ export type { TopicId, TopicDefinition } from './topic-taxonomy';
 export {
   TopicScorer,
   trainTopicModel,
+  trainTopicModelsForPriorWeights,
   evaluateTopicModel,
   topicMetrics,
   readTopicCsv,

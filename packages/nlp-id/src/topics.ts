@@ -71,6 +71,8 @@ export interface TopicModel {
     lexiconC: number;
     seedWeight: number;
     lexiconRowWeight: number;
+    /** α of the blend (1 − α)·main + α·prior expert (0 when trained without labelled rows). */
+    priorWeight?: number;
     createdAt: string;
     sources: string[];
   };
@@ -79,12 +81,21 @@ export interface TopicModel {
 export interface TopicTrainOptions {
   /** Inverse L2 regularisation of the word weights (scikit-learn's C). */
   C?: number;
+  /** Inverse L2 regularisation of words no project-written row uses (default C). */
+  labelledOnlyC?: number;
   /** Inverse L2 regularisation of the lexicon weights: larger = the lexicon may speak louder. */
   lexiconC?: number;
   /** Weight of a project-written seed row relative to a labelled row. */
   seedWeight?: number;
   /** Weight of a lexicon entry as a one-line training document (0 = none). */
   lexiconRowWeight?: number;
+  /**
+   * α: the model's logits are (1 − α)·main + α·prior, where the main expert is fitted on every row and
+   * the prior expert on the project-written rows only (seeds, lexicon), over the same features, so the
+   * labelled file's outlet style cannot outvote the project's topic words. Stored in the model file's
+   * training block; the scorer sees one merged weight table.
+   */
+  priorWeight?: number;
   /** Add the shipped seed posts to the training rows (default true). */
   seeds?: boolean;
   features?: Partial<TopicFeatureOptions>;
@@ -111,6 +122,7 @@ const DEFAULTS = {
   seedWeight: 3,
   lexiconRowWeight: 1,
   seeds: true,
+  priorWeight: 0,
   heldOut: 0.2,
   seed: 42,
   maxIterations: 300,
@@ -733,7 +745,7 @@ function bestF1Threshold(p: readonly number[], y: readonly number[]): number {
 }
 
 interface Corpus {
-  rows: { input: TopicInput; topic: number; weight: number; lexRow: boolean }[];
+  rows: { input: TopicInput; topic: number; weight: number; lexRow: boolean; project: boolean }[];
   lexicon: Partial<Record<TopicId, string[]>>;
 }
 
@@ -742,6 +754,21 @@ interface Corpus {
  * and stemmed exactly as the enricher does, so the model scores posts the way it was trained.
  */
 export function trainTopicModel(rows: readonly TopicRow[], options: TopicTrainOptions = {}): TopicModel {
+  const o = { ...DEFAULTS, ...stripUndefined(options) };
+  return trainTopicModelsForPriorWeights(rows, options, [o.priorWeight])[0] as TopicModel;
+}
+
+/**
+ * trainTopicModel for several prior weights at the cost of one: the experts are fitted once and blended
+ * per weight, each blend calibrated on its own. The evaluation uses it to choose the weight.
+ */
+export function trainTopicModelsForPriorWeights(
+  rows: readonly TopicRow[],
+  options: TopicTrainOptions,
+  priorWeights: readonly number[],
+): TopicModel[] {
+  for (const a of priorWeights)
+    if (!(a >= 0 && a < 1)) throw new Error(`prior weight must be in [0, 1), got ${a}`);
   const o = { ...DEFAULTS, ...stripUndefined(options) };
   const features: TopicFeatureOptions = { ...DEFAULTS.features, ...stripUndefined(options.features ?? {}) };
   const normalizer = createNormalizer(options.extraLexiconFiles ?? []);
@@ -758,6 +785,7 @@ export function trainTopicModel(rows: readonly TopicRow[], options: TopicTrainOp
       topic: topicIndex.get(r.topic) as number,
       weight: 1,
       lexRow: false,
+      project: false,
     });
   const sources = [...(o.sources ?? [])];
   if (o.seeds) {
@@ -768,6 +796,7 @@ export function trainTopicModel(rows: readonly TopicRow[], options: TopicTrainOp
         topic: topicIndex.get(r.topic) as number,
         weight: o.seedWeight,
         lexRow: false,
+        project: true,
       });
     sources.push(seedsFile);
   }
@@ -784,6 +813,7 @@ export function trainTopicModel(rows: readonly TopicRow[], options: TopicTrainOp
             topic: k,
             weight: o.lexiconRowWeight,
             lexRow: true,
+            project: true,
           });
         }
       });
@@ -808,55 +838,72 @@ export function trainTopicModel(rows: readonly TopicRow[], options: TopicTrainOp
   const fitRows = corpus.rows.filter((_, i) => !heldOut.has(i));
   const evalRows = corpus.rows.filter((_, i) => heldOut.has(i));
 
-  const first = fitOvr(fitRows, topics, corpus.lexicon, features, o);
+  const firsts = fitBlend(fitRows, topics, corpus.lexicon, features, o, priorWeights);
+  const finals = fitBlend(corpus.rows, topics, corpus.lexicon, features, o, priorWeights);
+  const perTopic: Partial<Record<TopicId, number>> = {};
+  for (const r of corpus.rows)
+    if (!r.lexRow) perTopic[topics[r.topic]!] = (perTopic[topics[r.topic]!] ?? 0) + 1;
+  const hasLabelled = corpus.rows.some((r) => !r.project);
+  return finals.map((model, m) => {
+    const { calibration, thresholds } = calibrate(firsts[m] as TopicModel, evalRows, topics);
+    model.calibration = calibration;
+    model.thresholds = thresholds;
+    model.version = o.version ?? `topics-${new Date().toISOString().slice(0, 10)}`;
+    model.training = {
+      rows: corpus.rows.filter((r) => !r.lexRow).length,
+      perTopic,
+      C: o.C,
+      lexiconC: o.lexiconC,
+      seedWeight: o.seeds ? o.seedWeight : 0,
+      lexiconRowWeight: features.lexicon ? o.lexiconRowWeight : 0,
+      // Without labelled rows the main expert is the prior: nothing to blend.
+      priorWeight: hasLabelled ? (priorWeights[m] as number) : 0,
+      createdAt: new Date().toISOString(),
+      sources,
+    };
+    return model;
+  });
+}
+
+/**
+ * One Platt map for every topic, fitted on all (held-out row, topic) pairs: the same monotone map keeps
+ * the class-balanced ranking of topics (a per-topic map would re-learn the labelled file's topic
+ * frequencies, which are the outlets' section sizes, not the world's). Per-topic thresholds maximise F1
+ * on the held-out rows.
+ */
+function calibrate(
+  first: TopicModel,
+  evalRows: Corpus['rows'],
+  topics: TopicId[],
+): { calibration: { a: number; b: number }[]; thresholds: number[] } {
   const calibration: { a: number; b: number }[] = [];
   const thresholds: number[] = [];
-  if (evalRows.length > 0) {
-    const scorer = new TopicScorer(first);
-    const logits = evalRows.map((r) => rawLogits(scorer, r.input));
-    // One Platt map for every topic, fitted on all (row, topic) pairs: the same monotone map keeps the
-    // class-balanced ranking of topics (a per-topic map would re-learn the labelled file's topic
-    // frequencies, which are the outlets' section sizes, not the world's).
-    const z: number[] = [];
-    const y: number[] = [];
-    evalRows.forEach((r, i) =>
-      topics.forEach((_, t) => (z.push(logits[i]![t] as number), y.push(r.topic === t ? 1 : 0))),
-    );
-    const c = fitPlatt(z, y);
-    topics.forEach((_, t) => {
-      calibration.push(c);
-      const p = evalRows.map((_, i) => sigmoid(c.a * (logits[i]![t] as number) + c.b));
-      thresholds.push(
-        bestF1Threshold(
-          p,
-          evalRows.map((r) => (r.topic === t ? 1 : 0)),
-        ),
-      );
-    });
-  } else {
+  if (evalRows.length === 0) {
     topics.forEach(() => {
       calibration.push({ a: 1, b: 0 });
       thresholds.push(0.5);
     });
+    return { calibration, thresholds };
   }
-  const model = fitOvr(corpus.rows, topics, corpus.lexicon, features, o);
-  model.calibration = calibration;
-  model.thresholds = thresholds;
-  model.version = o.version ?? `topics-${new Date().toISOString().slice(0, 10)}`;
-  const perTopic: Partial<Record<TopicId, number>> = {};
-  for (const r of corpus.rows)
-    if (!r.lexRow) perTopic[topics[r.topic]!] = (perTopic[topics[r.topic]!] ?? 0) + 1;
-  model.training = {
-    rows: corpus.rows.filter((r) => !r.lexRow).length,
-    perTopic,
-    C: o.C,
-    lexiconC: o.lexiconC,
-    seedWeight: o.seeds ? o.seedWeight : 0,
-    lexiconRowWeight: features.lexicon ? o.lexiconRowWeight : 0,
-    createdAt: new Date().toISOString(),
-    sources,
-  };
-  return model;
+  const scorer = new TopicScorer(first);
+  const logits = evalRows.map((r) => rawLogits(scorer, r.input));
+  const z: number[] = [];
+  const y: number[] = [];
+  evalRows.forEach((r, i) =>
+    topics.forEach((_, t) => (z.push(logits[i]![t] as number), y.push(r.topic === t ? 1 : 0))),
+  );
+  const c = fitPlatt(z, y);
+  topics.forEach((_, t) => {
+    calibration.push(c);
+    const p = evalRows.map((_, i) => sigmoid(c.a * (logits[i]![t] as number) + c.b));
+    thresholds.push(
+      bestF1Threshold(
+        p,
+        evalRows.map((r) => (r.topic === t ? 1 : 0)),
+      ),
+    );
+  });
+  return { calibration, thresholds };
 }
 
 function rawLogits(scorer: TopicScorer, input: TopicInput): Float64Array {
@@ -865,17 +912,29 @@ function rawLogits(scorer: TopicScorer, input: TopicInput): Float64Array {
   return p.map((v) => Math.log(Math.max(v, 1e-12) / Math.max(1 - v, 1e-12)));
 }
 
-function fitOvr(
+interface PreparedCorpus {
+  names: string[];
+  idf: number[];
+  prepared: PreparedRow[];
+  /** Which rows are project-written (seeds, lexicon entries): the prior expert's training rows. */
+  project: boolean[];
+  /** Per feature: 1 when some project-written row has it. */
+  inProject: Uint8Array;
+}
+
+/**
+ * Features of every row, with the vocabulary and smooth idf (scikit-learn: ln((1+n)/(1+df)) + 1) over
+ * all of them. Both experts are fitted on this one feature space, so their weights add up exactly.
+ */
+function prepareCorpus(
   rows: Corpus['rows'],
   topics: TopicId[],
   lexicon: Partial<Record<TopicId, string[]>>,
   features: TopicFeatureOptions,
-  o: Omit<typeof DEFAULTS, 'features'> & Omit<TopicTrainOptions, 'features'>,
-): TopicModel {
+): PreparedCorpus {
   const k = topics.length;
   const lexIndex = features.lexicon ? indexLexicon(topics, lexicon) : undefined;
   const extracted = rows.map((r) => extract(r.input, features, lexIndex, k));
-  // Vocabulary and smooth idf (scikit-learn: ln((1+n)/(1+df)) + 1) over the rows being fitted.
   const df = new Map<string, number>();
   for (const f of extracted) for (const name of f.counts.keys()) df.set(name, (df.get(name) ?? 0) + 1);
   const names = [...df.keys()];
@@ -897,9 +956,34 @@ function fitOvr(
     if (norm > 0) for (let q = 0; q < val.length; q++) val[q] = (val[q] as number) / Math.sqrt(norm);
     return { idx, val, lex: f.hits.map(lexValue), y: rows[r]!.topic, weight: rows[r]!.weight };
   });
+  const inProject = new Uint8Array(names.length);
+  prepared.forEach((row, r) => {
+    if (rows[r]!.project) for (const i of row.idx) inProject[i] = 1;
+  });
+  return { names, idf, prepared, project: rows.map((r) => r.project), inProject };
+}
 
-  const V = names.length;
-  const W = names.map(() => new Array<number>(k).fill(0));
+/** One expert: per-topic word weights W[feature][topic], lexicon weights and biases. */
+interface Expert {
+  W: Float64Array[];
+  lexiconWeights: number[][];
+  bias: number[];
+}
+
+/** Class-balanced one-vs-rest logistic regression over the prepared rows for which use(i) holds. */
+function fitExpert(
+  corpus: PreparedCorpus,
+  k: number,
+  features: TopicFeatureOptions,
+  o: Omit<typeof DEFAULTS, 'features'> & Omit<TopicTrainOptions, 'features'>,
+  use: (i: number) => boolean = () => true,
+): Expert {
+  const prepared = corpus.prepared.filter((_, i) => use(i));
+  const V = corpus.names.length;
+  const W = corpus.names.map(() => new Float64Array(k));
+  // C per word: words the project-written rows never use (outlet style, names) may be held tighter.
+  const labelledOnlyC = o.labelledOnlyC ?? o.C;
+  const wordC = Float64Array.from(corpus.inProject, (p) => (p ? o.C : labelledOnlyC));
   const lexiconWeights: number[][] = [];
   const bias: number[] = [];
   for (let t = 0; t < k; t++) {
@@ -942,8 +1026,9 @@ function fitOvr(
           g[size - 1] = (g[size - 1] as number) + d;
         }
         for (let i = 0; i < V; i++) {
-          f += (x[i] as number) ** 2 / (2 * o.C);
-          g[i] = (g[i] as number) + (x[i] as number) / o.C;
+          const c = wordC[i] as number;
+          f += (x[i] as number) ** 2 / (2 * c);
+          g[i] = (g[i] as number) + (x[i] as number) / c;
         }
         if (useLex)
           for (let s = 0; s < k; s++) {
@@ -956,17 +1041,34 @@ function fitOvr(
       { maxIterations: o.maxIterations, tolerance: 1e-7 },
     );
     for (let i = 0; i < V; i++) W[i]![t] = result.x[i] as number;
-    lexiconWeights.push(
-      useLex ? Array.from(result.x.subarray(V, V + k), (v) => round4(v)) : new Array<number>(k).fill(0),
-    );
-    bias.push(round4(result.x[size - 1] as number));
+    lexiconWeights.push(useLex ? Array.from(result.x.subarray(V, V + k)) : new Array<number>(k).fill(0));
+    bias.push(result.x[size - 1] as number);
   }
+  return { W, lexiconWeights, bias };
+}
+
+/**
+ * The experts' logits blended in one weight table: (1 − α)·main + α·prior. Both were fitted on the
+ * same features (same vocabulary and idf, same L2 norm), so the blend is exact and scoring stays one
+ * pass over one table, as fast as a single model.
+ */
+function blendExperts(
+  corpus: PreparedCorpus,
+  topics: TopicId[],
+  lexicon: Partial<Record<TopicId, string[]>>,
+  features: TopicFeatureOptions,
+  main: Expert,
+  prior: Expert | undefined,
+  alpha: number,
+): TopicModel {
+  const a = prior ? alpha : 0;
+  const mix = (m: number, p: number | undefined): number => (1 - a) * m + a * (p ?? 0);
   const vocabulary: Record<string, number[]> = {};
-  names.forEach((name, i) => {
-    const w = W[i]!;
+  corpus.names.forEach((name, i) => {
+    const w = Array.from(main.W[i]!, (v, t) => mix(v, prior?.W[i]?.[t]));
     // Words that move no topic noticeably are dropped from the file; their idf still mattered in training.
     if (w.every((v) => Math.abs(v) < 1e-3)) return;
-    vocabulary[name] = [round4(idf[i] as number), ...w.map(round4)];
+    vocabulary[name] = [round4(corpus.idf[i] as number), ...w.map(round4)];
   });
   return {
     format: TOPIC_MODEL_FORMAT,
@@ -975,12 +1077,35 @@ function fitOvr(
     features,
     vocabulary,
     lexicon: features.lexicon ? lexicon : {},
-    lexiconWeights,
-    bias,
+    lexiconWeights: main.lexiconWeights.map((row, t) =>
+      row.map((v, s) => round4(mix(v, prior?.lexiconWeights[t]?.[s]))),
+    ),
+    bias: main.bias.map((v, t) => round4(mix(v, prior?.bias[t]))),
     calibration: topics.map(() => ({ a: 1, b: 0 })),
     thresholds: topics.map(() => 0.5),
     training: {} as TopicModel['training'],
   };
+}
+
+/**
+ * Fits the main expert on every row and, when priorWeight > 0 and there are labelled rows, the prior
+ * expert on the project-written rows only, and blends them.
+ */
+function fitBlend(
+  rows: Corpus['rows'],
+  topics: TopicId[],
+  lexicon: Partial<Record<TopicId, string[]>>,
+  features: TopicFeatureOptions,
+  o: Omit<typeof DEFAULTS, 'features'> & Omit<TopicTrainOptions, 'features'>,
+  alphas: readonly number[],
+): TopicModel[] {
+  const corpus = prepareCorpus(rows, topics, lexicon, features);
+  const main = fitExpert(corpus, topics.length, features, o);
+  const needPrior = alphas.some((a) => a > 0) && corpus.project.some((p) => !p);
+  const prior = needPrior
+    ? fitExpert(corpus, topics.length, features, o, (i) => corpus.project[i] === true)
+    : undefined;
+  return alphas.map((a) => blendExperts(corpus, topics, lexicon, features, main, prior, a));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

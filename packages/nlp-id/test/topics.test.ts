@@ -7,11 +7,13 @@ import {
   createNormalizer,
   evaluateTopicModel,
   loadDefaultTopicModel,
+  TopicModel,
   readTopicCsv,
   readTopicLexiconFile,
   topicInputOf,
   topicMetrics,
   trainTopicModel,
+  trainTopicModelsForPriorWeights,
 } from '../src';
 
 const normalizer = createNormalizer();
@@ -113,6 +115,58 @@ describe('topic training', () => {
     const lex = path.join(dir, 'bad.json');
     fs.writeFileSync(lex, JSON.stringify({ cuaca: ['hujan'] }));
     expect(() => readTopicLexiconFile(lex)).toThrow(/unknown topic "cuaca"/);
+  });
+});
+
+describe('prior expert blend (priorWeight) and labelledOnlyC', () => {
+  // A labelled "outlet" whose sports desk signs every headline with its name: outlet and topic confounded.
+  const sport = ['Persija menang tipis', 'Timnas U-23 latihan perdana', 'Petenis muda lolos ke final'];
+  const gossip = ['Raffi Ahmad liburan ke Bali', 'Film horor baru tayang', 'Penyanyi dangdut menikah'];
+  const rows = [
+    ...sport.flatMap((t) =>
+      [1, 2, 3, 4].map((i) => ({ text: `${t} ${i} | Kabarsport`, topic: 'olahraga' as const })),
+    ),
+    ...gossip.flatMap((t) => [1, 2, 3, 4].map((i) => ({ text: `${t} ${i}`, topic: 'hiburan' as const }))),
+  ];
+  const options = { maxIterations: 60 };
+  let plain: TopicModel, low: TopicModel, high: TopicModel;
+  beforeAll(() => {
+    const models = trainTopicModelsForPriorWeights(rows, options, [0, 0.2, 0.4]);
+    [plain, low, high] = [models[0]!, models[1]!, models[2]!];
+  });
+  const weightsOf = (m: TopicModel, name: string): number[] => (m.vocabulary[name] ?? []).slice(1);
+
+  it('α = 0 is the unblended model, and α is stored in the model', () => {
+    const single = trainTopicModel(rows, options);
+    expect({ ...plain, training: undefined }).toEqual({ ...single, training: undefined });
+    expect([plain, low, high].map((m) => m.training.priorWeight)).toEqual([0, 0.2, 0.4]);
+  });
+
+  it('blends the two experts linearly in one weight table (scoring stays one pass)', () => {
+    // (1 − α)·main + α·prior is linear in α: the α = 0.2 weights lie halfway between α = 0 and α = 0.4.
+    for (const name of ['olahraga', 'banjir', '=kabarsport', 'kabarsport']) {
+      const [a, b, c] = [weightsOf(plain, name), weightsOf(low, name), weightsOf(high, name)];
+      expect(b.length).toBe(TOPIC_IDS.length);
+      b.forEach((v, t) => expect(v).toBeCloseTo(((a[t] ?? 0) + (c[t] ?? 0)) / 2, 3));
+    }
+    // The outlet's signature is a headline-only word: the prior expert never saw it, so blending shrinks it.
+    const olahraga = TOPIC_IDS.indexOf('olahraga');
+    expect(weightsOf(high, 'kabarsport')[olahraga]).toBeLessThan(weightsOf(plain, 'kabarsport')[olahraga]!);
+    expect(weightsOf(high, 'kabarsport')[olahraga]).toBeGreaterThan(0);
+  });
+
+  it('a prior weight without labelled rows changes nothing (the main expert is the prior)', () => {
+    const [own] = trainTopicModelsForPriorWeights([], options, [0.4]);
+    expect(own?.training.priorWeight).toBe(0);
+    expect(() => trainTopicModelsForPriorWeights(rows, options, [1])).toThrow(/prior weight/);
+  });
+
+  it('labelledOnlyC holds words that no project-written row uses tighter', () => {
+    const tight = trainTopicModel(rows, { ...options, labelledOnlyC: 0.3 });
+    const olahraga = TOPIC_IDS.indexOf('olahraga');
+    const w = (m: TopicModel, name: string): number => Math.abs(weightsOf(m, name)[olahraga] ?? 0);
+    expect(w(tight, 'kabarsport')).toBeLessThan(w(plain, 'kabarsport') / 2);
+    expect(tight.training).toBeDefined();
   });
 });
 
