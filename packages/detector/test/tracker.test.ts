@@ -122,6 +122,30 @@ describe('IssueTracker', () => {
     expect(forgetful.document('restart')!.count).toBe(3);
   });
 
+  it('counts distinct accounts across a restart, from new documents and from older ones that kept handles', () => {
+    const by = (handle: string) => ({ author: { handle } });
+    for (const h of ['bu_rina', 'pak_dedi', 'bu_rina', 'mas_yoga'])
+      tracker.observe(post('akun', clock.now(), by(h)));
+    tracker.evaluate(['akun']);
+    const doc = JSON.parse(JSON.stringify(tracker.document('akun')));
+    expect(doc.distinctAuthors).toBe(3);
+    // The document keeps hashes, not handles.
+    expect(JSON.stringify(doc.state.authors)).not.toContain('bu_rina');
+    const restarted = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    restarted.restore(doc);
+    restarted.observe(post('akun', clock.now(), by('pak_dedi'))); // seen before the restart
+    restarted.observe(post('akun', clock.now(), by('kang_asep'))); // new
+    restarted.evaluate(['akun']);
+    expect(restarted.document('akun')!.distinctAuthors).toBe(4);
+    // A document written before hashes held "source:handle" strings: it restores the same way.
+    const older = { ...doc, state: { ...doc.state, authors: ['x:bu_rina', 'x:pak_dedi', 'x:mas_yoga'] } };
+    const fromOlder = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    fromOlder.restore(older);
+    fromOlder.observe(post('akun', clock.now(), by('mas_yoga')));
+    fromOlder.evaluate(['akun']);
+    expect(fromOlder.document('akun')!.distinctAuthors).toBe(3);
+  });
+
   it('does not count a post twice when it is delivered again', () => {
     const p = post('ulang', clock.now());
     expect(tracker.observe(p)).toBe(true);

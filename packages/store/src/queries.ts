@@ -151,7 +151,8 @@ export interface IssueTrackerState {
   peakWindow: number;
   lastRisingWindow: number;
   termCounts: [string, number][];
-  authors: string[];
+  /** Hashes of the first accounts (older documents: the "source:handle" strings). */
+  authors: (number | string)[];
   /** Highest posts.enriched offset counted, per partition: a replay after a crash skips what was counted. */
   offsets?: [number, string][];
   /** Events of the last write, re-published (same ids) if the detector died before publishing them. */
