@@ -64,6 +64,9 @@ describe('rate limit across API processes (real Redis and OpenSearch)', () => {
   it('counts one limit for every API process', async () => {
     const redis = connectRedis(servers.redisUrl, logger, 'rate-limit-test', { failFast: true });
     closers.push(() => closeRedis(redis));
+    // Fail-fast means no offline queue: requests before the connection is up are not counted (as in
+    // production while Redis is away), so the count starts once it is ready.
+    if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
     const first = apiWith(redis);
     const second = apiWith(redis);
     expect((await issues(first)).statusCode).toBe(200);
