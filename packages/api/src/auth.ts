@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { PantauError, sha256Hex } from '@pantau/core';
+import { PantauError, newSecret, sha256Hex } from '@pantau/core';
 import { type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -140,4 +140,32 @@ export function agencyOf(request: FastifyRequest): string {
   const p = request.principal;
   if (p?.kind !== 'agency') throw new PantauError('FORBIDDEN', 'this needs an agency key');
   return p.agencyId;
+}
+
+/** A key is named by this many hex digits of its hash: enough to tell keys apart, useless to use one. */
+export const KEY_ID_LENGTH = 16;
+
+/** A new API key for an agency, stored only as its hash; the secret is returned once. */
+export async function createApiKey(
+  search: SearchClient,
+  names: IndexNames,
+  agencyId: string,
+  role: Role,
+  label?: string,
+): Promise<{ id: string; apiKey: string; role: Role; label?: string; createdAt: string }> {
+  const apiKey = newSecret('pk');
+  const hash = sha256Hex(apiKey);
+  const createdAt = new Date().toISOString();
+  try {
+    await search.index({
+      index: names.of('apikeys'),
+      id: hash,
+      body: { agencyId, role, createdAt, ...(label ? { label } : {}) },
+      op_type: 'create',
+      refresh: 'wait_for',
+    });
+  } catch (err) {
+    throw storeError(err, 'creating API key');
+  }
+  return { id: hash.slice(0, KEY_ID_LENGTH), apiKey, role, ...(label ? { label } : {}), createdAt };
 }

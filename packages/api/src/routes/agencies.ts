@@ -1,10 +1,26 @@
-import { newId, newSecret, PantauError, sha256Hex, suggestTopicsForAgency, topicLabel } from '@pantau/core';
-import { storeError } from '@pantau/store';
+import { newId, PantauError, suggestTopicsForAgency, topicLabel } from '@pantau/core';
+import { storeError, type IndexNames, type SearchClient } from '@pantau/store';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit';
-import { agencyOf } from '../auth';
+import { agencyOf, createApiKey } from '../auth';
 import { AgencyTopics, AgencyTopicsBody, CreateAgencyBody, CreatedAgency } from '../schemas';
 import type { RouteContext } from '../deps';
+
+/** An agency's document; NOT_FOUND when there is none. */
+export async function readAgency(
+  search: SearchClient,
+  names: IndexNames,
+  agencyId: string,
+): Promise<{ name: string; topics?: string[] }> {
+  try {
+    const res = await search.get({ index: names.of('agencies'), id: agencyId }, { ignore: [404] });
+    const body = res.body as { found?: boolean; _source?: { name: string; topics?: string[] } };
+    if (!body.found || !body._source) throw new PantauError('NOT_FOUND', `no agency ${agencyId}`);
+    return body._source;
+  } catch (err) {
+    throw storeError(err, 'reading agency');
+  }
+}
 
 export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { search, names, logger } = ctx;
@@ -21,7 +37,6 @@ export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
         if ((existing.body as { count: number }).count > 0)
           throw new PantauError('CONFLICT', `an agency named '${name}' already exists`);
         const id = newId('ag');
-        const apiKey = newSecret('pk');
         const now = new Date().toISOString();
         await search.index({
           index: names.of('agencies'),
@@ -32,13 +47,7 @@ export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
           op_type: 'create',
           refresh: 'wait_for',
         });
-        await search.index({
-          index: names.of('apikeys'),
-          id: sha256Hex(apiKey),
-          body: { agencyId: id, role: 'admin', createdAt: now },
-          op_type: 'create',
-          refresh: 'wait_for',
-        });
+        const { apiKey } = await createApiKey(search, names, id, 'admin');
         await audit(search, names, logger, request.principal!, {
           action: 'agency.create',
           target: id,
@@ -52,16 +61,6 @@ export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
   );
 
-  const readAgency = async (agencyId: string): Promise<{ name: string; topics?: string[] }> => {
-    try {
-      const res = await search.get({ index: names.of('agencies'), id: agencyId }, { ignore: [404] });
-      const body = res.body as { found?: boolean; _source?: { name: string; topics?: string[] } };
-      if (!body.found || !body._source) throw new PantauError('NOT_FOUND', `no agency ${agencyId}`);
-      return body._source;
-    } catch (err) {
-      throw storeError(err, 'reading agency');
-    }
-  };
   const topicsView = (agency: { name: string; topics?: string[] }) => {
     const suggested = suggestTopicsForAgency(agency.name);
     const topics = agency.topics ?? [];
@@ -78,7 +77,7 @@ export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
       preHandler: ctx.auth.agency('admin', 'analyst', 'automation'),
       schema: { response: { 200: AgencyTopics } },
     },
-    async (request) => topicsView(await readAgency(agencyOf(request))),
+    async (request) => topicsView(await readAgency(search, names, agencyOf(request))),
   );
 
   app.put<{ Body: AgencyTopicsBody }>(
@@ -89,7 +88,7 @@ export function agencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (request) => {
       const agencyId = agencyOf(request);
-      const agency = await readAgency(agencyId);
+      const agency = await readAgency(search, names, agencyId);
       const topics = [...request.body.topics];
       try {
         await search.update({

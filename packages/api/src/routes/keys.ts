@@ -1,8 +1,9 @@
-import { newSecret, PantauError, sha256Hex } from '@pantau/core';
+import { PantauError } from '@pantau/core';
 import { storeError } from '@pantau/store';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { audit } from '../audit';
-import { agencyOf, type ApiKeyDoc, type Role } from '../auth';
+import { readAgency } from './agencies';
+import { KEY_ID_LENGTH, agencyOf, createApiKey, type ApiKeyDoc } from '../auth';
 import {
   ApiKeyList,
   CreateKeyBody,
@@ -19,10 +20,8 @@ import type { Static } from '@sinclair/typebox';
  * An agency's API keys: its admins make keys for analysts, dashboards and automations, see them
  * listed (never the secret: it is shown once, at creation) and revoke them. The operator can make a
  * key for any agency (recovery when an agency has lost its admin keys). Keys are named by the first
- * 16 hex digits of their hash; an agency always keeps one active admin key.
+ * KEY_ID_LENGTH hex digits of their hash; an agency always keeps one active admin key.
  */
-const KEY_ID_LENGTH = 16;
-
 export function keyRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { search, names, logger } = ctx;
 
@@ -41,22 +40,22 @@ export function keyRoutes(app: FastifyInstance, ctx: RouteContext): void {
     }
   };
 
-  const create = async (agencyId: string, role: Role, label: string | undefined) => {
-    const apiKey = newSecret('pk');
-    const hash = sha256Hex(apiKey);
-    const createdAt = new Date().toISOString();
-    try {
-      await search.index({
-        index: names.of('apikeys'),
-        id: hash,
-        body: { agencyId, role, createdAt, ...(label ? { label } : {}) },
-        op_type: 'create',
-        refresh: 'wait_for',
-      });
-    } catch (err) {
-      throw storeError(err, 'creating API key');
-    }
-    return { id: hash.slice(0, KEY_ID_LENGTH), apiKey, role, ...(label ? { label } : {}), createdAt };
+  /** Makes a key for the agency and audits it (the secret is in the answer only). */
+  const createAudited = async (request: FastifyRequest<{ Body: CreateKeyBody }>, agencyId: string) => {
+    const created = await createApiKey(
+      search,
+      names,
+      agencyId,
+      request.body.role,
+      request.body.label?.trim(),
+    );
+    await audit(search, names, logger, request.principal!, {
+      action: 'key.create',
+      target: created.id,
+      agencyId,
+      details: { role: created.role, ...(created.label ? { label: created.label } : {}) },
+    });
+    return created;
   };
 
   app.post<{ Body: CreateKeyBody }>(
@@ -65,17 +64,7 @@ export function keyRoutes(app: FastifyInstance, ctx: RouteContext): void {
       preHandler: ctx.auth.agency('admin'),
       schema: { body: CreateKeyBody, response: { 201: CreatedKey } },
     },
-    async (request, reply) => {
-      const agencyId = agencyOf(request);
-      const created = await create(agencyId, request.body.role, request.body.label?.trim());
-      await audit(search, names, logger, request.principal!, {
-        action: 'key.create',
-        target: created.id,
-        agencyId,
-        details: { role: created.role, ...(created.label ? { label: created.label } : {}) },
-      });
-      return reply.status(201).send(created);
-    },
+    async (request, reply) => reply.status(201).send(await createAudited(request, agencyOf(request))),
   );
 
   app.post<{ Params: IdParams; Body: CreateKeyBody }>(
@@ -85,22 +74,8 @@ export function keyRoutes(app: FastifyInstance, ctx: RouteContext): void {
       schema: { params: IdParams, body: CreateKeyBody, response: { 201: CreatedKey } },
     },
     async (request, reply) => {
-      const agencyId = request.params.id;
-      try {
-        const res = await search.get({ index: names.of('agencies'), id: agencyId }, { ignore: [404] });
-        if (!(res.body as { found?: boolean }).found)
-          throw new PantauError('NOT_FOUND', `no agency ${agencyId}`);
-      } catch (err) {
-        throw storeError(err, 'reading agency');
-      }
-      const created = await create(agencyId, request.body.role, request.body.label?.trim());
-      await audit(search, names, logger, request.principal!, {
-        action: 'key.create',
-        target: created.id,
-        agencyId,
-        details: { role: created.role, ...(created.label ? { label: created.label } : {}) },
-      });
-      return reply.status(201).send(created);
+      await readAgency(search, names, request.params.id); // NOT_FOUND for an unknown agency
+      return reply.status(201).send(await createAudited(request, request.params.id));
     },
   );
 
