@@ -16,7 +16,7 @@ import {
   type DeliveryWorker,
   type RuleStagePost,
 } from '@pantau/alerts';
-import type { BusMessage, Producer } from '@pantau/bus';
+import type { BusMessage } from '@pantau/bus';
 import { sha256Hex, topicNames, type IssueEvent } from '@pantau/core';
 import { Health } from '@pantau/runtime';
 import {
@@ -30,6 +30,7 @@ import {
 } from '@pantau/store';
 import { requireServers, servers, testLogger, uniqueName, waitFor } from '@pantau/testkit';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { inertProducer } from './inert-producer';
 import { buildApp } from '../src';
 
 /**
@@ -40,10 +41,6 @@ import { buildApp } from '../src';
  */
 const ADMIN_KEY = 'operator-key-0123456789abcdef';
 const logger = testLogger('api-hygiene');
-const inertProducer = new Proxy(
-  {},
-  { get: () => () => Promise.reject(new Error('no Kafka here')) },
-) as Producer;
 
 describe('alert hygiene routes (real OpenSearch + Redis)', () => {
   let client: SearchClient;

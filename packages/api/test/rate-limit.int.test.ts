@@ -1,5 +1,4 @@
 import { topicNames } from '@pantau/core';
-import type { Producer } from '@pantau/bus';
 import { closeRedis, connectRedis, type RedisConnection } from '@pantau/queue';
 import { Health } from '@pantau/runtime';
 import {
@@ -12,6 +11,7 @@ import {
 import { requireServers, servers, testLogger, uniqueName } from '@pantau/testkit';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src';
+import { inertProducer } from './inert-producer';
 
 /**
  * The per-key rate limit counted in Redis: two API processes behind one address share one limit
@@ -22,8 +22,6 @@ jest.setTimeout(60_000);
 
 const ADMIN_KEY = 'operator-ratelimit-key-0123456789abcdef';
 const logger = testLogger('api-rate-limit');
-// The routes used here never publish: a producer that would fail loudly if they did.
-const noKafka = new Proxy({}, { get: () => () => Promise.reject(new Error('no Kafka here')) }) as Producer;
 
 describe('rate limit across API processes (real Redis and OpenSearch)', () => {
   let search: SearchClient;
@@ -49,7 +47,7 @@ describe('rate limit across API processes (real Redis and OpenSearch)', () => {
       logger,
       search,
       names,
-      producer: noKafka,
+      producer: inertProducer,
       topics: topicNames(`${prefix}.`),
       health: new Health(),
       rateLimitPerMinute: 4,
