@@ -9,6 +9,7 @@ import {
 } from 'kafkajs';
 import { PantauError } from '@pantau/core';
 import type { Logger } from 'pino';
+import { backOff } from 'exponential-backoff';
 import { processBatch } from './batch';
 import type {
   Bus,
@@ -139,6 +140,21 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     }));
 
   const consumers = new Set<KafkaConsumer>();
+
+  // Until every partition of the new topics has a leader, a send or a consumer join on them fails.
+  const waitForLeaders = (specs: TopicSpec[]) =>
+    backOff(
+      async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+        for (const spec of specs) {
+          const meta = topics.find((t) => t.name === spec.topic);
+          const led = meta?.partitions.filter((p) => p.leader >= 0).length ?? 0;
+          if (led < spec.partitions)
+            throw new Error(`topic ${spec.topic}: ${led}/${spec.partitions} partitions have a leader`);
+        }
+      },
+      { numOfAttempts: 20, startingDelay: 100, maxDelay: 1_000, timeMultiple: 2 },
+    );
 
   // The producer has its own client with short timeouts and few retries: a send either gets the
   // acknowledgement of every in-sync replica within sendTimeoutMs or fails. (kafkajs gives an
@@ -371,13 +387,17 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       if (missing.length === 0) return;
       await admin
         .createTopics({
-          waitForLeaders: true,
+          // kafkajs' own leader wait retries only LEADER_NOT_AVAILABLE; a broker whose metadata cache has
+          // not caught up yet answers UNKNOWN_TOPIC_OR_PARTITION and the create fails (seen in CI). We
+          // wait below instead, retrying both.
+          waitForLeaders: false,
           topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.partitions, replicationFactor: 1 })),
         })
         .catch((err: { errors?: { type?: string }[] }) => {
           // Another service created the same topic a moment earlier: that is what we wanted.
           if (!err.errors?.length || !err.errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw err;
         });
+      await waitForLeaders(missing);
     },
 
     async deleteTopics(topics: string[]) {
