@@ -15,6 +15,7 @@ import {
   trainFromInputs,
   saveHoaxModel,
   trainHoaxModel,
+  deniesClaim,
 } from '../src';
 
 const VACCINE_CHIP_HOAX =
@@ -76,6 +77,29 @@ describe('hoax assessment (default model)', () => {
       true,
     );
     expect(withFactChecks.enrich(ORDINARY_NEWS).hoax.factCheck).toBeUndefined();
+  });
+
+  it('does not call a post that asks about or reports a rumoured claim a restatement of it', () => {
+    const claim = {
+      id: 'mafindo-menpora',
+      title: 'Menpora Imam Nahrawi mundur dari jabatannya',
+      text: 'Beredar kabar Menpora Imam Nahrawi mundur dari jabatan karena terseret kasus korupsi dana hibah KONI.',
+      verdict: 'SALAH',
+    };
+    const restated =
+      'Menpora Imam Nahrawi resmi mundur dari jabatannya, terseret korupsi dana hibah KONI!! #menpora';
+    const asked =
+      'Terseret korupsi dana hibah KONI, Menpora Imam Nahrawi mundur dari jabatannya?? https://t.co/x1 #menpora';
+    const reported =
+      'PKB belum tahu soal isu Menpora Imam Nahrawi mundur dari jabatannya terkait dana hibah KONI';
+    expect(deniesClaim(restated, claim)).toBe(false);
+    expect(deniesClaim(asked, claim)).toBe(true);
+    expect(deniesClaim(reported, claim)).toBe(true);
+    // A claim that is itself a question is restated by asking it.
+    expect(deniesClaim(asked, { ...claim, title: 'Menpora Imam Nahrawi mundur?' })).toBe(false);
+    const withClaim = createEnricher({ factChecks: [claim] });
+    expect(withClaim.enrich(restated).hoax.factCheck?.id).toBe('mafindo-menpora');
+    expect(withClaim.enrich(asked).hoax.factCheck).toBeUndefined();
   });
 });
 
