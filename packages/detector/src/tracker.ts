@@ -53,6 +53,13 @@ export interface DetectorSettings {
    */
   quickMinCount: number;
   quickBuckets: number;
+  /**
+   * … or copies: a post and a near-identical copy of it (MinHash) by at least this many distinct
+   * accounts within the same span, on an issue with no usual level (0 = off). Copy-paste by several
+   * accounts is how a hoax starts spreading, and it is rare by chance: two unrelated accounts writing the
+   * same text within a minute.
+   */
+  quickCopyMinAuthors: number;
   /** `growing`: a long window of this many buckets, three in a row increasing … */
   growingBuckets: number;
   /** … the latest with at least this many posts … */
@@ -77,6 +84,7 @@ export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   streamAware: true,
   quickMinCount: 3,
   quickBuckets: 1,
+  quickCopyMinAuthors: 2,
   growingBuckets: 15,
   growingMinCount: 6,
   growingRatio: 1.5,
@@ -89,8 +97,12 @@ export interface StreamPosition {
 
 interface RecentPost {
   bucket: number;
+  /** Stream time of the post (ms). */
+  at: number;
   author: string;
   signature: string;
+  /** The post's own id, or the id of the earlier post it nearly copies: copies share it. */
+  copyGroup: string;
 }
 
 interface IssueState {
@@ -143,6 +155,8 @@ interface Judgement {
   /** Posts and distinct authors in the last `quickBuckets` buckets. */
   quickCount: number;
   quickAuthors: number;
+  /** The most accounts that posted copies of one text within the last `quickBuckets` × bucketMs. */
+  quickCopyAuthors: number;
 }
 
 const MAX_AUTHORS = 10_000;
@@ -301,8 +315,10 @@ export class IssueTracker {
     if (issue.samplePostIds.length < MAX_SAMPLES) issue.samplePostIds.push(post.id);
     issue.recent.push({
       bucket,
+      at,
       author: `${post.source}:${author}`,
       signature: post.nearDuplicateOf ?? post.signature[0] ?? post.id,
+      copyGroup: post.nearDuplicateOf ?? post.id,
     });
     issue.firstSeen = Math.min(issue.firstSeen, at);
     issue.lastSeen = Math.max(issue.lastSeen, at);
@@ -339,8 +355,9 @@ export class IssueTracker {
     return sum;
   }
 
-  private judge(issue: IssueState, nowBucket: number): Judgement {
+  private judge(issue: IssueState, now: number): Judgement {
     const s = this.settings;
+    const nowBucket = this.bucketOf(now);
     const windowCount = this.windowCount(issue, nowBucket);
     const baseline = this.baseline(issue, nowBucket);
     let expected = baseline;
@@ -359,10 +376,21 @@ export class IssueTracker {
     const authors = new Set<string>();
     const quickStart = nowBucket - s.quickBuckets + 1;
     const quickAuthors = new Set<string>();
+    // Copies are counted over the last quick span of stream time, not whole buckets: a post and its
+    // copy 20 s apart are as telling when a minute boundary falls between them.
+    const copySince = now - s.quickBuckets * s.bucketMs;
+    let copyAuthors: Map<string, Set<string>> | undefined;
+    let quickCopyAuthors = 0;
     for (const r of issue.recent)
       if (r.bucket >= windowStart) {
         authors.add(r.author);
         if (r.bucket >= quickStart) quickAuthors.add(r.author);
+        if (s.quickCopyMinAuthors > 0 && r.at > copySince) {
+          const group = (copyAuthors ??= new Map()).get(r.copyGroup) ?? new Set<string>();
+          group.add(r.author);
+          copyAuthors.set(r.copyGroup, group);
+          quickCopyAuthors = Math.max(quickCopyAuthors, group.size);
+        }
       }
     const g = s.growingBuckets;
     const long = (k: number) =>
@@ -374,6 +402,7 @@ export class IssueTracker {
       windowAuthors: authors.size,
       quickCount: this.sumBuckets(issue.buckets, quickStart, nowBucket),
       quickAuthors: quickAuthors.size,
+      quickCopyAuthors,
       longWindows: [long(2), long(1), long(0)],
     };
   }
@@ -415,10 +444,9 @@ export class IssueTracker {
     const s = this.settings;
     const { windowCount, expected } = j;
     const quickNow =
-      s.quickMinCount > 0 &&
-      j.quickCount >= s.quickMinCount &&
-      j.quickAuthors >= s.quickMinCount &&
-      expected < 1;
+      expected < 1 &&
+      ((s.quickMinCount > 0 && j.quickCount >= s.quickMinCount && j.quickAuthors >= s.quickMinCount) ||
+        (s.quickCopyMinAuthors > 0 && j.quickCopyAuthors >= s.quickCopyMinAuthors));
     const risingNow =
       quickNow || (windowCount >= s.risingMinCount && windowCount >= s.risingRatio * Math.max(expected, 1));
     const [c1, c2, c3] = j.longWindows;
@@ -472,9 +500,20 @@ export class IssueTracker {
     switch (type) {
       case 'rising': {
         const level = j.expected >= 0.5 ? `${(n / j.expected).toFixed(n / j.expected >= 10 ? 0 : 1)}×` : '';
+        const s = this.settings;
+        const copies = s.quickCopyMinAuthors > 0 && j.quickCopyAuthors >= s.quickCopyMinAuthors;
+        const quickMinutes = Math.max(1, Math.round((s.quickBuckets * s.bucketMs) / 60_000));
         return {
-          en: `${n} posts in ${span}, ${level ? `${level} its usual level` : 'none before'}, ${accounts} accounts`,
-          id: `${n} unggahan dalam ${spanId}, ${level ? `${level} dari biasanya` : 'sebelumnya tidak ada'}, ${accounts} akun`,
+          en:
+            `${n} posts in ${span}, ${level ? `${level} its usual level` : 'none before'}, ${accounts} accounts` +
+            (copies
+              ? `; ${j.quickCopyAuthors} accounts posted the same text within ${quickMinutes} min`
+              : ''),
+          id:
+            `${n} unggahan dalam ${spanId}, ${level ? `${level} dari biasanya` : 'sebelumnya tidak ada'}, ${accounts} akun` +
+            (copies
+              ? `; ${j.quickCopyAuthors} akun mengunggah teks yang sama dalam ${quickMinutes} menit`
+              : ''),
         };
       }
       case 'growing': {
@@ -535,7 +574,7 @@ export class IssueTracker {
       const issue = this.issues.get(id);
       if (!issue) continue;
       this.prune(issue, nowBucket);
-      const j = this.judge(issue, nowBucket);
+      const j = this.judge(issue, now);
       issue.peakWindow = Math.max(issue.peakWindow, j.windowCount);
       const next = this.nextStatus(issue, j, now);
       if (next) {
@@ -627,8 +666,7 @@ export class IssueTracker {
     const issue = this.issues.get(id);
     if (!issue) return null;
     const now = this.clock.now();
-    const nowBucket = this.bucketOf(now);
-    const j = this.judge(issue, nowBucket);
+    const j = this.judge(issue, now);
     const { windowCount, baseline } = j;
     return {
       id: issue.id,

@@ -77,6 +77,42 @@ describe('IssueTracker', () => {
     expect(off.evaluate(['pelan']).map((e) => e.type)).toEqual(['new']);
   });
 
+  it('lets copies rise: one text posted by two accounts within a minute, none before', () => {
+    const original = post('salin', clock.now());
+    tracker.observe(original);
+    expect(tracker.evaluate(['salin'])).toEqual([]);
+    clock.advance(40_000);
+    tracker.observe(post('salin', clock.now(), { nearDuplicateOf: original.id }));
+    const events = tracker.evaluate(['salin']);
+    expect(events.map((e) => e.type)).toEqual(['rising']);
+    expect(events[0]!.reason).toContain('2 accounts posted the same text within 1 min');
+    expect(events[0]!.reasonId).toContain('2 akun mengunggah teks yang sama dalam 1 menit');
+
+    // Not a copy: two different posts of one new issue are just new.
+    const a = post('beda', clock.now());
+    tracker.observe(a);
+    tracker.observe(post('beda', clock.now()));
+    expect(tracker.evaluate(['beda']).map((e) => e.type)).toEqual(['new']);
+    // A copy by the same account, or a copy two minutes later, is not a quick start either.
+    const own = post('sendiri', clock.now(), { author: { handle: 'akun_sendiri' } });
+    tracker.observe(own);
+    tracker.observe(
+      post('sendiri', clock.now(), { author: { handle: 'akun_sendiri' }, nearDuplicateOf: own.id }),
+    );
+    expect(tracker.evaluate(['sendiri']).map((e) => e.type)).toEqual(['new']);
+    const early = post('lambat', clock.now());
+    tracker.observe(early);
+    clock.advance(2 * MIN);
+    tracker.observe(post('lambat', clock.now(), { nearDuplicateOf: early.id }));
+    expect(tracker.evaluate(['lambat', 'sendiri', 'beda']).map((e) => e.type)).toEqual(['new']);
+    // Off when quickCopyMinAuthors is 0.
+    const off = new IssueTracker({ ...DEFAULT_DETECTOR_SETTINGS, quickCopyMinAuthors: 0 }, clock);
+    const first = post('mati', clock.now());
+    off.observe(first);
+    off.observe(post('mati', clock.now(), { nearDuplicateOf: first.id }));
+    expect(off.evaluate(['mati']).map((e) => e.type)).toEqual(['new']);
+  });
+
   it('judges an issue against its own baseline: steady chatter settles, a jump over it rises', () => {
     // 4 posts a minute for two hours: busy but steady. Its start is a burst from nothing, but once its
     // baseline catches up it cools and stays quiet.

@@ -30,6 +30,11 @@ const config = loadConfigOrExit(
       default: d.quickMinCount,
       description: 'a new issue also rises with this many posts by as many authors in one bucket (0: off)',
     }),
+    DETECTOR_QUICK_COPIES: Type.Integer({
+      minimum: 0,
+      default: d.quickCopyMinAuthors,
+      description: 'a new issue also rises when this many accounts post one text within one bucket (0: off)',
+    }),
     DETECTOR_TICK_MS: Type.Integer({ minimum: 100, default: 10_000 }),
     DETECTOR_BATCH_SIZE: Type.Integer({
       minimum: 1,
@@ -75,6 +80,7 @@ async function main() {
       risingMinCount: config.DETECTOR_RISING_MIN,
       risingRatio: config.DETECTOR_RISING_RATIO,
       quickMinCount: config.DETECTOR_QUICK_MIN,
+      quickCopyMinAuthors: config.DETECTOR_QUICK_COPIES,
     },
     systemClock,
   );
