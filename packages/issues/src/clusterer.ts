@@ -43,6 +43,15 @@ export interface ClustererSettings {
   idfPriorDocs: number;
   /** The threshold rises by this much per tenfold growth of an issue: a big issue's centroid is broad. */
   sizePenalty: number;
+  /**
+   * The threshold also rises with how long the issue has been quiet, by up to `quietPenalty` once it
+   * has had no post for `quietRampMs`: a post minutes after a story's last one needs less evidence to
+   * continue it than one a day later, when chatter that merely shares some words is the likelier
+   * explanation. (Measured on the election stream: joins after hours of quiet by tweets of one story
+   * are nearly all above 0.2 similarity; unrelated reviews that join each other are often below.)
+   */
+  quietPenalty: number;
+  quietRampMs: number;
   /** Weight multipliers: a hashtag or mention alone is weak evidence of one story. */
   hashtagWeight: number;
   mentionWeight: number;
@@ -72,6 +81,8 @@ export const DEFAULT_CLUSTERER_SETTINGS: ClustererSettings = {
   activeGrowth: 1,
   idfPriorDocs: 1000,
   sizePenalty: 0.02,
+  quietPenalty: 0.05,
+  quietRampMs: 24 * 3600_000,
   hashtagWeight: 0.5,
   mentionWeight: 0.3,
   urlWeight: 1,
@@ -395,8 +406,11 @@ export class IssueClusterer {
       this.stats.nominated += dots.size;
       for (const [issue, nominatedDot] of dots) {
         if (post.at - issue.lastAt > this.activeFor(issue) || issue.normSq <= 0) continue;
+        const quiet = Math.min(1, Math.max(0, post.at - issue.lastAt) / this.settings.quietRampMs);
         const threshold =
-          this.settings.threshold + this.settings.sizePenalty * Math.log10(Math.max(1, issue.posts));
+          this.settings.threshold +
+          this.settings.sizePenalty * Math.log10(Math.max(1, issue.posts)) +
+          this.settings.quietPenalty * quiet;
         const norm = Math.sqrt(issue.normSq);
         if (nominatedDot / norm + restNorm < Math.max(threshold, best?.similarity ?? 0)) continue;
         this.stats.candidates += 1;

@@ -75,6 +75,26 @@ describe('IssueClusterer', () => {
     expect(afterQuiet(4, 80 * 3600_000)).toBe(false);
   });
 
+  it('asks more of a post the longer the issue has been quiet', () => {
+    const first = 'Beredar kabar beras plastik dijual di Toko Tani Indonesia, warga diminta waspada';
+    const reworded = 'Toko Tani Indonesia jual beras plastik? cek dulu sebelum beli berasnya';
+    function joinsAfter(quietMs: number, quietPenalty: number) {
+      const c = new IssueClusterer({ quietPenalty, quietRampMs: 24 * 3600_000 });
+      for (const t of chatter) c.assign(post(t));
+      const a = c.assign(post(first, T0));
+      const b = c.assign(post(reworded, T0 + quietMs));
+      return { joined: b.issueId === a.issueId, similarity: b.via === 'similarity' ? b.similarity : null };
+    }
+    const soon = joinsAfter(60_000, 0.5);
+    expect(soon.joined).toBe(true);
+    // A day later the same wording needs similarity ≥ threshold + the full penalty: 0.65 here.
+    expect(soon.similarity!).toBeLessThan(0.15 + 0.5);
+    expect(joinsAfter(24 * 3600_000, 0.5).joined).toBe(false);
+    expect(joinsAfter(24 * 3600_000, 0).joined).toBe(true);
+    // Half way through the ramp, half the penalty.
+    expect(joinsAfter(12 * 3600_000, 2 * (soon.similarity! - 0.15) - 0.02).joined).toBe(true);
+  });
+
   it('names an issue by its heaviest centroid terms, heaviest first, ties by name', () => {
     const c = new IssueClusterer();
     for (const t of chatter) c.assign(post(t));
