@@ -264,8 +264,19 @@ function debugBursts(
         console.log('   ', p.publishedAt, p.author, p.text.slice(0, 90));
     });
   }
-  for (const e of run.events.filter((x) => x.type === 'rising'))
-    console.log('RISING', e.at, e.reason, e.title.slice(0, 60));
+  const burstOf = new Map<string, string>();
+  withBursts.bursts.forEach((b) => b.postIds.forEach((id) => burstOf.set(id, b.label)));
+  for (const e of run.events.filter((x) => x.type === 'rising')) {
+    // What the issue is made of, by the end of the run: burst labels and background.
+    const parts = new Map<string, number>();
+    withBursts.posts.forEach((p, i) => {
+      if (run.issueIds[i] !== e.issueId) return;
+      const k = burstOf.get(p.id) ?? 'background';
+      parts.set(k, (parts.get(k) ?? 0) + 1);
+    });
+    const mix = [...parts].map(([k, n]) => `${k.slice(0, 20)}:${n}`).join(' ');
+    console.log('RISING', e.at, e.reason, '|', mix, '|', e.title.slice(0, 50));
+  }
   withBursts.bursts.forEach((b) => {
     const ids = new Map<string, number>();
     withBursts.posts.forEach((p, i) => {

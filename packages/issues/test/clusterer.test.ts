@@ -95,6 +95,20 @@ describe('IssueClusterer', () => {
     expect(joinsAfter(12 * 3600_000, 2 * (soon.similarity! - 0.15) - 0.02).joined).toBe(true);
   });
 
+  it('can refuse a join that rests on one shared word (maxOneKeyShare)', () => {
+    function joins(maxOneKeyShare: number) {
+      const c = new IssueClusterer({ threshold: 0.1, maxOneKeyShare });
+      for (const t of chatter) c.assign(post(t));
+      const price = c.assign(post('Harga beras di pasar induk naik lagi, pedagang mengeluh'));
+      const hoax = c.assign(
+        post('Beredar kabar beras plastik dijual di Toko Tani Indonesia, warga diminta waspada'),
+      );
+      return hoax.issueId === price.issueId;
+    }
+    expect(joins(1)).toBe(true); // "beras" alone carries the similarity over the (low) threshold
+    expect(joins(0.8)).toBe(false);
+  });
+
   it('names an issue by its heaviest centroid terms, heaviest first, ties by name', () => {
     const c = new IssueClusterer();
     for (const t of chatter) c.assign(post(t));
