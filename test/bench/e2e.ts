@@ -214,10 +214,17 @@ async function rawPassthrough(): Promise<{ perSec: number; ms: number }> {
   const index = names.postsFor(new Date(at).toISOString());
   await createIndex(index);
   const topic = `${prefix}.raw-passthrough`;
+  // Not kafkajs' waitForLeaders: it gives up when the broker's metadata lags (UNKNOWN_TOPIC_OR_PARTITION).
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: [{ topic, numPartitions: 6, replicationFactor: 1 }],
   });
+  for (let tries = 0; ; tries++) {
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+    if (meta?.topics[0]?.partitions.filter((p) => p.leader >= 0).length === 6) break;
+    if (tries >= 50) throw new Error(`topic ${topic}: no leader for every partition after 10 s`);
+    await sleep(200);
+  }
   const consumer = kafka.consumer({ groupId: `${prefix}.raw`, maxWaitTimeInMs: 100 });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await consumer.connect();
