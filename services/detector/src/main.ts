@@ -33,7 +33,8 @@ const config = loadConfigOrExit(
     DETECTOR_QUICK_COPIES: Type.Integer({
       minimum: 0,
       default: d.quickCopyMinAuthors,
-      description: 'a new issue also rises when this many accounts post one text within one bucket span (0: off)',
+      description:
+        'a new issue also rises when this many accounts post one text within one bucket span (0: off)',
     }),
     DETECTOR_TICK_MS: Type.Integer({ minimum: 100, default: 10_000 }),
     DETECTOR_BATCH_SIZE: Type.Integer({
