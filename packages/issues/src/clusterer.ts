@@ -150,6 +150,9 @@ interface Issue {
   title: string;
   /** Similarity of the title's post to the centroid when it joined (the founder: 0). */
   titleScore: number;
+  /** Scratch for candidate scoring: the dot product over nominating terms, valid while `dotOf` is the post's. */
+  dot: number;
+  dotOf: number;
 }
 
 /** A post shortened for a title: links dropped, whitespace collapsed, cut at a word with "…". */
@@ -211,6 +214,8 @@ export class IssueClusterer {
   private observed = 0;
   /** Work done, for benchmarks: posts that looked for candidates, and candidates scored. */
   readonly stats = { posts: 0, nominated: 0, candidates: 0 };
+  /** Numbers each candidate scan, so an issue's scratch dot product is known fresh without a reset pass. */
+  private scan = 0;
 
   constructor(settings: Partial<ClustererSettings> = {}) {
     this.settings = { ...DEFAULT_CLUSTERER_SETTINGS, ...settings };
@@ -408,7 +413,10 @@ export class IssueClusterer {
       // the threshold even so is dropped unscored, and the rest are completed on every term. Words no
       // issue holds nominate nothing and add nothing.
       const ordered = [...v].sort((a, b) => b[1] - a[1]);
-      const dots = new Map<Issue, number>();
+      // The nominated part of each candidate's dot product accumulates on the issue itself (scratch
+      // fields tagged with this scan's number): a Map keyed by issue cost two lookups per term and issue.
+      const scan = ++this.scan;
+      const dots: Issue[] = [];
       const rest: [string, number][] = [];
       let restSq = 0;
       let nominating = 0;
@@ -417,7 +425,14 @@ export class IssueClusterer {
         if (!list) continue;
         if (nominating < this.settings.nominateTerms && list.size <= this.settings.nominateLimit) {
           nominating += 1;
-          for (const issue of list) dots.set(issue, (dots.get(issue) ?? 0) + w * issue.centroid.get(k)!);
+          for (const issue of list) {
+            if (issue.dotOf !== scan) {
+              issue.dotOf = scan;
+              issue.dot = 0;
+              dots.push(issue);
+            }
+            issue.dot += w * issue.centroid.get(k)!;
+          }
         } else {
           rest.push([k, w]);
           restSq += w * w;
@@ -425,8 +440,9 @@ export class IssueClusterer {
       }
       const restNorm = Math.sqrt(restSq);
       this.stats.posts += 1;
-      this.stats.nominated += dots.size;
-      for (const [issue, nominatedDot] of dots) {
+      this.stats.nominated += dots.length;
+      for (const issue of dots) {
+        const nominatedDot = issue.dot;
         if (post.at - issue.lastAt > this.activeFor(issue) || issue.normSq <= 0) continue;
         const quiet = Math.min(1, Math.max(0, post.at - issue.lastAt) / this.settings.quietRampMs);
         const threshold =
@@ -460,6 +476,8 @@ export class IssueClusterer {
         posts: 0,
         title: shortTitle(post.text ?? ''),
         titleScore: 0,
+        dot: 0,
+        dotOf: 0,
       };
     }
     // The title is the most representative original wording: the post closest to the centroid when it
@@ -504,6 +522,8 @@ export class IssueClusterer {
         posts: 0,
         title: title ?? shortTitle(post.text ?? ''),
         titleScore: 0.5,
+        dot: 0,
+        dotOf: 0,
       };
     }
     this.addToCentroid(issue, v, post.at);
