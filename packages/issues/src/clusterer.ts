@@ -439,6 +439,10 @@ export class IssueClusterer {
         }
       }
       const restNorm = Math.sqrt(restSq);
+      // restTail[i]: the norm of rest[i..] (rest is heaviest first), the most those terms can add.
+      const restTail = new Float64Array(rest.length + 1);
+      for (let i = rest.length - 1; i >= 0; i--) restTail[i] = restTail[i + 1]! + rest[i]![1] ** 2;
+      for (let i = 0; i < rest.length; i++) restTail[i] = Math.sqrt(restTail[i]!);
       this.stats.posts += 1;
       this.stats.nominated += dots.length;
       for (const issue of dots) {
@@ -450,13 +454,23 @@ export class IssueClusterer {
           this.settings.sizePenalty * Math.log10(Math.max(1, issue.posts)) +
           this.settings.quietPenalty * quiet;
         const norm = Math.sqrt(issue.normSq);
-        if (nominatedDot / norm + restNorm < Math.max(threshold, best?.similarity ?? 0)) continue;
+        const need = Math.max(threshold, best?.similarity ?? 0) * norm;
+        if (nominatedDot + restNorm * norm < need) continue;
         this.stats.candidates += 1;
+        // Heaviest remaining terms first; once even the rest's whole norm could not lift the cosine to
+        // what is needed, the candidate is dropped without reading its remaining terms.
         let dot = nominatedDot;
-        for (const [k, w] of rest) {
+        let hopeless = false;
+        for (let i = 0; i < rest.length; i++) {
+          const [k, w] = rest[i]!;
           const c = issue.centroid.get(k);
           if (c !== undefined) dot += w * c;
+          if (dot + restTail[i + 1]! * norm < need) {
+            hopeless = true;
+            break;
+          }
         }
+        if (hopeless) continue;
         const s = dot / norm;
         if (s >= threshold && (!best || s > best.similarity) && !this.oneKeyMatch(v, issue, dot))
           best = { issue, similarity: s, via: 'similarity' };
