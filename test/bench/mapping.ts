@@ -51,6 +51,7 @@ const variants: Record<string, () => Mapping> = {
   before: before,
   current: current,
   'current, refresh 5s': () => withRefresh(current(), '5s'),
+  'current, refresh 500ms': () => withRefresh(current(), '500ms'),
 };
 
 function texts(): string[] {
