@@ -51,6 +51,22 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
   );
   installErrorHandling(app);
+  // JSON bodies must be UTF-8: invalid bytes are refused with a clear error instead of being turned
+  // into U+FFFD and stored (a post's text would silently change). Then Fastify's own parser, which
+  // refuses __proto__/constructor poisoning.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body as Buffer);
+    } catch {
+      done(new PantauError('MALFORMED_JSON', 'the request body is not valid UTF-8'), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
   installOpenApi(app);
   const alertStore = createAlertStore(deps.search, deps.names);
   const ctx: RouteContext = {

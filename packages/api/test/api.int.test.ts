@@ -388,6 +388,30 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
     it('rejects bodies that are not posts at all, or too many of them', async () => {
       expectError(await call('POST', '/v1/ingest/posts', ADMIN_KEY, '"just a string"'), 400, 'VALIDATION');
       expectError(await call('POST', '/v1/ingest/posts', ADMIN_KEY, '[{"source":'), 400, 'MALFORMED_JSON');
+      // Invalid UTF-8 (a lone continuation byte inside a string) is refused, not turned into U+FFFD.
+      const badUtf8 = Buffer.concat([
+        Buffer.from(JSON.stringify([post(7)]).replace('}]', ',"text":"banjir di Bekasi ')),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('"}]'),
+      ]);
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/v1/ingest/posts',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        payload: badUtf8,
+      });
+      expectError(refused, 400, 'MALFORMED_JSON');
+      expect(refused.json().error.message).toMatch(/UTF-8/);
+      // Valid multi-byte text still goes through.
+      const fine = await app.inject({
+        method: 'POST',
+        url: '/v1/ingest/posts',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json; charset=utf-8' },
+        payload: Buffer.from(
+          JSON.stringify([{ ...post(8), text: 'Banjir rob di Pekalongan 🌊, warga mengungsi ke masjid' }]),
+        ),
+      });
+      expect(fine.statusCode).toBe(202);
       expectError(
         await call(
           'POST',

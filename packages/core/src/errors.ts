@@ -11,7 +11,11 @@ export interface ErrorSpec {
 
 export const ERROR_CODES = {
   VALIDATION: { httpStatus: 400, retriable: false, description: 'Input does not match the schema.' },
-  MALFORMED_JSON: { httpStatus: 400, retriable: false, description: 'Bytes are not valid JSON.' },
+  MALFORMED_JSON: {
+    httpStatus: 400,
+    retriable: false,
+    description: 'Bytes are not valid JSON (or not valid UTF-8).',
+  },
   QUERY_SYNTAX: { httpStatus: 400, retriable: false, description: 'A watchlist query cannot be parsed.' },
   UNAUTHORIZED: { httpStatus: 401, retriable: false, description: 'Missing or unknown API key.' },
   FORBIDDEN: {

@@ -67,7 +67,9 @@ export function tiplineRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const source = ctx.config.WHATSAPP_TIPLINE_SOURCE ?? 'tipline-whatsapp';
 
   app.register(async (scope) => {
-    // The signature covers the exact bytes Meta sent: keep them instead of parsing first.
+    // The signature covers the exact bytes Meta sent: keep them instead of parsing first (this scope
+    // replaces the app's JSON parser).
+    scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) =>
       done(null, body),
     );
