@@ -44,16 +44,28 @@ export function createValidator<S extends TSchema>(schema: S, name = 'value'): V
   return validate;
 }
 
-/** Turns message bytes into a validated value: MALFORMED_JSON or VALIDATION errors otherwise. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Turns message bytes into a validated value: MALFORMED_JSON (not UTF-8, not JSON) or VALIDATION
+ * errors otherwise. Invalid UTF-8 is refused rather than turned into U+FFFD: a message whose text
+ * would silently change goes to the dead-letter topic with the reason.
+ */
 export function createDecoder<S extends TSchema>(
   schema: S,
   name: string,
 ): (bytes: Buffer | string) => Static<S> {
   const validate = createValidator(schema, name);
   return (bytes) => {
+    let text: string;
+    try {
+      text = typeof bytes === 'string' ? bytes : strictUtf8.decode(bytes);
+    } catch (err) {
+      throw new PantauError('MALFORMED_JSON', `${name} is not valid UTF-8`, { cause: err });
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
+      parsed = JSON.parse(text);
     } catch (err) {
       throw new PantauError('MALFORMED_JSON', `${name} is not valid JSON: ${(err as Error).message}`, {
         cause: err,

@@ -63,6 +63,17 @@ describe('validation', () => {
     expect(() => decode('{"n":')).toThrow(expect.objectContaining({ code: 'MALFORMED_JSON' }));
     expect(() => decode('{"n":"satu"}')).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
   });
+
+  it('refuses bytes that are not UTF-8 instead of replacing them', () => {
+    const decode = createDecoder(Type.Object({ text: Type.String() }), 'post');
+    expect(decode(Buffer.from('{"text":"Gempa M5,2 guncang Cianjur 🙏"}'))).toEqual({
+      text: 'Gempa M5,2 guncang Cianjur 🙏',
+    });
+    const bad = Buffer.concat([Buffer.from('{"text":"gempa '), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    expect(() => decode(bad)).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_JSON', message: 'post is not valid UTF-8' }),
+    );
+  });
 });
 
 describe('ids and topics', () => {
