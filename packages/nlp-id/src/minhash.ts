@@ -1,9 +1,9 @@
 import { TokenHashes, bigramHash, mix32, tokenHashes } from './hashing';
 
 /**
- * Near-duplicate signatures: MinHash over word-bigram shingles of the normalised tokens, with LSH band
- * keys. 128 hashes in 16 bands of 8 rows make two posts share a band with probability 1-(1-J^8)^16:
- * 0.95 at Jaccard 0.8, 0.06 at 0.5 — near-copies meet, unrelated posts rarely do.
+ * Near-duplicate signatures: a 128-slot MinHash-style sketch over word-bigram shingles of the normalised
+ * tokens, with LSH band keys. 128 slots in 16 bands of 8 rows make two posts share a band with
+ * probability 1-(1-J^8)^16: 0.95 at Jaccard 0.8, 0.06 at 0.5 — near-copies meet, unrelated posts rarely do.
  */
 export const MINHASH_SIZE = 128;
 export const LSH_BANDS = 16;
@@ -24,20 +24,41 @@ export function shingles(tokens: readonly string[]): string[] {
 }
 
 /**
- * Multiply-add hash family: h_i(x) = a_i·x + b_i (mod 2^32) with odd random a_i, kept as signed 32-bit
- * integers so the inner loop stays in integer registers (the minimum of a signed ordering is as good a
- * MinHash as the unsigned one). The shingle itself is hashed once.
+ * The sketch is Dahlgaard, Knudsen and Thorup's "fast similarity sketching" (FOCS 2017), not 128
+ * separate hash functions over every shingle. Rounds r = 0, 1, … throw every shingle into one random
+ * slot with the value r + (a random fraction); a slot keeps its smallest value. A slot's value can only
+ * fall within the round that first fills it, so once all 128 slots are filled the sketch is final and
+ * the remaining rounds are skipped. Rounds 128–255 put every shingle into slot r − 128, so even a
+ * one-shingle text fills every slot. Each slot still holds the minimum over the shingles of one random
+ * ordering, so two texts agree in a slot with probability exactly their Jaccard similarity, as with
+ * classic MinHash, and the slots are, if anything, less correlated (a shingle fills one slot per round):
+ * the banding curve above is unchanged (packages/nlp-id/test/minhash.test.ts measures it on real texts).
+ * A post of 30 shingles costs ~900 hash evaluations (about 30 rounds until the last slot fills)
+ * instead of 30 × 128 = 3,840.
+ *
+ * Its values differ from the classic MinHash this replaced: a post enriched before the change (its
+ * bands stored by the scorer and in OpenSearch) shares no band with a copy of it enriched after, so a
+ * near-duplicate across the upgrade is missed once (it can still join its issue by term similarity).
  */
-const MULTIPLIERS = new Int32Array(MINHASH_SIZE);
-const OFFSETS = new Int32Array(MINHASH_SIZE);
+const ROUNDS = 2 * MINHASH_SIZE;
+const ROUND_MULTIPLIERS = new Int32Array(ROUNDS);
+const ROUND_OFFSETS = new Int32Array(ROUNDS);
 {
   let state = 0x2545f491;
   const next = (): number => (state = mix32((state + 0x9e3779b9) >>> 0));
-  for (let i = 0; i < MINHASH_SIZE; i++) {
-    MULTIPLIERS[i] = next() | 1;
-    OFFSETS[i] = next() | 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    ROUND_MULTIPLIERS[r] = next() | 1;
+    ROUND_OFFSETS[r] = next() | 0;
   }
 }
+/** Slot bits of a 32-bit hash (the top 7: 128 slots) and the bits of the fraction below the round. */
+const SLOT_SHIFT = 32 - Math.log2(MINHASH_SIZE);
+const FRACTION_BITS = 23;
+const FRACTION_MASK = (1 << FRACTION_BITS) - 1;
+/** Above every value (round < 256 → value < 2^31): a slot no shingle has reached yet. */
+const EMPTY_SLOT = 0x7fffffff;
+/** Scratch sketch, reused: one post at a time per process. */
+const slots = new Int32Array(MINHASH_SIZE);
 
 /** Hashes of the word-bigram shingles (one-word text: the word), from the cached per-word hashes. */
 function shingleHashes(tokens: readonly TokenHashes[]): Int32Array {
@@ -53,42 +74,39 @@ export function minhash(tokens: readonly string[]): number[] {
   return minhashOfHashes(tokens.map(tokenHashes));
 }
 
-/** MinHash from per-token hashes the caller already has (enrichment computes them once per post). */
+/** The sketch from per-token hashes the caller already has (enrichment computes them once per post). */
 export function minhashOfHashes(tokens: readonly TokenHashes[]): number[] {
   const shingleList = shingleHashes(tokens);
   const count = shingleList.length;
-  const out = new Array<number>(MINHASH_SIZE);
-  // Four hash functions per pass over the (few) shingles: their constants and running minima stay in
-  // registers, and each shingle is loaded once per four functions instead of once per function.
-  for (let i = 0; i < MINHASH_SIZE; i += 4) {
-    const a0 = MULTIPLIERS[i] as number;
-    const a1 = MULTIPLIERS[i + 1] as number;
-    const a2 = MULTIPLIERS[i + 2] as number;
-    const a3 = MULTIPLIERS[i + 3] as number;
-    const b0 = OFFSETS[i] as number;
-    const b1 = OFFSETS[i + 1] as number;
-    const b2 = OFFSETS[i + 2] as number;
-    const b3 = OFFSETS[i + 3] as number;
-    let m0 = 0x7fffffff;
-    let m1 = 0x7fffffff;
-    let m2 = 0x7fffffff;
-    let m3 = 0x7fffffff;
+  slots.fill(EMPTY_SLOT);
+  let filled = count === 0 ? MINHASH_SIZE : 0;
+  for (let round = 0; round < ROUNDS && filled < MINHASH_SIZE; round++) {
+    const a = ROUND_MULTIPLIERS[round] as number;
+    const b = ROUND_OFFSETS[round] as number;
+    const roundBits = round << FRACTION_BITS;
+    const fixedSlot = round - MINHASH_SIZE;
+    // Second half: one slot per round, already final unless no shingle has reached it.
+    if (fixedSlot >= 0 && slots[fixedSlot] !== EMPTY_SLOT) continue;
     for (let s = 0; s < count; s++) {
-      const x = shingleList[s] as number;
-      const h0 = (Math.imul(a0, x) + b0) | 0;
-      const h1 = (Math.imul(a1, x) + b1) | 0;
-      const h2 = (Math.imul(a2, x) + b2) | 0;
-      const h3 = (Math.imul(a3, x) + b3) | 0;
-      if (h0 < m0) m0 = h0;
-      if (h1 < m1) m1 = h1;
-      if (h2 < m2) m2 = h2;
-      if (h3 < m3) m3 = h3;
+      // Multiply-add per round, then a xor-shift-multiply finaliser so the slot (top bits) and the
+      // fraction (low bits) are both well mixed.
+      let h = (Math.imul(a, shingleList[s] as number) + b) | 0;
+      h ^= h >>> 15;
+      h = Math.imul(h, 0x2c1b3c6d);
+      h ^= h >>> 12;
+      const slot = fixedSlot >= 0 ? fixedSlot : h >>> SLOT_SHIFT;
+      const value = roundBits | (h & FRACTION_MASK);
+      const current = slots[slot] as number;
+      if (value < current) {
+        if (current === EMPTY_SLOT) filled++;
+        slots[slot] = value;
+      }
     }
-    out[i] = m0;
-    out[i + 1] = m1;
-    out[i + 2] = m2;
-    out[i + 3] = m3;
   }
+  // A plain array (stored and serialised with the post); copied by hand: Array.from on a typed array
+  // costs several times more.
+  const out = new Array<number>(MINHASH_SIZE);
+  for (let i = 0; i < MINHASH_SIZE; i++) out[i] = slots[i] as number;
   return out;
 }
 
