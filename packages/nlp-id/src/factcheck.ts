@@ -41,14 +41,37 @@ const DENIAL_CUES =
  * "X says Y is a hoax"): the post talks about the claim, it does not spread it.
  */
 export function deniesClaim(postText: string, factCheck: FactCheck): boolean {
-  if (asksAboutClaim(postText) && !asksAboutClaim(factCheck.title)) return true;
+  const claim = claimWording(factCheck);
+  if (!claim.asks && asksAboutClaim(postText)) return true;
   const cues = postText.match(DENIAL_CUES);
   if (!cues) return false;
-  // Whole words only: "tak" inside "kontak" or "ditakutkan" is no denial wording of the claim.
-  const claimCues = new Set(
-    (`${factCheck.title} ${factCheck.text}`.match(DENIAL_CUES) ?? []).map((c) => c.toLowerCase()),
-  );
-  return cues.some((cue) => !claimCues.has(cue.toLowerCase()));
+  return cues.some((cue) => !claim.cues.has(cue.toLowerCase()));
+}
+
+interface ClaimWording {
+  asks: boolean;
+  cues: ReadonlySet<string>;
+}
+
+/**
+ * What deniesClaim needs from a fact-check, worked out once per fact-check: a busy claim is matched by
+ * many posts, and its text is far longer than a post.
+ */
+const claimWordingCache = new WeakMap<FactCheck, ClaimWording>();
+
+function claimWording(factCheck: FactCheck): ClaimWording {
+  let wording = claimWordingCache.get(factCheck);
+  if (!wording) {
+    wording = {
+      asks: asksAboutClaim(factCheck.title),
+      // Whole words only: "tak" inside "kontak" or "ditakutkan" is no denial wording of the claim.
+      cues: new Set(
+        (`${factCheck.title} ${factCheck.text}`.match(DENIAL_CUES) ?? []).map((c) => c.toLowerCase()),
+      ),
+    };
+    claimWordingCache.set(factCheck, wording);
+  }
+  return wording;
 }
 
 /**
@@ -57,6 +80,8 @@ export function deniesClaim(postText: string, factCheck: FactCheck): boolean {
  * question do not hide it.
  */
 function asksAboutClaim(text: string): boolean {
+  // Most posts hold no question mark; the suffix pattern below scans the whole text.
+  if (!text.includes('?')) return false;
   const body = text.replace(/(?:\s*(?:https?:\/\/\S+|[@#][\p{L}\p{N}_]+|via))+\s*$/u, '');
   return /\?[\s\p{Extended_Pictographic}]*$/u.test(body);
 }
@@ -113,32 +138,34 @@ export class FactCheckIndex {
     if (this.rareHits.length < this.items.length) this.rareHits = new Uint16Array(this.items.length * 2);
     const hits = this.rareHits;
     const touched: number[] = [];
+    /** The post's indexed terms too common to make a candidate; checked per candidate below. */
+    const commonTerms: string[] = [];
     let indexed = 0;
     for (const term of postTerms) {
       const list = this.postings.get(term);
       if (!list) continue;
       indexed++;
-      if (list.length > common) continue;
+      if (list.length > common) {
+        commonTerms.push(term);
+        continue;
+      }
       for (const i of list) {
         if (hits[i] === 0) touched.push(i);
         hits[i] = (hits[i] as number) + 1;
       }
     }
     // Only fact-checks sharing two distinctive terms are counted in full (one shared name is topic).
-    const shared = new Map<number, number>();
-    for (const i of touched) {
-      if ((hits[i] as number) >= MIN_RARE_SHARED && indexed >= MIN_SHARED_TERMS) {
-        const item = this.items[i] as IndexedFactCheck;
-        let count = 0;
-        for (const t of postTerms) if (item.allTerms.has(t)) count++;
-        shared.set(i, count);
-      }
-      hits[i] = 0;
-    }
     let best: FactCheckMatch | undefined;
-    for (const [i, count] of shared) {
-      if (count < MIN_SHARED_TERMS) continue;
+    for (const i of touched) {
+      const rare = hits[i] as number;
+      hits[i] = 0;
+      if (rare < MIN_RARE_SHARED || indexed < MIN_SHARED_TERMS) continue;
       const item = this.items[i] as IndexedFactCheck;
+      // Shared terms = the distinctive ones counted in `hits` (a fact-check is in a term's postings
+      // exactly when it holds the term) + the common ones it holds; terms in no fact-check share nothing.
+      let count = rare;
+      for (const t of commonTerms) if (item.allTerms.has(t)) count++;
+      if (count < MIN_SHARED_TERMS) continue;
       let titleShared = 0;
       for (const t of postTerms) if (item.titleTerms.has(t)) titleShared++;
       const titleJaccard = titleShared / (postTerms.length + item.titleTerms.size - titleShared);
