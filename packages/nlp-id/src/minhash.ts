@@ -24,38 +24,45 @@ export function shingles(tokens: readonly string[]): string[] {
 }
 
 /**
- * The sketch is Dahlgaard, Knudsen and Thorup's "fast similarity sketching" (FOCS 2017), not 128
- * separate hash functions over every shingle. Rounds r = 0, 1, … throw every shingle into one random
- * slot with the value r + (a random fraction); a slot keeps its smallest value. A slot's value can only
- * fall within the round that first fills it, so once all 128 slots are filled the sketch is final and
- * the remaining rounds are skipped. Rounds 128–255 put every shingle into slot r − 128, so even a
- * one-shingle text fills every slot. Each slot still holds the minimum over the shingles of one random
- * ordering, so two texts agree in a slot with probability exactly their Jaccard similarity, as with
- * classic MinHash, and the slots are, if anything, less correlated (a shingle fills one slot per round):
- * the banding curve above is unchanged (packages/nlp-id/test/minhash.test.ts measures it on real texts).
- * A post of 30 shingles costs ~900 hash evaluations (about 30 rounds until the last slot fills)
- * instead of 30 × 128 = 3,840.
+ * The sketch follows Dahlgaard, Knudsen and Thorup's "fast similarity sketching" (FOCS 2017) instead of
+ * 128 hash functions over every shingle. Rounds r = 0…15 throw every shingle into one random slot with
+ * the value r + (a random fraction); a slot keeps its smallest value. Round 16 gives every shingle a
+ * value in every slot (as classic MinHash does), so every slot gets filled. Values of a later round are
+ * larger, so a slot is final once any round reaches it: rounds stop as soon as all 128 slots are
+ * filled, and round 16 is computed only for the slots still empty. The schedule is the same for every
+ * text, so each slot holds the minimum over the shingles of one random ordering: two texts agree in a
+ * slot with probability exactly their Jaccard similarity, as with classic MinHash, and the banding
+ * curve above is unchanged (packages/nlp-id/test/minhash.test.ts measures it on real texts; the
+ * estimate error is lower, see the README). A post of 20 shingles costs ~500 hash evaluations instead
+ * of 20 × 128 = 2,560.
  *
  * Its values differ from the classic MinHash this replaced: a post enriched before the change (its
  * bands stored by the scorer and in OpenSearch) shares no band with a copy of it enriched after, so a
  * near-duplicate across the upgrade is missed once (it can still join its issue by term similarity).
  */
-const ROUNDS = 2 * MINHASH_SIZE;
-const ROUND_MULTIPLIERS = new Int32Array(ROUNDS);
-const ROUND_OFFSETS = new Int32Array(ROUNDS);
+/** Rounds that throw every shingle into one random slot, before the round that fills all the rest. */
+const RANDOM_ROUNDS = 16;
+const ROUND_MULTIPLIERS = new Int32Array(RANDOM_ROUNDS);
+const ROUND_OFFSETS = new Int32Array(RANDOM_ROUNDS);
+const SLOT_MULTIPLIERS = new Int32Array(MINHASH_SIZE);
+const SLOT_OFFSETS = new Int32Array(MINHASH_SIZE);
 {
   let state = 0x2545f491;
   const next = (): number => (state = mix32((state + 0x9e3779b9) >>> 0));
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < RANDOM_ROUNDS; r++) {
     ROUND_MULTIPLIERS[r] = next() | 1;
     ROUND_OFFSETS[r] = next() | 0;
+  }
+  for (let j = 0; j < MINHASH_SIZE; j++) {
+    SLOT_MULTIPLIERS[j] = next() | 1;
+    SLOT_OFFSETS[j] = next() | 0;
   }
 }
 /** Slot bits of a 32-bit hash (the top 7: 128 slots) and the bits of the fraction below the round. */
 const SLOT_SHIFT = 32 - Math.log2(MINHASH_SIZE);
-const FRACTION_BITS = 23;
+const FRACTION_BITS = 26;
 const FRACTION_MASK = (1 << FRACTION_BITS) - 1;
-/** Above every value (round < 256 → value < 2^31): a slot no shingle has reached yet. */
+/** Above every value (round ≤ 16 → value < 2^31): a slot no shingle has reached yet. */
 const EMPTY_SLOT = 0x7fffffff;
 /** Scratch sketch, reused: one post at a time per process. */
 const slots = new Int32Array(MINHASH_SIZE);
@@ -80,27 +87,39 @@ export function minhashOfHashes(tokens: readonly TokenHashes[]): number[] {
   const count = shingleList.length;
   slots.fill(EMPTY_SLOT);
   let filled = count === 0 ? MINHASH_SIZE : 0;
-  for (let round = 0; round < ROUNDS && filled < MINHASH_SIZE; round++) {
+  for (let round = 0; round < RANDOM_ROUNDS && filled < MINHASH_SIZE; round++) {
     const a = ROUND_MULTIPLIERS[round] as number;
     const b = ROUND_OFFSETS[round] as number;
     const roundBits = round << FRACTION_BITS;
-    const fixedSlot = round - MINHASH_SIZE;
-    // Second half: one slot per round, already final unless no shingle has reached it.
-    if (fixedSlot >= 0 && slots[fixedSlot] !== EMPTY_SLOT) continue;
     for (let s = 0; s < count; s++) {
-      // Multiply-add per round, then a xor-shift-multiply finaliser so the slot (top bits) and the
-      // fraction (low bits) are both well mixed.
+      // Multiply-add per round, then a xor-shift-multiply finaliser so that both the slot (top bits)
+      // and the fraction (low bits) are well mixed.
       let h = (Math.imul(a, shingleList[s] as number) + b) | 0;
       h ^= h >>> 15;
       h = Math.imul(h, 0x2c1b3c6d);
       h ^= h >>> 12;
-      const slot = fixedSlot >= 0 ? fixedSlot : h >>> SLOT_SHIFT;
+      const slot = h >>> SLOT_SHIFT;
       const value = roundBits | (h & FRACTION_MASK);
       const current = slots[slot] as number;
       if (value < current) {
         if (current === EMPTY_SLOT) filled++;
         slots[slot] = value;
       }
+    }
+  }
+  if (filled < MINHASH_SIZE) {
+    const roundBits = RANDOM_ROUNDS << FRACTION_BITS;
+    for (let j = 0; j < MINHASH_SIZE; j++) {
+      if (slots[j] !== EMPTY_SLOT) continue;
+      const a = SLOT_MULTIPLIERS[j] as number;
+      const b = SLOT_OFFSETS[j] as number;
+      // Classic MinHash for this slot: the top bits of a multiply-add hash order the shingles.
+      let min = FRACTION_MASK;
+      for (let s = 0; s < count; s++) {
+        const h = (Math.imul(a, shingleList[s] as number) + b) >>> (32 - FRACTION_BITS);
+        if (h < min) min = h;
+      }
+      slots[j] = roundBits | min;
     }
   }
   // A plain array (stored and serialised with the post); copied by hand: Array.from on a typed array
