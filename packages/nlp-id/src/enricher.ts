@@ -181,7 +181,8 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       domainLists,
     );
     const input = modelInputFrom(raw, normalized, domainLists, hits);
-    const match = factChecks.bestMatch(terms);
+    // A weaker match changes nothing below, so the index may skip candidates that cannot reach it.
+    const match = factChecks.bestMatch(terms, MIN_FACTCHECK_SIMILARITY);
     // A post that denies or reports the claim ("... hoaks", "BIN bantah ...") does not restate it.
     const factCheckSimilarity =
       match && match.similarity >= MIN_FACTCHECK_SIMILARITY && !deniesClaim(raw, match.factCheck)

@@ -124,9 +124,11 @@ export class FactCheckIndex {
 
   /**
    * The most similar fact-check: the larger of title Jaccard and the share of the post's terms found in
-   * the fact-check, discounted while few terms are shared.
+   * the fact-check, discounted while few terms are shared. With `minSimilarity`, candidates that
+   * cannot reach it (by an upper bound on their shared terms) are not scored: the answer is the same
+   * whenever the best match reaches it, and otherwise may be a weaker match or none.
    */
-  bestMatch(postTerms: readonly string[]): FactCheckMatch | undefined {
+  bestMatch(postTerms: readonly string[], minSimilarity = 0): FactCheckMatch | undefined {
     if (this.items.length === 0 || postTerms.length === 0) return undefined;
     // Candidates come from the post's distinctive terms only: a term found in more than
     // COMMON_TERM_SHARE of the fact-checks (and over COMMON_TERM_MIN of them: "jokowi", "vaksin") still
@@ -161,6 +163,17 @@ export class FactCheckIndex {
       hits[i] = 0;
       if (rare < MIN_RARE_SHARED || indexed < MIN_SHARED_TERMS) continue;
       const item = this.items[i] as IndexedFactCheck;
+      if (minSimilarity > 0) {
+        // At most `rare` + all the common terms are shared, and both similarities grow with the count:
+        // most random candidates (two rare words in common) are ruled out here without a lookup.
+        const most = rare + commonTerms.length;
+        const titleMost = Math.min(most, item.titleTerms.size);
+        if (
+          containmentOf(most, postTerms.length) < minSimilarity &&
+          titleMost / (postTerms.length + item.titleTerms.size - titleMost) < minSimilarity
+        )
+          continue;
+      }
       // Shared terms = the distinctive ones counted in `hits` (a fact-check is in a term's postings
       // exactly when it holds the term) + the common ones it holds; terms in no fact-check share nothing.
       let count = rare;
@@ -169,7 +182,7 @@ export class FactCheckIndex {
       let titleShared = 0;
       for (const t of postTerms) if (item.titleTerms.has(t)) titleShared++;
       const titleJaccard = titleShared / (postTerms.length + item.titleTerms.size - titleShared);
-      const containment = (count / postTerms.length) * Math.min(1, count / FULL_CONFIDENCE_SHARED_TERMS);
+      const containment = containmentOf(count, postTerms.length);
       const similarity = Math.max(titleJaccard, containment);
       if (!best || similarity > best.similarity) {
         best = {
@@ -181,6 +194,11 @@ export class FactCheckIndex {
     }
     return best;
   }
+}
+
+/** Share of the post's terms found in the fact-check, discounted while few terms are shared. */
+function containmentOf(shared: number, postTerms: number): number {
+  return (shared / postTerms) * Math.min(1, shared / FULL_CONFIDENCE_SHARED_TERMS);
 }
 
 /** CSV with header `id,title,text,verdict,url` (url optional). */
