@@ -101,6 +101,8 @@ export class FactCheckIndex {
   private readonly postings = new Map<string, number[]>();
   /** Per fact-check: how many of the current post's distinctive terms it holds (reset after each post). */
   private rareHits = new Uint16Array(0);
+  /** Per fact-check: its number of title terms, beside rareHits so the bound below reads no item. */
+  private titleSizes = new Uint32Array(0);
 
   constructor(private readonly termsOf: (text: string) => string[]) {}
 
@@ -110,6 +112,13 @@ export class FactCheckIndex {
       const allTerms = new Set([...titleTerms, ...this.termsOf(factCheck.text)]);
       const index = this.items.length;
       this.items.push({ factCheck, titleTerms, allTerms });
+      if (this.rareHits.length <= index) {
+        this.rareHits = new Uint16Array((index + 1) * 2);
+        const titleSizes = new Uint32Array((index + 1) * 2);
+        titleSizes.set(this.titleSizes);
+        this.titleSizes = titleSizes;
+      }
+      this.titleSizes[index] = titleTerms.size;
       for (const term of allTerms) {
         const list = this.postings.get(term) ?? [];
         list.push(index);
@@ -137,7 +146,6 @@ export class FactCheckIndex {
     // one name) is topical overlap. So a post costs the postings of
     // its rare terms, not of the archive's busiest words, and the index stays fast at 10,000+ items.
     const common = Math.max(COMMON_TERM_MIN, this.items.length * COMMON_TERM_SHARE);
-    if (this.rareHits.length < this.items.length) this.rareHits = new Uint16Array(this.items.length * 2);
     const hits = this.rareHits;
     const touched: number[] = [];
     /** The post's indexed terms too common to make a candidate; checked per candidate below. */
@@ -162,18 +170,17 @@ export class FactCheckIndex {
       const rare = hits[i] as number;
       hits[i] = 0;
       if (rare < MIN_RARE_SHARED || indexed < MIN_SHARED_TERMS) continue;
-      const item = this.items[i] as IndexedFactCheck;
       if (minSimilarity > 0) {
         // At most `rare` + all the common terms are shared, and both similarities grow with the count:
         // most random candidates (two rare words in common) are ruled out here without a lookup.
         const most = rare + commonTerms.length;
-        const titleMost = Math.min(most, item.titleTerms.size);
-        if (
-          containmentOf(most, postTerms.length) < minSimilarity &&
-          titleMost / (postTerms.length + item.titleTerms.size - titleMost) < minSimilarity
-        )
-          continue;
+        if (containmentOf(most, postTerms.length) < minSimilarity) {
+          const titleSize = this.titleSizes[i] as number;
+          const titleMost = Math.min(most, titleSize);
+          if (titleMost / (postTerms.length + titleSize - titleMost) < minSimilarity) continue;
+        }
       }
+      const item = this.items[i] as IndexedFactCheck;
       // Shared terms = the distinctive ones counted in `hits` (a fact-check is in a term's postings
       // exactly when it holds the term) + the common ones it holds; terms in no fact-check share nothing.
       let count = rare;
