@@ -1,7 +1,7 @@
 /** One call per post: everything the scorer indexes and the detector clusters on. */
 import { EntityMention, getDefaultGazetteer } from './entities';
 import { FactCheck, FactCheckIndex, deniesClaim, isFalseVerdict } from './factcheck';
-import { Lang, scoreLanguageOfWords } from './langid';
+import { Lang, scoreLanguageOfVotes } from './langid';
 import { Signature, signatureOfHashes } from './minhash';
 import { isPlainAscii } from './resources';
 import { TokenHashes, tokenHashes } from './hashing';
@@ -241,7 +241,7 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
 
     return {
       normalizedText: normalized.text,
-      lang: scoreLanguageOfWords(normalized.rawWords).lang,
+      lang: scoreLanguageOfVotes(normalized.rawVotes).lang,
       tokens: normalized.tokens,
       terms,
       hashtags: normalized.hashtags,

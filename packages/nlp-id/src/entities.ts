@@ -215,10 +215,10 @@ const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 /** The first-word filter: a 2^16-bit set indexed by the top 16 bits of a word's FNV-1a hash. */
 const FILTER_SHIFT = 16;
-let wordStarts = new Int32Array(256);
-let wordEnds = new Int32Array(256);
-let wordHashes = new Int32Array(256);
-let wordPlain = new Uint8Array(256);
+let wordStarts: Int32Array = new Int32Array(256);
+let wordEnds: Int32Array = new Int32Array(256);
+let wordHashes: Int32Array = new Int32Array(256);
+let wordPlain: Uint8Array = new Uint8Array(256);
 
 function growInt32(array: Int32Array): Int32Array {
   const grown = new Int32Array(array.length * 2);

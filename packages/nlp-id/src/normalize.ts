@@ -8,11 +8,16 @@ import { STOPWORDS_ID, isPlainAscii } from './resources';
 import { LruCache, isRootWord, stem } from './stem';
 import { getDefaultGazetteer } from './entities';
 import { TokenHashes, tokenHashes } from './hashing';
+import { languageVote, uncachedLanguageVote } from './langid';
 
-/** A written word's normalised words and their hashes, cached together: one lookup per word. */
+/**
+ * A written word's normalised words and their hashes, and its language vote, cached together: one
+ * lookup per word.
+ */
 interface WordEntry {
   tokens: string[];
   hashes: TokenHashes[];
+  vote: number;
 }
 
 export interface NormalizedText {
@@ -32,6 +37,8 @@ export interface NormalizedText {
   numbers: string[];
   /** The words as written (lower-cased, before slang resolution), for language identification. */
   rawWords: string[];
+  /** languageVote() of each raw word, parallel to rawWords (for scoreLanguageOfVotes). */
+  rawVotes: number[];
 }
 
 const URL_PATTERN =
@@ -164,11 +171,13 @@ export class Normalizer {
     const tokens: string[] = [];
     const hashes: TokenHashes[] = [];
     const numbers: string[] = [];
+    const rawVotes = new Array<number>(rawWords.length);
     for (let i = 0; i < rawWords.length; i++) {
       const written = rawWords[i] as string;
       const word = written.includes('’') ? written.replace(/’/g, "'") : written;
       const first = word.charCodeAt(0);
       if (first >= 48 && first <= 57 && NUMBER_PATTERN.test(word)) {
+        rawVotes[i] = languageVote(written);
         numbers.push(word);
         tokens.push(word);
         hashes.push(tokenHashes(word));
@@ -176,6 +185,8 @@ export class Normalizer {
       }
       const next = rawWords[i + 1];
       if (next !== undefined && this.lexicon.hasPair(word, next)) {
+        rawVotes[i] = languageVote(written);
+        rawVotes[i + 1] = languageVote(next);
         const formal = this.lexicon.lookup(word + ' ' + next) ?? [];
         for (const w of formal) {
           tokens.push(w);
@@ -185,6 +196,8 @@ export class Normalizer {
         continue;
       }
       const entry = this.wordEntry(word);
+      // The entry's vote is the word's with ' (votes see ’ as not Latin, as languageVote does).
+      rawVotes[i] = written === word ? entry.vote : languageVote(written);
       for (let k = 0; k < entry.tokens.length; k++) {
         tokens.push(entry.tokens[k] as string);
         hashes.push(entry.hashes[k] as TokenHashes);
@@ -201,6 +214,7 @@ export class Normalizer {
       emojis,
       numbers,
       rawWords,
+      rawVotes,
     };
   }
 
@@ -213,7 +227,7 @@ export class Normalizer {
     const cached = this.wordCache.get(word);
     if (cached) return cached;
     const tokens = this.normalizeWordUncached(word);
-    const entry = { tokens, hashes: tokens.map(tokenHashes) };
+    const entry = { tokens, hashes: tokens.map(tokenHashes), vote: uncachedLanguageVote(word) };
     this.wordCache.set(word, entry);
     return entry;
   }
