@@ -144,7 +144,15 @@ function modelInputFrom(
 ): ModelInput {
   const signals = new Map<string, number>();
   for (const hit of hits ??
-    detectSignals({ raw, normalized: normalized.text, domains: normalized.domains }, domainLists)) {
+    detectSignals(
+      {
+        raw,
+        normalized: normalized.text,
+        domains: normalized.domains,
+        words: { tokens: normalized.tokens, hashes: normalized.hashes },
+      },
+      domainLists,
+    )) {
     signals.set(hit.definition.id, hit.value);
   }
   return { tokens: normalized.tokens, hashes: normalized.hashes, signals };
@@ -177,7 +185,12 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
     const hashes = normalized.hashes;
     const terms = termsOfHashes(hashes);
     const hits = detectSignals(
-      { raw, normalized: normalized.text, domains: normalized.domains },
+      {
+        raw,
+        normalized: normalized.text,
+        domains: normalized.domains,
+        words: { tokens: normalized.tokens, hashes: normalized.hashes },
+      },
       domainLists,
     );
     const input = modelInputFrom(raw, normalized, domainLists, hits);

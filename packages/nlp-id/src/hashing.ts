@@ -37,6 +37,8 @@ export interface TokenHashes {
    * that filled it), so scoring a post needs no map lookups for words it has seen before.
    */
   topicSlot?: { owner: object; term: number; word: number };
+  /** Bits of the signal word patterns a match of which can start in this token (signals.ts). */
+  signalLeads?: number;
 }
 
 const MIN_TERM_LENGTH = 2;
@@ -62,6 +64,7 @@ export function tokenHashes(token: string): TokenHashes {
       chars: undefined,
       charRange: undefined,
       topicSlot: undefined,
+      signalLeads: undefined,
     };
     tokenHashCache.set(token, hashes);
   }
