@@ -103,6 +103,8 @@ export class FactCheckIndex {
   private rareHits = new Uint16Array(0);
   /** Per fact-check: its number of title terms, beside rareHits so the bound below reads no item. */
   private titleSizes = new Uint32Array(0);
+  /** Fact-checks touched by the current post's distinctive terms (scratch, reused). */
+  private touched = new Int32Array(1024);
 
   constructor(private readonly termsOf: (text: string) => string[]) {}
 
@@ -147,7 +149,8 @@ export class FactCheckIndex {
     // its rare terms, not of the archive's busiest words, and the index stays fast at 10,000+ items.
     const common = Math.max(COMMON_TERM_MIN, this.items.length * COMMON_TERM_SHARE);
     const hits = this.rareHits;
-    const touched: number[] = [];
+    let touched = this.touched;
+    let touchedCount = 0;
     /** The post's indexed terms too common to make a candidate; checked per candidate below. */
     const commonTerms: string[] = [];
     let indexed = 0;
@@ -160,32 +163,48 @@ export class FactCheckIndex {
         continue;
       }
       for (const i of list) {
-        if (hits[i] === 0) touched.push(i);
+        if (hits[i] === 0) {
+          if (touchedCount === touched.length) {
+            const grown = new Int32Array(touched.length * 2);
+            grown.set(touched);
+            touched = this.touched = grown;
+          }
+          touched[touchedCount++] = i;
+        }
         hits[i] = (hits[i] as number) + 1;
       }
     }
     // Only fact-checks sharing two distinctive terms are counted in full (one shared name is topic).
     let best: FactCheckMatch | undefined;
-    for (const i of touched) {
+    const postSize = postTerms.length;
+    for (let k = 0; k < touchedCount; k++) {
+      const i = touched[k] as number;
       const rare = hits[i] as number;
       hits[i] = 0;
       if (rare < MIN_RARE_SHARED || indexed < MIN_SHARED_TERMS) continue;
-      if (minSimilarity > 0) {
-        // At most `rare` + all the common terms are shared, and both similarities grow with the count:
-        // most random candidates (two rare words in common) are ruled out here without a lookup.
-        const most = rare + commonTerms.length;
-        if (containmentOf(most, postTerms.length) < minSimilarity) {
-          const titleSize = this.titleSizes[i] as number;
-          const titleMost = Math.min(most, titleSize);
-          if (titleMost / (postTerms.length + titleSize - titleMost) < minSimilarity) continue;
-        }
-      }
-      const item = this.items[i] as IndexedFactCheck;
       // Shared terms = the distinctive ones counted in `hits` (a fact-check is in a term's postings
       // exactly when it holds the term) + the common ones it holds; terms in no fact-check share nothing.
       let count = rare;
-      for (const t of commonTerms) if (item.allTerms.has(t)) count++;
+      if (minSimilarity > 0) {
+        // At most `count` + the common terms not yet checked are shared, and both similarities grow
+        // with the count: a candidate is dropped as soon as even that cannot reach minSimilarity; most
+        // random candidates (two rare words in common) before any lookup.
+        const titleSize = this.titleSizes[i] as number;
+        let unchecked = commonTerms.length;
+        if (!canReach(count + unchecked, postSize, titleSize, minSimilarity)) continue;
+        const allTerms = (this.items[i] as IndexedFactCheck).allTerms;
+        for (const t of commonTerms) {
+          unchecked--;
+          if (allTerms.has(t)) count++;
+          else if (!canReach(count + unchecked, postSize, titleSize, minSimilarity)) break;
+        }
+        if (!canReach(count + unchecked, postSize, titleSize, minSimilarity)) continue;
+      } else {
+        const allTerms = (this.items[i] as IndexedFactCheck).allTerms;
+        for (const t of commonTerms) if (allTerms.has(t)) count++;
+      }
       if (count < MIN_SHARED_TERMS) continue;
+      const item = this.items[i] as IndexedFactCheck;
       let titleShared = 0;
       for (const t of postTerms) if (item.titleTerms.has(t)) titleShared++;
       const titleJaccard = titleShared / (postTerms.length + item.titleTerms.size - titleShared);
@@ -201,6 +220,16 @@ export class FactCheckIndex {
     }
     return best;
   }
+}
+
+/**
+ * Whether a fact-check with `titleSize` title terms that shares at most `most` of the post's terms can
+ * reach `minSimilarity`: the similarity with every one of them shared (in the title too, where it fits).
+ */
+function canReach(most: number, postTerms: number, titleSize: number, minSimilarity: number): boolean {
+  if (containmentOf(most, postTerms) >= minSimilarity) return true;
+  const titleMost = Math.min(most, titleSize);
+  return titleMost / (postTerms + titleSize - titleMost) >= minSimilarity;
 }
 
 /** Share of the post's terms found in the fact-check, discounted while few terms are shared. */
