@@ -60,9 +60,11 @@ const SLOT_OFFSETS = new Int32Array(MINHASH_SIZE);
 }
 /** Slot bits of a 32-bit hash (the top 7: 128 slots) and the bits of the fraction below the round. */
 const SLOT_SHIFT = 32 - Math.log2(MINHASH_SIZE);
-const FRACTION_BITS = 26;
+// 25 bits: with the round above them (≤ 16) every value stays below 2^30, a small integer for V8, so
+// the sketch is an array of unboxed integers rather than of 128 heap numbers per post.
+const FRACTION_BITS = 25;
 const FRACTION_MASK = (1 << FRACTION_BITS) - 1;
-/** Above every value (round ≤ 16 → value < 2^31): a slot no shingle has reached yet. */
+/** Above every value (round ≤ 16 → value < 2^30): a slot no shingle has reached yet. */
 const EMPTY_SLOT = 0x7fffffff;
 /** Scratch sketch, reused: one post at a time per process. */
 const slots = new Int32Array(MINHASH_SIZE);
