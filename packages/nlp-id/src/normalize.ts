@@ -49,7 +49,8 @@ const MENTION_PATTERN = /(?<![\p{L}\p{N}_])@([\p{L}\p{N}_](?:[\p{L}\p{N}_.]*[\p{
 const HASHTAG_PATTERN = /(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_]+)/gu;
 // The same patterns for plain-ASCII text (most posts), where \p{L} is [A-Za-z] and \p{N} is [0-9]:
 // V8 runs these several times faster than the Unicode-property classes.
-const MENTION_PATTERN_ASCII = /(?<![A-Za-z0-9_])@([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)/g;
+// (Mentions in ASCII text are found by replaceMentionsAscii, which does what this pattern would.)
+export const MENTION_PATTERN_ASCII = /(?<![A-Za-z0-9_])@([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)/g;
 const HASHTAG_PATTERN_ASCII = /(?<![A-Za-z0-9_&])#([A-Za-z0-9_]+)/g;
 const EMOJI_PATTERN =
   /\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\uFE0F?\u200D\p{Extended_Pictographic})*/gu;
@@ -149,10 +150,12 @@ export class Normalizer {
       });
     const mentions: string[] = [];
     if (text.includes('@'))
-      text = text.replace(ascii ? MENTION_PATTERN_ASCII : MENTION_PATTERN, (_m, handle: string) => {
-        mentions.push(handle.toLowerCase());
-        return ' ';
-      });
+      text = ascii
+        ? replaceMentionsAscii(text, mentions)
+        : text.replace(MENTION_PATTERN, (_m, handle: string) => {
+            mentions.push(handle.toLowerCase());
+            return ' ';
+          });
     const hashtags: string[] = [];
     if (text.includes('#'))
       text = text.replace(ascii ? HASHTAG_PATTERN_ASCII : HASHTAG_PATTERN, (_m, tag: string) => {
@@ -376,6 +379,33 @@ export class Normalizer {
     const result = best[n];
     return result?.map((piece) => this.lexicon.lookup(piece)?.join(' ') ?? piece);
   }
+}
+
+/** [A-Za-z0-9_] */
+function isAsciiWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/**
+ * text.replace(MENTION_PATTERN_ASCII, ' ') collecting the lower-cased handles, without a regex and a
+ * callback per post (most posts carry a mention): an @ not preceded by a word character, then the
+ * longest run of word characters and dots that starts and ends with a word character.
+ */
+export function replaceMentionsAscii(text: string, mentions: string[]): string {
+  let out = '';
+  let copied = 0;
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    if ((at > 0 && isAsciiWordCode(text.charCodeAt(at - 1))) || !isAsciiWordCode(text.charCodeAt(at + 1)))
+      continue;
+    let end = at + 2;
+    while (isAsciiWordCode(text.charCodeAt(end)) || text.charCodeAt(end) === 46) end++;
+    while (text.charCodeAt(end - 1) === 46) end--;
+    mentions.push(text.slice(at + 1, end).toLowerCase());
+    out += text.slice(copied, at) + ' ';
+    copied = end;
+    at = end - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /**

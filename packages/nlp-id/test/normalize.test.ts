@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createNormalizer, getDefaultGazetteer, normalize } from '../src';
+import { MENTION_PATTERN_ASCII, replaceMentionsAscii } from '../src/normalize';
 
 describe('normalize', () => {
   it('pulls URLs, mentions, hashtags, emoji and numbers out as features', () => {
@@ -94,5 +95,28 @@ describe('the plain-ASCII fast path', () => {
     expect(gazetteer.find(posts[2] as string).map((m) => m.id)).toEqual(
       expect.arrayContaining(['kpu', 'bawaslu']),
     );
+  });
+});
+
+describe('mentions in plain-ASCII text', () => {
+  it('are cut out exactly as the mention pattern would', () => {
+    const texts = [
+      'halo @user123 apa kabar',
+      '@awal dan akhir @akhir',
+      'email a@b.com bukan mention, tapi (@kemenkes_ri) iya',
+      '@@dobel @titik.di.akhir. @.titik @_garis @a @ @u.s.e.r..x',
+      'x@y @TMCPoldaMetro!! @Kemensos_RI, cc:@bmkg',
+      'tanpa mention sama sekali',
+    ];
+    for (const text of texts) {
+      const expected: string[] = [];
+      const replaced = text.replace(MENTION_PATTERN_ASCII, (_m, handle: string) => {
+        expected.push(handle.toLowerCase());
+        return ' ';
+      });
+      const mentions: string[] = [];
+      expect(replaceMentionsAscii(text, mentions)).toBe(replaced);
+      expect(mentions).toEqual(expected);
+    }
   });
 });
