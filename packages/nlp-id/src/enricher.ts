@@ -181,7 +181,7 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
 
   function enrich(text: string, _meta?: { authorHandle?: string }): Enrichment {
     const raw = isPlainAscii(text) ? text : text.normalize('NFKC');
-    const normalized = normalizer.normalize(raw);
+    const normalized = normalizer.normalize(raw, true);
     const hashes = normalized.hashes;
     const terms = termsOfHashes(hashes);
     const hits = detectSignals(
@@ -264,7 +264,7 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       emojis: normalized.emojis,
       numbers: normalized.numbers,
       // Hashtag words are in rawWords too (#KPU → kpu), so the pre-check sees every possible alias start.
-      entities: gazetteer.mightMention(normalized.rawWords) ? gazetteer.find(raw) : [],
+      entities: gazetteer.mightMention(normalized.rawWords) ? gazetteer.find(raw, true) : [],
       signature: signatureOfHashes(hashes),
       hoax: {
         score,

@@ -96,9 +96,10 @@ export class Gazetteer {
   }
 
   /** Longest non-overlapping alias matches, in text order, one mention per entity. */
-  find(text: string): EntityMention[] {
+  /** `nfkc`: the caller has already applied NFKC (enrich does), which need not be done twice. */
+  find(text: string, nfkc = false): EntityMention[] {
     const ascii = isPlainAscii(text);
-    const folded = ascii ? text : text.normalize('NFKC');
+    const folded = ascii || nfkc ? text : text.normalize('NFKC');
     const stripped = /https?:|www\.|@/.test(folded)
       ? folded.replace(ascii ? STRIP_BEFORE_MATCHING_ASCII : STRIP_BEFORE_MATCHING, ' ')
       : folded;

@@ -133,11 +133,12 @@ export class Normalizer {
     return word.length > 4 && stem(word) !== word;
   }
 
-  normalize(input: string): NormalizedText {
+  /** `nfkc`: the caller has already applied NFKC (enrich does), which need not be done twice. */
+  normalize(input: string, nfkc = false): NormalizedText {
     // Each extraction pass runs only when its marker character is present: most posts have no URL,
     // many no mention, and the regexes are the costliest part of normalisation.
     const ascii = isPlainAscii(input);
-    let text = ascii ? input : input.normalize('NFKC');
+    let text = ascii || nfkc ? input : input.normalize('NFKC');
     const urls: string[] = [];
     const domains: string[] = [];
     if (MIGHT_HAVE_URL.test(text))
@@ -177,7 +178,7 @@ export class Normalizer {
     const rawVotes = new Array<number>(rawWords.length);
     for (let i = 0; i < rawWords.length; i++) {
       const written = rawWords[i] as string;
-      const word = written.includes('’') ? written.replace(/’/g, "'") : written;
+      const word = !ascii && written.includes('’') ? written.replace(/’/g, "'") : written;
       const first = word.charCodeAt(0);
       if (first >= 48 && first <= 57 && NUMBER_PATTERN.test(word)) {
         rawVotes[i] = languageVote(written);
