@@ -56,7 +56,8 @@ const EMOJI_PATTERN =
   /\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\uFE0F?\u200D\p{Extended_Pictographic})*/gu;
 const WORD_PATTERN = /\d+(?:[.,]\d+)+|[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
 /** WORD_PATTERN for lower-cased plain-ASCII text. */
-const WORD_PATTERN_ASCII = /\d+(?:[.,]\d+)+|[a-z0-9]+(?:['-][a-z0-9]+)*/g;
+// (Lower-cased ASCII text is split by asciiWords, which does what this pattern would.)
+export const WORD_PATTERN_ASCII = /\d+(?:[.,]\d+)+|[a-z0-9]+(?:['-][a-z0-9]+)*/g;
 const NUMBER_PATTERN = /^\d+(?:[.,]\d+)*$/;
 const LAUGHTER_PATTERN =
   /^(?:(?:wk)+w?|(?:kw)+k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|(?:xi){2,}|a?wokwok\w*)$/;
@@ -170,7 +171,7 @@ export class Normalizer {
         return ' ';
       });
     // Replacements above insert only ASCII, so an ASCII input stays ASCII.
-    const rawWords = text.toLowerCase().match(ascii ? WORD_PATTERN_ASCII : WORD_PATTERN) ?? [];
+    const rawWords = ascii ? asciiWords(text.toLowerCase()) : (text.toLowerCase().match(WORD_PATTERN) ?? []);
     // Emptied of URLs, mentions and emoji above; hashtags contribute their split words.
     const tokens: string[] = [];
     const hashes: TokenHashes[] = [];
@@ -380,6 +381,57 @@ export class Normalizer {
     const result = best[n];
     return result?.map((piece) => this.lexicon.lookup(piece)?.join(' ') ?? piece);
   }
+}
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+const isLowerAlphanumericCode = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+
+/**
+ * text.match(WORD_PATTERN_ASCII) for lower-cased ASCII text, by a scan (the word regex was the largest
+ * single cost of normalising a post): a number with separators (1.000, 2,5) where one starts, else a
+ * run of letters/digits joined by single ' or - (anak-anak, don't).
+ */
+export function asciiWords(text: string): string[] {
+  const words: string[] = [];
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (!isLowerAlphanumericCode(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (isDigitCode(c)) {
+      // \d+(?:[.,]\d+)+ — taken when at least one separator is followed by a digit.
+      let end = i + 1;
+      while (isDigitCode(text.charCodeAt(end))) end++;
+      let numberEnd = -1;
+      for (;;) {
+        const separator = text.charCodeAt(end);
+        if ((separator !== 46 && separator !== 44) || !isDigitCode(text.charCodeAt(end + 1))) break;
+        end += 2;
+        while (isDigitCode(text.charCodeAt(end))) end++;
+        numberEnd = end;
+      }
+      if (numberEnd !== -1) {
+        words.push(text.slice(start, numberEnd));
+        i = numberEnd;
+        continue;
+      }
+    }
+    // [a-z0-9]+(?:['-][a-z0-9]+)*
+    let end = i + 1;
+    for (;;) {
+      while (isLowerAlphanumericCode(text.charCodeAt(end))) end++;
+      const joiner = text.charCodeAt(end);
+      if ((joiner !== 39 && joiner !== 45) || !isLowerAlphanumericCode(text.charCodeAt(end + 1))) break;
+      end += 2;
+    }
+    words.push(text.slice(start, end));
+    i = end;
+  }
+  return words;
 }
 
 /** [A-Za-z0-9_] */
