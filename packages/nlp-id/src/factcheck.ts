@@ -99,12 +99,17 @@ interface IndexedFactCheck {
 export class FactCheckIndex {
   private readonly items: IndexedFactCheck[] = [];
   private readonly postings = new Map<string, number[]>();
-  /** Per fact-check: how many of the current post's distinctive terms it holds (reset after each post). */
+  /**
+   * Per fact-check, for the current post only: how many of its distinctive terms the fact-check holds,
+   * and when it was first reached. Valid where `visit` holds the current post's stamp, so nothing is
+   * reset between posts and only the few fact-checks reached twice are looked at again.
+   */
+  private visit = new Uint32Array(0);
   private rareHits = new Uint16Array(0);
-  /** Per fact-check: its number of title terms, beside rareHits so the bound below reads no item. */
+  private firstReached = new Uint32Array(0);
+  private stamp = 0;
+  /** Per fact-check: its number of title terms, beside the counts so the bound below reads no item. */
   private titleSizes = new Uint32Array(0);
-  /** Fact-checks touched by the current post's distinctive terms (scratch, reused). */
-  private touched = new Int32Array(1024);
 
   constructor(private readonly termsOf: (text: string) => string[]) {}
 
@@ -114,11 +119,16 @@ export class FactCheckIndex {
       const allTerms = new Set([...titleTerms, ...this.termsOf(factCheck.text)]);
       const index = this.items.length;
       this.items.push({ factCheck, titleTerms, allTerms });
-      if (this.rareHits.length <= index) {
-        this.rareHits = new Uint16Array((index + 1) * 2);
-        const titleSizes = new Uint32Array((index + 1) * 2);
-        titleSizes.set(this.titleSizes);
-        this.titleSizes = titleSizes;
+      if (this.titleSizes.length <= index) {
+        const grow = <T extends Uint16Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+          const grown = make((index + 1) * 2);
+          grown.set(a);
+          return grown;
+        };
+        this.visit = grow(this.visit, (n) => new Uint32Array(n));
+        this.rareHits = grow(this.rareHits, (n) => new Uint16Array(n));
+        this.firstReached = grow(this.firstReached, (n) => new Uint32Array(n));
+        this.titleSizes = grow(this.titleSizes, (n) => new Uint32Array(n));
       }
       this.titleSizes[index] = titleTerms.size;
       for (const term of allTerms) {
@@ -148,9 +158,17 @@ export class FactCheckIndex {
     // one name) is topical overlap. So a post costs the postings of
     // its rare terms, not of the archive's busiest words, and the index stays fast at 10,000+ items.
     const common = Math.max(COMMON_TERM_MIN, this.items.length * COMMON_TERM_SHARE);
+    if (this.stamp === 0xffffffff) {
+      this.visit.fill(0);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    const visit = this.visit;
     const hits = this.rareHits;
-    let touched = this.touched;
-    let touchedCount = 0;
+    const firstReached = this.firstReached;
+    let reached = 0;
+    /** Fact-checks reached by two distinctive terms: the only ones that can be candidates. */
+    const twice: number[] = [];
     /** The post's indexed terms too common to make a candidate; checked per candidate below. */
     const commonTerms: string[] = [];
     let indexed = 0;
@@ -163,25 +181,21 @@ export class FactCheckIndex {
         continue;
       }
       for (const i of list) {
-        if (hits[i] === 0) {
-          if (touchedCount === touched.length) {
-            const grown = new Int32Array(touched.length * 2);
-            grown.set(touched);
-            touched = this.touched = grown;
-          }
-          touched[touchedCount++] = i;
-        }
-        hits[i] = (hits[i] as number) + 1;
+        if (visit[i] !== stamp) {
+          visit[i] = stamp;
+          hits[i] = 1;
+          firstReached[i] = reached++;
+        } else if ((hits[i] = (hits[i] as number) + 1) === MIN_RARE_SHARED) twice.push(i);
       }
     }
     // Only fact-checks sharing two distinctive terms are counted in full (one shared name is topic).
+    // Taken in the order the post first reached them, so ties go to the same fact-check as before.
+    if (indexed < MIN_SHARED_TERMS) return undefined;
+    if (twice.length > 1) twice.sort((a, b) => (firstReached[a] as number) - (firstReached[b] as number));
     let best: FactCheckMatch | undefined;
     const postSize = postTerms.length;
-    for (let k = 0; k < touchedCount; k++) {
-      const i = touched[k] as number;
+    for (const i of twice) {
       const rare = hits[i] as number;
-      hits[i] = 0;
-      if (rare < MIN_RARE_SHARED || indexed < MIN_SHARED_TERMS) continue;
       // Shared terms = the distinctive ones counted in `hits` (a fact-check is in a term's postings
       // exactly when it holds the term) + the common ones it holds; terms in no fact-check share nothing.
       let count = rare;
