@@ -100,16 +100,15 @@ export class FactCheckIndex {
   private readonly items: IndexedFactCheck[] = [];
   private readonly postings = new Map<string, number[]>();
   /**
-   * Per fact-check, for the current post only: how many of its distinctive terms the fact-check holds,
-   * and when it was first reached. Valid where `visit` holds the current post's stamp, so nothing is
-   * reset between posts and only the few fact-checks reached twice are looked at again.
+   * Per fact-check i, for the current post only, side by side (one cache line): [3i] the post's stamp,
+   * [3i + 1] how many of its distinctive terms the fact-check holds, [3i + 2] when the post first
+   * reached it. Valid where [3i] holds the current stamp, so nothing is reset between posts and only
+   * the few fact-checks reached twice are looked at again.
    */
-  private visit = new Uint32Array(0);
-  private rareHits = new Uint16Array(0);
-  private firstReached = new Uint32Array(0);
+  private visits: Uint32Array = new Uint32Array(0);
   private stamp = 0;
   /** Per fact-check: its number of title terms, beside the counts so the bound below reads no item. */
-  private titleSizes = new Uint32Array(0);
+  private titleSizes: Uint32Array = new Uint32Array(0);
 
   constructor(private readonly termsOf: (text: string) => string[]) {}
 
@@ -120,14 +119,12 @@ export class FactCheckIndex {
       const index = this.items.length;
       this.items.push({ factCheck, titleTerms, allTerms });
       if (this.titleSizes.length <= index) {
-        const grow = <T extends Uint16Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+        const grow = (a: Uint32Array, make: (n: number) => Uint32Array): Uint32Array => {
           const grown = make((index + 1) * 2);
           grown.set(a);
           return grown;
         };
-        this.visit = grow(this.visit, (n) => new Uint32Array(n));
-        this.rareHits = grow(this.rareHits, (n) => new Uint16Array(n));
-        this.firstReached = grow(this.firstReached, (n) => new Uint32Array(n));
+        this.visits = grow(this.visits, (n) => new Uint32Array(n * 3));
         this.titleSizes = grow(this.titleSizes, (n) => new Uint32Array(n));
       }
       this.titleSizes[index] = titleTerms.size;
@@ -159,13 +156,11 @@ export class FactCheckIndex {
     // its rare terms, not of the archive's busiest words, and the index stays fast at 10,000+ items.
     const common = Math.max(COMMON_TERM_MIN, this.items.length * COMMON_TERM_SHARE);
     if (this.stamp === 0xffffffff) {
-      this.visit.fill(0);
+      this.visits.fill(0);
       this.stamp = 0;
     }
     const stamp = ++this.stamp;
-    const visit = this.visit;
-    const hits = this.rareHits;
-    const firstReached = this.firstReached;
+    const visits = this.visits;
     let reached = 0;
     /** Fact-checks reached by two distinctive terms: the only ones that can be candidates. */
     const twice: number[] = [];
@@ -181,21 +176,22 @@ export class FactCheckIndex {
         continue;
       }
       for (const i of list) {
-        if (visit[i] !== stamp) {
-          visit[i] = stamp;
-          hits[i] = 1;
-          firstReached[i] = reached++;
-        } else if ((hits[i] = (hits[i] as number) + 1) === MIN_RARE_SHARED) twice.push(i);
+        const at = i * 3;
+        if (visits[at] !== stamp) {
+          visits[at] = stamp;
+          visits[at + 1] = 1;
+          visits[at + 2] = reached++;
+        } else if ((visits[at + 1] = (visits[at + 1] as number) + 1) === MIN_RARE_SHARED) twice.push(i);
       }
     }
     // Only fact-checks sharing two distinctive terms are counted in full (one shared name is topic).
     // Taken in the order the post first reached them, so ties go to the same fact-check as before.
     if (indexed < MIN_SHARED_TERMS) return undefined;
-    if (twice.length > 1) twice.sort((a, b) => (firstReached[a] as number) - (firstReached[b] as number));
+    if (twice.length > 1) twice.sort((a, b) => (visits[a * 3 + 2] as number) - (visits[b * 3 + 2] as number));
     let best: FactCheckMatch | undefined;
     const postSize = postTerms.length;
     for (const i of twice) {
-      const rare = hits[i] as number;
+      const rare = visits[i * 3 + 1] as number;
       // Shared terms = the distinctive ones counted in `hits` (a fact-check is in a term's postings
       // exactly when it holds the term) + the common ones it holds; terms in no fact-check share nothing.
       let count = rare;
