@@ -187,7 +187,15 @@ export class FactCheckIndex {
     // Only fact-checks sharing two distinctive terms are counted in full (one shared name is topic).
     // Taken in the order the post first reached them, so ties go to the same fact-check as before.
     if (indexed < MIN_SHARED_TERMS) return undefined;
-    if (twice.length > 1) twice.sort((a, b) => (visits[a * 3 + 2] as number) - (visits[b * 3 + 2] as number));
+    // (Insertion sort: there are a handful, and a comparator sort costs more than the rest here.)
+    for (let k = 1; k < twice.length; k++) {
+      const i = twice[k] as number;
+      const order = visits[i * 3 + 2] as number;
+      let at = k;
+      for (; at > 0 && (visits[(twice[at - 1] as number) * 3 + 2] as number) > order; at--)
+        twice[at] = twice[at - 1] as number;
+      twice[at] = i;
+    }
     let best: FactCheckMatch | undefined;
     const postSize = postTerms.length;
     for (const i of twice) {
