@@ -232,7 +232,10 @@ export class FactCheckIndex {
         best = {
           factCheck: item.factCheck,
           similarity,
-          sharedTerms: postTerms.filter((t) => item.allTerms.has(t)),
+          // Worked out when read: enrich never reads it, and a post may pass through several bests.
+          get sharedTerms() {
+            return postTerms.filter((t) => item.allTerms.has(t));
+          },
         };
       }
     }
