@@ -125,13 +125,16 @@ export function contentTerms(tokens: readonly string[]): string[] {
   return termsOfHashes(tokens.map(tokenHashes));
 }
 
-function termsOfHashes(hashes: readonly TokenHashes[]): string[] {
+/** termHashes, when given, receives the TokenHashes each term came from (parallel to the terms). */
+function termsOfHashes(hashes: readonly TokenHashes[], termHashes?: TokenHashes[]): string[] {
   const seen = new Set<string>();
   const terms: string[] = [];
-  for (const { term } of hashes) {
+  for (const h of hashes) {
+    const term = h.term;
     if (term === '' || seen.has(term)) continue;
     seen.add(term);
     terms.push(term);
+    termHashes?.push(h);
   }
   return terms;
 }
@@ -183,7 +186,8 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
     const raw = isPlainAscii(text) ? text : text.normalize('NFKC');
     const normalized = normalizer.normalize(raw, true);
     const hashes = normalized.hashes;
-    const terms = termsOfHashes(hashes);
+    const termHashes: TokenHashes[] = [];
+    const terms = termsOfHashes(hashes, termHashes);
     const hits = detectSignals(
       {
         raw,
@@ -195,7 +199,7 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
     );
     const input = modelInputFrom(raw, normalized, domainLists, hits);
     // A weaker match changes nothing below, so the index may skip candidates that cannot reach it.
-    const match = factChecks.bestMatch(terms, MIN_FACTCHECK_SIMILARITY);
+    const match = factChecks.bestMatch(terms, MIN_FACTCHECK_SIMILARITY, termHashes);
     // A post that denies or reports the claim ("... hoaks", "BIN bantah ...") does not restate it.
     const factCheckSimilarity =
       match && match.similarity >= MIN_FACTCHECK_SIMILARITY && !deniesClaim(raw, match.factCheck)

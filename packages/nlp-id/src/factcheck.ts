@@ -1,4 +1,5 @@
 /** Similarity of a post to known fact-checked claims (the `factchecks` index; here from lists or CSV). */
+import type { TokenHashes } from './hashing';
 import { readCsvRecords } from './resources';
 
 export interface FactCheck {
@@ -107,12 +108,15 @@ export class FactCheckIndex {
    */
   private visits: Uint32Array = new Uint32Array(0);
   private stamp = 0;
+  /** Grows with every add(): postings memoised on TokenHashes before it are stale. */
+  private version = 0;
   /** Per fact-check: its number of title terms, beside the counts so the bound below reads no item. */
   private titleSizes: Uint32Array = new Uint32Array(0);
 
   constructor(private readonly termsOf: (text: string) => string[]) {}
 
   add(factChecks: readonly FactCheck[]): void {
+    this.version++;
     for (const factCheck of factChecks) {
       const titleTerms = new Set(this.termsOf(factCheck.title));
       const allTerms = new Set([...titleTerms, ...this.termsOf(factCheck.text)]);
@@ -144,9 +148,15 @@ export class FactCheckIndex {
    * The most similar fact-check: the larger of title Jaccard and the share of the post's terms found in
    * the fact-check, discounted while few terms are shared. With `minSimilarity`, candidates that
    * cannot reach it (by an upper bound on their shared terms) are not scored: the answer is the same
-   * whenever the best match reaches it, and otherwise may be a weaker match or none.
+   * whenever the best match reaches it, and otherwise may be a weaker match or none. `termHashes`, when
+   * given, are the TokenHashes the terms came from (enrich has them): their term's postings are
+   * memoised on them, sparing a lookup per term in a map of the whole archive's vocabulary.
    */
-  bestMatch(postTerms: readonly string[], minSimilarity = 0): FactCheckMatch | undefined {
+  bestMatch(
+    postTerms: readonly string[],
+    minSimilarity = 0,
+    termHashes?: readonly TokenHashes[],
+  ): FactCheckMatch | undefined {
     if (this.items.length === 0 || postTerms.length === 0) return undefined;
     // Candidates come from the post's distinctive terms only: a term found in more than
     // COMMON_TERM_SHARE of the fact-checks (and over COMMON_TERM_MIN of them: "jokowi", "vaksin") still
@@ -167,8 +177,18 @@ export class FactCheckIndex {
     /** The post's indexed terms too common to make a candidate; checked per candidate below. */
     const commonTerms: string[] = [];
     let indexed = 0;
-    for (const term of postTerms) {
-      const list = this.postings.get(term);
+    for (let k = 0; k < postTerms.length; k++) {
+      const term = postTerms[k] as string;
+      const h = termHashes?.[k];
+      let list: number[] | undefined;
+      if (h !== undefined && h.term === term) {
+        const slot = h.factSlot;
+        if (slot !== undefined && slot.owner === this && slot.version === this.version) list = slot.postings;
+        else {
+          list = this.postings.get(term);
+          h.factSlot = { owner: this, version: this.version, postings: list };
+        }
+      } else list = this.postings.get(term);
       if (!list) continue;
       indexed++;
       if (list.length > common) {
