@@ -127,17 +127,19 @@ export function contentTerms(tokens: readonly string[]): string[] {
 
 /** termHashes, when given, receives the TokenHashes each term came from (parallel to the terms). */
 function termsOfHashes(hashes: readonly TokenHashes[], termHashes?: TokenHashes[]): string[] {
-  const seen = new Set<string>();
+  // A post has a few dozen terms at most: a scan of the kept ones is cheaper than a Set per post.
+  const seen = hashes.length > SCAN_DEDUPLICATION_LIMIT ? new Set<string>() : undefined;
   const terms: string[] = [];
   for (const h of hashes) {
     const term = h.term;
-    if (term === '' || seen.has(term)) continue;
-    seen.add(term);
+    if (term === '' || (seen ? seen.has(term) : terms.includes(term))) continue;
+    seen?.add(term);
     terms.push(term);
     termHashes?.push(h);
   }
   return terms;
 }
+const SCAN_DEDUPLICATION_LIMIT = 48;
 
 function modelInputFrom(
   raw: string,

@@ -69,14 +69,25 @@ const EMPTY_SLOT = 0x7fffffff;
 /** Scratch sketch, reused: one post at a time per process. */
 const slots = new Int32Array(MINHASH_SIZE);
 
-/** Hashes of the word-bigram shingles (one-word text: the word), from the cached per-word hashes. */
-function shingleHashes(tokens: readonly TokenHashes[]): Int32Array {
-  if (tokens.length === 1) return Int32Array.of((tokens[0] as TokenHashes).word | 0);
-  const hashes = new Int32Array(Math.max(0, tokens.length - 1));
+/** Scratch for the shingle hashes of the current post (grown as needed). */
+let shingleScratch = new Int32Array(256);
+
+/**
+ * Hashes of the word-bigram shingles (one-word text: the word), from the cached per-word hashes, into
+ * shingleScratch; returns how many.
+ */
+function shingleHashes(tokens: readonly TokenHashes[]): number {
+  if (tokens.length === 1) {
+    shingleScratch[0] = (tokens[0] as TokenHashes).word | 0;
+    return 1;
+  }
+  const count = Math.max(0, tokens.length - 1);
+  if (count > shingleScratch.length) shingleScratch = new Int32Array(count * 2);
   for (let i = 1; i < tokens.length; i++)
-    hashes[i - 1] = bigramHash((tokens[i - 1] as TokenHashes).word, (tokens[i] as TokenHashes).word) | 0;
+    shingleScratch[i - 1] =
+      bigramHash((tokens[i - 1] as TokenHashes).word, (tokens[i] as TokenHashes).word) | 0;
   // Repeated shingles do not change a minimum, so no de-duplication is needed.
-  return hashes;
+  return count;
 }
 
 export function minhash(tokens: readonly string[]): number[] {
@@ -85,8 +96,8 @@ export function minhash(tokens: readonly string[]): number[] {
 
 /** The sketch from per-token hashes the caller already has (enrichment computes them once per post). */
 export function minhashOfHashes(tokens: readonly TokenHashes[]): number[] {
-  const shingleList = shingleHashes(tokens);
-  const count = shingleList.length;
+  const count = shingleHashes(tokens);
+  const shingleList = shingleScratch;
   slots.fill(EMPTY_SLOT);
   let filled = count === 0 ? MINHASH_SIZE : 0;
   for (let round = 0; round < RANDOM_ROUNDS && filled < MINHASH_SIZE; round++) {
