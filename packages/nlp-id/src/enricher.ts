@@ -251,7 +251,15 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
         evidence: f.url ?? f.id,
       });
     }
-    signals.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+    // Strongest first, ties in the order found (a stable sort, by insertion: a handful of signals).
+    for (let k = 1; k < signals.length; k++) {
+      const signal = signals[k] as HoaxSignal;
+      const strength = Math.abs(signal.weight);
+      let at = k;
+      for (; at > 0 && Math.abs((signals[at - 1] as HoaxSignal).weight) < strength; at--)
+        signals[at] = signals[at - 1] as HoaxSignal;
+      signals[at] = signal;
+    }
     const score = round3(breakdown.probability);
     const verdict = verdictOf(breakdown.probability, model.threshold);
     // The uncertainty notice leads the explanation (weight 0: it moves nothing, it qualifies the rest).
