@@ -18,6 +18,8 @@ interface WordEntry {
   tokens: string[];
   hashes: TokenHashes[];
   vote: number;
+  /** Some two-word lexicon entry starts with this word (most words: no pair lookup needed). */
+  startsPair: boolean;
 }
 
 export interface NormalizedText {
@@ -188,8 +190,9 @@ export class Normalizer {
         hashes.push(tokenHashes(word));
         continue;
       }
+      const entry = this.wordEntry(word);
       const next = rawWords[i + 1];
-      if (next !== undefined && this.lexicon.hasPair(word, next)) {
+      if (entry.startsPair && next !== undefined && this.lexicon.hasPair(word, next)) {
         rawVotes[i] = languageVote(written);
         rawVotes[i + 1] = languageVote(next);
         const formal = this.lexicon.lookup(word + ' ' + next) ?? [];
@@ -200,7 +203,6 @@ export class Normalizer {
         i++;
         continue;
       }
-      const entry = this.wordEntry(word);
       // The entry's vote is the word's with ' (votes see ’ as not Latin, as languageVote does).
       rawVotes[i] = written === word ? entry.vote : languageVote(written);
       for (let k = 0; k < entry.tokens.length; k++) {
@@ -232,7 +234,12 @@ export class Normalizer {
     const cached = this.wordCache.get(word);
     if (cached) return cached;
     const tokens = this.normalizeWordUncached(word);
-    const entry = { tokens, hashes: tokens.map(tokenHashes), vote: uncachedLanguageVote(word) };
+    const entry = {
+      tokens,
+      hashes: tokens.map(tokenHashes),
+      vote: uncachedLanguageVote(word),
+      startsPair: this.lexicon.startsPair(word),
+    };
     this.wordCache.set(word, entry);
     return entry;
   }
