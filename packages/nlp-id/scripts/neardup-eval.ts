@@ -5,7 +5,7 @@
  * false candidates at the low end.
  */
 import { seededRandom } from '@pantau/core';
-import { computeSignature, normalize, shingleJaccard } from '../src';
+import { LSH_BANDS, LSH_ROWS, computeSignature, normalize, shingleJaccard } from '../src';
 
 export interface NearDuplicateReport {
   texts: number;
@@ -21,6 +21,17 @@ export interface NearDuplicateReport {
   unrelatedPairs: number;
   /** Mean absolute error of the MinHash Jaccard estimate. */
   estimateMeanAbsoluteError: number;
+  /**
+   * The banding curve near its two documented points: the share of edited pairs with Jaccard within
+   * 0.05 of 0.8 (of 0.5) that share a band, beside the mean of 1-(1-J^8)^16 over the same pairs.
+   */
+  bandShareNear08: { pairs: number; measured: number; expected: number };
+  bandShareNear05: { pairs: number; measured: number; expected: number };
+}
+
+/** Probability that two texts of shingle Jaccard j share at least one of the LSH bands. */
+export function bandingProbability(j: number): number {
+  return 1 - Math.pow(1 - Math.pow(j, LSH_ROWS), LSH_BANDS);
 }
 
 function edit(words: string[], edits: number, vocabulary: readonly string[], random: () => number): string[] {
@@ -60,6 +71,8 @@ export function measureNearDuplicates(
     lowHit = 0,
     pairs = 0,
     absError = 0;
+  const near08 = { pairs: 0, shared: 0, expected: 0 };
+  const near05 = { pairs: 0, shared: 0, expected: 0 };
   for (const original of originals) {
     const words = original.text.split(/\s+/);
     for (let v = 0; v < variantsPerText; v++) {
@@ -74,6 +87,15 @@ export function measureNearDuplicates(
         if (signature.minhash[i] === original.signature.minhash[i]) equal++;
       absError += Math.abs(equal / signature.minhash.length - jaccard);
       pairs++;
+      for (const [centre, window] of [
+        [0.8, near08],
+        [0.5, near05],
+      ] as const) {
+        if (Math.abs(jaccard - centre) > 0.05) continue;
+        window.pairs++;
+        if (candidate) window.shared++;
+        window.expected += bandingProbability(jaccard);
+      }
       if (jaccard >= 0.8) {
         high++;
         if (candidate) highHit++;
@@ -103,5 +125,15 @@ export function measureNearDuplicates(
     falseCandidateRateUnrelated: ratio(unrelatedHit, unrelated),
     unrelatedPairs: unrelated,
     estimateMeanAbsoluteError: ratio(absError, pairs),
+    bandShareNear08: {
+      pairs: near08.pairs,
+      measured: ratio(near08.shared, near08.pairs),
+      expected: ratio(near08.expected, near08.pairs),
+    },
+    bandShareNear05: {
+      pairs: near05.pairs,
+      measured: ratio(near05.shared, near05.pairs),
+      expected: ratio(near05.expected, near05.pairs),
+    },
   };
 }

@@ -1,7 +1,7 @@
 /** One call per post: everything the scorer indexes and the detector clusters on. */
 import { EntityMention, getDefaultGazetteer } from './entities';
 import { FactCheck, FactCheckIndex, deniesClaim, isFalseVerdict } from './factcheck';
-import { Lang, scoreLanguageOfWords } from './langid';
+import { Lang, scoreLanguageOfVotes } from './langid';
 import { Signature, signatureOfHashes } from './minhash';
 import { isPlainAscii } from './resources';
 import { TokenHashes, tokenHashes } from './hashing';
@@ -125,16 +125,21 @@ export function contentTerms(tokens: readonly string[]): string[] {
   return termsOfHashes(tokens.map(tokenHashes));
 }
 
-function termsOfHashes(hashes: readonly TokenHashes[]): string[] {
-  const seen = new Set<string>();
+/** termHashes, when given, receives the TokenHashes each term came from (parallel to the terms). */
+function termsOfHashes(hashes: readonly TokenHashes[], termHashes?: TokenHashes[]): string[] {
+  // A post has a few dozen terms at most: a scan of the kept ones is cheaper than a Set per post.
+  const seen = hashes.length > SCAN_DEDUPLICATION_LIMIT ? new Set<string>() : undefined;
   const terms: string[] = [];
-  for (const { term } of hashes) {
-    if (term === '' || seen.has(term)) continue;
-    seen.add(term);
+  for (const h of hashes) {
+    const term = h.term;
+    if (term === '' || (seen ? seen.has(term) : terms.includes(term))) continue;
+    seen?.add(term);
     terms.push(term);
+    termHashes?.push(h);
   }
   return terms;
 }
+const SCAN_DEDUPLICATION_LIMIT = 48;
 
 function modelInputFrom(
   raw: string,
@@ -144,7 +149,15 @@ function modelInputFrom(
 ): ModelInput {
   const signals = new Map<string, number>();
   for (const hit of hits ??
-    detectSignals({ raw, normalized: normalized.text, domains: normalized.domains }, domainLists)) {
+    detectSignals(
+      {
+        raw,
+        normalized: normalized.text,
+        domains: normalized.domains,
+        words: { tokens: normalized.tokens, hashes: normalized.hashes },
+      },
+      domainLists,
+    )) {
     signals.set(hit.definition.id, hit.value);
   }
   return { tokens: normalized.tokens, hashes: normalized.hashes, signals };
@@ -173,15 +186,22 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
 
   function enrich(text: string, _meta?: { authorHandle?: string }): Enrichment {
     const raw = isPlainAscii(text) ? text : text.normalize('NFKC');
-    const normalized = normalizer.normalize(raw);
+    const normalized = normalizer.normalize(raw, true);
     const hashes = normalized.hashes;
-    const terms = termsOfHashes(hashes);
+    const termHashes: TokenHashes[] = [];
+    const terms = termsOfHashes(hashes, termHashes);
     const hits = detectSignals(
-      { raw, normalized: normalized.text, domains: normalized.domains },
+      {
+        raw,
+        normalized: normalized.text,
+        domains: normalized.domains,
+        words: { tokens: normalized.tokens, hashes: normalized.hashes },
+      },
       domainLists,
     );
     const input = modelInputFrom(raw, normalized, domainLists, hits);
-    const match = factChecks.bestMatch(terms);
+    // A weaker match changes nothing below, so the index may skip candidates that cannot reach it.
+    const match = factChecks.bestMatch(terms, MIN_FACTCHECK_SIMILARITY, termHashes);
     // A post that denies or reports the claim ("... hoaks", "BIN bantah ...") does not restate it.
     const factCheckSimilarity =
       match && match.similarity >= MIN_FACTCHECK_SIMILARITY && !deniesClaim(raw, match.factCheck)
@@ -231,7 +251,15 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
         evidence: f.url ?? f.id,
       });
     }
-    signals.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+    // Strongest first, ties in the order found (a stable sort, by insertion: a handful of signals).
+    for (let k = 1; k < signals.length; k++) {
+      const signal = signals[k] as HoaxSignal;
+      const strength = Math.abs(signal.weight);
+      let at = k;
+      for (; at > 0 && Math.abs((signals[at - 1] as HoaxSignal).weight) < strength; at--)
+        signals[at] = signals[at - 1] as HoaxSignal;
+      signals[at] = signal;
+    }
     const score = round3(breakdown.probability);
     const verdict = verdictOf(breakdown.probability, model.threshold);
     // The uncertainty notice leads the explanation (weight 0: it moves nothing, it qualifies the rest).
@@ -240,7 +268,7 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
 
     return {
       normalizedText: normalized.text,
-      lang: scoreLanguageOfWords(normalized.rawWords).lang,
+      lang: scoreLanguageOfVotes(normalized.rawVotes).lang,
       tokens: normalized.tokens,
       terms,
       hashtags: normalized.hashtags,
@@ -250,7 +278,7 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       emojis: normalized.emojis,
       numbers: normalized.numbers,
       // Hashtag words are in rawWords too (#KPU → kpu), so the pre-check sees every possible alias start.
-      entities: gazetteer.mightMention(normalized.rawWords) ? gazetteer.find(raw) : [],
+      entities: gazetteer.mightMention(normalized.rawWords) ? gazetteer.find(raw, true) : [],
       signature: signatureOfHashes(hashes),
       hoax: {
         score,

@@ -37,6 +37,13 @@ export interface TokenHashes {
    * that filled it), so scoring a post needs no map lookups for words it has seen before.
    */
   topicSlot?: { owner: object; term: number; word: number };
+  /** Bits of the signal word patterns a match of which can start in this token (signals.ts). */
+  signalLeads?: number;
+  /**
+   * The fact-check index's postings for this token's term, memoised like topicSlot (owner: the index,
+   * valid while the index has not grown since: `version`).
+   */
+  factSlot?: { owner: object; version: number; postings: number[] | undefined };
 }
 
 const MIN_TERM_LENGTH = 2;
@@ -62,6 +69,8 @@ export function tokenHashes(token: string): TokenHashes {
       chars: undefined,
       charRange: undefined,
       topicSlot: undefined,
+      signalLeads: undefined,
+      factSlot: undefined,
     };
     tokenHashCache.set(token, hashes);
   }

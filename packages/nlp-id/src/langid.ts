@@ -59,21 +59,36 @@ export function scoreLanguage(text: string): LanguageScores {
 
 /** Same as scoreLanguage, for words already split and lower-cased (the normaliser's rawWords). */
 export function scoreLanguageOfWords(words: readonly string[]): LanguageScores {
+  const votes = new Array<number>(words.length);
+  for (let i = 0; i < words.length; i++) votes[i] = languageVote(words[i] as string);
+  return scoreLanguageOfVotes(votes);
+}
+
+/** One lower-cased word's vote (cached): positive Indonesian, negative English, or NOT_LATIN. */
+export function languageVote(w: string): number {
+  let vote = voteCache.get(w);
+  if (vote === undefined) {
+    vote = wordVote(w);
+    voteCache.set(w, vote);
+  }
+  return vote;
+}
+
+/** languageVote without the cache, for callers that keep the vote with their own per-word cache. */
+export const uncachedLanguageVote = wordVote;
+
+/** scoreLanguageOfWords from the words' votes (the normaliser's rawVotes). */
+export function scoreLanguageOfVotes(votes: readonly number[]): LanguageScores {
   let indonesian = 0;
   let english = 0;
   let latin = 0;
-  for (const w of words) {
-    let vote = voteCache.get(w);
-    if (vote === undefined) {
-      vote = wordVote(w);
-      voteCache.set(w, vote);
-    }
+  for (const vote of votes) {
     if (vote === NOT_LATIN) continue;
     latin++;
     if (vote > 0) indonesian += vote;
     else english -= vote;
   }
-  return { lang: decide(indonesian, english, latin, words.length), indonesian, english, words: words.length };
+  return { lang: decide(indonesian, english, latin, votes.length), indonesian, english, words: votes.length };
 }
 
 function decide(indonesian: number, english: number, latin: number, total: number): Lang {

@@ -42,6 +42,11 @@ export class SlangLexicon {
     return this.entries.get(word);
   }
 
+  /** Whether some two-word entry starts with this word. */
+  startsPair(word: string): boolean {
+    return this.pairFirstWords.has(word);
+  }
+
   hasPair(first: string, second: string): boolean {
     return this.pairFirstWords.has(first) && this.pairKeys.has(first + ' ' + second);
   }

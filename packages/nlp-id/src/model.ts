@@ -227,8 +227,11 @@ export function scoreInput(model: HoaxModel, input: ModelInput, factCheckSimilar
     const contribution = (c.weights[vector.index[k] as number] as number) * (vector.value[k] as number);
     text += contribution;
     if (contribution > 0 && (top.length < 3 || contribution > (top[2] as { value: number }).value)) {
-      top.push({ source: vector.sources[k] as number, value: contribution });
-      top.sort((x, y) => y.value - x.value);
+      // Inserted after every kept one at least as large: the order a stable sort would give, without
+      // sorting (and allocating a comparator) per feature.
+      let at = top.length;
+      while (at > 0 && (top[at - 1] as { value: number }).value < contribution) at--;
+      top.splice(at, 0, { source: vector.sources[k] as number, value: contribution });
       if (top.length > 3) top.pop();
     }
   }

@@ -8,11 +8,18 @@ import { STOPWORDS_ID, isPlainAscii } from './resources';
 import { LruCache, isRootWord, stem } from './stem';
 import { getDefaultGazetteer } from './entities';
 import { TokenHashes, tokenHashes } from './hashing';
+import { languageVote, uncachedLanguageVote } from './langid';
 
-/** A written word's normalised words and their hashes, cached together: one lookup per word. */
+/**
+ * A written word's normalised words and their hashes, and its language vote, cached together: one
+ * lookup per word.
+ */
 interface WordEntry {
   tokens: string[];
   hashes: TokenHashes[];
+  vote: number;
+  /** Some two-word lexicon entry starts with this word (most words: no pair lookup needed). */
+  startsPair: boolean;
 }
 
 export interface NormalizedText {
@@ -32,6 +39,8 @@ export interface NormalizedText {
   numbers: string[];
   /** The words as written (lower-cased, before slang resolution), for language identification. */
   rawWords: string[];
+  /** languageVote() of each raw word, parallel to rawWords (for scoreLanguageOfVotes). */
+  rawVotes: number[];
 }
 
 const URL_PATTERN =
@@ -42,13 +51,15 @@ const MENTION_PATTERN = /(?<![\p{L}\p{N}_])@([\p{L}\p{N}_](?:[\p{L}\p{N}_.]*[\p{
 const HASHTAG_PATTERN = /(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_]+)/gu;
 // The same patterns for plain-ASCII text (most posts), where \p{L} is [A-Za-z] and \p{N} is [0-9]:
 // V8 runs these several times faster than the Unicode-property classes.
-const MENTION_PATTERN_ASCII = /(?<![A-Za-z0-9_])@([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)/g;
+// (Mentions in ASCII text are found by replaceMentionsAscii, which does what this pattern would.)
+export const MENTION_PATTERN_ASCII = /(?<![A-Za-z0-9_])@([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)/g;
 const HASHTAG_PATTERN_ASCII = /(?<![A-Za-z0-9_&])#([A-Za-z0-9_]+)/g;
 const EMOJI_PATTERN =
   /\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\uFE0F?\u200D\p{Extended_Pictographic})*/gu;
 const WORD_PATTERN = /\d+(?:[.,]\d+)+|[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
 /** WORD_PATTERN for lower-cased plain-ASCII text. */
-const WORD_PATTERN_ASCII = /\d+(?:[.,]\d+)+|[a-z0-9]+(?:['-][a-z0-9]+)*/g;
+// (Lower-cased ASCII text is split by asciiWords, which does what this pattern would.)
+export const WORD_PATTERN_ASCII = /\d+(?:[.,]\d+)+|[a-z0-9]+(?:['-][a-z0-9]+)*/g;
 const NUMBER_PATTERN = /^\d+(?:[.,]\d+)*$/;
 const LAUGHTER_PATTERN =
   /^(?:(?:wk)+w?|(?:kw)+k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|(?:xi){2,}|a?wokwok\w*)$/;
@@ -125,11 +136,12 @@ export class Normalizer {
     return word.length > 4 && stem(word) !== word;
   }
 
-  normalize(input: string): NormalizedText {
+  /** `nfkc`: the caller has already applied NFKC (enrich does), which need not be done twice. */
+  normalize(input: string, nfkc = false): NormalizedText {
     // Each extraction pass runs only when its marker character is present: most posts have no URL,
     // many no mention, and the regexes are the costliest part of normalisation.
     const ascii = isPlainAscii(input);
-    let text = ascii ? input : input.normalize('NFKC');
+    let text = ascii || nfkc ? input : input.normalize('NFKC');
     const urls: string[] = [];
     const domains: string[] = [];
     if (MIGHT_HAVE_URL.test(text))
@@ -142,10 +154,12 @@ export class Normalizer {
       });
     const mentions: string[] = [];
     if (text.includes('@'))
-      text = text.replace(ascii ? MENTION_PATTERN_ASCII : MENTION_PATTERN, (_m, handle: string) => {
-        mentions.push(handle.toLowerCase());
-        return ' ';
-      });
+      text = ascii
+        ? replaceMentionsAscii(text, mentions)
+        : text.replace(MENTION_PATTERN, (_m, handle: string) => {
+            mentions.push(handle.toLowerCase());
+            return ' ';
+          });
     const hashtags: string[] = [];
     if (text.includes('#'))
       text = text.replace(ascii ? HASHTAG_PATTERN_ASCII : HASHTAG_PATTERN, (_m, tag: string) => {
@@ -159,23 +173,28 @@ export class Normalizer {
         return ' ';
       });
     // Replacements above insert only ASCII, so an ASCII input stays ASCII.
-    const rawWords = text.toLowerCase().match(ascii ? WORD_PATTERN_ASCII : WORD_PATTERN) ?? [];
+    const rawWords = ascii ? asciiWords(text.toLowerCase()) : (text.toLowerCase().match(WORD_PATTERN) ?? []);
     // Emptied of URLs, mentions and emoji above; hashtags contribute their split words.
     const tokens: string[] = [];
     const hashes: TokenHashes[] = [];
     const numbers: string[] = [];
+    const rawVotes = new Array<number>(rawWords.length);
     for (let i = 0; i < rawWords.length; i++) {
       const written = rawWords[i] as string;
-      const word = written.includes('’') ? written.replace(/’/g, "'") : written;
+      const word = !ascii && written.includes('’') ? written.replace(/’/g, "'") : written;
       const first = word.charCodeAt(0);
       if (first >= 48 && first <= 57 && NUMBER_PATTERN.test(word)) {
+        rawVotes[i] = languageVote(written);
         numbers.push(word);
         tokens.push(word);
         hashes.push(tokenHashes(word));
         continue;
       }
+      const entry = this.wordEntry(word);
       const next = rawWords[i + 1];
-      if (next !== undefined && this.lexicon.hasPair(word, next)) {
+      if (entry.startsPair && next !== undefined && this.lexicon.hasPair(word, next)) {
+        rawVotes[i] = languageVote(written);
+        rawVotes[i + 1] = languageVote(next);
         const formal = this.lexicon.lookup(word + ' ' + next) ?? [];
         for (const w of formal) {
           tokens.push(w);
@@ -184,7 +203,8 @@ export class Normalizer {
         i++;
         continue;
       }
-      const entry = this.wordEntry(word);
+      // The entry's vote is the word's with ' (votes see ’ as not Latin, as languageVote does).
+      rawVotes[i] = written === word ? entry.vote : languageVote(written);
       for (let k = 0; k < entry.tokens.length; k++) {
         tokens.push(entry.tokens[k] as string);
         hashes.push(entry.hashes[k] as TokenHashes);
@@ -201,6 +221,7 @@ export class Normalizer {
       emojis,
       numbers,
       rawWords,
+      rawVotes,
     };
   }
 
@@ -213,7 +234,12 @@ export class Normalizer {
     const cached = this.wordCache.get(word);
     if (cached) return cached;
     const tokens = this.normalizeWordUncached(word);
-    const entry = { tokens, hashes: tokens.map(tokenHashes) };
+    const entry = {
+      tokens,
+      hashes: tokens.map(tokenHashes),
+      vote: uncachedLanguageVote(word),
+      startsPair: this.lexicon.startsPair(word),
+    };
     this.wordCache.set(word, entry);
     return entry;
   }
@@ -362,6 +388,84 @@ export class Normalizer {
     const result = best[n];
     return result?.map((piece) => this.lexicon.lookup(piece)?.join(' ') ?? piece);
   }
+}
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+const isLowerAlphanumericCode = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+
+/**
+ * text.match(WORD_PATTERN_ASCII) for lower-cased ASCII text, by a scan (the word regex was the largest
+ * single cost of normalising a post): a number with separators (1.000, 2,5) where one starts, else a
+ * run of letters/digits joined by single ' or - (anak-anak, don't).
+ */
+export function asciiWords(text: string): string[] {
+  const words: string[] = [];
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (!isLowerAlphanumericCode(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (isDigitCode(c)) {
+      // \d+(?:[.,]\d+)+ — taken when at least one separator is followed by a digit.
+      let end = i + 1;
+      while (isDigitCode(text.charCodeAt(end))) end++;
+      let numberEnd = -1;
+      for (;;) {
+        const separator = text.charCodeAt(end);
+        if ((separator !== 46 && separator !== 44) || !isDigitCode(text.charCodeAt(end + 1))) break;
+        end += 2;
+        while (isDigitCode(text.charCodeAt(end))) end++;
+        numberEnd = end;
+      }
+      if (numberEnd !== -1) {
+        words.push(text.slice(start, numberEnd));
+        i = numberEnd;
+        continue;
+      }
+    }
+    // [a-z0-9]+(?:['-][a-z0-9]+)*
+    let end = i + 1;
+    for (;;) {
+      while (isLowerAlphanumericCode(text.charCodeAt(end))) end++;
+      const joiner = text.charCodeAt(end);
+      if ((joiner !== 39 && joiner !== 45) || !isLowerAlphanumericCode(text.charCodeAt(end + 1))) break;
+      end += 2;
+    }
+    words.push(text.slice(start, end));
+    i = end;
+  }
+  return words;
+}
+
+/** [A-Za-z0-9_] */
+function isAsciiWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/**
+ * text.replace(MENTION_PATTERN_ASCII, ' ') collecting the lower-cased handles, without a regex and a
+ * callback per post (most posts carry a mention): an @ not preceded by a word character, then the
+ * longest run of word characters and dots that starts and ends with a word character.
+ */
+export function replaceMentionsAscii(text: string, mentions: string[]): string {
+  let out = '';
+  let copied = 0;
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    if ((at > 0 && isAsciiWordCode(text.charCodeAt(at - 1))) || !isAsciiWordCode(text.charCodeAt(at + 1)))
+      continue;
+    let end = at + 2;
+    while (isAsciiWordCode(text.charCodeAt(end)) || text.charCodeAt(end) === 46) end++;
+    while (text.charCodeAt(end - 1) === 46) end--;
+    mentions.push(text.slice(at + 1, end).toLowerCase());
+    out += text.slice(copied, at) + ' ';
+    copied = end;
+    at = end - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /**

@@ -69,5 +69,12 @@ const BEYOND_PRINTABLE_ASCII = /[^\t\n\r -~]/;
 
 /** Printable ASCII needs no Unicode normalisation (NFKC), which is the common case and worth skipping. */
 export function isPlainAscii(text: string): boolean {
-  return !BEYOND_PRINTABLE_ASCII.test(text);
+  // Enrichment asks about the same post three times (enrich, normalize, find): the last answer is
+  // kept, and comparing a string with itself is free.
+  if (text === lastAsciiText) return lastAsciiAnswer;
+  lastAsciiText = text;
+  lastAsciiAnswer = !BEYOND_PRINTABLE_ASCII.test(text);
+  return lastAsciiAnswer;
 }
+let lastAsciiText: string | undefined;
+let lastAsciiAnswer = false;

@@ -4,6 +4,7 @@
  * itself through them.
  */
 import * as fs from 'node:fs';
+import type { TokenHashes } from './hashing';
 import { dataFile } from './resources';
 
 export interface SignalContext {
@@ -12,6 +13,11 @@ export interface SignalContext {
   /** Normalised text: lower case, slang resolved (sblm → sebelum, temen → teman, yg → yang). */
   normalized: string;
   domains: readonly string[];
+  /**
+   * The normalised tokens (`normalized` is them joined by single spaces) with their tokenHashes(), when
+   * the caller has them: the word patterns then run only when some token can start a match.
+   */
+  words?: { tokens: readonly string[]; hashes: readonly TokenHashes[] };
 }
 
 export interface SignalHit {
@@ -74,6 +80,18 @@ function countMatches(pattern: RegExp, text: string): number {
   return text.match(pattern)?.length ?? 0;
 }
 
+/**
+ * While detectSignals runs: bits of the word patterns that some token of the text can start a match of
+ * (see leadMask); all bits otherwise (a detector called on its own runs its pattern).
+ */
+let possibleMatches = -1;
+
+/** firstMatch of a word pattern on the normalised text, skipped when no token can start a match. */
+function firstWordMatch(pattern: RegExp, ctx: SignalContext): string | undefined {
+  if ((possibleMatches & (LEAD_BITS.get(pattern) ?? -1)) === 0) return undefined;
+  return firstMatch(pattern, ctx.normalized);
+}
+
 const STRONG_SHARE =
   /\b(?:sebarkan|sebarluaskan|viralkan|tolong (?:di)?sebar\w*|wajib (?:di)?(?:sebar|share|bagi)\w*|bantu (?:sebar|viral)\w*|teruskan (?:pesan|info|informasi|ke)\w*|broadcast)\b/;
 const WEAK_SHARE = /\b(?:bagikan|share|forward|kirimkan ke|kirim ke (?:semua|grup|keluarga|teman))\b/;
@@ -109,9 +127,9 @@ export const SIGNALS: readonly SignalDefinition[] = [
       en: 'Calls to spread it ("share this!", "make it viral")',
     },
     detect: (ctx) => {
-      const strong = firstMatch(STRONG_SHARE, ctx.normalized);
+      const strong = firstWordMatch(STRONG_SHARE, ctx);
       if (strong) return { value: 1, evidence: strong };
-      const weak = firstMatch(WEAK_SHARE, ctx.normalized);
+      const weak = firstWordMatch(WEAK_SHARE, ctx);
       return weak ? { value: 0.5, evidence: weak } : undefined;
     },
   },
@@ -123,7 +141,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
       en: 'Urgency ("before it is deleted", "right now")',
     },
     detect: (ctx) => {
-      const hit = firstMatch(URGENCY, ctx.normalized);
+      const hit = firstWordMatch(URGENCY, ctx);
       return hit ? { value: /sebelum|mumpung/.test(hit) ? 1 : 0.6, evidence: hit } : undefined;
     },
   },
@@ -176,7 +194,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
       en: 'Anonymous authority ("a friend who works at…")',
     },
     detect: (ctx) => {
-      const hit = firstMatch(ANONYMOUS_AUTHORITY, ctx.normalized);
+      const hit = firstWordMatch(ANONYMOUS_AUTHORITY, ctx);
       return hit ? { value: 1, evidence: hit.trim() } : undefined;
     },
   },
@@ -185,9 +203,9 @@ export const SIGNALS: readonly SignalDefinition[] = [
     prior: 1,
     label: { id: 'Klaim pengobatan ajaib', en: 'Miracle-cure claim' },
     detect: (ctx) => {
-      const cure = firstMatch(CURE_WORD, ctx.normalized);
+      const cure = firstWordMatch(CURE_WORD, ctx);
       if (!cure) return undefined;
-      const disease = firstMatch(DISEASE_WORD, ctx.normalized);
+      const disease = firstWordMatch(DISEASE_WORD, ctx);
       return disease ? { value: 1, evidence: `${cure} … ${disease}` } : { value: 0.4, evidence: cure };
     },
   },
@@ -199,7 +217,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
       en: 'Conspiracy or fear narrative ("chip", "media won\'t report it")',
     },
     detect: (ctx) => {
-      const hit = firstMatch(CONSPIRACY, ctx.normalized);
+      const hit = firstWordMatch(CONSPIRACY, ctx);
       return hit ? { value: 1, evidence: hit } : undefined;
     },
   },
@@ -211,7 +229,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
       en: 'Chain message ("if you don\'t forward this…")',
     },
     detect: (ctx) => {
-      const hit = firstMatch(CHAIN_LETTER, ctx.normalized);
+      const hit = firstWordMatch(CHAIN_LETTER, ctx);
       return hit ? { value: 1, evidence: hit } : undefined;
     },
   },
@@ -223,7 +241,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
       en: 'Prize or aid scam pattern ("click the link", "congratulations")',
     },
     detect: (ctx) => {
-      const hit = firstMatch(SCAM, ctx.normalized);
+      const hit = firstWordMatch(SCAM, ctx);
       return hit ? { value: 1, evidence: hit } : undefined;
     },
   },
@@ -232,7 +250,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
     prior: 0.5,
     label: { id: 'Menegaskan "bukan hoaks"/"100% benar"', en: 'Insists it is "not a hoax" / "100% true"' },
     detect: (ctx) => {
-      const hit = firstMatch(INSISTS_TRUE, ctx.normalized);
+      const hit = firstWordMatch(INSISTS_TRUE, ctx);
       return hit ? { value: 1, evidence: hit } : undefined;
     },
   },
@@ -264,7 +282,10 @@ export const SIGNALS: readonly SignalDefinition[] = [
     },
     detect: (ctx) => {
       const label = firstMatch(DEBUNK_LABEL, ctx.raw);
-      const cues = ctx.normalized.match(DEBUNK_CUES) ?? [];
+      const cues =
+        (possibleMatches & (LEAD_BITS.get(DEBUNK_CUES) ?? -1)) !== 0
+          ? (ctx.normalized.match(DEBUNK_CUES) ?? [])
+          : [];
       if (!label && cues.length === 0) return undefined;
       const value = label ? 1 : Math.min(1, cues.length / 2);
       return { value, evidence: label ?? [...new Set(cues)].slice(0, 3).join(', ') };
@@ -281,7 +302,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
           listed(d, lists.credible) || lists.credibleSuffixes.some((s) => d === s || d.endsWith('.' + s)),
       );
       if (domain) return { value: 1, evidence: domain };
-      const attribution = firstMatch(ATTRIBUTED_REPORTING, ctx.normalized);
+      const attribution = firstWordMatch(ATTRIBUTED_REPORTING, ctx);
       return attribution ? { value: 0.6, evidence: attribution } : undefined;
     },
   },
@@ -323,13 +344,153 @@ const WORDING_SIGNALS = new Set([
   'insists-true',
 ]);
 
+/**
+ * The word patterns, each with a bit. Every alternative of each starts at a word boundary with a
+ * letter or digit, so a match starts where a word of the normalised text starts, with one of the
+ * pattern's leading words (leadingWords): a text none of whose tokens holds a word starting with one
+ * of them cannot match, and the pattern is not run. Tokens repeat, so what each can start is worked
+ * out once per token (cached on its TokenHashes) and a post costs one bit-or per token.
+ */
+const LEAD_PATTERNS: readonly RegExp[] = [
+  STRONG_SHARE,
+  WEAK_SHARE,
+  URGENCY,
+  ANONYMOUS_AUTHORITY,
+  CURE_WORD,
+  DISEASE_WORD,
+  CONSPIRACY,
+  CHAIN_LETTER,
+  SCAM,
+  INSISTS_TRUE,
+  DEBUNK_CUES,
+  ATTRIBUTED_REPORTING,
+];
+const LEAD_BITS = new Map(LEAD_PATTERNS.map((pattern, i) => [pattern, 1 << i]));
+/** Leading word → bits of the patterns it can start. */
+const LEADS: readonly (readonly [string, number])[] = (() => {
+  const bits = new Map<string, number>();
+  LEAD_PATTERNS.forEach((pattern, i) => {
+    for (const lead of leadingWords(pattern)) bits.set(lead, (bits.get(lead) ?? 0) | (1 << i));
+  });
+  return [...bits];
+})();
+
+/** The patterns of the wording signals, which the wording pre-check stands for. */
+const WORDING_BITS = [
+  STRONG_SHARE,
+  WEAK_SHARE,
+  URGENCY,
+  ANONYMOUS_AUTHORITY,
+  CURE_WORD,
+  CONSPIRACY,
+  CHAIN_LETTER,
+  SCAM,
+  INSISTS_TRUE,
+].reduce((bits, pattern) => bits | (LEAD_BITS.get(pattern) ?? 0), 0);
+/**
+ * Word prefixes (letters/digits) that every match of the pattern starts with, one of them per match.
+ * Handles the regex forms the patterns use: a leading \b, literals, (?:…|…) groups (optional ones end
+ * the prefix), lookbehinds (ignored: they only restrict), and anything else (\w*, \d+, " ?") ends the
+ * prefix. Throws on a pattern it cannot vouch for (flags, or an alternative without a leading word).
+ */
+export function leadingWords(pattern: RegExp): string[] {
+  if (pattern.flags.replace('g', '') !== '' || !pattern.source.startsWith('\\b'))
+    throw new Error(`signal pattern ${pattern.source.slice(0, 40)}…: needs a leading \\b and no flags`);
+  const source = pattern.source.slice(2);
+  type Item = { char: string } | { alternatives: Item[][]; optional: boolean } | { stop: true };
+  let pos = 0;
+  const parseAlternatives = (): Item[][] => {
+    const alternatives: Item[][] = [[]];
+    while (pos < source.length && source[pos] !== ')') {
+      const c = source[pos] as string;
+      const current = alternatives[alternatives.length - 1] as Item[];
+      if (c === '|') {
+        alternatives.push([]);
+        pos++;
+      } else if (c === '(') {
+        const lookaround = /^\(\?<?[!=]/.exec(source.slice(pos));
+        pos += lookaround ? lookaround[0].length : source.startsWith('(?:', pos) ? 3 : 1;
+        const inner = parseAlternatives();
+        pos++; // ')'
+        const quantifier = source[pos];
+        const optional = quantifier === '?' || quantifier === '*';
+        if (optional || quantifier === '+') pos++;
+        if (!lookaround) current.push({ alternatives: inner, optional });
+      } else if (c === '[' || c === '{') {
+        throw new Error(`signal pattern ${pattern.source.slice(0, 40)}…: classes and counts are not handled`);
+      } else if (c === '\\') {
+        current.push({ stop: true });
+        pos += 2;
+      } else if (c === '?' || c === '*' || c === '+') {
+        // The previous item may be absent (or repeated): the prefix ends before it.
+        current.splice(current.length - 1, 1, { stop: true });
+        pos++;
+      } else {
+        current.push(/[a-z0-9]/.test(c) ? { char: c } : { stop: true });
+        pos++;
+      }
+    }
+    return alternatives;
+  };
+  const top = parseAlternatives();
+  const leads = new Set<string>();
+  const walk = (items: readonly Item[], prefix: string): void => {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as Item;
+      if ('char' in item) {
+        prefix += item.char;
+        continue;
+      }
+      if ('alternatives' in item && !item.optional) {
+        for (const alternative of item.alternatives) walk([...alternative, ...items.slice(i + 1)], prefix);
+        return;
+      }
+      break;
+    }
+    if (prefix === '')
+      throw new Error(`signal pattern ${pattern.source.slice(0, 40)}…: an alternative has no leading word`);
+    leads.add(prefix);
+  };
+  for (const alternative of top) walk(alternative, '');
+  return [...leads];
+}
+
+/** Bits of the patterns a match of which can start inside this token (at a word start). */
+function tokenLeadMask(token: string): number {
+  let mask = 0;
+  for (let start = 0; start < token.length; start++) {
+    if (start > 0 && /[A-Za-z0-9_]/.test(token.charAt(start - 1))) continue;
+    for (const [lead, bits] of LEADS) if (token.startsWith(lead, start)) mask |= bits;
+  }
+  return mask;
+}
+
+function leadMask(tokens: readonly string[], hashes: readonly TokenHashes[]): number {
+  let mask = 0;
+  for (let i = 0; i < hashes.length; i++) {
+    const h = hashes[i] as TokenHashes;
+    let bits = h.signalLeads;
+    if (bits === undefined) bits = h.signalLeads = tokenLeadMask(tokens[i] as string);
+    mask |= bits;
+  }
+  return mask;
+}
+
 export function detectSignals(ctx: SignalContext, lists: DomainLists): DetectedSignal[] {
   const found: DetectedSignal[] = [];
-  const wording = ANY_WORDING_SIGNAL.test(ctx.normalized);
-  for (const definition of SIGNALS) {
-    if (!wording && WORDING_SIGNALS.has(definition.id)) continue;
-    const hit = definition.detect(ctx, lists);
-    if (hit && hit.value > 0) found.push({ definition, value: hit.value, evidence: hit.evidence });
+  let wording: boolean;
+  if (ctx.words) {
+    possibleMatches = leadMask(ctx.words.tokens, ctx.words.hashes);
+    wording = (possibleMatches & WORDING_BITS) !== 0;
+  } else wording = ANY_WORDING_SIGNAL.test(ctx.normalized);
+  try {
+    for (const definition of SIGNALS) {
+      if (!wording && WORDING_SIGNALS.has(definition.id)) continue;
+      const hit = definition.detect(ctx, lists);
+      if (hit && hit.value > 0) found.push({ definition, value: hit.value, evidence: hit.evidence });
+    }
+  } finally {
+    possibleMatches = -1;
   }
   return found;
 }

@@ -77,6 +77,24 @@ describe('hoax assessment (default model)', () => {
       true,
     );
     expect(withFactChecks.enrich(ORDINARY_NEWS).hoax.factCheck).toBeUndefined();
+
+    // A fact-check added later (the scorer syncs them while running) is matched from the next post on,
+    // although the post's words were already looked up in the smaller archive.
+    const growing = createEnricher({
+      factChecks: [
+        { id: 'other', title: 'Vaksin mengandung chip', text: 'Vaksin mengandung chip 5G', verdict: 'HOAKS' },
+      ],
+    });
+    expect(growing.enrich(post).hoax.factCheck).toBeUndefined();
+    growing.addFactChecks([
+      {
+        id: 'tbh-2024-0113',
+        title: 'Pemotongan saldo tabungan di atas Rp10 juta untuk membayar utang negara',
+        text: 'Pemerintah akan memotong saldo tabungan nasabah di atas Rp10 juta mulai Januari.',
+        verdict: 'SALAH',
+      },
+    ]);
+    expect(growing.enrich(post).hoax.factCheck?.id).toBe('tbh-2024-0113');
   });
 
   it('does not call a post that asks about or reports a rumoured claim a restatement of it', () => {

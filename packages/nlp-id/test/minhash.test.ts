@@ -36,6 +36,12 @@ describe('near-duplicate signatures', () => {
     expect(report.recallAtJaccard08).toBeGreaterThanOrEqual(0.9);
     expect(report.falseCandidateRateJaccard03to05).toBeLessThanOrEqual(0.05);
     expect(report.falseCandidateRateUnrelated).toBeLessThanOrEqual(0.01);
+    // The documented banding curve (0.95 at Jaccard 0.8, 0.06 at 0.5), within ~3 standard errors of
+    // the ~120 and ~190 pairs near those points.
+    expect(report.bandShareNear08.pairs).toBeGreaterThan(80);
+    expect(Math.abs(report.bandShareNear08.measured - report.bandShareNear08.expected)).toBeLessThan(0.07);
+    expect(report.bandShareNear05.pairs).toBeGreaterThan(120);
+    expect(Math.abs(report.bandShareNear05.measured - report.bandShareNear05.expected)).toBeLessThan(0.06);
   });
 
   const smsa = sharedDataFile(SMSA);
@@ -51,5 +57,10 @@ describe('near-duplicate signatures', () => {
     expect(report.recallAtJaccard08).toBeGreaterThanOrEqual(0.9);
     expect(report.falseCandidateRateJaccard03to05).toBeLessThanOrEqual(0.05);
     expect(report.falseCandidateRateUnrelated).toBeLessThanOrEqual(0.01);
+    // ~280 and ~600 pairs near the curve's two documented points: within ~3 standard errors.
+    expect(report.bandShareNear08.pairs).toBeGreaterThan(200);
+    expect(Math.abs(report.bandShareNear08.measured - report.bandShareNear08.expected)).toBeLessThan(0.05);
+    expect(report.bandShareNear05.pairs).toBeGreaterThan(400);
+    expect(Math.abs(report.bandShareNear05.measured - report.bandShareNear05.expected)).toBeLessThan(0.03);
   });
 });

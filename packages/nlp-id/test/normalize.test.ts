@@ -2,6 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createNormalizer, getDefaultGazetteer, normalize } from '../src';
+import {
+  MENTION_PATTERN_ASCII,
+  WORD_PATTERN_ASCII,
+  asciiWords,
+  replaceMentionsAscii,
+} from '../src/normalize';
 
 describe('normalize', () => {
   it('pulls URLs, mentions, hashtags, emoji and numbers out as features', () => {
@@ -94,5 +100,47 @@ describe('the plain-ASCII fast path', () => {
     expect(gazetteer.find(posts[2] as string).map((m) => m.id)).toEqual(
       expect.arrayContaining(['kpu', 'bawaslu']),
     );
+  });
+});
+
+describe('mentions in plain-ASCII text', () => {
+  it('are cut out exactly as the mention pattern would', () => {
+    const texts = [
+      'halo @user123 apa kabar',
+      '@awal dan akhir @akhir',
+      'email a@b.com bukan mention, tapi (@kemenkes_ri) iya',
+      '@@dobel @titik.di.akhir. @.titik @_garis @a @ @u.s.e.r..x',
+      'x@y @TMCPoldaMetro!! @Kemensos_RI, cc:@bmkg',
+      'tanpa mention sama sekali',
+    ];
+    for (const text of texts) {
+      const expected: string[] = [];
+      const replaced = text.replace(MENTION_PATTERN_ASCII, (_m, handle: string) => {
+        expected.push(handle.toLowerCase());
+        return ' ';
+      });
+      const mentions: string[] = [];
+      expect(replaceMentionsAscii(text, mentions)).toBe(replaced);
+      expect(mentions).toEqual(expected);
+    }
+  });
+});
+
+describe('words of lower-cased plain-ASCII text', () => {
+  it('are split exactly as the word pattern would', () => {
+    const alphabet = ['1', '0', '.', ',', "'", '-', 'a', 'z', ' ', '!', '_', '@'];
+    let seed = 11;
+    const random = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    const texts = ["rp10.000,50 anak-anak don't 2-0 1.200 situs... 5g-an a--b 12.5x 3,", ''];
+    for (let i = 0; i < 20_000; i++) {
+      let text = '';
+      for (let k = Math.floor(random() * 14); k > 0; k--)
+        text += alphabet[Math.floor(random() * alphabet.length)];
+      texts.push(text);
+    }
+    for (const text of texts) expect(asciiWords(text)).toEqual(text.match(WORD_PATTERN_ASCII) ?? []);
   });
 });
