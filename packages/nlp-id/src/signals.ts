@@ -318,21 +318,18 @@ export interface DetectedSignal {
  * One pass that any wording-based signal needs to match first: most posts match none, and then the
  * eleven separate patterns are skipped.
  */
-const ANY_WORDING_SIGNAL = new RegExp(
-  [
-    STRONG_SHARE,
-    WEAK_SHARE,
-    URGENCY,
-    ANONYMOUS_AUTHORITY,
-    CURE_WORD,
-    CONSPIRACY,
-    CHAIN_LETTER,
-    SCAM,
-    INSISTS_TRUE,
-  ]
-    .map((r) => r.source)
-    .join('|'),
-);
+const WORDING_PATTERNS: readonly RegExp[] = [
+  STRONG_SHARE,
+  WEAK_SHARE,
+  URGENCY,
+  ANONYMOUS_AUTHORITY,
+  CURE_WORD,
+  CONSPIRACY,
+  CHAIN_LETTER,
+  SCAM,
+  INSISTS_TRUE,
+];
+const ANY_WORDING_SIGNAL = new RegExp(WORDING_PATTERNS.map((r) => r.source).join('|'));
 const WORDING_SIGNALS = new Set([
   'share-call',
   'urgency',
@@ -376,17 +373,7 @@ const LEADS: readonly (readonly [string, number])[] = (() => {
 })();
 
 /** The patterns of the wording signals, which the wording pre-check stands for. */
-const WORDING_BITS = [
-  STRONG_SHARE,
-  WEAK_SHARE,
-  URGENCY,
-  ANONYMOUS_AUTHORITY,
-  CURE_WORD,
-  CONSPIRACY,
-  CHAIN_LETTER,
-  SCAM,
-  INSISTS_TRUE,
-].reduce((bits, pattern) => bits | (LEAD_BITS.get(pattern) ?? 0), 0);
+const WORDING_BITS = WORDING_PATTERNS.reduce((bits, pattern) => bits | (LEAD_BITS.get(pattern) ?? 0), 0);
 /**
  * Word prefixes (letters/digits) that every match of the pattern starts with, one of them per match.
  * Handles the regex forms the patterns use: a leading \b, literals, (?:…|…) groups (optional ones end
