@@ -13,7 +13,6 @@
  *   background's order, the posts' arrival times); --seed N runs one plan, --quick one plan of 24 h.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '@pantau/core';
 import { createEnricher } from '@pantau/nlp-id';
@@ -24,12 +23,17 @@ import {
   runStream,
   scoreBursts,
   DEFAULT_CLUSTERER_SETTINGS,
-  type StreamPost,
 } from '../src';
+import {
+  mixInChatter,
+  readElectionStream,
+  readSmsaTexts,
+  sharedDataDir,
+  type LabelledPost,
+} from './shared-streams';
 
-const shared = path.resolve(__dirname, '../../../../shared/data');
-if (!fs.existsSync(shared)) {
-  console.error(`eval:issues needs the shared data at ${shared}`);
+if (!fs.existsSync(sharedDataDir)) {
+  console.error(`eval:issues needs the shared data at ${sharedDataDir}`);
   process.exit(2);
 }
 const { values: flags } = parseArgs({
@@ -45,21 +49,13 @@ const quick = flags.quick ?? false;
 /** Clusterer settings to try instead of the shipped defaults (e.g. '{"quietPenalty":0}'). */
 const clustererFlags = flags.clusterer ? JSON.parse(flags.clusterer) : {};
 const enricher = createEnricher();
-const election: (StreamPost & { label: string })[] = fs
-  .readFileSync(path.join(shared, 'issues/election2019-topics-train.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l));
-const smsa = fs
-  .readFileSync(path.join(shared, 'text/indonlu-smsa-train.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => l.split('\t')[0]!);
+const election = readElectionStream();
+const smsa = readSmsaTexts();
 
 const f3 = (x: number) => x.toFixed(3);
 const results: Record<string, unknown> = {};
 
-function clusteringRow(name: string, posts: (StreamPost & { label: string })[], threshold?: number) {
+function clusteringRow(name: string, posts: LabelledPost[], threshold?: number) {
   const gold = posts.map((p) => p.label);
   const run = runStream(posts, {
     enricher,
@@ -84,17 +80,8 @@ console.log(
 console.log('|---|---|---|---|---|---|---|---|---|');
 results.election = clusteringRow('election 2019 tweets', election);
 const start = Date.parse(election[0]!.publishedAt);
-const end = Date.parse(election[election.length - 1]!.publishedAt);
-const random = seededRandom(42);
-const mixed = [
-  ...election,
-  ...smsa.slice(0, 5000).map((text, i) => ({
-    id: `smsa-${i}`,
-    text,
-    publishedAt: new Date(start + random() * (end - start)).toISOString(),
-    label: `smsa-${i}`, // unrelated chatter: each review its own story
-  })),
-].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
+// Unrelated chatter: each review its own story.
+const mixed = mixInChatter(election, smsa.slice(0, 5000), 42, 'smsa-');
 results.mixed = clusteringRow('election + 5,000 SmSA reviews', mixed);
 
 // 3. Threshold chosen on the first half of the stream only, reported on the second half.

@@ -11,40 +11,16 @@
  * `report`: the second half alone and mixed with other reviews (rows 8,500–11,000). Each grid entry is
  * a partial ClustererSettings over the shipped defaults; prints B-cubed F1 per stream.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createEnricher } from '@pantau/nlp-id';
-import { seededRandom } from '@pantau/core';
 import { runStream, type StreamPost } from '../src/harness';
 import { bcubed } from '../src/bcubed';
+import { mixInChatter, readElectionStream, readSmsaTexts, type LabelledPost } from './shared-streams';
 
-const shared = path.resolve(__dirname, '../../../../shared/data');
-type Labelled = StreamPost & { label: string };
-const election: Labelled[] = fs
-  .readFileSync(path.join(shared, 'issues/election2019-topics-train.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l));
-const smsa = fs
-  .readFileSync(path.join(shared, 'text/indonlu-smsa-train.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => l.split('\t')[0]!);
+const election = readElectionStream();
+const smsa = readSmsaTexts();
 const half = Math.floor(election.length / 2);
-
-/** Reviews as unrelated chatter spread over the stream's span, each its own story. */
-function mix(stream: Labelled[], reviews: string[], seed: number): Labelled[] {
-  const start = Date.parse(stream[0]!.publishedAt);
-  const end = Date.parse(stream[stream.length - 1]!.publishedAt);
-  const random = seededRandom(seed);
-  const chatter = reviews.map((text, i) => ({
-    id: `s${seed}-${i}`,
-    text,
-    publishedAt: new Date(start + random() * (end - start)).toISOString(),
-    label: `s${seed}-${i}`,
-  }));
-  return [...stream, ...chatter].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
-}
+const mix = (stream: LabelledPost[], reviews: string[], seed: number) =>
+  mixInChatter(stream, reviews, seed, `s${seed}-`);
 const dense = (from: number): StreamPost[] =>
   smsa.slice(from, from + 5000).map((text, i) => ({
     id: `d-${i}`,
@@ -53,7 +29,7 @@ const dense = (from: number): StreamPost[] =>
   }));
 
 const which = process.argv[2] ?? 'tune';
-const sets: Record<string, Labelled[]> =
+const sets: Record<string, LabelledPost[]> =
   which === 'tune'
     ? { first: election.slice(0, half), firstMixed: mix(election.slice(0, half), smsa.slice(6000, 8500), 7) }
     : { second: election.slice(half), secondMixed: mix(election.slice(half), smsa.slice(8500, 11000), 9) };
