@@ -315,8 +315,9 @@ export interface DetectedSignal {
 }
 
 /**
- * One pass that any wording-based signal needs to match first: most posts match none, and then the
- * eleven separate patterns are skipped.
+ * The patterns of the wording signals, listed once: joined into the one pass that any of them needs to
+ * match first (most posts match none, and then the nine separate patterns are skipped), and read for
+ * the pre-check's lead-word bits below.
  */
 const WORDING_PATTERNS: readonly RegExp[] = [
   STRONG_SHARE,
