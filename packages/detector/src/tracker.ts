@@ -49,7 +49,7 @@ export interface DetectorSettings {
   streamAware: boolean;
   /**
    * A quick start also rises: at least `quickMinCount` posts by as many distinct authors within the
-   * last `quickBuckets` buckets, on an issue with no usual level to speak of (0 = off).
+   * last `quickBuckets` × `bucketMs` of stream time, on an issue with no usual level to speak of (0 = off).
    */
   quickMinCount: number;
   quickBuckets: number;
@@ -152,7 +152,7 @@ interface Judgement {
   expected: number;
   windowAuthors: number;
   longWindows: [number, number, number];
-  /** Posts and distinct authors in the last `quickBuckets` buckets. */
+  /** Posts and distinct authors in the last `quickBuckets` × `bucketMs` of stream time. */
   quickCount: number;
   quickAuthors: number;
   /** The most accounts that posted copies of one text within the last `quickBuckets` × bucketMs. */
@@ -374,18 +374,23 @@ export class IssueTracker {
     }
     const windowStart = nowBucket - s.windowBuckets + 1;
     const authors = new Set<string>();
-    const quickStart = nowBucket - s.quickBuckets + 1;
     const quickAuthors = new Set<string>();
-    // Copies are counted over the last quick span of stream time, not whole buckets: a post and its
-    // copy 20 s apart are as telling when a minute boundary falls between them.
-    const copySince = now - s.quickBuckets * s.bucketMs;
+    // A quick start and copies are counted over the last quick span of stream time, not whole
+    // buckets: three posts within 50 s (or a post and its copy 20 s apart) are as telling when a minute
+    // boundary falls between them. (Bucket-aligned, a burst whose posts came at 20, 38 and 67 s waited
+    // for a fourth post at 92 s.)
+    const quickSince = now - s.quickBuckets * s.bucketMs;
+    let quickCount = 0;
     let copyAuthors: Map<string, Set<string>> | undefined;
     let quickCopyAuthors = 0;
     for (const r of issue.recent)
       if (r.bucket >= windowStart) {
         authors.add(r.author);
-        if (r.bucket >= quickStart) quickAuthors.add(r.author);
-        if (s.quickCopyMinAuthors > 0 && r.at > copySince) {
+        if (r.at > quickSince) {
+          quickCount += 1;
+          quickAuthors.add(r.author);
+        }
+        if (s.quickCopyMinAuthors > 0 && r.at > quickSince) {
           const group = (copyAuthors ??= new Map()).get(r.copyGroup) ?? new Set<string>();
           group.add(r.author);
           copyAuthors.set(r.copyGroup, group);
@@ -400,7 +405,7 @@ export class IssueTracker {
       baseline,
       expected,
       windowAuthors: authors.size,
-      quickCount: this.sumBuckets(issue.buckets, quickStart, nowBucket),
+      quickCount,
       quickAuthors: quickAuthors.size,
       quickCopyAuthors,
       longWindows: [long(2), long(1), long(0)],

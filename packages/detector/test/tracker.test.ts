@@ -77,6 +77,25 @@ describe('IssueTracker', () => {
     expect(off.evaluate(['pelan']).map((e) => e.type)).toEqual(['new']);
   });
 
+
+  it('counts a quick start over the last minute of stream time, not within one clock minute', () => {
+    // Posts at :20, :38 and 1:07 — three accounts within 47 s, across a minute boundary: rising at the third.
+    const at = (s: number) => {
+      clock.set(T0 + s * 1000);
+      tracker.observe(post('lintas-menit', clock.now()));
+      return tracker.evaluate(['lintas-menit']).map((e) => e.type);
+    };
+    expect(at(20)).toEqual([]);
+    expect(at(38)).toEqual(['new']);
+    expect(at(67)).toEqual(['rising']);
+    // Three accounts spread over more than a minute are not a quick start (the window rule wants 4).
+    const slow = (s: number) => {
+      clock.set(T0 + 3_600_000 + s * 1000);
+      tracker.observe(post('tersebar', clock.now()));
+      return tracker.evaluate(['tersebar']).map((e) => e.type);
+    };
+    expect([...slow(0), ...slow(35), ...slow(75)]).toEqual(['new']);
+  });
   it('lets copies rise: one text posted by two accounts within a minute, none before', () => {
     const original = post('salin', clock.now());
     tracker.observe(original);
