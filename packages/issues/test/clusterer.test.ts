@@ -95,18 +95,29 @@ describe('IssueClusterer', () => {
     expect(joinsAfter(12 * 3600_000, 2 * (soon.similarity! - 0.15) - 0.02).joined).toBe(true);
   });
 
-  it('can refuse a join that rests on one shared word (maxOneKeyShare)', () => {
-    function joins(maxOneKeyShare: number) {
-      const c = new IssueClusterer({ threshold: 0.1, maxOneKeyShare });
+  it('refuses a join that rests on one shared word once the issue has gone quiet (maxOneKeyShare)', () => {
+    function joins(maxOneKeyShare: number, oneKeyQuietMs: number, quietMs: number) {
+      const c = new IssueClusterer({ threshold: 0.1, maxOneKeyShare, oneKeyQuietMs });
       for (const t of chatter) c.assign(post(t));
-      const price = c.assign(post('Harga beras di pasar induk naik lagi, pedagang mengeluh'));
+      const at = T0 + seq * 60_000;
+      const price = c.assign(post('Harga beras di pasar induk naik lagi, pedagang mengeluh', at));
       const hoax = c.assign(
-        post('Beredar kabar beras plastik dijual di Toko Tani Indonesia, warga diminta waspada'),
+        post(
+          'Beredar kabar beras plastik dijual di Toko Tani Indonesia, warga diminta waspada',
+          at + quietMs,
+        ),
       );
       return hoax.issueId === price.issueId;
     }
-    expect(joins(1)).toBe(true); // "beras" alone carries the similarity over the (low) threshold
-    expect(joins(0.8)).toBe(false);
+    // "beras" alone carries the similarity over the (low) threshold …
+    expect(joins(1, 0, 60_000)).toBe(true);
+    // … which the rule refuses, always (quiet 0) …
+    expect(joins(0.8, 0, 60_000)).toBe(false);
+    // … or, as shipped, only after the issue has been quiet for oneKeyQuietMs: a minute after the
+    // last post the story may still be going on around that word; two hours later it is chatter.
+    expect(joins(0.8, 30 * 60_000, 60_000)).toBe(true);
+    expect(joins(1, 0, 2 * 3600_000)).toBe(true);
+    expect(joins(0.8, 30 * 60_000, 2 * 3600_000)).toBe(false);
   });
 
   it('names an issue by its heaviest centroid terms, heaviest first, ties by name', () => {
