@@ -77,7 +77,6 @@ describe('IssueTracker', () => {
     expect(off.evaluate(['pelan']).map((e) => e.type)).toEqual(['new']);
   });
 
-
   it('counts a quick start over the last minute of stream time, not within one clock minute', () => {
     // Posts at :20, :38 and 1:07 — three accounts within 47 s, across a minute boundary: rising at the third.
     const at = (s: number) => {
