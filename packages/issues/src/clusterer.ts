@@ -280,15 +280,20 @@ export class IssueClusterer {
     }
   }
 
+  /**
+   * A key's weight in a post's vector, once (a method, not a closure per post: under tsx's keepNames a
+   * named closure costs a defineProperty each time it is made).
+   */
+  private addKey(raw: Map<string, number>, key: string, factor: number, logN: number): void {
+    if (raw.has(key)) return;
+    const w = this.idf(key, logN) * factor;
+    if (w > 0) raw.set(key, w);
+  }
+
   /** The post's weighted, L2-normalised vector. Keys: terms, `#hashtag`, `@mention`. */
   vector(post: ClusterInput): Map<string, number> {
     const raw = new Map<string, number>();
     const logN = Math.log(this.effectiveDocs() + this.settings.idfPriorDocs + 1);
-    const add = (key: string, factor: number) => {
-      if (raw.has(key)) return;
-      const w = this.idf(key, logN) * factor;
-      if (w > 0) raw.set(key, w);
-    };
     // Words that come from splitting a hashtag (#InfoJakarta → info, jakarta) weigh as little as the
     // hashtag: a shared hashtag alone must not make two posts one story.
     // (A word counts as hashtag-made when the text without its hashtags does not contain it; slang the
@@ -297,11 +302,12 @@ export class IssueClusterer {
     const plain = tags.length && post.text ? post.text.toLowerCase().replace(/#[^\s#]+/g, ' ') : undefined;
     for (const t of post.terms) {
       const fromTag = plain !== undefined ? !plain.includes(t) : tags.some((h) => h.includes(t));
-      add(t, fromTag ? this.settings.hashtagWeight : 1);
+      this.addKey(raw, t, fromTag ? this.settings.hashtagWeight : 1, logN);
     }
-    for (const h of tags) add(`#${h}`, this.settings.hashtagWeight);
-    for (const m of post.mentions ?? []) add(`@${m.toLowerCase()}`, this.settings.mentionWeight);
-    for (const u of post.urls ?? []) add(urlKey(u), this.settings.urlWeight);
+    for (const h of tags) this.addKey(raw, `#${h}`, this.settings.hashtagWeight, logN);
+    for (const m of post.mentions ?? [])
+      this.addKey(raw, `@${m.toLowerCase()}`, this.settings.mentionWeight, logN);
+    for (const u of post.urls ?? []) this.addKey(raw, urlKey(u), this.settings.urlWeight, logN);
     let norm = 0;
     for (const w of raw.values()) norm += w * w;
     norm = Math.sqrt(norm);

@@ -36,8 +36,11 @@ export type HoaxVerdict = 'hoax' | 'not_hoax' | 'uncertain';
  */
 export const UNCERTAIN_LOGIT = 0.4;
 
+// Hot-path helpers live at module level: under tsx (keepNames) a named closure made per call costs a
+// defineProperty each time it is created.
+const logit = (p: number): number => Math.log(Math.max(p, 1e-6) / Math.max(1 - p, 1e-6));
+
 export function verdictOf(score: number, threshold: number, band = UNCERTAIN_LOGIT): HoaxVerdict {
-  const logit = (p: number): number => Math.log(Math.max(p, 1e-6) / Math.max(1 - p, 1e-6));
   if (Math.abs(logit(score) - logit(threshold)) < band) return 'uncertain';
   return score >= threshold ? 'hoax' : 'not_hoax';
 }

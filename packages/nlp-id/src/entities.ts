@@ -153,11 +153,12 @@ export class Gazetteer {
     const hashes = wordHashes;
     const plainWords = wordPlain;
     const firstWords = this.firstWordFilter;
-    const wordAt = (j: number): string => text.slice(starts[j], ends[j]);
+    // Inline callbacks, not named consts: under tsx (keepNames) a named closure costs a defineProperty
+    // each time it is made, and this runs for every post.
     return this.matchWords(
       count,
-      wordAt,
-      (j) => wordAt(j).toLowerCase(),
+      (j) => text.slice(starts[j], ends[j]),
+      (j) => text.slice(starts[j], ends[j]).toLowerCase(),
       (j) => {
         if (plainWords[j] === 0) return true;
         const bit = (hashes[j] as number) >>> FILTER_SHIFT;

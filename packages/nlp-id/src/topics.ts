@@ -276,6 +276,16 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 // ---------------------------------------------------------------------------------------- scoring
 
 /** A model ready to score: maps built once. */
+/**
+ * Adds a word's contribution to an explanation (module level, not a closure per call: under tsx's
+ * keepNames a named closure costs a defineProperty each time it is made, and this runs for every post).
+ */
+function addWord(found: { w: string; c: number }[], w: string, c: number): void {
+  const same = found.find((e) => e.w === w);
+  if (same) same.c += c;
+  else found.push({ w, c });
+}
+
 export class TopicScorer {
   readonly model: TopicModel;
   private readonly vocab: Map<string, Float64Array>;
@@ -505,15 +515,10 @@ export class TopicScorer {
   private fastWords(input: TopicInput, t: number, norm: number, maxWords: number): string[] {
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     const found: { w: string; c: number }[] = [];
-    const add = (w: string, c: number): void => {
-      const same = found.find((e) => e.w === w);
-      if (same) same.c += c;
-      else found.push({ w, c });
-    };
     // The features fastScores just visited for this input (it always runs first).
     for (let i = 0; i < this.seenNames.length; i++) {
       const c = (this.seenX[i] as number) * scale * ((this.seenRows[i] as Float64Array)[t + 1] as number);
-      if (c > 0) add(this.seenNames[i] as string, c);
+      if (c > 0) addWord(found, this.seenNames[i] as string, c);
     }
     const lexWeight = this.lexWeights[t * this.k + t] as number;
     if (lexWeight > 0) {
@@ -522,7 +527,7 @@ export class TopicScorer {
         if (topic === t) own.push(text);
       });
       const share = (lexValue(own.length) * lexWeight) / Math.max(1, own.length);
-      for (const text of own) add(text, share);
+      for (const text of own) addWord(found, text, share);
     }
     return found
       .sort((a, b) => b.c - a.c)
