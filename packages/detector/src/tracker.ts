@@ -60,6 +60,14 @@ export interface DetectorSettings {
    * same text within a minute.
    */
   quickCopyMinAuthors: number;
+  /**
+   * The quick rules are for a *start*: an issue that already had this many posts before the quick span
+   * (0 = no limit) rises by the window rule, against its own level. On the burst harness, two accounts
+   * copying one line of an old 89-post story within a minute (or three posts of a day-old chain of
+   * reviews) rose by the quick rules although nothing started; from 6 to 15 prior posts, false `rising`
+   * on background halved (0.35 → 0.17 per 24 h) and precision rose (0.82 → 0.85), recall and delays the same.
+   */
+  quickMaxPrior: number;
   /** `growing`: a long window of this many buckets, three in a row increasing … */
   growingBuckets: number;
   /** … the latest with at least this many posts … */
@@ -85,6 +93,7 @@ export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   quickMinCount: 3,
   quickBuckets: 1,
   quickCopyMinAuthors: 2,
+  quickMaxPrior: 10,
   growingBuckets: 15,
   growingMinCount: 6,
   growingRatio: 1.5,
@@ -450,6 +459,7 @@ export class IssueTracker {
     const { windowCount, expected } = j;
     const quickNow =
       expected < 1 &&
+      (s.quickMaxPrior <= 0 || issue.total - j.quickCount < s.quickMaxPrior) &&
       ((s.quickMinCount > 0 && j.quickCount >= s.quickMinCount && j.quickAuthors >= s.quickMinCount) ||
         (s.quickCopyMinAuthors > 0 && j.quickCopyAuthors >= s.quickCopyMinAuthors));
     const risingNow =

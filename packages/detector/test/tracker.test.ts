@@ -95,6 +95,27 @@ describe('IssueTracker', () => {
     };
     expect([...slow(0), ...slow(35), ...slow(75)]).toEqual(['new']);
   });
+  it('keeps the quick rules for a start: an old story copied twice in a minute does not rise', () => {
+    function copiedLater(settings: typeof DEFAULT_DETECTOR_SETTINGS) {
+      const t = new IssueTracker(settings, clock);
+      // Twelve posts an hour apart: a story with a history but no usual level in the last hour.
+      for (let i = 0; i < 12; i++) {
+        clock.advance(3_600_000);
+        t.observe(post('lama', clock.now()));
+      }
+      t.evaluate(['lama']);
+      clock.advance(3_600_000);
+      const line = post('lama', clock.now());
+      t.observe(line);
+      clock.advance(20_000);
+      t.observe(post('lama', clock.now(), { nearDuplicateOf: line.id }));
+      return t.evaluate(['lama']).map((e) => e.type);
+    }
+    expect(DEFAULT_DETECTOR_SETTINGS.quickMaxPrior).toBeGreaterThan(0);
+    expect(copiedLater(DEFAULT_DETECTOR_SETTINGS)).not.toContain('rising');
+    expect(copiedLater({ ...DEFAULT_DETECTOR_SETTINGS, quickMaxPrior: 0 })).toContain('rising');
+  });
+
   it('lets copies rise: one text posted by two accounts within a minute, none before', () => {
     const original = post('salin', clock.now());
     tracker.observe(original);

@@ -28,13 +28,20 @@ const config = loadConfigOrExit(
     DETECTOR_QUICK_MIN: Type.Integer({
       minimum: 0,
       default: d.quickMinCount,
-      description: 'a new issue also rises with this many posts by as many authors in one bucket (0: off)',
+      description:
+        'a new issue also rises with this many posts by as many authors within one bucket span (0: off)',
     }),
     DETECTOR_QUICK_COPIES: Type.Integer({
       minimum: 0,
       default: d.quickCopyMinAuthors,
       description:
         'a new issue also rises when this many accounts post one text within one bucket span (0: off)',
+    }),
+    DETECTOR_QUICK_MAX_PRIOR: Type.Integer({
+      minimum: 0,
+      default: d.quickMaxPrior,
+      description:
+        'the quick rules (DETECTOR_QUICK_MIN, DETECTOR_QUICK_COPIES) are for issues with fewer posts than this before the quick span (0: any)',
     }),
     DETECTOR_TICK_MS: Type.Integer({ minimum: 100, default: 10_000 }),
     DETECTOR_BATCH_SIZE: Type.Integer({
@@ -82,6 +89,7 @@ async function main() {
       risingRatio: config.DETECTOR_RISING_RATIO,
       quickMinCount: config.DETECTOR_QUICK_MIN,
       quickCopyMinAuthors: config.DETECTOR_QUICK_COPIES,
+      quickMaxPrior: config.DETECTOR_QUICK_MAX_PRIOR,
     },
     systemClock,
   );
