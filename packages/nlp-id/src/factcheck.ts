@@ -30,12 +30,12 @@ const MIN_RARE_SHARED = 2;
 const FULL_CONFIDENCE_SHARED_TERMS = 6;
 
 /**
- * Words by which a post reports, denies or rebuts a claim instead of restating it ("... Hoaks", "BIN
- * bantah ...", "ini yang sebenarnya"). On the 2019 election tweets most posts that match a debunked
+ * Words by which a post reports, denies, rebuts or asks to verify a claim instead of restating it
+ * ("... Hoaks" or "... Itu Hoak", "BIN bantah ...", "ini yang sebenarnya", "mohon dicek", "mhn info"). On the 2019 election tweets most posts that match a debunked
  * claim but are labelled true carry one of these (see the README's claim-matching table).
  */
 const DENIAL_CUES =
-  /\b(?:hoaks|hoax|hoaxs|bohong|kebohongan|bantah|membantah|dibantah|bantahan|tepis|menepis|ditepis|klarifikasi|sebenarnya|faktanya|tanggapan|tanggapi|menanggapi|jawaban|penjelasan|fitnah|tidak benar|keliru|dipelintir|disinformasi|cek fakta|minta maaf|dituduh|tuduhan|menuduh|bukan|tidak|tak|enggak|nggak|gak|sangkal|menyangkal|padahal|benarkah|apa benar|beredar|cek data|respon|penjelasannya|isu|isunya|diisukan|mengaku|belum)\b/gi;
+  /\b(?:hoaks|hoax|hoaxs|hoak|bohong|kebohongan|bantah|membantah|dibantah|bantahan|tepis|menepis|ditepis|klarifikasi|sebenarnya|faktanya|tanggapan|tanggapi|menanggapi|jawaban|penjelasan|fitnah|tidak benar|keliru|dipelintir|disinformasi|cek fakta|minta maaf|dituduh|tuduhan|menuduh|bukan|tidak|tak|enggak|nggak|gak|sangkal|menyangkal|padahal|benarkah|apa benar|beredar|cek data|respon|penjelasannya|isu|isunya|diisukan|mengaku|belum|(?:mohon|mhn|tolong|minta) (?:dicek|dicheck|cek|info|konfirmasi|klarifikasi))\b/gi;
 
 /**
  * True when the post uses denial wording that the fact-checked claim itself does not (a claim may be
@@ -76,15 +76,16 @@ function claimWording(factCheck: FactCheck): ClaimWording {
 }
 
 /**
- * A post that ends by asking ("Ketua KPUD Bekasi meninggal ???", "… mundur?") questions the claim: on the
- * 2019 election tweets such matches are mostly labelled true. Links, mentions and hashtags after the
- * question do not hide it.
+ * A post that ends by asking ("Ketua KPUD Bekasi meninggal ???", "… mundur?", "… dicoblos?: <link>")
+ * questions the claim: on the 2019 election tweets such matches are mostly labelled true. Links,
+ * mentions and hashtags after the question do not hide it.
  */
 function asksAboutClaim(text: string): boolean {
   // Most posts hold no question mark; the suffix pattern below scans the whole text.
   if (!text.includes('?')) return false;
   const body = text.replace(/(?:\s*(?:https?:\/\/\S+|[@#][\p{L}\p{N}_]+|via))+\s*$/u, '');
-  return /\?[\s\p{Extended_Pictographic}]*$/u.test(body);
+  // "… Sudah Dicoblos?: <link>": punctuation between the question mark and the link is no statement.
+  return /\?[\s\p{Extended_Pictographic}:;,.]*$/u.test(body);
 }
 
 export function isFalseVerdict(verdict: string): boolean {

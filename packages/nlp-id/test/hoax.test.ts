@@ -115,6 +115,16 @@ describe('hoax assessment (default model)', () => {
     expect(deniesClaim(reported, claim)).toBe(true);
     // A claim that is itself a question is restated by asking it.
     expect(deniesClaim(asked, { ...claim, title: 'Menpora Imam Nahrawi mundur?' })).toBe(false);
+    // A question before a link, a request to verify, and the common misspelling "hoak" also talk about
+    // the claim rather than spread it.
+    const beforeLink = 'Menpora Imam Nahrawi mundur dari jabatannya?: http://youtu.be/abc123 via @YouTube';
+    const verify = 'Mohon dicek, Menpora Imam Nahrawi mundur dari jabatannya terseret dana hibah KONI';
+    const misspelt = 'Menpora Imam Nahrawi mundur dari jabatannya itu hoak: https://t.co/x2';
+    for (const text of [beforeLink, verify, misspelt]) expect(deniesClaim(text, claim)).toBe(true);
+    // "dicek" alone, without asking, is no request: "sudah dicek" dresses a claim up as verified.
+    expect(
+      deniesClaim('Sudah dicek, Menpora Imam Nahrawi mundur dari jabatannya terseret dana hibah KONI', claim),
+    ).toBe(false);
     const withClaim = createEnricher({ factChecks: [claim] });
     expect(withClaim.enrich(restated).hoax.factCheck?.id).toBe('mafindo-menpora');
     expect(withClaim.enrich(asked).hoax.factCheck).toBeUndefined();
