@@ -398,12 +398,12 @@ export class IssueTracker {
         if (r.at > quickSince) {
           quickCount += 1;
           quickAuthors.add(r.author);
-        }
-        if (s.quickCopyMinAuthors > 0 && r.at > quickSince) {
-          const group = (copyAuthors ??= new Map()).get(r.copyGroup) ?? new Set<string>();
-          group.add(r.author);
-          copyAuthors.set(r.copyGroup, group);
-          quickCopyAuthors = Math.max(quickCopyAuthors, group.size);
+          if (s.quickCopyMinAuthors > 0) {
+            const group = (copyAuthors ??= new Map()).get(r.copyGroup) ?? new Set<string>();
+            group.add(r.author);
+            copyAuthors.set(r.copyGroup, group);
+            quickCopyAuthors = Math.max(quickCopyAuthors, group.size);
+          }
         }
       }
     const g = s.growingBuckets;

@@ -31,8 +31,9 @@ const FULL_CONFIDENCE_SHARED_TERMS = 6;
 
 /**
  * Words by which a post reports, denies, rebuts or asks to verify a claim instead of restating it
- * ("... Hoaks" or "... Itu Hoak", "BIN bantah ...", "ini yang sebenarnya", "mohon dicek", "mhn info"). On the 2019 election tweets most posts that match a debunked
- * claim but are labelled true carry one of these (see the README's claim-matching table).
+ * ("... Hoaks" or "... Itu Hoak", "BIN bantah ...", "ini yang sebenarnya", "mohon dicek", "mhn info").
+ * On the 2019 election tweets most posts that match a debunked claim but are labelled true carry one of
+ * these (see the README's claim-matching table).
  */
 const DENIAL_CUES =
   /\b(?:hoaks|hoax|hoaxs|hoak|bohong|kebohongan|bantah|membantah|dibantah|bantahan|tepis|menepis|ditepis|klarifikasi|sebenarnya|faktanya|tanggapan|tanggapi|menanggapi|jawaban|penjelasan|fitnah|tidak benar|keliru|dipelintir|disinformasi|cek fakta|minta maaf|dituduh|tuduhan|menuduh|bukan|tidak|tak|enggak|nggak|gak|sangkal|menyangkal|padahal|benarkah|apa benar|beredar|cek data|respon|penjelasannya|isu|isunya|diisukan|mengaku|belum|(?:mohon|mhn|tolong|minta) (?:dicek|dicheck|cek|info|konfirmasi|klarifikasi))\b/gi;

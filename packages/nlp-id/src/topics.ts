@@ -275,7 +275,6 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 // ---------------------------------------------------------------------------------------- scoring
 
-/** A model ready to score: maps built once. */
 /**
  * Adds a word's contribution to an explanation (module level, not a closure per call: under tsx's
  * keepNames a named closure costs a defineProperty each time it is made, and this runs for every post).
@@ -286,6 +285,7 @@ function addWord(found: { w: string; c: number }[], w: string, c: number): void 
   else found.push({ w, c });
 }
 
+/** A model ready to score: maps built once. */
 export class TopicScorer {
   readonly model: TopicModel;
   private readonly vocab: Map<string, Float64Array>;
