@@ -95,6 +95,7 @@ describe('IssueTracker', () => {
     };
     expect([...slow(0), ...slow(35), ...slow(75)]).toEqual(['new']);
   });
+
   it('keeps the quick rules for a start: an old story copied twice in a minute does not rise', () => {
     function copiedLater(settings: typeof DEFAULT_DETECTOR_SETTINGS) {
       const t = new IssueTracker(settings, clock);

@@ -113,8 +113,9 @@ describe('IssueClusterer', () => {
     expect(joins(1, 0, 60_000)).toBe(true);
     // … which the rule refuses, always (quiet 0) …
     expect(joins(0.8, 0, 60_000)).toBe(false);
-    // … or, as shipped, only after the issue has been quiet for oneKeyQuietMs: a minute after the
-    // last post the story may still be going on around that word; two hours later it is chatter.
+    // … or only once the issue has been quiet for oneKeyQuietMs (30 min here; an hour as shipped): a
+    // minute after the last post the story may still be going on around that word; two hours later
+    // it is chatter.
     expect(joins(0.8, 30 * 60_000, 60_000)).toBe(true);
     expect(joins(1, 0, 2 * 3600_000)).toBe(true);
     expect(joins(0.8, 30 * 60_000, 2 * 3600_000)).toBe(false);
