@@ -129,6 +129,38 @@ for (const tag of ['', ' #infojakarta']) {
   );
   results[tag ? 'smsaHashtagLargest' : 'smsaLargest'] = run.summary.largestIssueShare;
 }
+{
+  // Real streams also carry posts that tell no story: a reaction word, an emoji, a bare link or mention
+  // (project-written here). One in six texts such a post: none may gather them into one issue.
+  const thin = [
+    'wkwkwk',
+    'Mantap',
+    'Aamiin',
+    'gaskeun',
+    'setuju bgt',
+    '😂😂😂',
+    '🙏🙏',
+    '@jokowi',
+    '.',
+    '👍',
+  ];
+  const random = seededRandom(17);
+  const texts = smsa.slice(0, 5000).flatMap((text, i) => {
+    if (i % 5 !== 4) return [text];
+    const t =
+      thin[Math.floor(random() * (thin.length + 1))] ??
+      `https://t.co/${Math.floor(random() * 1e9).toString(36)}`;
+    return [text, t];
+  });
+  const run = runStream(
+    texts.map((text, i) => ({ id: `t-${i}`, text, publishedAt: new Date(start + i * 20_000).toISOString() })),
+    { enricher, tickMs: 60_000, clusterer: clustererFlags },
+  );
+  console.log(
+    `- with ${texts.length - 5000} thin posts among them (a reaction word, emoji, a bare link or mention): ${run.summary.issues} issues, largest ${f3(run.summary.largestIssueShare)} of all`,
+  );
+  results.smsaThinLargest = run.summary.largestIssueShare;
+}
 
 // 5. Burst harness.
 const shuffle = <T>(xs: T[], seed: number) => {

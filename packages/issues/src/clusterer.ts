@@ -67,6 +67,14 @@ export interface ClustererSettings {
   maxOneKeyShare: number;
   /** The one-key rule applies only to issues quiet for at least this long (0: always). */
   oneKeyQuietMs: number;
+  /**
+   * A post with fewer keys than this (words, hashtags, mentions, links) is too thin to say which story it
+   * tells — an emoji, a bare link or mention, "wkwk", "mantap", "aamiin": it founds its own issue and
+   * joins none, by similarity or as a copy. Real streams carry many such posts; joined, they made one
+   * issue of every empty, emoji-only and link-only post (all share the signature of no words) and one
+   * of every "mantap", which then grew and rose like a story.
+   */
+  minKeys: number;
   /** Weight multipliers: a hashtag or mention alone is weak evidence of one story. */
   hashtagWeight: number;
   mentionWeight: number;
@@ -100,6 +108,7 @@ export const DEFAULT_CLUSTERER_SETTINGS: ClustererSettings = {
   quietRampMs: 24 * 3600_000,
   maxOneKeyShare: 0.9,
   oneKeyQuietMs: 3600_000,
+  minKeys: 2,
   hashtagWeight: 0.5,
   mentionWeight: 0.3,
   urlWeight: 1,
@@ -410,7 +419,8 @@ export class IssueClusterer {
     this.learnDf(this.keysOf(post));
 
     let best: { issue: Issue; similarity: number; via: ClusterAssignment['via']; of?: string } | undefined;
-    for (const band of post.bands ?? []) {
+    const thin = v.size < this.settings.minKeys;
+    for (const band of thin ? [] : (post.bands ?? [])) {
       const first = this.firstByBand.get(band);
       if (first === undefined || first === post.id) continue;
       const issueId = this.postIssue.get(first);
@@ -421,7 +431,7 @@ export class IssueClusterer {
       }
     }
 
-    if (!best && v.size > 0) {
+    if (!best && !thin) {
       // Candidates are the issues that share one of the post's most distinctive known terms (the
       // heaviest `nominateTerms` that some issue holds, each held by at most `nominateLimit` issues).
       // Their dot products over those terms are summed term at a time; the post's other held terms
@@ -519,8 +529,9 @@ export class IssueClusterer {
     this.addToCentroid(issue, v, post.at);
     this.issues.touch(issue.id, issue);
     this.postIssue.touch(post.id, issue.id);
-    for (const band of post.bands ?? [])
-      if (!this.firstByBand.has(band)) this.firstByBand.touch(band, post.id);
+    if (!thin)
+      for (const band of post.bands ?? [])
+        if (!this.firstByBand.has(band)) this.firstByBand.touch(band, post.id);
     return {
       issueId: issue.id,
       joined: best !== undefined,
@@ -559,8 +570,11 @@ export class IssueClusterer {
     this.addToCentroid(issue, v, post.at);
     this.issues.touch(issue.id, issue);
     this.postIssue.touch(post.id, issue.id);
-    for (const band of post.bands ?? [])
-      if (!this.firstByBand.has(band)) this.firstByBand.touch(band, post.id);
+    // As in assign: a thin post is nobody's original (documents indexed before nlp-id gave texts without
+    // words no band keys still carry the shared keys of the empty sketch).
+    if (v.size >= this.settings.minKeys)
+      for (const band of post.bands ?? [])
+        if (!this.firstByBand.has(band)) this.firstByBand.touch(band, post.id);
   }
 
   /**

@@ -147,6 +147,27 @@ describe('IssueClusterer', () => {
     expect(b.issueId).not.toBe(a.issueId);
   });
 
+  it('keeps posts too thin to tell a story (one word, a bare link or mention, no words) out of every issue', () => {
+    const c = new IssueClusterer();
+    for (const t of chatter) c.assign(post(t));
+    const thin = ['mantap', 'Mantap', 'wkwkwk', 'wkwkwk', '@jokowi', '@jokowi', 'https://t.co/Qx81', '😂😂'];
+    const issues = thin.map((t) => c.assign(post(t)));
+    expect(new Set(issues.map((a) => a.issueId)).size).toBe(thin.length);
+    expect(issues.every((a) => a.via === 'founded')).toBe(true);
+    // Even sharing band keys (as texts without words did before they got none), they are not copies.
+    const noWords = (id: string): ClusterInput => ({
+      id,
+      at: T0,
+      terms: [],
+      bands: ['0:same', '1:same'],
+      text: '🙏',
+    });
+    expect(c.assign(noWords('e1')).issueId).not.toBe(c.assign(noWords('e2')).issueId);
+    // Two words are enough: the same short claim from two accounts is one issue.
+    const a = c.assign(post('Jokowi PKI!!'));
+    expect(c.assign(post('jokowi pki')).issueId).toBe(a.issueId);
+  });
+
   it('links a copy to its original as a near-duplicate, even when the issue has gone quiet', () => {
     const c = new IssueClusterer({ activeMs: 3600_000 });
     const text = 'Beredar pesan berantai: bantuan sosial Rp 2,5 juta cair besok, daftar lewat link ini';

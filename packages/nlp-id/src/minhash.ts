@@ -175,7 +175,9 @@ export function computeSignature(tokens: readonly string[]): Signature {
 
 export function signatureOfHashes(tokens: readonly TokenHashes[]): Signature {
   const sig = minhashOfHashes(tokens);
-  return { minhash: sig, bands: lshBands(sig) };
+  // A text without words (empty, emoji only, a bare link) copies nothing: every such text would share
+  // the same untouched sketch, and so the same band keys, and look like copies of each other.
+  return { minhash: sig, bands: tokens.length ? lshBands(sig) : [] };
 }
 
 /** Share of equal MinHash slots: an unbiased estimate of the Jaccard similarity of the shingle sets. */

@@ -22,6 +22,12 @@ describe('near-duplicate signatures', () => {
     expect(computeSignature(tokens)).toEqual(a);
   });
 
+  it('gives a text without words no band keys, so such texts are not copies of each other', () => {
+    for (const text of ['', '😂😂😂', 'https://t.co/a8Xk2', '....'])
+      expect(computeSignature(normalize(text).tokens).bands).toEqual([]);
+    expect(computeSignature(normalize('wkwk').tokens).bands).toHaveLength(LSH_BANDS);
+  });
+
   it('estimates Jaccard similarity', () => {
     const a = normalize(POSTS[4] as string).tokens;
     const b = [...a.slice(0, -3), 'tolong', 'dicek', 'dulu'];
