@@ -174,6 +174,41 @@ function cpuOf(pid: number): number {
 }
 const cpuAll = () => Object.fromEntries(procs.map((p) => [p.name, cpuOf(p.child.pid!)]));
 
+/**
+ * The servers scripts/services.sh started (their pid files), so the bench can say where the machine's
+ * cores went in each phase; servers started some other way are simply not listed.
+ */
+const runDir = path.join(process.env.PANTAU_DATA_DIR ?? path.resolve(__dirname, '../../.data'), 'run');
+function serverPids(): Record<string, number> {
+  const pids: Record<string, number> = {};
+  for (const name of ['opensearch', 'kafka', 'redis']) {
+    try {
+      const pid = Number(readFileSync(path.join(runDir, `${name}.pid`), 'utf8').trim());
+      if (pid > 0) pids[name] = pid;
+    } catch {
+      // not started by scripts/services.sh
+    }
+  }
+  return pids;
+}
+/** Cores each server (and this bench process) used between two readings: 1.0 = one core all along. */
+function serverCpu() {
+  const pids = serverPids();
+  const read = (): Record<string, number> => ({
+    ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuOf(pid)])),
+    bench: cpuOf(process.pid),
+  });
+  const before = read();
+  const at = Date.now();
+  return () => {
+    const after = read();
+    const seconds = (Date.now() - at) / 1000;
+    return Object.fromEntries(
+      Object.keys(after).map((k) => [k, Number(((after[k]! - before[k]!) / seconds).toFixed(2))]),
+    );
+  };
+}
+
 function rssOf(pid: number): { rss: number; hwm: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -185,7 +220,11 @@ function rssOf(pid: number): { rss: number; hwm: number } {
 }
 
 // ---- (a) raw passthrough ---------------------------------------------------------------------------
-async function rawPassthrough(): Promise<{ perSec: number; ms: number }> {
+async function rawPassthrough(): Promise<{
+  perSec: number;
+  ms: number;
+  serverCores: Record<string, number>;
+}> {
   log(`raw: enriching ${N} posts in-process (before the clock starts)`);
   const enricher = createEnricher({});
   const clusterer = new IssueClusterer({});
@@ -251,6 +290,7 @@ async function rawPassthrough(): Promise<{ perSec: number; ms: number }> {
   await joined;
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
+  const servers = serverCpu();
   const started = Date.now();
   for (let i = 0; i < N; i += PER_REQUEST) {
     await producer.send({
@@ -266,6 +306,7 @@ async function rawPassthrough(): Promise<{ perSec: number; ms: number }> {
     await sleep(100);
   }
   const ms = Date.now() - started;
+  const serverCores = servers();
   log(`raw: produced in ${producedMs} ms, bulked in ${bulkedMs || ms} ms`);
   log(`raw: ${N} posts produced, consumed, bulked and searchable in ${ms} ms (bulked ${bulked})`);
   await producer.disconnect();
@@ -273,7 +314,7 @@ async function rawPassthrough(): Promise<{ perSec: number; ms: number }> {
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
   await admin.deleteGroups([`${prefix}.raw`]).catch(() => undefined);
   await dropIndices(search, rawPrefix);
-  return { perSec: (N / ms) * 1000, ms };
+  return { perSec: (N / ms) * 1000, ms, serverCores };
 }
 
 // ---- (b) Pantau ----------------------------------------------------------------------------------
@@ -382,6 +423,7 @@ async function pantauThroughput(): Promise<{
   ms: number;
   ingestMs: number;
   cpuShare: Record<string, number>;
+  serverCores: Record<string, number>;
 }> {
   // One post first, untimed: the assigner restores its issues from the index on its first batch (with
   // --history, hundreds of thousands of posts); a restart's cost is not throughput.
@@ -391,6 +433,7 @@ async function pantauThroughput(): Promise<{
     await sleep(100);
   }
   const cpu0 = cpuAll();
+  const servers = serverCpu();
   const at = Date.now();
   const started = Date.now();
   let next = 0;
@@ -413,11 +456,12 @@ async function pantauThroughput(): Promise<{
   const ms = Date.now() - started;
   log(`pantau: ${N} posts accepted in ${ingestMs} ms, searchable with issues written in ${ms} ms`);
   const cpu1 = cpuAll();
+  const serverCores = servers();
   // Share of one core each service used over the run: 1.0 = one core busy all along.
   const cpuShare = Object.fromEntries(
     procs.map((p) => [p.name, Number(((cpu1[p.name]! - cpu0[p.name]!) / (ms / 1000)).toFixed(2))]),
   );
-  return { perSec: (N / ms) * 1000, ms, ingestMs, cpuShare };
+  return { perSec: (N / ms) * 1000, ms, ingestMs, cpuShare, serverCores };
 }
 
 // ---- (c) latency at a fixed offered load -----------------------------------------------------------
@@ -632,7 +676,7 @@ async function main() {
   );
   await admin.connect();
   try {
-    const raw = args['skip-raw'] ? { perSec: NaN, ms: NaN } : await rawPassthrough();
+    const raw = args['skip-raw'] ? { perSec: NaN, ms: NaN, serverCores: {} } : await rawPassthrough();
     if (args['raw-only']) return;
     if (HISTORY > 0) await seedHistory(HISTORY);
     log('starting api, scorer, detector');
@@ -652,6 +696,9 @@ async function main() {
     );
     console.log(`ratio pantau/raw: ${ratio.toFixed(2)}`);
     console.log(`cores used by each service during the Pantau run: ${JSON.stringify(pantau.cpuShare)}`);
+    console.log(
+      `cores used by the servers and this bench: raw ${JSON.stringify(raw.serverCores)}, Pantau ${JSON.stringify(pantau.serverCores)}`,
+    );
     console.log(
       `latency ingest→searchable at ${lat.offeredPerSec.toFixed(0)} posts/s offered (${lat.offered} posts): ` +
         `p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms, max ${lat.max} ms, never searchable ${lat.missing}`,
@@ -682,6 +729,7 @@ async function main() {
         issueDocs: exact.issues,
         issueCountsWrong: exact.mismatched,
         coresUsed: pantau.cpuShare,
+        serverCores: { raw: raw.serverCores, pantau: pantau.serverCores },
         writes,
       }),
     );
