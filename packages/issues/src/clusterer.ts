@@ -182,14 +182,34 @@ export function shortTitle(text: string, max = 140): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,.;:–-]+$/, '')}…`;
 }
 
-/** A link without scheme, query, fragment or trailing slash: the same article however it was shared. */
+/** Query parameters that say who shared a link, or how, not what it points to. */
+const SHARING_PARAM =
+  /^(utm_\w+|fbclid|gclid|igshid|igsh|mibextid|si|s|t|ref|ref_src|ref_url|feature|share|amp)$/i;
+
+/**
+ * A link without scheme, fragment, trailing slash or sharing parameters: the same article however it
+ * was shared. The rest of the query stays — it is what a video or a post is on many sites
+ * (youtube.com/watch?v=…, facebook.com/story.php?story_fbid=…), and without it every video would be
+ * one "article". Host lowercased, `www.`/`m.` dropped; the path keeps its case (short-link codes).
+ * A site's front page is no article: no key ('').
+ */
 export function urlKey(url: string): string {
-  return `url:${url
-    .toLowerCase()
-    .replace(/^[a-z]+:\/\//, '')
-    .replace(/^www\./, '')
-    .replace(/[?#].*$/, '')
-    .replace(/\/+$/, '')}`;
+  const bare = url.replace(/^[a-z]+:\/\//i, '').replace(/#.*$/, '');
+  const slash = bare.search(/[/?]/);
+  const host = (slash < 0 ? bare : bare.slice(0, slash)).toLowerCase().replace(/^(www|m|mobile)\./, '');
+  const rest = slash < 0 ? '' : bare.slice(slash);
+  const q = rest.indexOf('?');
+  const path = (q < 0 ? rest : rest.slice(0, q)).replace(/\/+$/, '');
+  const kept =
+    q < 0
+      ? []
+      : rest
+          .slice(q + 1)
+          .split('&')
+          .filter((kv) => kv !== '' && !SHARING_PARAM.test(kv.split('=')[0]!))
+          .sort();
+  if (!path && !kept.length) return '';
+  return `url:${host}${path}${kept.length ? `?${kept.join('&')}` : ''}`;
 }
 
 export function issueIdFor(foundingPostId: string): string {
@@ -316,7 +336,10 @@ export class IssueClusterer {
     for (const h of tags) this.addKey(raw, `#${h}`, this.settings.hashtagWeight, logN);
     for (const m of post.mentions ?? [])
       this.addKey(raw, `@${m.toLowerCase()}`, this.settings.mentionWeight, logN);
-    for (const u of post.urls ?? []) this.addKey(raw, urlKey(u), this.settings.urlWeight, logN);
+    for (const u of post.urls ?? []) {
+      const key = urlKey(u);
+      if (key) this.addKey(raw, key, this.settings.urlWeight, logN);
+    }
     let norm = 0;
     for (const w of raw.values()) norm += w * w;
     norm = Math.sqrt(norm);
@@ -330,7 +353,7 @@ export class IssueClusterer {
         ...post.terms,
         ...(post.hashtags ?? []).map((h) => `#${h.toLowerCase()}`),
         ...(post.mentions ?? []).map((m) => `@${m.toLowerCase()}`),
-        ...(post.urls ?? []).map(urlKey),
+        ...(post.urls ?? []).map(urlKey).filter((k) => k !== ''),
       ]),
     ];
   }

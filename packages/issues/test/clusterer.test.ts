@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createEnricher } from '@pantau/nlp-id';
-import { IssueClusterer, runStream, shortTitle, type ClusterInput } from '../src';
+import { IssueClusterer, runStream, shortTitle, urlKey, type ClusterInput } from '../src';
 
 const enricher = createEnricher();
 const T0 = Date.parse('2026-11-28T01:00:00Z');
@@ -166,6 +166,31 @@ describe('IssueClusterer', () => {
     // Two words are enough: the same short claim from two accounts is one issue.
     const a = c.assign(post('Jokowi PKI!!'));
     expect(c.assign(post('jokowi pki')).issueId).toBe(a.issueId);
+  });
+
+  it('keys a link by what it points to: sharing parameters dropped, the video or post id kept', () => {
+    expect(urlKey('https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s&si=Xy1')).toBe(
+      urlKey('http://m.youtube.com/watch?v=dQw4w9WgXcQ'),
+    );
+    expect(urlKey('https://youtube.com/watch?v=dQw4w9WgXcQ')).not.toBe(
+      urlKey('https://youtube.com/watch?v=Zk3bQ7pL2aA'),
+    );
+    expect(urlKey('https://WWW.Detik.com/news/d-7012345/judul/?utm_source=twitter#komentar')).toBe(
+      'url:detik.com/news/d-7012345/judul',
+    );
+    expect(urlKey('https://t.co/AbCdE12')).not.toBe(urlKey('https://t.co/abcde12'));
+    expect(urlKey('https://www.kompas.com/')).toBe('');
+  });
+
+  it('does not join posts that link different videos of one site, nor posts that link a front page', () => {
+    const c = new IssueClusterer();
+    for (const t of chatter) c.assign(post(t));
+    const a = c.assign(post('Ngakak liat ini https://www.youtube.com/watch?v=Qm4kT2Lx9aB'));
+    const b = c.assign(post('Sedih bgt nonton ini https://www.youtube.com/watch?v=Hh7Yp0Wc3dE'));
+    expect(b.issueId).not.toBe(a.issueId);
+    const x = c.assign(post('Baru baca berita pagi https://www.kompas.com'));
+    const y = c.assign(post('Update harga cabai hari ini https://www.kompas.com'));
+    expect(y.issueId).not.toBe(x.issueId);
   });
 
   it('links a copy to its original as a near-duplicate, even when the issue has gone quiet', () => {
