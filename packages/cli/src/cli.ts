@@ -252,6 +252,34 @@ async function topics(args: string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * The exact digits of a numeric id: tweet ids (19 digits) are past 2^53, so JSON.parse rounds them and
+ * two posts could share an id; written back rounded, they would not match the caller's ids either.
+ */
+function idDigits(line: string, parsed: number): string {
+  if (Number.isSafeInteger(parsed)) return String(parsed);
+  for (const m of line.matchAll(/"id"\s*:\s*(-?\d+)(?=\s*[,}])/g)) if (Number(m[1]) === parsed) return m[1]!;
+  return String(parsed);
+}
+
+/** A time as epoch seconds or milliseconds (numbers or digit strings), or anything Date.parse reads. */
+function isoTime(value: unknown): string | undefined {
+  const epoch =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d{9,13}$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (Number.isFinite(epoch)) return new Date(epoch < 1e11 ? epoch * 1000 : epoch).toISOString();
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return undefined;
+  return value;
+}
+
+/**
+ * Reads a JSONL stream for `issues run` / `issues eval`. Lenient where data exported from elsewhere
+ * differs in form only — numeric ids and labels (a dataframe's integer columns), epoch times, a null
+ * text — and strict where a line cannot be a post at all.
+ */
 function readStream(file: string): StreamPost[] {
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const posts: StreamPost[] = [];
@@ -259,23 +287,28 @@ function readStream(file: string): StreamPost[] {
     .split('\n')
     .forEach((line, i) => {
       if (!line.trim()) return;
-      let p: StreamPost;
+      let p: Record<string, unknown>;
       try {
-        p = JSON.parse(line) as StreamPost;
+        p = JSON.parse(line) as Record<string, unknown>;
       } catch {
         throw new UsageError(`${file}:${i + 1}: not JSON`);
       }
+      if (typeof p !== 'object' || p === null || Array.isArray(p))
+        throw new UsageError(`${file}:${i + 1}: not a JSON object`);
+      if (typeof p.id === 'number') p.id = idDigits(line, p.id);
       // Ingest-style lines (source + sourceId, no id) work too: the id is the post key.
-      const ingest = p as StreamPost & { sourceId?: unknown };
-      if (typeof p.id !== 'string' && typeof p.source === 'string' && typeof ingest.sourceId === 'string')
-        p.id = `${p.source}:${ingest.sourceId}`;
-      if (typeof p.id !== 'string' || typeof p.text !== 'string' || typeof p.publishedAt !== 'string')
-        throw new UsageError(
-          `${file}:${i + 1}: needs string id (or source and sourceId), text and publishedAt`,
-        );
-      if (Number.isNaN(Date.parse(p.publishedAt)))
-        throw new UsageError(`${file}:${i + 1}: publishedAt is not a date`);
-      posts.push(p);
+      if (typeof p.sourceId === 'number')
+        p.sourceId = idDigits(line.replace(/"sourceId"/g, '"id"'), p.sourceId);
+      if (typeof p.id !== 'string' && typeof p.source === 'string' && typeof p.sourceId === 'string')
+        p.id = `${p.source}:${p.sourceId}`;
+      if (p.text === null) p.text = '';
+      if (typeof p.label === 'number' || typeof p.label === 'boolean') p.label = String(p.label);
+      if (typeof p.id !== 'string' || typeof p.text !== 'string' || p.publishedAt === undefined)
+        throw new UsageError(`${file}:${i + 1}: needs an id (or source and sourceId), text and publishedAt`);
+      const publishedAt = isoTime(p.publishedAt);
+      if (!publishedAt) throw new UsageError(`${file}:${i + 1}: publishedAt is not a date`);
+      p.publishedAt = publishedAt;
+      posts.push(p as unknown as StreamPost);
     });
   return posts;
 }

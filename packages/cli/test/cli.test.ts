@@ -194,6 +194,159 @@ describe('pantau CLI', () => {
     expect(lines[0]?.top.words).toContain('gempa');
   });
 
+  describe('pantau issues run / eval (the contract held-out streams are scored through)', () => {
+    const T0 = Date.parse('2019-04-17T10:00:00Z');
+    const hoax = [
+      'KPU sudah coblos 7 juta surat suara di Tanjung Priok untuk paslon 01, sebarkan!!',
+      'Katanya 7 juta surat suara udh dicoblos di Tanjung Priok buat 01, bener gak sih? #pemilu2019',
+      '7 juta surat suara tercoblos di Priok, KPU diam aja?? parah',
+    ];
+    const chatter = [
+      'Macet parah di tol Cikampek pagi ini, telat ngantor lagi deh',
+      'Ada rekomendasi bakso enak di Depok? pengen nyobain yang baru buka',
+      'Timnas menang 2-0 semalam, mainnya ngotot dari menit pertama',
+    ];
+    const lines = [
+      ...hoax.map((text, i) => ({
+        id: `h${i}`,
+        text,
+        publishedAt: new Date(T0 + i * 60_000).toISOString(),
+        author: `akun${i}`,
+        label: 'surat-suara',
+      })),
+      ...chatter.map((text, i) => ({
+        id: `c${i}`,
+        text,
+        publishedAt: new Date(T0 + (i + 3) * 60_000).toISOString(),
+        label: `c${i}`,
+      })),
+    ];
+    let dir: string;
+    const write = (name: string, rows: unknown[]) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(
+        file,
+        rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n',
+      );
+      return file;
+    };
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-issues-'));
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('run: one assignment per post, events in stream time, a summary as the last stdout line', () => {
+      const data = write('stream.jsonl', lines);
+      const out = path.join(dir, 'assignments.jsonl');
+      const events = path.join(dir, 'events.jsonl');
+      const { stdout, status } = pantau([
+        'issues',
+        'run',
+        '--data',
+        data,
+        '--assignments',
+        out,
+        '--events',
+        events,
+      ]);
+      expect(status).toBe(0);
+      const summary = JSON.parse(stdout.trim().split('\n').pop()!);
+      expect(Object.keys(summary).sort()).toEqual(['events', 'issues', 'largestIssueShare', 'posts']);
+      expect(Object.keys(summary.events).sort()).toEqual(['cooled', 'growing', 'new', 'peaked', 'rising']);
+      expect(summary.posts).toBe(6);
+      const assigned = fs
+        .readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(assigned.map((a) => a.id)).toEqual(lines.map((l) => l.id));
+      expect(new Set(assigned.slice(0, 3).map((a) => a.issueId)).size).toBe(1);
+      expect(assigned.slice(3).map((a) => a.issueId)).not.toContain(assigned[0].issueId);
+      expect(summary.issues).toBe(new Set(assigned.map((a) => a.issueId)).size);
+      const evs = fs
+        .readFileSync(events, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(evs.length).toBeGreaterThan(0);
+      for (const e of evs) {
+        expect(Object.keys(e).sort()).toEqual(['at', 'issueId', 'reason', 'type']);
+        expect(Date.parse(e.at)).toBeGreaterThanOrEqual(T0); // stream time, not the wall clock
+        expect(Date.parse(e.at)).toBeLessThan(T0 + 3600_000);
+      }
+    });
+
+    it('eval: B-cubed against the labels as the last line, the baseline before it', () => {
+      const { stdout, status } = pantau(['issues', 'eval', '--data', write('labelled.jsonl', lines)]);
+      expect(status).toBe(0);
+      const out = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      const last = out.pop();
+      expect(Object.keys(last).sort()).toEqual(
+        [
+          'bcubedF1',
+          'bcubedPrecision',
+          'bcubedRecall',
+          'goldClusters',
+          'issues',
+          'largestIssueShare',
+          'n',
+        ].sort(),
+      );
+      expect(last).toMatchObject({ n: 6, goldClusters: 4, issues: 4, bcubedF1: 1 });
+      expect(out.find((o) => o.baseline)).toMatchObject({ n: 6, goldClusters: 4 });
+    });
+
+    it('reads data exported from elsewhere: numeric ids past 2^53, integer labels, epoch and Twitter times', () => {
+      const raw = [
+        `{"id": 1118453212001234567, "text": ${JSON.stringify(hoax[0])}, "publishedAt": "Wed Apr 17 10:00:00 +0000 2019", "label": 7}`,
+        `{"id": 1118453212001234568, "text": ${JSON.stringify(hoax[1])}, "publishedAt": 1555495260, "label": 7}`,
+        `{"id": 1118453212001234569, "text": ${JSON.stringify(chatter[0])}, "publishedAt": 1555495320000, "label": 8}`,
+        `{"id": 42, "text": null, "publishedAt": "2019-04-17T10:03:00Z", "label": 9}`,
+      ];
+      const data = write('exported.jsonl', raw);
+      const out = path.join(dir, 'exported-assignments.jsonl');
+      expect(pantau(['issues', 'run', '--data', data, '--assignments', out]).status).toBe(0);
+      const assigned = fs
+        .readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(assigned.map((a) => a.id)).toEqual([
+        '1118453212001234567',
+        '1118453212001234568',
+        '1118453212001234569',
+        '42',
+      ]);
+      expect(assigned[1].issueId).toBe(assigned[0].issueId);
+      const { stdout, status } = pantau(['issues', 'eval', '--data', data]);
+      expect(status).toBe(0);
+      expect(JSON.parse(stdout.trim().split('\n').pop()!)).toMatchObject({
+        n: 4,
+        goldClusters: 3,
+        bcubedF1: 1,
+      });
+    });
+
+    it('refuses a line that cannot be a post with exit code 2 and the line number', () => {
+      const data = write('bad.jsonl', [lines[0], '{"id": "x", "text": "tanpa waktu"}']);
+      const { stderr, status } = pantau(['issues', 'run', '--data', data]);
+      expect(status).toBe(2);
+      expect(stderr).toContain('bad.jsonl:2');
+      expect(pantau(['issues', 'eval', '--data', write('bad2.jsonl', ['[1, 2]'])]).status).toBe(2);
+      expect(
+        pantau([
+          'issues',
+          'eval',
+          '--data',
+          write('bad3.jsonl', ['{"id":"x","text":"a","publishedAt":"kemarin"}']),
+        ]).stderr,
+      ).toContain('not a date');
+    });
+  });
+
   it('exits 2 with usage on bad arguments', () => {
     expect(pantau(['hoax', 'train', '--data', 'x.csv']).status).toBe(2);
     expect(pantau(['frobnicate']).status).toBe(2);
