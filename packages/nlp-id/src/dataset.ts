@@ -5,11 +5,12 @@ import type { TrainingRow } from './model';
 export function readLabelledCsv(file: string): TrainingRow[] {
   return readCsvRecords(file).map((record, i) => {
     const label = (record.label ?? '').trim();
-    if (label !== '0' && label !== '1')
-      throw new Error(`${file}: row ${i + 2} has label "${label}", expected 0 or 1`);
+    // 1 / 0 as written by hand, by pandas from a float column (1.0) or from a boolean one (True).
+    const hoax = /^(1(\.0+)?|true)$/i.test(label) ? 1 : /^(0(\.0+)?|false)$/i.test(label) ? 0 : undefined;
+    if (hoax === undefined) throw new Error(`${file}: row ${i + 2} has label "${label}", expected 0 or 1`);
     return {
       text: record.text ?? '',
-      label: label === '1' ? 1 : 0,
+      label: hoax,
       ...(record.group ? { group: record.group } : {}),
     };
   });

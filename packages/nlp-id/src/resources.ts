@@ -16,7 +16,8 @@ export function dataFile(name: string): string {
 export function readCsvRecords(file: string): Record<string, string>[] {
   const content = fs.readFileSync(file, 'utf8');
   return parse(content, {
-    columns: true,
+    // Header names as written by hand or by a spreadsheet ("Text", " Label") name the same columns.
+    columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
     skip_empty_lines: true,
     trim: true,
     relax_column_count: true,

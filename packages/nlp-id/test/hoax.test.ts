@@ -279,3 +279,23 @@ describe('binaryMetrics', () => {
     expect(m).toEqual({ n: 4, accuracy: 0.5, precision: 0.5, recall: 0.5, f1: 0.5, macroF1: 0.5 });
   });
 });
+
+describe('labelled CSV files exported from elsewhere', () => {
+  it('reads a spreadsheet export: BOM, capitalised headers, CRLF, labels as 1.0 / True / False', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-csv-'));
+    const file = path.join(dir, 'export.csv');
+    fs.writeFileSync(
+      file,
+      '\ufeffText,Label\r\n' +
+        '"Vaksin bikin mandul, sebarkan ke grup keluarga!!",1.0\r\n' +
+        '"BMKG: gempa M5,1 guncang Lombok, tidak berpotensi tsunami",0.0\r\n' +
+        '"Air rebusan daun sirsak sembuhkan kanker stadium 4",True\r\n' +
+        '"Menkeu umumkan realisasi APBN semester I",False\r\n',
+    );
+    expect(readLabelledCsv(file).map((r) => r.label)).toEqual([1, 0, 1, 0]);
+    expect(readLabelledCsv(file)[1]!.text).toContain('M5,1');
+    fs.writeFileSync(file, 'text,label\n"Katanya besok libur nasional",mungkin\n');
+    expect(() => readLabelledCsv(file)).toThrow('row 2 has label "mungkin", expected 0 or 1');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
