@@ -38,7 +38,7 @@ const USAGE = `usage:
                     [--epochs N] [--nb-scaling 0..1] [--char-ngrams 3-5] [--char-weight 0..1]
                     [--max-tokens N]  (only the first N tokens count, 0 = all; default 40)
                     (--c: L-BFGS inverse regularisation; --epochs: AdaGrad only)
-  pantau hoax eval --model MODEL.json --data FILE.csv
+  pantau hoax eval [--model MODEL.json] --data FILE.csv
   pantau hoax score [--model MODEL.json]         lines on stdin -> one JSON assessment per line
   pantau issues run --data STREAM.jsonl [--assignments OUT.jsonl] [--events OUT.jsonl]
                     posts (id, text, publishedAt, optional author, source, url) in file order, in stream time
@@ -48,7 +48,7 @@ const USAGE = `usage:
   pantau topics train --data FILE.csv --out MODEL.json [--version NAME] [--c C] [--lexicon-c C]
                       [--no-seeds] [--prior-weight A]   (the shipped seed posts and lexicon are added by
                       default; A in [0, 1): logits (1 - A)·model + A·expert fitted on them alone, default 0)
-  pantau topics eval --model MODEL.json --data FILE.csv
+  pantau topics eval [--model MODEL.json] --data FILE.csv
   pantau topics score [--model MODEL.json]       lines on stdin -> one JSON topic assessment per line
 CSV files have a header with columns text,label (label 1 = hoax, 0 = not) and an optional group column;
 topic CSVs have text,topic (topic = kesehatan, ekonomi, bencana, politik, hukum, agama, pendidikan,
@@ -138,7 +138,8 @@ async function hoax(args: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'eval': {
-      const model = loadHoaxModel(requireOption(values, 'model'));
+      // Without --model: the model Pantau ships and scores with.
+      const model = values.model ? loadHoaxModel(values.model) : loadDefaultHoaxModel();
       const rows = readLabelledCsv(requireOption(values, 'data'));
       const metrics = evaluateHoaxModel(model, rows);
       const round = (x: number): number => Math.round(x * 10000) / 10000;
@@ -215,7 +216,7 @@ async function topics(args: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'eval': {
-      const model = loadTopicModel(requireOption(values, 'model'));
+      const model = values.model ? loadTopicModel(values.model) : loadDefaultTopicModel();
       const data = requireOption(values, 'data');
       if (!fs.existsSync(data)) throw new UsageError(`data not found: ${data}`);
       const metrics = evaluateTopicModel(model, readTopicCsv(data));

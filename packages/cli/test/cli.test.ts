@@ -347,6 +347,28 @@ describe('pantau CLI', () => {
     });
   });
 
+  it('pantau hoax eval and topics eval without --model evaluate the shipped models', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-eval-'));
+    const hoaxCsv = path.join(dir, 'hoax.csv');
+    fs.writeFileSync(
+      hoaxCsv,
+      'text,label\n"VIRAL!! minum air rebusan bawang putih sembuhkan covid dalam 1 malam, sebarkan!!",1\n' +
+        '"BMKG: gempa magnitudo 5,1 guncang Lombok Utara, tidak berpotensi tsunami",0\n',
+    );
+    const hoax = pantau(['hoax', 'eval', '--data', hoaxCsv]);
+    expect(hoax.status).toBe(0);
+    expect(JSON.parse(hoax.stdout.trim().split('\n').pop()!)).toMatchObject({ n: 2 });
+    const topicCsv = path.join(dir, 'topics.csv');
+    fs.writeFileSync(
+      topicCsv,
+      'text,topic\n"Harga cabai dan bawang merah naik lagi di pasar induk",ekonomi\n',
+    );
+    const topics = pantau(['topics', 'eval', '--data', topicCsv]);
+    expect(topics.status).toBe(0);
+    expect(JSON.parse(topics.stdout.trim().split('\n').pop()!)).toMatchObject({ n: 1 });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('exits 2 with usage on bad arguments', () => {
     expect(pantau(['hoax', 'train', '--data', 'x.csv']).status).toBe(2);
     expect(pantau(['frobnicate']).status).toBe(2);
