@@ -267,6 +267,17 @@ export class IssueClusterer {
     return at <= since ? 1 : Math.pow(0.5, (at - since) / halfLife);
   }
 
+  /**
+   * Stream time between a post and an issue's posts: 0 inside the issue's span, else the distance to its
+   * nearer end. A live stream arrives about in time order (the gap is then the time since the issue's
+   * last post); a file sorted by topic, or a late backfill, goes back in time, and measured only forward
+   * every issue ever founded looked active to an older post (election stream sorted by topic: F1 0.906,
+   * shuffled 0.864, against 0.931 in time order).
+   */
+  private gap(at: number, issue: Issue): number {
+    return at > issue.lastAt ? at - issue.lastAt : at < issue.firstAt ? issue.firstAt - at : 0;
+  }
+
   /** How long the issue keeps attracting posts after its last one (see `activeGrowth`). */
   private activeFor(issue: Issue): number {
     return this.settings.activeMs * (1 + this.settings.activeGrowth * Math.log10(Math.max(1, issue.posts)));
@@ -364,7 +375,7 @@ export class IssueClusterer {
    */
   private restsOnOneWord(post: ClusterInput, v: Map<string, number>, issue: Issue, dot: number): boolean {
     if (this.settings.maxOneKeyShare >= 1 || dot <= 0) return false;
-    if (post.at - issue.lastAt < this.settings.oneKeyQuietMs) return false;
+    if (this.gap(post.at, issue) < this.settings.oneKeyQuietMs) return false;
     let top = 0;
     for (const [k, w] of v) {
       const c = issue.centroid.get(k);
@@ -496,8 +507,9 @@ export class IssueClusterer {
       this.stats.nominated += dots.length;
       for (const issue of dots) {
         const nominatedDot = issue.dot;
-        if (post.at - issue.lastAt > this.activeFor(issue) || issue.normSq <= 0) continue;
-        const quiet = Math.min(1, Math.max(0, post.at - issue.lastAt) / this.settings.quietRampMs);
+        const gap = this.gap(post.at, issue);
+        if (gap > this.activeFor(issue) || issue.normSq <= 0) continue;
+        const quiet = Math.min(1, gap / this.settings.quietRampMs);
         const threshold =
           this.settings.threshold +
           this.settings.sizePenalty * Math.log10(Math.max(1, issue.posts)) +

@@ -121,6 +121,25 @@ describe('IssueClusterer', () => {
     expect(joins(0.8, 30 * 60_000, 2 * 3600_000)).toBe(false);
   });
 
+  it('measures activity both ways in stream time: a post from days before an issue does not join it', () => {
+    const c = new IssueClusterer({ activeMs: 6 * 3600_000 });
+    const day = 24 * 3600_000;
+    const later = c.assign(
+      post('Jembatan Suramadu ditutup total mulai besok karena retak, kata Dishub Jatim', T0 + 10 * day),
+    );
+    // Other wordings (not copies, which join whenever they come): a file sorted by topic, or a late
+    // backfill, goes back in time, and days before the issue are as far as days after it.
+    const earlier = c.assign(post('Info dari Dishub Jatim: Suramadu retak, jembatan ditutup total', T0));
+    expect(earlier.issueId).not.toBe(later.issueId);
+    const after = c.assign(post('Suramadu ditutup total krn retak? Dishub Jatim bilang gitu', T0 + 20 * day));
+    expect(after.issueId).not.toBe(later.issueId);
+    // Near the issue's span, on either side, it joins.
+    const near = c.assign(
+      post('Dishub Jatim: jembatan Suramadu retak, ditutup total mulai besok', T0 + 10 * day - 3600_000),
+    );
+    expect(near.issueId).toBe(later.issueId);
+  });
+
   it('names an issue by its heaviest centroid terms, heaviest first, ties by name', () => {
     const c = new IssueClusterer();
     for (const t of chatter) c.assign(post(t));
