@@ -386,9 +386,9 @@ async function seedHistory(n: number): Promise<void> {
 async function startPantau(): Promise<void> {
   const port = randomPort();
   api = `http://127.0.0.1:${port}`;
-  procs.push(startService('api', { ...env, PORT: String(port) }));
-  // --profile DIR: CPU profiles of the scorer and detector (node --cpu-prof), written at their exit.
+  // --profile DIR: CPU profiles of every service (node --cpu-prof), written at their exit.
   const prof = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
+  procs.push(startService('api', { ...env, PORT: String(port) }, [], prof));
   // --scorers K: K scorer processes enrich posts.raw's partitions in parallel (one of them assigns).
   const scorers = Number(args.scorers ?? 1);
   for (let i = 0; i < scorers; i++) {
