@@ -306,18 +306,23 @@ describe('channel deliveries through BullMQ (real Redis + OpenSearch)', () => {
       for (let i = 1; i < times.length; i += 1) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(800);
     });
 
-    it('sends at most 30 messages per second per bot across chats', async () => {
+    it('sends at most 30 messages per second per bot across chats: the 31st waits for the next second', async () => {
       const subs = await Promise.all(
         Array.from({ length: 45 }, () => subscribe('telegram', { chatId: chat() })),
       );
+      // The bot's 30 slots are a one-second window opened by its first send after the last window
+      // expired (rate-limiter-flexible's fixed window; the gate's own tests hold it exactly): let the
+      // earlier tests' window run out first.
+      await sleep(1_100);
       const alert = await alertTo(subs);
       for (const s of subs) await outcome(alert.id, s.id);
       const times = subs.map((s) => telegramPeer.calls(s.config.chatId)[0]!.at).sort((a, b) => a - b);
-      // Within the first second from the first message, no more than the bot's 30.
-      const firstSecond = times.filter((t) => t - times[0]! < 950).length;
-      expect(firstSecond).toBeLessThanOrEqual(30);
-      expect(firstSecond).toBeGreaterThan(0);
-      expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(500);
+      expect(times).toHaveLength(45);
+      // The 31st send is taken a second after the first one was; the peer sees that second shortened by
+      // the first message's own way to it (its round trip: tens of ms, a few hundred on a loaded machine,
+      // where "at most 30 within 950 ms of the first arrival" failed with 45). Without the bot limit the
+      // 31st arrives ~0.3 s after the first.
+      expect(times[30]! - times[0]!).toBeGreaterThanOrEqual(600);
     });
   });
 
