@@ -1,5 +1,5 @@
 /** Fast non-cryptographic hashes shared by the MinHash signatures and the hoax model's features. */
-import { STOPWORDS_ID } from './resources';
+import { PLACE_WORDS, STOPWORDS_ID } from './resources';
 import { LruCache, stem } from './stem';
 
 /** FNV-1a over UTF-16 code units, 32 bits. */
@@ -53,6 +53,7 @@ const tokenHashCache = new LruCache<TokenHashes>(100_000);
 
 function contentTermOf(token: string): string {
   if (token.length < MIN_TERM_LENGTH || STOPWORDS_ID.has(token) || /^\d/.test(token)) return '';
+  if (PLACE_WORDS.has(token)) return token;
   const term = stem(token);
   return term.length < MIN_TERM_LENGTH || STOPWORDS_ID.has(term) ? '' : term;
 }

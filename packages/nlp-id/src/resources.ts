@@ -12,6 +12,29 @@ export function dataFile(name: string): string {
   return path.join(DATA_DIR, name);
 }
 
+/**
+ * One-word names of provinces and cities in the shipped gazetteer, lower-cased. Content terms keep them
+ * as written: the stemmer knows no place names and makes common words of some (Kediri → "diri", Maluku →
+ * "malu", Bekasi → "bekas", Bali → "bal"), so a story from Kediri shared a key with "bunuh diri".
+ */
+export const PLACE_WORDS: ReadonlySet<string> = (() => {
+  const file = JSON.parse(fs.readFileSync(dataFile('gazetteer-id.json'), 'utf8')) as Record<
+    string,
+    { name?: string; aliases?: string[] }[] | string
+  >;
+  const words = new Set<string>();
+  for (const kind of ['provinces', 'cities']) {
+    const entries = file[kind];
+    if (!Array.isArray(entries)) continue;
+    for (const e of entries)
+      for (const alias of [e.name ?? '', ...(e.aliases ?? [])]) {
+        const word = alias.toLowerCase();
+        if (/^[a-z]+$/.test(word)) words.add(word);
+      }
+  }
+  return words;
+})();
+
 /** Reads a CSV with a header row into records keyed by column name. */
 export function readCsvRecords(file: string): Record<string, string>[] {
   const content = fs.readFileSync(file, 'utf8');

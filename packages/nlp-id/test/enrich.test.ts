@@ -38,6 +38,18 @@ describe('createEnricher().enrich', () => {
     expect(other.filter((k) => a.includes(k))).toEqual([]);
   });
 
+  it('keeps place names as terms instead of stemming them into common words', () => {
+    const terms = (text: string) => enricher.enrich(text).terms;
+    expect(terms('Banjir bandang di Kediri, ratusan warga mengungsi')).toContain('kediri');
+    expect(terms('Banjir bandang di Kediri, ratusan warga mengungsi')).not.toContain('diri');
+    expect(terms('Gempa M6,1 guncang Maluku Utara pagi tadi')).toContain('maluku');
+    expect(terms('Macet total di tol Bekasi Timur arah Cikampek')).toEqual(
+      expect.arrayContaining(['bekasi']),
+    );
+    expect(terms('Jual motor bekas, masih mulus')).toContain('bekas');
+    expect(terms('Warga Bali gelar upacara Melasti')).toContain('bali');
+  });
+
   it('handles empty and odd input', () => {
     for (const text of ['', '   ', '😂😂😂', 'https://example.com', '!!!???', '1234567']) {
       const e = enricher.enrich(text);
