@@ -168,6 +168,8 @@ interface Issue {
   /** Scratch for candidate scoring: the dot product over nominating terms, valid while `dotOf` is the post's. */
   dot: number;
   dotOf: number;
+  /** Whether the issue's centroid terms are in the postings (an issue that went quiet is taken out). */
+  indexed: boolean;
 }
 
 /** A post shortened for a title: links dropped, whitespace collapsed, cut at a word with "…". */
@@ -181,6 +183,9 @@ export function shortTitle(text: string, max = 140): string {
   const space = cut.lastIndexOf(' ');
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,.;:–-]+$/, '')}…`;
 }
+
+/** Posts between two sweeps of quiet issues out of the postings (each sweep reads every issue once). */
+const SWEEP_EVERY = 1_000;
 
 /** Query parameters that say who shared a link, or how, not what it points to. */
 const SHARING_PARAM =
@@ -241,12 +246,20 @@ export class IssueClusterer {
   private readonly df = new Map<string, { v: number; at: number }>();
   private docs = 0;
   private readonly issues: Bounded<string, Issue>;
-  /** Centroid term → the issues whose centroid holds it. */
+  /**
+   * Centroid term → the active issues whose centroid holds it. Issues that went quiet are taken out
+   * (see `sweepInactive`): the nomination limit counts these lists, and with every issue ever founded in
+   * them, any word some months of stream had used ("makan", "babi") held by more than `nominateLimit`
+   * issues nominated nothing, so the posts of a new story could not find each other.
+   */
   private readonly postings = new Map<string, Set<Issue>>();
+  /** The latest stream time seen: issues quiet for longer than their activity window before it leave the postings. */
+  private latestAt = -Infinity;
   /** post id → issue id: a replayed post keeps its issue; near-duplicates find theirs. */
   private readonly postIssue: Bounded<string, string>;
   private readonly firstByBand: Bounded<string, string>;
   private observed = 0;
+  private sinceSweep = 0;
   /** Work done, for benchmarks: posts that looked for candidates, and candidates scored. */
   readonly stats = { posts: 0, nominated: 0, candidates: 0 };
   /** Numbers each candidate scan, so an issue's scratch dot product is known fresh without a reset pass. */
@@ -395,15 +408,39 @@ export class IssueClusterer {
   }
 
   private unindex(id: string, issue: Issue): void {
+    if (!issue.indexed) return;
     for (const k of issue.centroid.keys()) {
       const list = this.postings.get(k);
       if (!list) continue;
       list.delete(issue);
       if (list.size === 0) this.postings.delete(k);
     }
+    issue.indexed = false;
+  }
+
+  /**
+   * Takes the issues that have gone quiet for longer than their activity window out of the postings
+   * (amortised: once every `sweepEvery` posts). They stay in memory: a near-duplicate still revives one,
+   * and the revived issue goes back into the postings (`addToCentroid`).
+   */
+  private sweepInactive(at: number): void {
+    if (at > this.latestAt) this.latestAt = at;
+    if (++this.sinceSweep < SWEEP_EVERY) return;
+    this.sinceSweep = 0;
+    for (const [id, issue] of this.issues)
+      if (issue.indexed && this.latestAt - issue.lastAt > this.activeFor(issue)) this.unindex(id, issue);
   }
 
   private addToCentroid(issue: Issue, v: Map<string, number>, at: number): void {
+    if (!issue.indexed) {
+      // A quiet issue revived (by a near-duplicate): back into the postings with all its terms.
+      for (const k of issue.centroid.keys()) {
+        let list = this.postings.get(k);
+        if (!list) this.postings.set(k, (list = new Set()));
+        list.add(issue);
+      }
+      issue.indexed = true;
+    }
     issue.scale *= this.decay(at, issue.lastAt, this.settings.centroidHalfLifeMs);
     if (issue.scale < 1e-9) {
       // Fold the scale back into the weights before it underflows.
@@ -449,6 +486,7 @@ export class IssueClusterer {
       const title = this.issues.get(issueId)?.title ?? shortTitle(post.text ?? '');
       return { issueId, joined: true, via: 'known', similarity: 1, title };
     }
+    this.sweepInactive(post.at);
     const v = this.vector(post);
     this.learnDf(this.keysOf(post));
 
@@ -553,6 +591,7 @@ export class IssueClusterer {
         titleScore: 0,
         dot: 0,
         dotOf: 0,
+        indexed: true,
       };
     }
     // The title is the most representative original wording: the post closest to the centroid when it
@@ -584,6 +623,7 @@ export class IssueClusterer {
    */
   learn(post: ClusterInput, issueId: string, title?: string): void {
     if (this.postIssue.has(post.id)) return;
+    this.sweepInactive(post.at);
     const v = this.vector(post);
     this.learnDf(this.keysOf(post));
     let issue = this.issues.get(issueId);
@@ -600,6 +640,7 @@ export class IssueClusterer {
         titleScore: 0.5,
         dot: 0,
         dotOf: 0,
+        indexed: true,
       };
     }
     this.addToCentroid(issue, v, post.at);

@@ -140,6 +140,35 @@ describe('IssueClusterer', () => {
     expect(near.issueId).toBe(later.issueId);
   });
 
+  it('lets a new story find itself after months of quiet issues that used its words', () => {
+    // Nomination skips words held by more than `nominateLimit` issues; counting issues that went quiet
+    // long ago too, every word a few months of stream had used stopped nominating, and the posts of a
+    // new story ("makan babi") could not find each other.
+    const c = new IssueClusterer({ nominateLimit: 3 });
+    const day = 24 * 3600_000;
+    const input = (id: string, at: number, terms: string[], bands?: string[]): ClusterInput => ({
+      id,
+      at,
+      terms,
+      ...(bands ? { bands } : {}),
+    });
+    const old = [0, 1, 2, 3, 4, 5].map((i) =>
+      c.assign(
+        input(`old${i}`, T0 + i * 3 * day, ['makan', 'babi', `a${i}`, `b${i}`, `c${i}`], [`0:old${i}`]),
+      ),
+    );
+    // A month of other posts later (enough posts for the quiet issues to be swept out).
+    for (let i = 0; i < 1_000; i++) c.assign(input(`other${i}`, T0 + 30 * day + i, [`x${i}`, `y${i}`]));
+    const first = c.assign(input('new1', T0 + 31 * day, ['makan', 'babi', 'ogah']));
+    const second = c.assign(input('new2', T0 + 31 * day + 60_000, ['makan', 'babi', 'grace']));
+    expect(second.issueId).toBe(first.issueId);
+    // A quiet issue still comes back through a copy, and its words find it again afterwards.
+    const copy = c.assign(input('copy0', T0 + 31 * day + 120_000, ['a0', 'b0', 'c0'], ['0:old0']));
+    expect(copy).toMatchObject({ issueId: old[0]!.issueId, via: 'near-duplicate' });
+    const after = c.assign(input('after0', T0 + 31 * day + 180_000, ['a0', 'b0', 'c0', 'kemarin']));
+    expect(after).toMatchObject({ issueId: old[0]!.issueId, via: 'similarity' });
+  });
+
   it('names an issue by its heaviest centroid terms, heaviest first, ties by name', () => {
     const c = new IssueClusterer();
     for (const t of chatter) c.assign(post(t));
