@@ -13,9 +13,10 @@
  *   background's order, the posts' arrival times); --seed N runs one plan, --quick one plan of 24 h.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '@pantau/core';
-import { createEnricher } from '@pantau/nlp-id';
+import { createEnricher, readLabelledCsv } from '@pantau/nlp-id';
 import {
   bcubed,
   buildBurstStream,
@@ -83,6 +84,13 @@ const start = Date.parse(election[0]!.publishedAt);
 // Unrelated chatter: each review its own story.
 const mixed = mixInChatter(election, smsa.slice(0, 5000), 42, 'smsa-');
 results.mixed = clusteringRow('election + 5,000 SmSA reviews', mixed);
+// The same period's hoax claims (MAFINDO, full length), each its own story: words the topics share with
+// months of other issues ("makan", "babi") must still bring a story's posts together.
+const mafindo = readLabelledCsv(path.join(sharedDataDir, 'hoax/mafindo-train.csv')).map((r) => r.text);
+results.mafindo = clusteringRow(
+  `election + ${mafindo.length.toLocaleString('en-US')} MAFINDO claims`,
+  mixInChatter(election, mafindo, 7, 'mafindo-'),
+);
 // A labelled file need not be in time order: the same stream sorted by topic (each topic in time order,
 // stream time jumping back between topics).
 const byTopic = [...election].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
