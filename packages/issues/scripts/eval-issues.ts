@@ -252,10 +252,13 @@ const score = {
   p95DelayMs: q(0.95),
   risingIssues: sum((r) => r.score.risingIssues),
   trueRisingIssues: sum((r) => r.score.trueRisingIssues),
+  causedRisingIssues: sum((r) => r.score.causedRisingIssues),
   precision: 0,
+  precisionByCause: 0,
   recall: 0,
 };
 score.precision = score.risingIssues ? score.trueRisingIssues / score.risingIssues : 1;
+score.precisionByCause = score.risingIssues ? score.causedRisingIssues / score.risingIssues : 1;
 score.recall = score.bursts ? score.detected / score.bursts : 1;
 const falseRising = sum((r) => r.falseRising);
 const quietHours = seeds.length * (hours - warmupHours);
@@ -273,6 +276,9 @@ for (const r of runs)
   );
 console.log(
   `- rising: precision ${f3(score.precision)} (${score.trueRisingIssues}/${score.risingIssues} issues), recall ${f3(score.recall)}`,
+);
+console.log(
+  `- rising by cause (one burst wrote at least half of the issue's posts in the 5 min before its first rise): precision ${f3(score.precisionByCause)} (${score.causedRisingIssues}/${score.risingIssues})`,
 );
 console.log(
   `- background only: ${falseRising} false rising in ${quietHours} h (after a ${warmupHours} h warm-up per plan) = ${perDay.toFixed(2)} per 24 h`,

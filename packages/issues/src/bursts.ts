@@ -82,11 +82,22 @@ export interface BurstScore {
   risingIssues: number;
   trueRisingIssues: number;
   precision: number;
+  /**
+   * Rising issues whose rise a burst caused: one burst wrote at least half of the issue's posts in the
+   * five minutes before its first `rising` (a burst that joined an older issue of a related story and
+   * made it rise counts here, not in `trueRisingIssues`, which asks the burst to have written half of
+   * the whole issue).
+   */
+  causedRisingIssues: number;
+  precisionByCause: number;
   recall: number;
 }
 
 const quantile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : null;
+
+/** The detector's window: the posts that can have made an issue rise. */
+const CAUSE_WINDOW_MS = 5 * 60_000;
 
 /** Scores the `rising` events of a run against the injected bursts. */
 export function scoreBursts(
@@ -127,6 +138,21 @@ export function scoreBursts(
   }
   for (const [k, at] of detectedAt) delays.push(at - bursts[k]!.onset);
   delays.sort((a, b) => a - b);
+  const postsOf = new Map<string, number[]>();
+  issueIds.forEach((id, i) => postsOf.set(id, [...(postsOf.get(id) ?? []), i]));
+  let caused = 0;
+  for (const [issueId, at] of firstRising) {
+    const recent = (postsOf.get(issueId) ?? []).filter((i) => {
+      const t = Date.parse(posts[i]!.publishedAt);
+      return t <= at && t > at - CAUSE_WINDOW_MS;
+    });
+    const byBurst = new Map<number, number>();
+    for (const i of recent) {
+      const k = burstOf.get(posts[i]!.id);
+      if (k !== undefined) byBurst.set(k, (byBurst.get(k) ?? 0) + 1);
+    }
+    if (recent.length && Math.max(0, ...byBurst.values()) * 2 >= recent.length) caused += 1;
+  }
   return {
     bursts: bursts.length,
     detected: detectedAt.size,
@@ -136,6 +162,8 @@ export function scoreBursts(
     risingIssues: firstRising.size,
     trueRisingIssues: trueRising,
     precision: firstRising.size ? trueRising / firstRising.size : 1,
+    causedRisingIssues: caused,
+    precisionByCause: firstRising.size ? caused / firstRising.size : 1,
     recall: bursts.length ? detectedAt.size / bursts.length : 1,
   };
 }
