@@ -68,7 +68,9 @@ describe('createLogger, pretty (a person at a terminal)', () => {
     });
     const logger = createLogger({ service: 'api', destination: sink, format: 'pretty' });
     logger.child({ component: 'http' }).warn({ apiKey: 'pk_rahasia', port: 3000 }, 'mulai');
-    await new Promise((r) => setTimeout(r, 50));
+    // The pretty stream writes asynchronously: wait for the line (a fixed 50 ms is short on a loaded machine).
+    for (let waited = 0; !out.includes('\n') && waited < 5_000; waited += 20)
+      await new Promise((r) => setTimeout(r, 20));
     // eslint-disable-next-line no-control-regex
     expect(out).toMatch(/^\[\d\d:\d\d:\d\d\] \x1b\[33mWARN\x1b\[39m: \x1b\[36mhttp: mulai/);
     expect(out).toContain('"port":3000');

@@ -1,7 +1,7 @@
 import { createMemoryBus, type MemoryBus, type Producer } from '@pantau/bus';
 import { PantauError, type RawPost } from '@pantau/core';
 import { closeRedis, connectRedis, createKeyValue, type RedisConnection } from '@pantau/queue';
-import { requireServers, servers, testLogger, uniqueName } from '@pantau/testkit';
+import { requireServers, servers, testLogger, uniqueName, waitFor } from '@pantau/testkit';
 import {
   CONNECTORS,
   SourceMetrics,
@@ -216,7 +216,8 @@ describe('poller (real Redis; posts onto a bus)', () => {
     };
     server.answer(() => ({ body: fixture('portal-rdf.xml') }));
     const a = poller({ http: slowHttp }).poll(src);
-    await new Promise((r) => setTimeout(r, 50));
+    // The first poll holds the source once it is fetching (not after a fixed 50 ms: slow under load).
+    await waitFor(() => calls === 1, { timeoutMs: 5_000, intervalMs: 10, what: 'the first poll fetching' });
     const b = await poller({ http: slowHttp }).poll(src);
     expect(b).toEqual({ status: 'busy' });
     release();
