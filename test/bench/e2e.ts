@@ -172,7 +172,6 @@ function cpuOf(pid: number): number {
     return 0;
   }
 }
-const cpuAll = () => Object.fromEntries(procs.map((p) => [p.name, cpuOf(p.child.pid!)]));
 
 /**
  * The servers scripts/services.sh started (their pid files), so the bench can say where the machine's
@@ -191,13 +190,9 @@ function serverPids(): Record<string, number> {
   }
   return pids;
 }
-/** Cores each server (and this bench process) used between two readings: 1.0 = one core all along. */
-function serverCpu() {
-  const pids = serverPids();
-  const read = (): Record<string, number> => ({
-    ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuOf(pid)])),
-    bench: cpuOf(process.pid),
-  });
+/** Starts measuring; the function it returns gives the cores each process used since: 1.0 = one core all along. */
+function coreMeter(pids: Record<string, number>): () => Record<string, number> {
+  const read = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuOf(pid)]));
   const before = read();
   const at = Date.now();
   return () => {
@@ -290,7 +285,7 @@ async function rawPassthrough(): Promise<{
   await joined;
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const servers = serverCpu();
+  const servers = coreMeter({ ...serverPids(), bench: process.pid });
   const started = Date.now();
   for (let i = 0; i < N; i += PER_REQUEST) {
     await producer.send({
@@ -432,8 +427,8 @@ async function pantauThroughput(): Promise<{
     if (procs.some((p) => p.child.exitCode !== null)) throw new Error(`a service died\n${tail(procs)}`);
     await sleep(100);
   }
-  const cpu0 = cpuAll();
-  const servers = serverCpu();
+  const services = coreMeter(Object.fromEntries(procs.map((p) => [p.name, p.child.pid!])));
+  const servers = coreMeter({ ...serverPids(), bench: process.pid });
   const at = Date.now();
   const started = Date.now();
   let next = 0;
@@ -455,12 +450,8 @@ async function pantauThroughput(): Promise<{
   }
   const ms = Date.now() - started;
   log(`pantau: ${N} posts accepted in ${ingestMs} ms, searchable with issues written in ${ms} ms`);
-  const cpu1 = cpuAll();
+  const cpuShare = services();
   const serverCores = servers();
-  // Share of one core each service used over the run: 1.0 = one core busy all along.
-  const cpuShare = Object.fromEntries(
-    procs.map((p) => [p.name, Number(((cpu1[p.name]! - cpu0[p.name]!) / (ms / 1000)).toFixed(2))]),
-  );
   return { perSec: (N / ms) * 1000, ms, ingestMs, cpuShare, serverCores };
 }
 
