@@ -257,9 +257,10 @@ async function topics(args: string[], io: Io): Promise<number> {
  * The exact digits of a numeric id: tweet ids (19 digits) are past 2^53, so JSON.parse rounds them and
  * two posts could share an id; written back rounded, they would not match the caller's ids either.
  */
-function idDigits(line: string, parsed: number): string {
+function idDigits(line: string, key: 'id' | 'sourceId', parsed: number): string {
   if (Number.isSafeInteger(parsed)) return String(parsed);
-  for (const m of line.matchAll(/"id"\s*:\s*(-?\d+)(?=\s*[,}])/g)) if (Number(m[1]) === parsed) return m[1]!;
+  for (const m of line.matchAll(new RegExp(`"${key}"\\s*:\\s*(-?\\d+)(?=\\s*[,}])`, 'g')))
+    if (Number(m[1]) === parsed) return m[1]!;
   return String(parsed);
 }
 
@@ -296,10 +297,9 @@ function readStream(file: string): StreamPost[] {
       }
       if (typeof p !== 'object' || p === null || Array.isArray(p))
         throw new UsageError(`${file}:${i + 1}: not a JSON object`);
-      if (typeof p.id === 'number') p.id = idDigits(line, p.id);
+      if (typeof p.id === 'number') p.id = idDigits(line, 'id', p.id);
       // Ingest-style lines (source + sourceId, no id) work too: the id is the post key.
-      if (typeof p.sourceId === 'number')
-        p.sourceId = idDigits(line.replace(/"sourceId"/g, '"id"'), p.sourceId);
+      if (typeof p.sourceId === 'number') p.sourceId = idDigits(line, 'sourceId', p.sourceId);
       if (typeof p.id !== 'string' && typeof p.source === 'string' && typeof p.sourceId === 'string')
         p.id = `${p.source}:${p.sourceId}`;
       if (p.text === null) p.text = '';

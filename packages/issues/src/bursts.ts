@@ -139,7 +139,11 @@ export function scoreBursts(
   for (const [k, at] of detectedAt) delays.push(at - bursts[k]!.onset);
   delays.sort((a, b) => a - b);
   const postsOf = new Map<string, number[]>();
-  issueIds.forEach((id, i) => postsOf.set(id, [...(postsOf.get(id) ?? []), i]));
+  issueIds.forEach((id, i) => {
+    const list = postsOf.get(id);
+    if (list) list.push(i);
+    else postsOf.set(id, [i]);
+  });
   let caused = 0;
   for (const [issueId, at] of firstRising) {
     const recent = (postsOf.get(issueId) ?? []).filter((i) => {

@@ -16,6 +16,8 @@ export function dataFile(name: string): string {
  * One-word names of provinces and cities in the shipped gazetteer, lower-cased. Content terms keep them
  * as written: the stemmer knows no place names and makes common words of some (Kediri → "diri", Maluku →
  * "malu", Bekasi → "bekas", Bali → "bal"), so a story from Kediri shared a key with "bunuh diri".
+ * Read from the gazetteer file here, not through entities.ts's Gazetteer: that module imports
+ * hashing.ts, which needs this set (an import cycle).
  */
 export const PLACE_WORDS: ReadonlySet<string> = (() => {
   const file = JSON.parse(fs.readFileSync(dataFile('gazetteer-id.json'), 'utf8')) as Record<
