@@ -204,6 +204,43 @@ function coreMeter(pids: Record<string, number>): () => Record<string, number> {
   };
 }
 
+/**
+ * What OpenSearch itself did over a phase, from its node stats: requests by kind (bulk, search, get,
+ * refresh, merge) with their count and the milliseconds it reports for them. Cores say how busy the
+ * server was; this says on what, so the raw and the Pantau phase can be compared post for post.
+ */
+async function openSearchMeter(): Promise<() => Promise<Record<string, { ops: number; ms: number }>>> {
+  const read = async () => {
+    const res = await search.nodes.stats({ metric: ['indices'] } as never);
+    const nodes = Object.values(
+      (res.body as unknown as { nodes: Record<string, { indices: Record<string, Record<string, number>> }> })
+        .nodes,
+    );
+    const sum = (section: string, count: string, ms: string) => ({
+      ops: nodes.reduce((s, n) => s + (n.indices[section]?.[count] ?? 0), 0),
+      ms: nodes.reduce((s, n) => s + (n.indices[section]?.[ms] ?? 0), 0),
+    });
+    return {
+      indexDocs: sum('indexing', 'index_total', 'index_time_in_millis'),
+      bulkRequests: sum('bulk', 'total_operations', 'total_time_in_millis'),
+      searches: sum('search', 'query_total', 'query_time_in_millis'),
+      gets: sum('get', 'total', 'time_in_millis'),
+      refreshes: sum('refresh', 'total', 'total_time_in_millis'),
+      merges: sum('merges', 'total', 'total_time_in_millis'),
+    };
+  };
+  const before = await read();
+  return async () => {
+    const after = await read();
+    return Object.fromEntries(
+      Object.entries(after).map(([k, v]) => [
+        k,
+        { ops: v.ops - before[k as keyof typeof before].ops, ms: v.ms - before[k as keyof typeof before].ms },
+      ]),
+    );
+  };
+}
+
 function rssOf(pid: number): { rss: number; hwm: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -219,6 +256,7 @@ async function rawPassthrough(): Promise<{
   perSec: number;
   ms: number;
   serverCores: Record<string, number>;
+  openSearch: Record<string, { ops: number; ms: number }>;
 }> {
   log(`raw: enriching ${N} posts in-process (before the clock starts)`);
   const enricher = createEnricher({});
@@ -286,6 +324,7 @@ async function rawPassthrough(): Promise<{
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const servers = coreMeter({ ...serverPids(), bench: process.pid });
+  const openSearchWork = await openSearchMeter();
   const started = Date.now();
   for (let i = 0; i < N; i += PER_REQUEST) {
     await producer.send({
@@ -302,6 +341,7 @@ async function rawPassthrough(): Promise<{
   }
   const ms = Date.now() - started;
   const serverCores = servers();
+  const openSearch = await openSearchWork();
   log(`raw: produced in ${producedMs} ms, bulked in ${bulkedMs || ms} ms`);
   log(`raw: ${N} posts produced, consumed, bulked and searchable in ${ms} ms (bulked ${bulked})`);
   await producer.disconnect();
@@ -309,7 +349,7 @@ async function rawPassthrough(): Promise<{
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
   await admin.deleteGroups([`${prefix}.raw`]).catch(() => undefined);
   await dropIndices(search, rawPrefix);
-  return { perSec: (N / ms) * 1000, ms, serverCores };
+  return { perSec: (N / ms) * 1000, ms, serverCores, openSearch };
 }
 
 // ---- (b) Pantau ----------------------------------------------------------------------------------
@@ -419,6 +459,7 @@ async function pantauThroughput(): Promise<{
   ingestMs: number;
   cpuShare: Record<string, number>;
   serverCores: Record<string, number>;
+  openSearch: Record<string, { ops: number; ms: number }>;
 }> {
   // One post first, untimed: the assigner restores its issues from the index on its first batch (with
   // --history, hundreds of thousands of posts); a restart's cost is not throughput.
@@ -429,6 +470,7 @@ async function pantauThroughput(): Promise<{
   }
   const services = coreMeter(Object.fromEntries(procs.map((p) => [p.name, p.child.pid!])));
   const servers = coreMeter({ ...serverPids(), bench: process.pid });
+  const openSearchWork = await openSearchMeter();
   const at = Date.now();
   const started = Date.now();
   let next = 0;
@@ -452,7 +494,8 @@ async function pantauThroughput(): Promise<{
   log(`pantau: ${N} posts accepted in ${ingestMs} ms, searchable with issues written in ${ms} ms`);
   const cpuShare = services();
   const serverCores = servers();
-  return { perSec: (N / ms) * 1000, ms, ingestMs, cpuShare, serverCores };
+  const openSearch = await openSearchWork();
+  return { perSec: (N / ms) * 1000, ms, ingestMs, cpuShare, serverCores, openSearch };
 }
 
 // ---- (c) latency at a fixed offered load -----------------------------------------------------------
@@ -667,7 +710,9 @@ async function main() {
   );
   await admin.connect();
   try {
-    const raw = args['skip-raw'] ? { perSec: NaN, ms: NaN, serverCores: {} } : await rawPassthrough();
+    const raw = args['skip-raw']
+      ? { perSec: NaN, ms: NaN, serverCores: {}, openSearch: {} }
+      : await rawPassthrough();
     if (args['raw-only']) return;
     if (HISTORY > 0) await seedHistory(HISTORY);
     log('starting api, scorer, detector');
@@ -689,6 +734,9 @@ async function main() {
     console.log(`cores used by each service during the Pantau run: ${JSON.stringify(pantau.cpuShare)}`);
     console.log(
       `cores used by the servers and this bench: raw ${JSON.stringify(raw.serverCores)}, Pantau ${JSON.stringify(pantau.serverCores)}`,
+    );
+    console.log(
+      `OpenSearch work (ops, ms it reports): raw ${JSON.stringify(raw.openSearch)}, Pantau ${JSON.stringify(pantau.openSearch)}`,
     );
     console.log(
       `latency ingest→searchable at ${lat.offeredPerSec.toFixed(0)} posts/s offered (${lat.offered} posts): ` +
@@ -721,6 +769,7 @@ async function main() {
         issueCountsWrong: exact.mismatched,
         coresUsed: pantau.cpuShare,
         serverCores: { raw: raw.serverCores, pantau: pantau.serverCores },
+        openSearchWork: { raw: raw.openSearch, pantau: pantau.openSearch },
         writes,
       }),
     );

@@ -19,7 +19,7 @@ export interface BurstPlan {
   perMinute: number;
   /** Burst sizes, cycled. */
   sizes: number[];
-  /** Bursts arrive within this span (ms). */
+  /** A burst's posts arrive within this span (ms) from its onset, the first of them at the onset. */
   spanMs: number;
   /** Time between onsets (ms); the first onset is after one interval. */
   everyMs: number;
@@ -56,7 +56,12 @@ export function buildBurstStream(
       const topic = plan.topics[k]!;
       const size = Math.min(plan.sizes[k % plan.sizes.length]!, topic.texts.length);
       const burst: Burst = { label: topic.label, onset, postIds: new Set() };
-      const times = Array.from({ length: size }, () => onset + random() * plan.spanMs).sort((a, b) => a - b);
+      // The onset is the burst's first post: a story cannot be seen before anyone has posted it. The
+      // posts are drawn over the span and moved back together until the first is at the onset (drawn
+      // from the window's start, a 20-post burst's first post came up to ~50 s late, and that wait was
+      // charged to the detector as delay).
+      const drawn = Array.from({ length: size }, () => onset + random() * plan.spanMs).sort((a, b) => a - b);
+      const times = drawn.map((at) => at - (drawn[0]! - onset));
       times.forEach((at, j) => {
         const t = topic.texts[j]!;
         const id = `burst-${k}-${j}`;

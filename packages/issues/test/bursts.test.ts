@@ -1,5 +1,5 @@
 import type { IssueEvent } from '@pantau/core';
-import { scoreBursts, type Burst } from '../src';
+import { buildBurstStream, scoreBursts, type Burst } from '../src';
 
 const T0 = Date.parse('2026-11-02T09:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -67,5 +67,43 @@ describe('scoreBursts', () => {
     });
     expect(score.precision).toBeCloseTo(1 / 3);
     expect(score.precisionByCause).toBeCloseTo(2 / 3);
+  });
+});
+
+describe('buildBurstStream', () => {
+  const plan = {
+    background: Array.from({ length: 400 }, (_, i) => ({ text: `ulasan resto nomor ${i} enak banget` })),
+    topics: ['Angka Nol', 'KTP Prabowo', 'Kartu Nikah'].map((label) => ({
+      label,
+      texts: Array.from({ length: 20 }, (_, i) => ({
+        text: `${label} hoaks versi ${i}`,
+        author: `akun${i}`,
+      })),
+    })),
+    start: T0,
+    hours: 12,
+    perMinute: 2,
+    sizes: [20],
+    spanMs: 5 * 60_000,
+    everyMs: 3 * 3600_000,
+    seed: 7,
+  };
+
+  it('starts every burst with a post at its onset and keeps the rest within the span', () => {
+    const { posts, bursts } = buildBurstStream(plan);
+    expect(bursts.map((b) => b.label)).toEqual(['Angka Nol', 'KTP Prabowo', 'Kartu Nikah']);
+    for (const b of bursts) {
+      const times = posts.filter((p) => b.postIds.has(p.id)).map((p) => Date.parse(p.publishedAt));
+      expect(times).toHaveLength(20);
+      expect(Math.min(...times)).toBe(b.onset);
+      expect(Math.max(...times)).toBeLessThanOrEqual(b.onset + plan.spanMs);
+      // Spread over the span, not bunched at the onset.
+      expect(Math.max(...times) - b.onset).toBeGreaterThan(plan.spanMs / 2);
+    }
+  });
+
+  it('gives the stream without bursts the same background', () => {
+    const withBursts = buildBurstStream(plan, true).posts.filter((p) => p.id.startsWith('bg-'));
+    expect(buildBurstStream(plan, false).posts).toEqual(withBursts);
   });
 });
