@@ -155,7 +155,7 @@ describe('narasi tunggal (every service as a process)', () => {
       url: 'https://sehatnegeriku.kemkes.go.id/baca/klarifikasi-vaksin-chip',
     });
     expect(clar.status).toBe(201);
-    expect(clar.body.pushedTo).toEqual({ alerts: 2, deliveries: 2 });
+    expect(clar.body.pushedTo).toEqual({ alerts: 2, deliveries: 2, reports: 0 });
     const atB = await waitFor(
       () => received.find((r) => r.path === '/b' && r.body.type === 'clarification'),
       {

@@ -316,8 +316,11 @@ export const ClarificationBody = Type.Object(
 export type ClarificationBody = Static<typeof ClarificationBody>;
 export const ClarificationCreated = Type.Object({
   clarification: Clarification,
-  /** Agencies alerted on the issue it was pushed to, and deliveries enqueued. */
-  pushedTo: Type.Object({ alerts: Type.Integer(), deliveries: Type.Integer() }),
+  /**
+   * Agencies alerted on the issue it was pushed to, deliveries enqueued, and tipline reports in the
+   * issue whose senders will get it back (one message per sender).
+   */
+  pushedTo: Type.Object({ alerts: Type.Integer(), deliveries: Type.Integer(), reports: Type.Integer() }),
 });
 
 // Alerts: which rule fired and why, clarifications, ack and snooze.

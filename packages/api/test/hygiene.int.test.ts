@@ -259,7 +259,7 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
       expect(res.statusCode).toBe(201);
       expect(json(res)).toMatchObject({
         clarification: { issueId, agencyId: A.id, agencyName: A.name },
-        pushedTo: { alerts: 2, deliveries: 2 },
+        pushedTo: { alerts: 2, deliveries: 2, reports: 0 },
       });
       const atB = await waitFor(
         () => received.find((r) => r.path === '/b' && r.body.type === 'clarification'),

@@ -101,8 +101,11 @@ export async function obliterateQueue(redisUrl: string, prefix: string, name: st
 export interface Scheduler<T> {
   upsert(id: string, everyMs: number, offsetMs: number, data: T): Promise<void>;
   remove(id: string): Promise<void>;
-  /** A one-off job; the same jobId while one is waiting is a no-op. */
-  runNow(jobId: string, data: T): Promise<void>;
+  /**
+   * A one-off job; the same jobId while one is waiting is a no-op. `attempts` > 1: a job that throws is
+   * tried again after `backoffMs`, doubling each time.
+   */
+  runNow(jobId: string, data: T, retry?: { attempts: number; backoffMs: number }): Promise<void>;
   /** Ids of the schedulers that exist. */
   list(): Promise<string[]>;
   close(): Promise<void>;
@@ -128,8 +131,14 @@ export function createScheduler<T>(options: {
     async remove(id) {
       await queue.removeJobScheduler(id);
     },
-    async runNow(jobId, data) {
-      await queue.add(jobId, data, { jobId, ...keep });
+    async runNow(jobId, data, retry) {
+      await queue.add(jobId, data, {
+        jobId,
+        ...keep,
+        ...(retry
+          ? { attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs } }
+          : {}),
+      });
     },
     async list() {
       const schedulers = await queue.getJobSchedulers(0, -1);

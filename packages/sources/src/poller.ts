@@ -8,7 +8,7 @@ import { SourceError } from './errors';
 import type { HttpClient } from './http';
 import type { SourceMetrics } from './metrics';
 import type { PollRecord, SourceState } from './state';
-import type { Connector, SourceDoc, SourceKind } from './types';
+import type { Connector, FollowUpMessage, FollowUpResult, SourceDoc, SourceKind } from './types';
 
 /**
  * One poll of one source, start to end:
@@ -106,6 +106,49 @@ export function createPoller(deps: PollerDeps) {
     return { status: 'failed', code: error.code, message: error.message };
   }
 
+  function connectorOf(source: SourceDoc): Connector {
+    const connector = deps.connectors.get(source.kind);
+    if (!connector) throw new SourceError('SOURCE_REJECTED', `no connector for kind '${source.kind}'`);
+    return connector;
+  }
+
+  /** A source that names a credential needs it set, whether its kind requires one or not. */
+  function credentialOf(source: SourceDoc, connector: Connector): string | undefined {
+    if (connector.credentials !== 'required' && !source.credentialsEnv) return undefined;
+    const credential = source.credentialsEnv ? deps.credential(source.credentialsEnv) : undefined;
+    if (!credential)
+      throw new SourceError(
+        'SOURCE_NO_CREDENTIALS',
+        source.credentialsEnv
+          ? `environment variable ${source.credentialsEnv} (named by credentialsEnv) is not set in the ingest service`
+          : `a ${source.kind} source needs credentialsEnv naming the variable that holds its token`,
+      );
+    return credential;
+  }
+
+  /**
+   * Sends a message back to the people behind some of the source's items (see Connector.followUp).
+   * Throws what should be retried later (rate limits, outages); recipients already answered are skipped.
+   */
+  async function followUp(source: SourceDoc, message: FollowUpMessage): Promise<FollowUpResult> {
+    const log = deps.logger.child({ component: 'follow-up', sourceId: source.id, kind: source.kind });
+    const connector = connectorOf(source);
+    if (!connector.followUp) return { sent: 0, skipped: [] };
+    const credential = credentialOf(source, connector);
+    const result = await connector.followUp(
+      {
+        source,
+        http: deps.http,
+        ...(credential ? { credential } : {}),
+        logger: log,
+        done: state.followUpDone(source.id, message.key),
+      },
+      message,
+    );
+    for (const s of result.skipped) log.warn({ item: s.ref, reason: s.reason }, 'follow-up not delivered');
+    return result;
+  }
+
   async function poll(source: SourceDoc, options: { force?: boolean } = {}): Promise<PollOutcome> {
     const log = deps.logger.child({ component: 'poller', sourceId: source.id, kind: source.kind });
     if (source.paused) return { status: 'paused' };
@@ -123,20 +166,8 @@ export function createPoller(deps: PollerDeps) {
         if (!options.force || rateLimited) return { status: 'waiting' };
       }
       try {
-        const connector = deps.connectors.get(source.kind);
-        if (!connector) throw new SourceError('SOURCE_REJECTED', `no connector for kind '${source.kind}'`);
-        let credential: string | undefined;
-        // A source that names a credential needs it set, whether its kind requires one or not.
-        if (connector.credentials === 'required' || source.credentialsEnv) {
-          credential = source.credentialsEnv ? deps.credential(source.credentialsEnv) : undefined;
-          if (!credential)
-            throw new SourceError(
-              'SOURCE_NO_CREDENTIALS',
-              source.credentialsEnv
-                ? `environment variable ${source.credentialsEnv} (named by credentialsEnv) is not set in the ingest service`
-                : `a ${source.kind} source needs credentialsEnv naming the variable that holds its token`,
-            );
-        }
+        const connector = connectorOf(source);
+        const credential = credentialOf(source, connector);
         const cursor = await state.cursor(source.id);
         const result = await connector.fetch({
           source,
@@ -224,7 +255,7 @@ export function createPoller(deps: PollerDeps) {
     }
   }
 
-  return { poll, policy };
+  return { poll, followUp, policy };
 }
 
 export type Poller = ReturnType<typeof createPoller>;

@@ -5,7 +5,14 @@ import type { Scheduler } from '@pantau/queue';
 import { checkSourceUrl, type Resolver } from './http';
 import type { SourceRegistry } from './registry';
 import type { SourceState } from './state';
-import { SOURCE_KINDS, type Connector, type SourceDoc, type SourceHealth, type SourceKind } from './types';
+import {
+  SOURCE_KINDS,
+  type Connector,
+  type FollowUpMessage,
+  type SourceDoc,
+  type SourceHealth,
+  type SourceKind,
+} from './types';
 
 /**
  * Sources as the API and the seed file manage them: validated per kind, URLs safety-checked, stored
@@ -15,7 +22,13 @@ import { SOURCE_KINDS, type Connector, type SourceDoc, type SourceHealth, type S
 export interface PollJob {
   sourceId: string;
   force?: boolean;
+  /** Not a poll: a message for the people behind some of the source's items. */
+  followUp?: FollowUpMessage;
 }
+
+/** A follow-up job is tried this often, the waits doubling from FOLLOW_UP_BACKOFF_MS (~1 h in all). */
+const FOLLOW_UP_ATTEMPTS = 8;
+const FOLLOW_UP_BACKOFF_MS = 30_000;
 
 export interface SourceInput {
   id?: string;
@@ -51,6 +64,8 @@ export interface SourceServiceDeps {
   failingAfter: number;
   resolve?: Resolver;
   now?: () => number;
+  /** A follow-up job's tries and first wait (default 8 tries from 30 s, doubling: ~1 h in all). */
+  followUpRetry?: { attempts: number; backoffMs: number };
 }
 
 /** A stable offset in [0, every): the same source fires at the same phase on every process. */
@@ -187,6 +202,23 @@ export function createSourceService(deps: SourceServiceDeps) {
       if (doc.paused) throw new PantauError('CONFLICT', `source '${id}' is paused; resume it first`);
       await deps.scheduler.runNow(`poll-${id}-${now()}`, { sourceId: id, force: true });
       return { id, queued: true };
+    },
+
+    /**
+     * Queues a message for the people behind some of a source's items (the ingest service sends it: it
+     * holds the source's credential). False when the source cannot answer anyone (no such source, a kind
+     * without follow-ups, or follow-ups turned off in its config).
+     */
+    async followUp(id: string, message: FollowUpMessage): Promise<boolean> {
+      const doc = await deps.registry.get(id);
+      if (!doc || !deps.connectors.get(doc.kind)?.followUp || doc.config.followUps === false) return false;
+      if (message.refs.length === 0) return false;
+      await deps.scheduler.runNow(
+        `followup-${message.key}-${id}`,
+        { sourceId: id, followUp: message },
+        deps.followUpRetry ?? { attempts: FOLLOW_UP_ATTEMPTS, backoffMs: FOLLOW_UP_BACKOFF_MS },
+      );
+      return true;
     },
 
     /** Makes the schedulers match the registry (at ingest start): one per active source, none else. */

@@ -28,6 +28,7 @@ export const EMPTY_RECORD: PollRecord = {
 };
 
 const MINUTE = 60_000;
+const FOLLOW_UP_MEMORY_MS = 30 * 24 * 60 * MINUTE;
 
 export class SourceState {
   constructor(
@@ -75,6 +76,21 @@ export class SourceState {
 
   async unlock(id: string, token: string): Promise<void> {
     await this.kv.deleteIf(this.key(id, 'lock'), token);
+  }
+
+  /**
+   * Who already has a follow-up message (a clarification sent to the tipline's reporters): kept for 30
+   * days, so a retried or repeated job never sends it to anyone twice.
+   */
+  followUpDone(
+    id: string,
+    key: string,
+  ): { has(recipient: string): Promise<boolean>; add(recipient: string): Promise<void> } {
+    const of = (recipient: string) => this.key(id, `followup:${key}:${recipient}`);
+    return {
+      has: async (recipient) => (await this.kv.get(of(recipient))) !== null,
+      add: async (recipient) => this.kv.set(of(recipient), '1', FOLLOW_UP_MEMORY_MS),
+    };
   }
 
   async forget(id: string): Promise<void> {

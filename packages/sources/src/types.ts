@@ -101,4 +101,34 @@ export interface Connector {
   /** The URLs this source will fetch first (safety-checked when a source is created). */
   urls(config: Record<string, unknown>): string[];
   fetch(ctx: FetchContext): Promise<FetchResult>;
+  /**
+   * Kinds whose items came from people who can be answered (the tipline): sends `message.text` back to
+   * the senders of the items `message.refs` names (their sourceIds). Throws a retriable error to be run
+   * again later; what was sent is in `ctx.done` by then, so a retry does not send it twice.
+   */
+  followUp?(ctx: FollowUpContext, message: FollowUpMessage): Promise<FollowUpResult>;
+}
+
+/** A message for the people behind some of a source's items (an official clarification of their report). */
+export interface FollowUpMessage {
+  /** What the message is about (a clarification id): each recipient gets it once. */
+  key: string;
+  text: string;
+  /** sourceIds of the items whose senders are answered. */
+  refs: string[];
+}
+
+export interface FollowUpContext {
+  source: SourceDoc;
+  http: HttpClient;
+  credential?: string;
+  logger: Logger;
+  /** Recipients already answered for this message (kept in Redis across retries and processes). */
+  done: { has(recipient: string): Promise<boolean>; add(recipient: string): Promise<void> };
+}
+
+export interface FollowUpResult {
+  sent: number;
+  /** Recipients that cannot be answered (blocked the bot, chat gone): not retried. */
+  skipped: Skipped[];
 }

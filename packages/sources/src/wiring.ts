@@ -34,6 +34,8 @@ export interface SourcesRuntimeOptions {
   failingAfter: number;
   logger: Logger;
   queueName?: string;
+  /** How often a follow-up job is tried and the first wait (tests shorten it). */
+  followUpRetry?: { attempts: number; backoffMs: number };
 }
 
 export function connectSources(options: SourcesRuntimeOptions): SourcesRuntime {
@@ -55,6 +57,7 @@ export function connectSources(options: SourcesRuntimeOptions): SourcesRuntime {
     connectors: CONNECTORS,
     allowPrivate: options.allowPrivate,
     failingAfter: options.failingAfter,
+    ...(options.followUpRetry ? { followUpRetry: options.followUpRetry } : {}),
   });
   return {
     service,

@@ -1,5 +1,12 @@
 import { testLogger } from '@pantau/testkit';
-import { createHttpClient, DEFAULT_ACK_TEXT, tiplineConnector, type Cursor, type SourceDoc } from '../src';
+import {
+  clarificationFollowUpText,
+  createHttpClient,
+  DEFAULT_ACK_TEXT,
+  tiplineConnector,
+  type Cursor,
+  type SourceDoc,
+} from '../src';
 import { startFakeServer, type FakeServer } from './support';
 
 const logger = testLogger('tipline-test');
@@ -142,6 +149,97 @@ describe('tipline connector (local Telegram Bot API)', () => {
     expect(err.code).toBe('SOURCE_REJECTED');
     expect(err.message).toContain('/bot<token>/getUpdates answered 401');
     expect(err.message).not.toContain('rahasia');
+  });
+
+  describe('follow-up: an agency clarified the issue a report is in', () => {
+    const source = (config: Record<string, unknown> = {}): SourceDoc => ({
+      id: 'tipline',
+      kind: 'tipline',
+      name: 'Tipline Kominfo',
+      config: { baseUrl: server.url, ...config },
+      intervalSeconds: 30,
+      credentialsEnv: 'TIPLINE_BOT_TOKEN',
+      paused: false,
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+    });
+    const memory = () => {
+      const done = new Set<string>();
+      return { done, has: async (r: string) => done.has(r), add: async (r: string) => void done.add(r) };
+    };
+    const text = clarificationFollowUpText({
+      agencyName: 'Kementerian Kesehatan',
+      text: 'Tidak benar vaksin mengandung chip. Vaksin sudah diuji BPOM.',
+      url: 'https://kemkes.go.id/klarifikasi/vaksin-chip',
+    });
+    const sends = () =>
+      server.requests
+        .filter((r) => r.path === `/bot${TOKEN}/sendMessage`)
+        .map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    const followUp = (done = memory(), config: Record<string, unknown> = {}, refs?: string[]) =>
+      tiplineConnector.followUp!(
+        { source: source(config), http, credential: TOKEN, logger, done },
+        { key: 'cl_vaksin', text, refs: refs ?? ['555001:11', '555002:7', '555001:14', 'rss-item-9'] },
+      );
+
+    it('replies once to each sender, to their latest report, in plain text', async () => {
+      server.answer(() => ({ body: '{"ok":true,"result":{}}' }));
+      const done = memory();
+      expect(await followUp(done)).toEqual({
+        sent: 2,
+        skipped: [{ ref: 'rss-item-9', reason: 'not a tipline report id (chat:message)' }],
+      });
+      expect(sends()).toEqual([
+        { chat_id: 555001, text, reply_parameters: { message_id: 14, allow_sending_without_reply: true } },
+        { chat_id: 555002, text, reply_parameters: { message_id: 7, allow_sending_without_reply: true } },
+      ]);
+      expect(text).toContain('Kementerian Kesehatan telah menerbitkan klarifikasi resmi');
+      expect(text).toContain('“Tidak benar vaksin mengandung chip.');
+      expect(text).toContain('Selengkapnya: https://kemkes.go.id/klarifikasi/vaksin-chip');
+      // Who has it is remembered by pseudonym, never by chat id.
+      expect([...done.done].every((r) => /^tg:[0-9a-f]{16}$/.test(r))).toBe(true);
+      // Run again (a retried job): nobody gets it twice.
+      server.requests.splice(0);
+      expect(await followUp(done)).toMatchObject({ sent: 0 });
+      expect(sends()).toHaveLength(0);
+    });
+
+    it('a sender who blocked the bot is skipped for good; a 429 fails the run after what was sent', async () => {
+      server.answer((p, _h, n) => {
+        const body = server.requests[n - 1]!.body;
+        if (body.includes('555001'))
+          return {
+            status: 403,
+            body: '{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}',
+          };
+        if (body.includes('555003'))
+          return { status: 429, body: '{"ok":false,"error_code":429,"parameters":{"retry_after":3}}' };
+        return { body: '{"ok":true,"result":{}}' };
+      });
+      const done = memory();
+      const refs = ['555001:11', '555002:7', '555003:2', '555004:5'];
+      await expect(followUp(done, {}, refs)).rejects.toMatchObject({ code: 'SOURCE_RATE_LIMITED' });
+      expect(sends().map((b) => b.chat_id)).toEqual([555001, 555002, 555003]);
+      expect(done.done.size).toBe(2); // the blocked one and the one that got it
+      // The retry (Telegram lets us write again) sends only to those still waiting.
+      server.requests.splice(0);
+      server.answer(() => ({ body: '{"ok":true,"result":{}}' }));
+      expect(await followUp(done, {}, refs)).toEqual({ sent: 2, skipped: [] });
+      expect(sends().map((b) => b.chat_id)).toEqual([555003, 555004]);
+    });
+
+    it('followUps: false in the config sends nothing; a long clarification is cut to fit a message', async () => {
+      server.answer(() => ({ body: '{"ok":true,"result":{}}' }));
+      expect(await followUp(memory(), { followUps: false })).toEqual({ sent: 0, skipped: [] });
+      expect(sends()).toHaveLength(0);
+      expect(tiplineConnector.validate({ followUps: 'ya' })).toEqual([
+        'config.followUps must be true or false',
+      ]);
+      const long = clarificationFollowUpText({ agencyName: 'Komdigi', text: 'hoaks '.repeat(2_000) });
+      expect(long.length).toBeLessThanOrEqual(4096);
+      expect(long).toContain('…”');
+      expect(long).toMatch(/Terima kasih sudah melapor/);
+    });
   });
 
   it('the thank-you text is Indonesian by default', () => {

@@ -316,3 +316,37 @@ export async function scanRecentPosts(
     throw storeError(err, 'scanning recent posts');
   }
 }
+
+/**
+ * The reports of one kind of source (the tipline's) in an issue, grouped by source: the sourceIds of
+ * each source's posts, so the people who reported can be answered. At most `max` of them.
+ */
+export async function reportsInIssue(
+  client: SearchClient,
+  names: IndexNames,
+  issueId: string,
+  sourceKind: string,
+  max = 10_000,
+): Promise<Map<string, string[]>> {
+  try {
+    const res = await client.search({
+      index: names.posts,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      body: {
+        size: max,
+        query: { bool: { filter: [{ term: { issueId } }, { term: { sourceKind } }] } },
+        _source: ['source', 'sourceId'],
+      },
+    } as never);
+    const bySource = new Map<string, string[]>();
+    for (const hit of res.body.hits.hits as { _source?: { source?: string; sourceId?: string } }[]) {
+      const { source, sourceId } = hit._source ?? {};
+      if (!source || !sourceId) continue;
+      bySource.set(source, [...(bySource.get(source) ?? []), sourceId]);
+    }
+    return bySource;
+  } catch (err) {
+    throw storeError(err, 'reading reports in an issue');
+  }
+}

@@ -1,6 +1,7 @@
 import { newId, PantauError } from '@pantau/core';
 import { publishClarification, type Clarification } from '@pantau/alerts';
-import { getIssue, storeError } from '@pantau/store';
+import { clarificationFollowUpText } from '@pantau/sources';
+import { getIssue, reportsInIssue, storeError } from '@pantau/store';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit';
 import { agencyOf } from '../auth';
@@ -9,8 +10,10 @@ import type { RouteContext } from '../deps';
 
 /**
  * Narasi tunggal: an agency (admin or analyst) publishes its official clarification of an issue. It is
- * stored with the issue (GET /v1/issues/:id shows it with the agency's name) and pushed at once to
- * every agency alerted on the issue, through their own subscriptions.
+ * stored with the issue (GET /v1/issues/:id shows it with the agency's name), pushed at once to every
+ * agency alerted on the issue, through their own subscriptions, and sent back to the citizens who
+ * reported the issue through a tipline (the ingest service, which holds the tipline's bot token, sends
+ * it as a reply to each sender's report, once per sender).
  */
 export function clarificationRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { search, names, logger } = ctx;
@@ -52,12 +55,36 @@ export function clarificationRoutes(app: FastifyInstance, ctx: RouteContext): vo
         },
         clarification,
       );
+      const reports = await followUpReporters(ctx, clarification);
       await audit(search, names, logger, request.principal!, {
         action: 'clarification.create',
         target: clarification.id,
-        details: { issueId: issue.id, ...pushedTo },
+        details: { issueId: issue.id, ...pushedTo, reports },
       });
-      return reply.status(201).send({ clarification, pushedTo });
+      return reply.status(201).send({ clarification, pushedTo: { ...pushedTo, reports } });
     },
   );
+}
+
+/**
+ * Queues the clarification for the tipline's reporters of the issue; answers how many reports it
+ * covers (0 without source management, i.e. no ingest side to send it). A failure here is logged and
+ * does not undo the clarification, which the agencies already have.
+ */
+async function followUpReporters(ctx: RouteContext, clarification: Clarification): Promise<number> {
+  if (!ctx.sources) return 0;
+  try {
+    const bySource = await reportsInIssue(ctx.search, ctx.names, clarification.issueId, 'tipline');
+    const text = clarificationFollowUpText(clarification);
+    let reports = 0;
+    for (const [sourceId, refs] of bySource)
+      if (await ctx.sources.followUp(sourceId, { key: clarification.id, text, refs })) reports += refs.length;
+    return reports;
+  } catch (err) {
+    ctx.logger.warn(
+      { err: (err as Error).message, issueId: clarification.issueId, clarificationId: clarification.id },
+      'tipline reporters not queued for the clarification',
+    );
+    return 0;
+  }
 }

@@ -33,5 +33,5 @@ export {
   tiplineConnector,
 };
 export { parseVerdict } from './factcheck';
-export { DEFAULT_ACK_TEXT } from './tipline';
+export { DEFAULT_ACK_TEXT, clarificationFollowUpText } from './tipline';
 export { msUntilQuotaReset } from './youtube';

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { SourceError } from '../errors';
-import type { Connector, ConnectorItem, FetchContext, FetchResult, Skipped } from '../types';
+import type {
+  Connector,
+  ConnectorItem,
+  FetchContext,
+  FetchResult,
+  FollowUpContext,
+  FollowUpMessage,
+  FollowUpResult,
+  Skipped,
+} from '../types';
 import { cleanUrl, num, str } from './common';
 
 /**
@@ -10,7 +19,9 @@ import { cleanUrl, num, str } from './common';
  * Indonesia. The cursor is the next update offset: asking getUpdates with it confirms the earlier
  * updates to Telegram, so a crash before the cursor is stored only re-reads them.
  * Senders are kept pseudonymous: the author id is a hash of the chat id.
- * config: { baseUrl?: "https://api.telegram.org", ackText?: "…", maxPages?: 3 }
+ * When an agency publishes a clarification of an issue, every sender whose report is in that issue gets
+ * it, as a reply to their report (`followUp`; `followUps: false` in the config turns that off).
+ * config: { baseUrl?: "https://api.telegram.org", ackText?: "…", maxPages?: 3, followUps?: true }
  */
 export const DEFAULT_ACK_TEXT =
   'Terima kasih, laporan Anda sudah kami terima dan akan diperiksa oleh tim kami. ' +
@@ -62,6 +73,28 @@ function forwardedFrom(m: TgMessage): string | undefined {
   return typeof hidden === 'string' ? hidden : undefined;
 }
 
+/** Telegram's limit on a message's text. */
+const MAX_TEXT = 4096;
+
+/**
+ * What a reporter reads when an agency clarifies the issue their report is in (Bahasa Indonesia, plain
+ * text: no parse mode, so nothing in the agency's text can break the message).
+ */
+export function clarificationFollowUpText(c: { agencyName: string; text: string; url?: string }): string {
+  const head = `Kabar terbaru atas laporan Anda: ${c.agencyName} telah menerbitkan klarifikasi resmi.\n\n`;
+  const tail =
+    (c.url ? `\n\nSelengkapnya: ${c.url}` : '') +
+    '\n\nBantu luruskan bila pesan serupa beredar di grup Anda. Terima kasih sudah melapor. 🙏';
+  const room = MAX_TEXT - head.length - tail.length - 2;
+  const body = c.text.length > room ? `${c.text.slice(0, room - 1)}…` : c.text;
+  return `${head}“${body}”${tail}`;
+}
+
+/** Telegram errors that say this chat cannot be written to (blocked, deactivated, gone): not retried. */
+function unreachable(err: unknown): boolean {
+  return err instanceof SourceError && (err.info.status === 400 || err.info.status === 403);
+}
+
 const pseudonym = (chatId: string) => `tg:${createHash('sha256').update(chatId).digest('hex').slice(0, 16)}`;
 
 export const tiplineConnector: Connector = {
@@ -71,6 +104,8 @@ export const tiplineConnector: Connector = {
     const problems: string[] = [];
     const base = str(config, 'baseUrl');
     if (base && !cleanUrl(base)) problems.push('config.baseUrl is not an http(s) URL');
+    if (config.followUps !== undefined && typeof config.followUps !== 'boolean')
+      problems.push('config.followUps must be true or false');
     const ack = config.ackText;
     if (ack !== undefined && (typeof ack !== 'string' || ack.length > 1000))
       problems.push('config.ackText must be text (≤ 1000)');
@@ -165,5 +200,46 @@ export const tiplineConnector: Connector = {
         }
       },
     };
+  },
+  async followUp(ctx: FollowUpContext, message: FollowUpMessage): Promise<FollowUpResult> {
+    if (ctx.source.config.followUps === false) return { sent: 0, skipped: [] };
+    const base = (str(ctx.source.config, 'baseUrl') ?? 'https://api.telegram.org').replace(/\/+$/, '');
+    const api = `${base}/bot${ctx.credential}`;
+    // One message per sender, as a reply to their latest report in the issue.
+    const latest = new Map<string, number>();
+    const skipped: Skipped[] = [];
+    for (const ref of message.refs) {
+      const m = /^(-?\d+):(\d+)$/.exec(ref);
+      if (!m) {
+        skipped.push({ ref, reason: 'not a tipline report id (chat:message)' });
+        continue;
+      }
+      latest.set(m[1]!, Math.max(latest.get(m[1]!) ?? 0, Number(m[2])));
+    }
+    let sent = 0;
+    for (const [chatId, messageId] of latest) {
+      const who = pseudonym(chatId);
+      if (await ctx.done.has(who)) continue;
+      try {
+        await ctx.http.get(`${api}/sendMessage`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            chat_id: Number(chatId),
+            text: message.text,
+            reply_parameters: { message_id: messageId, allow_sending_without_reply: true },
+          }),
+        });
+        sent += 1;
+      } catch (err) {
+        // Blocked the bot or gone: nothing to retry. Anything else (429, 5xx, network) fails the job,
+        // which runs again later and skips who already has it.
+        if (!unreachable(err)) throw err;
+        skipped.push({ ref: `${chatId}:${messageId}`, reason: (err as Error).message });
+      }
+      await ctx.done.add(who);
+    }
+    ctx.logger.info({ key: message.key, sent, skipped: skipped.length }, 'tipline follow-up sent');
+    return { sent, skipped };
   },
 };
