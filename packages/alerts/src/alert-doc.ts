@@ -1,4 +1,4 @@
-import { sha256Hex, type IssueEvent } from '@pantau/core';
+import { regionsMatch, sha256Hex, type IssueEvent } from '@pantau/core';
 import { risingSummary } from './text';
 import type {
   AlertDoc,
@@ -36,6 +36,7 @@ export function toAlertIssue(event: IssueEvent): AlertIssue {
     distinctAuthors: event.distinctAuthors,
     coordinated: event.coordinated,
     ...(event.topics?.length ? { topics: event.topics } : {}),
+    ...(event.regions?.length ? { regions: event.regions } : {}),
     firstSeen: event.firstSeen,
     lastSeen: event.lastSeen,
   };
@@ -75,9 +76,19 @@ export function jobsFor(doc: AlertDoc, deliveries: DeliveryRecord[]): DeliveryJo
   }));
 }
 
-/** Subscriptions that take this alert: those without `watchlistIds`, or whose lists the alert touches. */
-export function routedSubscriptions(subs: SubscriptionDoc[], watchlistIds: string[]): SubscriptionDoc[] {
-  return subs.filter((s) => !s.watchlistIds?.length || s.watchlistIds.some((w) => watchlistIds.includes(w)));
+/**
+ * Subscriptions that take this alert: those without `watchlistIds`, or whose lists the alert touches;
+ * and those without `regions`, or with a region the issue's posts name.
+ */
+export function routedSubscriptions(
+  subs: SubscriptionDoc[],
+  alert: { watchlistIds: string[]; issue: { regions?: { id: string }[] } },
+): SubscriptionDoc[] {
+  return subs.filter(
+    (s) =>
+      (!s.watchlistIds?.length || s.watchlistIds.some((w) => alert.watchlistIds.includes(w))) &&
+      regionsMatch(s.regions, alert.issue.regions),
+  );
 }
 
 /**

@@ -46,7 +46,7 @@ export async function publishClarification(
       const current = stored.doc;
       if (current.clarifications?.some((c) => c.id === clarification.id)) break;
       const at = new Date(clock.now()).toISOString();
-      const subs = routedSubscriptions(await store.subscriptionsOf(current.agencyId), current.watchlistIds);
+      const subs = routedSubscriptions(await store.subscriptionsOf(current.agencyId), current);
       const records: DeliveryRecord[] = subs.map((s) => ({
         subscriptionId: s.id,
         channel: s.channel,

@@ -232,10 +232,7 @@ export class AlertEngine {
     at: string,
   ): Promise<{ records: DeliveryRecord[]; hold: [DeliveryRecord, number][] }> {
     const now = this.clock.now();
-    const subs = routedSubscriptions(
-      await this.options.store.subscriptionsOf(doc.agencyId),
-      doc.watchlistIds,
-    );
+    const subs = routedSubscriptions(await this.options.store.subscriptionsOf(doc.agencyId), doc);
     const snoozed =
       doc.snoozedUntil && Date.parse(doc.snoozedUntil) > now ? Date.parse(doc.snoozedUntil) : undefined;
     const records: DeliveryRecord[] = [];

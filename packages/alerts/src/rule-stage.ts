@@ -206,6 +206,7 @@ export function createRuleStage(deps: RuleStageDeps) {
         distinctAuthors: doc.distinctAuthors,
         coordinated: doc.coordinated,
         ...(doc.topics?.length ? { topics: doc.topics } : {}),
+        ...(doc.regions?.length ? { regions: doc.regions } : {}),
         firstSeen: doc.firstSeen,
         lastSeen: doc.lastSeen,
       },

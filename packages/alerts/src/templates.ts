@@ -40,6 +40,7 @@ interface Words {
   update: string;
   clarified: string;
   counts: (windowCount: string, minutes: number, authors: string, total: string) => string;
+  regions: string;
   coordinated: string;
   hoax: (score: string) => string;
   reasons: string;
@@ -61,6 +62,7 @@ const WORDS: Record<Language, Words> = {
     update: 'Pembaruan isu',
     clarified: 'Klarifikasi resmi',
     counts: (n, m, a, t) => `${n} unggahan dalam ${m} menit · ${a} akun · ${t} unggahan total`,
+    regions: 'wilayah',
     coordinated: 'terindikasi terkoordinasi',
     hoax: (s) => `Skor hoaks tertinggi: ${s}`,
     reasons: 'alasan',
@@ -80,6 +82,7 @@ const WORDS: Record<Language, Words> = {
     update: 'Issue update',
     clarified: 'Official clarification',
     counts: (n, m, a, t) => `${n} posts in ${m} minutes · ${a} accounts · ${t} posts in total`,
+    regions: 'regions',
     coordinated: 'looks coordinated',
     hoax: (s) => `Highest hoax score: ${s}`,
     reasons: 'reasons',
@@ -191,7 +194,15 @@ export function messageParts(
       minutes,
       count(issue.distinctAuthors, language),
       count(issue.total, language),
-    ) + (issue.coordinated ? ` · ${words.coordinated}` : '');
+    ) +
+    (issue.coordinated ? ` · ${words.coordinated}` : '') +
+    // Where the story is told about (the three regions most of its posts name).
+    (issue.regions?.length
+      ? ` · ${words.regions}: ${issue.regions
+          .slice(0, 3)
+          .map((r) => r.name)
+          .join(', ')}`
+      : '');
   if (payload.type === 'digest' && payload.digest) return digestParts(payload, language, counts, options);
   const pushed = payload.type === 'clarification' ? payload.clarification : undefined;
   const kind = pushed ? 'clarification' : alert.version > 1 ? 'update' : 'alert';

@@ -17,6 +17,8 @@ export interface AlertIssue {
   coordinated: boolean;
   /** The issue's topic mix (share of its posts per topic), when the detector reports it. */
   topics?: { id: string; count: number; share: number }[];
+  /** Provinces and cities a good share of its posts name, when the detector reports them. */
+  regions?: { id: string; name: string; count: number; share: number }[];
   firstSeen: string;
   lastSeen: string;
 }
@@ -199,7 +201,10 @@ export interface SubscriptionDoc {
   quietHours?: { start: string; end: string; tz: string };
   /** … and only alerts from these watchlists (absent = all). */
   watchlistIds?: string[];
-  /** Province/city ids this subscription cares about (stored; see README). */
+  /**
+   * Province/city ids (the gazetteer's: `jatim`, `surabaya`) this subscription cares about: it gets only
+   * alerts on issues whose posts name one of them (a city counts for its province). Absent = all.
+   */
   regions?: string[];
 }
 

@@ -140,11 +140,39 @@ describe('hygiene', () => {
       { id: 'only-a', watchlistIds: ['a'] },
       { id: 'only-b', watchlistIds: ['b'] },
     ] as SubscriptionDoc[];
-    expect(routedSubscriptions(subs, ['a', 'c']).map((s) => s.id)).toEqual(['all', 'only-a']);
+    expect(routedSubscriptions(subs, { watchlistIds: ['a', 'c'], issue: {} }).map((s) => s.id)).toEqual([
+      'all',
+      'only-a',
+    ]);
     const issue = { coordinated: true, hoaxShare: 0.7 } as never;
     expect(isCritical({ issue })).toBe(true);
     expect(isCritical({ issue: { coordinated: false, hoaxShare: 0.9 } as never })).toBe(false);
     expect(isCritical({ issue: { coordinated: false, hoaxShare: 0 } as never }, true)).toBe(true);
+  });
+
+  it('routes by region: a regional subscription hears only of issues that name its province or city', () => {
+    const subs = [
+      { id: 'nasional' },
+      { id: 'pemprov-jatim', regions: ['jatim'] },
+      { id: 'pemkot-surabaya', regions: ['surabaya'] },
+      { id: 'pemprov-sulsel', regions: ['sulsel'] },
+      { id: 'jatim-vaksin', regions: ['jatim'], watchlistIds: ['vaksin'] },
+    ] as SubscriptionDoc[];
+    const routed = (issue: { regions?: { id: string }[] }, watchlistIds: string[] = []) =>
+      routedSubscriptions(subs, { watchlistIds, issue }).map((s) => s.id);
+    // "Banjir rob di Surabaya": the city and, through it, its province.
+    const surabaya = { regions: [{ id: 'surabaya' }, { id: 'jatim' }] };
+    expect(routed(surabaya)).toEqual(['nasional', 'pemprov-jatim', 'pemkot-surabaya']);
+    expect(routed(surabaya, ['vaksin'])).toEqual([
+      'nasional',
+      'pemprov-jatim',
+      'pemkot-surabaya',
+      'jatim-vaksin',
+    ]);
+    // A story about the province as a whole is not a story about one of its cities.
+    expect(routed({ regions: [{ id: 'jatim' }] })).toEqual(['nasional', 'pemprov-jatim']);
+    // An issue that names no region reaches only the subscriptions that asked for no region.
+    expect(routed({})).toEqual(['nasional']);
   });
 
   it('makes one digest with the newest version of each held alert', () => {

@@ -67,6 +67,25 @@ describe('one template set, Bahasa Indonesia first', () => {
     });
   });
 
+  it('says where the story is told about: the regions its posts name, in both languages', () => {
+    const issue = {
+      ...alertPayload().alert.issue,
+      coordinated: false,
+      regions: [
+        { id: 'surabaya', name: 'Surabaya', count: 40, share: 0.6 },
+        { id: 'jatim', name: 'Jawa Timur', count: 44, share: 0.66 },
+        { id: 'sidoarjo', name: 'Sidoarjo', count: 9, share: 0.13 },
+        { id: 'gresik', name: 'Gresik', count: 8, share: 0.12 },
+      ],
+    };
+    expect(messageParts(alertPayload({ issue })).counts).toBe(
+      '84 unggahan dalam 10 menit · 31 akun · 1.250 unggahan total · wilayah: Surabaya, Jawa Timur, Sidoarjo',
+    );
+    expect(messageParts(alertPayload({ issue }), 'en').counts).toBe(
+      '84 posts in 10 minutes · 31 accounts · 1,250 posts in total · regions: Surabaya, Jawa Timur, Sidoarjo',
+    );
+  });
+
   it('marks updates, carries published clarifications, and leaves out what the alert lacks', () => {
     const update = messageParts(
       alertPayload({

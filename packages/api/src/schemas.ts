@@ -162,6 +162,12 @@ const issueFields = {
   distinctAuthors: Type.Optional(Type.Number()),
   coordinated: Type.Optional(Type.Boolean()),
   topics: Type.Optional(Type.Array(IssueTopic)),
+  /** Provinces and cities a good share of the issue's posts name (gazetteer ids; a city counts for its province). */
+  regions: Type.Optional(
+    Type.Array(
+      Type.Object({ id: Type.String(), name: Type.String(), count: Type.Number(), share: Type.Number() }),
+    ),
+  ),
 };
 const TimelineEntry = Type.Object({
   at: Type.String(),
@@ -269,6 +275,18 @@ const SubscriptionHygiene = {
     Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100, uniqueItems: true }),
   ),
 };
+
+/** GET /v1/regions: what a subscription's `regions` can name (the gazetteer's provinces and cities). */
+export const RegionList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      kind: Type.Union([Type.Literal('province'), Type.Literal('city')]),
+      name: Type.String(),
+      province: Type.Optional(Type.String()),
+    }),
+  ),
+});
 
 // Subscriptions
 /** Channel options, each for its channel (checked per channel by the route): webhook url+secret, slack url, telegram chatId, email to. */
@@ -442,6 +460,11 @@ export const Alert = Type.Object({
     total: Type.Number(),
     baseline: Type.Number(),
     hoaxShare: Type.Number(),
+    regions: Type.Optional(
+      Type.Array(
+        Type.Object({ id: Type.String(), name: Type.String(), count: Type.Number(), share: Type.Number() }),
+      ),
+    ),
   }),
   summary: Type.Object({ id: Type.String(), en: Type.String() }),
   createdAt: Type.String(),

@@ -379,7 +379,7 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
         digest: 'hourly',
         quietHours: { start: '22:00', end: '06:00', tz: 'Asia/Jakarta' },
         watchlistIds: [watchlistA],
-        regions: ['ID-JK', 'ID-JB'],
+        regions: ['dki', 'jabar', 'bekasi'],
       };
       const res = await call('POST', '/v1/subscriptions', A.apiKey, body);
       expect(res.statusCode).toBe(201);
@@ -387,7 +387,7 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
         digest: 'hourly',
         quietHours: body.quietHours,
         watchlistIds: [watchlistA],
-        regions: ['ID-JK', 'ID-JB'],
+        regions: ['dki', 'jabar', 'bekasi'],
       });
       const bad = (over: object) => call('POST', '/v1/subscriptions', A.apiKey, { ...body, ...over });
       expectError(await bad({ digest: 'weekly' }), 400, 'VALIDATION');
@@ -403,6 +403,23 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
       );
       // Routing to another agency's watchlist: it does not exist for A.
       expectError(await bad({ watchlistIds: [watchlistB] }), 400, 'VALIDATION');
+      // A region that is no province or city of the gazetteer would route nothing: refused, and named.
+      const misspelt = await bad({ regions: ['jabar', 'jawatimur'] });
+      expectError(misspelt, 400, 'VALIDATION');
+      expect(json<{ error: { message: string } }>(misspelt).error.message).toContain('jawatimur');
+      // What can be asked for: every province and city, a city with its province.
+      const list = json<{ items: { id: string; kind: string; name: string; province?: string }[] }>(
+        await call('GET', '/v1/regions', A.apiKey),
+      ).items;
+      expect(list.filter((r) => r.kind === 'province')).toHaveLength(38);
+      expect(list).toContainEqual({ id: 'jatim', kind: 'province', name: 'Jawa Timur' });
+      expect(list).toContainEqual({
+        id: 'bekasi',
+        kind: 'city',
+        name: expect.any(String),
+        province: 'jabar',
+      });
+      expectError(await call('GET', '/v1/regions'), 401, 'UNAUTHORIZED');
     });
 
     it('backtest over a replayed day returns the count the live rules produced', async () => {

@@ -6,3 +6,4 @@ export * from './schemas';
 export * from './validate';
 export * from './random';
 export * from './topic-taxonomy';
+export * from './regions';

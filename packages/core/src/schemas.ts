@@ -62,6 +62,8 @@ export const Entity = Type.Object({
   id: Type.String(),
   name: Type.String(),
   matched: Type.String(),
+  /** A city's province id. */
+  province: Type.Optional(Type.String()),
 });
 
 export const ClaimMatch = Type.Object({
@@ -164,6 +166,17 @@ export const IssueEvent = Type.Object({
   watchlistIds: Type.Array(Type.String()),
   /** The issue's topic mix (absent from events of detectors older than topics). */
   topics: Type.Optional(Type.Array(IssueTopic)),
+  /** Provinces and cities a good share of its posts name (see regions.ts); absent when none. */
+  regions: Type.Optional(
+    Type.Array(
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        count: Count,
+        share: Type.Number({ minimum: 0, maximum: 1 }),
+      }),
+    ),
+  ),
   firstSeen: IsoDate,
   lastSeen: IsoDate,
 });

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
+  issueRegionMix,
   issueTopicMix,
+  postRegions,
   SCHEMA_VERSION,
   type Clock,
   type EnrichedPost,
   type IssueEvent,
+  type IssueRegion,
   type IssueStatus,
 } from '@pantau/core';
 import type { IssueDoc } from '@pantau/store';
@@ -130,6 +133,9 @@ interface IssueState {
   watchlistIds: Set<string>;
   /** Posts per topic id (topics feature; created on first use). */
   topicCounts?: Map<string, number>;
+  /** Posts per region id (provinces and cities its posts name) and the regions' names. */
+  regionCounts?: Map<string, number>;
+  regionNames?: Map<string, string>;
   samplePostIds: string[];
   recent: RecentPost[];
   status: IssueStatus | null;
@@ -170,6 +176,8 @@ interface Judgement {
 
 const MAX_AUTHORS = 10_000;
 /** How much of an issue's state is kept in its document for a restart. */
+/** Regions kept in a document's working state (a restart resumes their counts). */
+const SNAPSHOT_REGIONS = 50;
 const SNAPSHOT_TERMS = 50;
 const SNAPSHOT_AUTHORS = 1_000;
 const MAX_SAMPLES = 5;
@@ -232,6 +240,12 @@ export class IssueTracker {
       authors: new Set(s.authors.map((a) => (typeof a === 'number' ? a : authorHash(a)))),
       watchlistIds: new Set(doc.watchlistIds),
       topicCounts: new Map((doc.topics ?? []).map((t) => [t.id, t.count])),
+      regionCounts: new Map(
+        s.regionCounts?.map(([id, count]) => [id, count]) ?? (doc.regions ?? []).map((r) => [r.id, r.count]),
+      ),
+      regionNames: new Map(
+        s.regionCounts?.map(([id, , name]) => [id, name]) ?? (doc.regions ?? []).map((r) => [r.id, r.name]),
+      ),
       samplePostIds: [...doc.samplePostIds],
       recent: [],
       status: s.status,
@@ -317,6 +331,16 @@ export class IssueTracker {
     if (post.topics?.length) {
       const counts = (issue.topicCounts ??= new Map());
       for (const t of post.topics) counts.set(t.id, (counts.get(t.id) ?? 0) + 1);
+    }
+    const regions = postRegions(post.entities);
+    if (regions.size) {
+      const counts = (issue.regionCounts ??= new Map());
+      const names = (issue.regionNames ??= new Map());
+      for (const [id, name] of regions) {
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+        // A province known only by its id (through a city) takes its name once a post names it.
+        if (!names.has(id) || names.get(id) === id) names.set(id, name);
+      }
     }
     for (const t of post.issueTerms.length ? post.issueTerms : post.terms.slice(0, 5)) {
       issue.termCounts.set(t, (issue.termCounts.get(t) ?? 0) + 1);
@@ -664,9 +688,17 @@ export class IssueTracker {
       coordinated: this.coordinated(issue),
       watchlistIds: [...issue.watchlistIds],
       topics: issueTopicMix(issue.topicCounts ?? [], issue.total),
+      ...this.regionsOf(issue),
       firstSeen: new Date(issue.firstSeen).toISOString(),
       lastSeen: new Date(issue.lastSeen).toISOString(),
     };
+  }
+
+  /** `{regions}` when a good share of the issue's posts name some province or city, else nothing. */
+  private regionsOf(issue: IssueState): { regions?: IssueRegion[] } {
+    if (!issue.regionCounts?.size) return {};
+    const regions = issueRegionMix(issue.regionCounts, issue.regionNames ?? new Map(), issue.total);
+    return regions.length ? { regions } : {};
   }
 
   private topTerms(issue: IssueState, n = 8): string[] {
@@ -698,6 +730,7 @@ export class IssueTracker {
       coordinated: this.coordinated(issue),
       watchlistIds: [...issue.watchlistIds],
       topics: issueTopicMix(issue.topicCounts ?? [], issue.total),
+      ...this.regionsOf(issue),
       samplePostIds: [...issue.samplePostIds],
       firstSeen: new Date(issue.firstSeen).toISOString(),
       lastSeen: new Date(issue.lastSeen).toISOString(),
@@ -715,6 +748,16 @@ export class IssueTracker {
         pendingEvents: [...issue.lastEvents],
         termCounts: [...issue.termCounts].sort((a, b) => b[1] - a[1]).slice(0, SNAPSHOT_TERMS),
         authors: firstOf(issue.authors, SNAPSHOT_AUTHORS),
+        ...(issue.regionCounts?.size
+          ? {
+              regionCounts: [...issue.regionCounts]
+                .sort((a, b) => b[1] - a[1])
+                .slice(0, SNAPSHOT_REGIONS)
+                .map(
+                  ([id, count]) => [id, count, issue.regionNames?.get(id) ?? id] as [string, number, string],
+                ),
+            }
+          : {}),
       },
     };
   }

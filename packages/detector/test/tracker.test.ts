@@ -281,6 +281,47 @@ describe('IssueTracker', () => {
     tracker.observe(post('old', clock.now()));
     expect(tracker.document('old')?.topics).toEqual([]);
   });
+
+  it('carries the provinces and cities its posts name (a city counting for its province), and restores them', () => {
+    const place = (kind: string, id: string, name: string, province?: string) => ({
+      kind,
+      id,
+      name,
+      matched: name,
+      ...(province ? { province } : {}),
+    });
+    const surabaya = place('city', 'surabaya', 'Surabaya', 'jatim');
+    const jatim = place('province', 'jatim', 'Jawa Timur');
+    const malang = place('city', 'malang', 'Malang', 'jatim');
+    const kpu = { kind: 'agency', id: 'kpu', name: 'KPU', matched: 'KPU' };
+    // "Banjir rob di Surabaya" in 6 posts; 2 name Jawa Timur as well; 1 Malang; 1 only an agency.
+    for (let i = 0; i < 4; i++) tracker.observe(post('rob', clock.now(), { entities: [surabaya] }));
+    for (let i = 0; i < 2; i++)
+      tracker.observe(post('rob', clock.now(), { entities: [surabaya, jatim, kpu] }));
+    tracker.observe(post('rob', clock.now(), { entities: [malang] }));
+    for (let i = 0; i < 3; i++) tracker.observe(post('rob', clock.now(), { entities: [kpu] }));
+    const [event] = tracker.evaluate(['rob']);
+    // Jawa Timur: 6 via Surabaya + Malang's post = 7 of 10 (counted once per post); Malang alone is one post.
+    const regions = [
+      { id: 'jatim', name: 'Jawa Timur', count: 7, share: 0.7 },
+      { id: 'surabaya', name: 'Surabaya', count: 6, share: 0.6 },
+    ];
+    expect(event?.regions).toEqual(regions);
+    const doc = tracker.document('rob')!;
+    expect(doc.regions).toEqual(regions);
+    const restored = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    restored.restore(doc);
+    // Malang's count came back too (kept in the working state), so a second post makes it a region.
+    restored.observe(post('rob', clock.now(), { entities: [malang] }));
+    expect(restored.document('rob')?.regions?.map((r) => [r.id, r.count])).toEqual([
+      ['jatim', 8],
+      ['surabaya', 6],
+      ['malang', 2],
+    ]);
+    // An issue whose posts name no place has no regions at all.
+    expect(feed('tanpa-tempat', 3)[0]?.regions).toBeUndefined();
+    expect(tracker.document('tanpa-tempat')?.regions).toBeUndefined();
+  });
 });
 
 describe('IssueTracker — stream level, growth, reasons and exact counts', () => {

@@ -12,6 +12,8 @@ export interface EntityMention {
   name: string;
   /** The text as written in the post. */
   matched: string;
+  /** A city's province id (e.g. `jatim` for Surabaya): alerts are routed by province as well as city. */
+  province?: string;
 }
 
 interface GazetteerEntry {
@@ -34,6 +36,7 @@ interface AliasTarget {
   name: string;
   /** Acronyms and ordinary-word names must be written with capitals to count. */
   needs: 'upper' | 'capital' | 'any';
+  province?: string;
 }
 
 const ALIAS_WORD = /[\p{L}\p{N}]+/gu;
@@ -68,7 +71,13 @@ export class Gazetteer {
           );
           const targets = this.aliases.get(key) ?? [];
           if (!targets.some((t) => t.kind === kind && t.id === entry.id))
-            targets.push({ kind, id: entry.id, name: entry.name, needs });
+            targets.push({
+              kind,
+              id: entry.id,
+              name: entry.name,
+              needs,
+              ...(entry.province ? { province: entry.province } : {}),
+            });
           this.aliases.set(key, targets);
         }
       }
@@ -203,7 +212,13 @@ export class Gazetteer {
           const id = target.kind + ':' + target.id;
           if (!(seen ??= new Set()).has(id)) {
             seen.add(id);
-            mentions.push({ kind: target.kind, id: target.id, name: target.name, matched: written });
+            mentions.push({
+              kind: target.kind,
+              id: target.id,
+              name: target.name,
+              matched: written,
+              ...(target.province ? { province: target.province } : {}),
+            });
           }
         }
       }

@@ -40,6 +40,20 @@ describe('entities', () => {
     expect(findEntities('#KPU')[0]?.matched).toBe('KPU');
   });
 
+  it("names a city's province, so alerts can be routed to the province too", () => {
+    expect(findEntities('Rob lagi di Surabaya, Jawa Timur. Jakarta Selatan aman')).toEqual([
+      { kind: 'city', id: 'surabaya', name: 'Surabaya', matched: 'Surabaya', province: 'jatim' },
+      { kind: 'province', id: 'jatim', name: 'Jawa Timur', matched: 'Jawa Timur' },
+      {
+        kind: 'city',
+        id: 'jakarta-selatan',
+        name: 'Jakarta Selatan',
+        matched: 'Jakarta Selatan',
+        province: 'dki',
+      },
+    ]);
+  });
+
   it('ignores URLs and mentions', () => {
     expect(ids('lihat https://kpu.go.id/bawaslu @polri')).toEqual([]);
   });

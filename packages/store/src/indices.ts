@@ -133,11 +133,14 @@ export async function installIndices(
           throw err;
       }
     }
-    // Fields added after indices were first created (topics) are put into existing indices too:
-    // additive mapping changes only, so older monthly post indices accept new documents.
+    // Fields added after indices were first created (topics, regions) are put into existing indices
+    // too: additive mapping changes only, so older monthly post indices accept new documents.
     const added: [string, unknown][] = [
       [`${prefix}posts-*`, { topics: posts.mappings.properties.topics }],
-      [names.of('issues'), { topics: issues.mappings.properties.topics }],
+      [
+        names.of('issues'),
+        { topics: issues.mappings.properties.topics, regions: issues.mappings.properties.regions },
+      ],
     ];
     for (const [index, properties] of added)
       await client.indices.putMapping({

@@ -135,6 +135,8 @@ export interface IssueDoc {
   watchlistIds: string[];
   /** Topic mix of the issue's posts (absent on documents written before topics). */
   topics?: { id: string; count: number; share: number }[];
+  /** Provinces and cities its posts name (absent on documents written before regions, or none). */
+  regions?: { id: string; name: string; count: number; share: number }[];
   samplePostIds: string[];
   firstSeen: string;
   lastSeen: string;
@@ -153,6 +155,8 @@ export interface IssueTrackerState {
   termCounts: [string, number][];
   /** Hashes of the first accounts (older documents: the "source:handle" strings). */
   authors: (number | string)[];
+  /** Posts per region id with the region's name (the busiest SNAPSHOT_REGIONS). */
+  regionCounts?: [string, number, string][];
   /** Highest posts.enriched offset counted, per partition: a replay after a crash skips what was counted. */
   offsets?: [number, string][];
   /** Events of the last write, re-published (same ids) if the detector died before publishing them. */

@@ -3,7 +3,8 @@ import { checkWebhookTarget, isValidTimeZone, type ChannelName, type Subscriptio
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit';
 import { agencyOf } from '../auth';
-import { CreateSubscriptionBody, IdParams, Subscription, SubscriptionList } from '../schemas';
+import { regions, unknownRegions } from '../regions';
+import { CreateSubscriptionBody, IdParams, RegionList, Subscription, SubscriptionList } from '../schemas';
 import type { RouteContext } from '../deps';
 import { deleteDoc, getOwned, listOwned, putDoc } from './owned';
 
@@ -68,6 +69,11 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
   const readers = auth.agency('admin', 'analyst', 'automation');
   const writers = auth.agency('admin');
 
+  // The provinces and cities a subscription's `regions` can name.
+  app.get('/v1/regions', { preHandler: readers, schema: { response: { 200: RegionList } } }, async () => ({
+    items: regions(),
+  }));
+
   app.post<{ Body: CreateSubscriptionBody }>(
     '/v1/subscriptions',
     { preHandler: writers, schema: { body: CreateSubscriptionBody, response: { 201: Subscription } } },
@@ -88,6 +94,13 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
             ? new PantauError('VALIDATION', `watchlistIds: no watchlist ${w}`)
             : err;
         });
+      // A misspelt region would silently route nothing to the subscription: refuse it.
+      const unknown = unknownRegions(body.regions);
+      if (unknown.length)
+        throw new PantauError(
+          'VALIDATION',
+          `regions: unknown region id(s) ${unknown.join(', ')} (GET /v1/regions lists provinces and cities)`,
+        );
       // Webhook and Slack URLs are contacted on the subscriber's say-so: public addresses only.
       if (body.url !== undefined)
         await checkWebhookTarget(body.url, { allowPrivate: ctx.config.ALLOW_PRIVATE_WEBHOOKS ?? false });
