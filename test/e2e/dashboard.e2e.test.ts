@@ -207,10 +207,10 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
     );
     expect((await call('POST', '/v1/ingest/posts', agencyKey, [...ordinary, ...quiet])).status).toBe(202);
     const variants = [
-      'SEBARKAN!!! Vaksin booster mengandung chip 5G buat melacak warga, sebelum dihapus!!',
-      'Viralkan! Vaksin booster ada chip pelacaknya, jangan mau disuntik!!!',
-      'Info dari grup sebelah: chip 5G di vaksin booster aktif bulan depan. Sebarkan!!',
-      'Awas!! Vaksin booster bikin tangan nempel magnet karena ada chip. Share sebelum dihapus',
+      'SEBARKAN!!! Vaksin booster di Surabaya mengandung chip 5G buat melacak warga, sebelum dihapus!!',
+      'Viralkan! Vaksin booster di puskesmas Surabaya ada chip pelacaknya, jangan mau disuntik!!!',
+      'Info dari grup sebelah: chip 5G di vaksin booster Surabaya aktif bulan depan. Sebarkan!!',
+      'Awas warga Surabaya!! Vaksin booster bikin tangan nempel magnet karena ada chip. Share sebelum dihapus',
     ];
     const burst = Array.from({ length: 24 }, (_, i) => ({
       source: 'dash',
@@ -271,6 +271,8 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       await page.getByRole('link', { name: rising.title }).first().click();
       await page.getByRole('heading', { name: rising.title, level: 1 }).waitFor();
       await page.getByRole('heading', { name: 'Linimasa' }).waitFor();
+      // Where the story is told about: the city its posts name, and through it the province.
+      expect(await page.locator('.facts').textContent()).toContain('Wilayah: Jawa Timur, Surabaya');
       const event = page.locator('li.event').filter({ hasText: 'naik' }).first();
       await event.waitFor();
       // The lifecycle event says why, in Indonesian.

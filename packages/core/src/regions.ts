@@ -21,14 +21,16 @@ export interface IssueRegion {
 
 /** The region ids and names one post names, each once: provinces, cities and the cities' provinces. */
 export function postRegions(
-  entities: readonly { kind: string; id: string; name: string; province?: string }[] | undefined,
+  entities:
+    | readonly { kind: string; id: string; name: string; province?: string; provinceName?: string }[]
+    | undefined,
 ): Map<string, string> {
   const regions = new Map<string, string>();
   for (const e of entities ?? []) {
     if (e.kind !== 'province' && e.kind !== 'city') continue;
     regions.set(e.id, e.name);
-    // The province's name is not on a city mention: its id stands in until a post names the province.
-    if (e.kind === 'city' && e.province && !regions.has(e.province)) regions.set(e.province, e.province);
+    if (e.kind === 'city' && e.province && !regions.has(e.province))
+      regions.set(e.province, e.provinceName ?? e.province);
   }
   return regions;
 }

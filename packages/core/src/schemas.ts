@@ -62,8 +62,9 @@ export const Entity = Type.Object({
   id: Type.String(),
   name: Type.String(),
   matched: Type.String(),
-  /** A city's province id. */
+  /** A city's province: id and name. */
   province: Type.Optional(Type.String()),
+  provinceName: Type.Optional(Type.String()),
 });
 
 export const ClaimMatch = Type.Object({

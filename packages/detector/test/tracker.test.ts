@@ -288,7 +288,7 @@ describe('IssueTracker', () => {
       id,
       name,
       matched: name,
-      ...(province ? { province } : {}),
+      ...(province ? { province, provinceName: 'Jawa Timur' } : {}),
     });
     const surabaya = place('city', 'surabaya', 'Surabaya', 'jatim');
     const jatim = place('province', 'jatim', 'Jawa Timur');

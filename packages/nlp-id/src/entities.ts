@@ -14,6 +14,8 @@ export interface EntityMention {
   matched: string;
   /** A city's province id (e.g. `jatim` for Surabaya): alerts are routed by province as well as city. */
   province?: string;
+  /** … and its name (Jawa Timur). */
+  provinceName?: string;
 }
 
 interface GazetteerEntry {
@@ -37,6 +39,7 @@ interface AliasTarget {
   /** Acronyms and ordinary-word names must be written with capitals to count. */
   needs: 'upper' | 'capital' | 'any';
   province?: string;
+  provinceName?: string;
 }
 
 const ALIAS_WORD = /[\p{L}\p{N}]+/gu;
@@ -56,6 +59,7 @@ export class Gazetteer {
 
   constructor(file: GazetteerFile) {
     const capitalizedOnly = new Set(file.capitalizedOnly ?? []);
+    const provinceNames = new Map(file.provinces.map((p) => [p.id, p.name]));
     const addAll = (kind: EntityKind, list: GazetteerEntry[]): void => {
       for (const entry of list) {
         this.entries.push({ kind, ...entry });
@@ -76,7 +80,12 @@ export class Gazetteer {
               id: entry.id,
               name: entry.name,
               needs,
-              ...(entry.province ? { province: entry.province } : {}),
+              ...(entry.province
+                ? {
+                    province: entry.province,
+                    provinceName: provinceNames.get(entry.province) ?? entry.province,
+                  }
+                : {}),
             });
           this.aliases.set(key, targets);
         }
@@ -217,7 +226,7 @@ export class Gazetteer {
               id: target.id,
               name: target.name,
               matched: written,
-              ...(target.province ? { province: target.province } : {}),
+              ...(target.province ? { province: target.province, provinceName: target.provinceName } : {}),
             });
           }
         }

@@ -42,7 +42,14 @@ describe('entities', () => {
 
   it("names a city's province, so alerts can be routed to the province too", () => {
     expect(findEntities('Rob lagi di Surabaya, Jawa Timur. Jakarta Selatan aman')).toEqual([
-      { kind: 'city', id: 'surabaya', name: 'Surabaya', matched: 'Surabaya', province: 'jatim' },
+      {
+        kind: 'city',
+        id: 'surabaya',
+        name: 'Surabaya',
+        matched: 'Surabaya',
+        province: 'jatim',
+        provinceName: 'Jawa Timur',
+      },
       { kind: 'province', id: 'jatim', name: 'Jawa Timur', matched: 'Jawa Timur' },
       {
         kind: 'city',
@@ -50,6 +57,7 @@ describe('entities', () => {
         name: 'Jakarta Selatan',
         matched: 'Jakarta Selatan',
         province: 'dki',
+        provinceName: 'DKI Jakarta',
       },
     ]);
   });

@@ -244,6 +244,13 @@ function IssueDetail({ t, lang, id }) {
       <span>${t('window')}: <strong>${issue.windowCount ?? 0}</strong></span>
       <span>${t('hoaxShare')}: <strong>${pct(issue.hoaxShare)}</strong></span>
       <span>${issue.distinctAuthors ?? 0} ${t('accounts')}</span>
+      ${
+        issue.regions?.length
+          ? html`<span
+              >${t('regions')}: <strong>${issue.regions.map((r) => r.name).join(', ')}</strong></span
+            >`
+          : null
+      }
     </p>
     ${
       issue.coordinated &&
