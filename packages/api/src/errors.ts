@@ -49,6 +49,14 @@ export function toErrorAnswer(err: unknown): ErrorAnswer {
       code: mapped,
       message: fe.message ?? mapped,
     };
+  // Any other request Fastify itself refuses (a body method without a Content-Type, e.g. QUERY) is the
+  // client's fault, not a server error: its 4xx status with the closest catalogue code.
+  if (fe.code?.startsWith('FST_') && fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)
+    return {
+      status: fe.statusCode === 404 ? 404 : 400,
+      code: fe.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION',
+      message: fe.message ?? 'invalid request',
+    };
   return { status: 500, code: 'INTERNAL', message: 'internal error' };
 }
 

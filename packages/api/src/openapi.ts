@@ -53,7 +53,27 @@ function errorStatuses(route: RouteOptions): Map<number, ErrorCode[]> {
   if (schema.body) add('MALFORMED_JSON');
   if (schema.body) add('PAYLOAD_TOO_LARGE');
   if (route.url.startsWith('/v1/watchlists') && route.method === 'POST') add('QUERY_SYNTAX');
-  if (route.url.startsWith('/v1/subscriptions') && route.method === 'POST') add('DELIVERY_TARGET_FORBIDDEN');
+  if (route.url.startsWith('/v1/subscriptions') && route.method === 'POST') {
+    add('DELIVERY_TARGET_FORBIDDEN');
+    add('CHANNEL_UNAVAILABLE');
+  }
+  if (route.url.startsWith('/v1/sources') && (route.method === 'POST' || route.method === 'PATCH')) {
+    // A source's URLs are checked when it is created or changed: a forbidden address, a host that
+    // does not resolve (502).
+    add('SOURCE_TARGET_FORBIDDEN');
+    add('SOURCE_UNAVAILABLE');
+  }
+  if (route.url === '/v1/tipline/whatsapp') {
+    // Unconfigured (404), a wrong verify token (403) or signature (401), Kafka away (503).
+    add('NOT_FOUND');
+    add('FORBIDDEN');
+    add('UNAUTHORIZED');
+    if (route.method === 'POST') {
+      add('MALFORMED_JSON');
+      add('PAYLOAD_TOO_LARGE');
+      add('BUS_UNAVAILABLE');
+    }
+  }
   if (route.url === '/v1/agencies' && route.method === 'POST') add('CONFLICT');
   if (route.preHandler) {
     add('UNAUTHORIZED');
@@ -96,6 +116,13 @@ export function installOpenApi(app: FastifyInstance): void {
     for (const [status, codes] of errorStatuses(route)) {
       if (!response[status]) response[status] = ErrorAnswer(codes);
     }
+    // A route that declares no success answer still has one: a DELETE answers 204 without a body,
+    // the others 200 with JSON (health checks, the webhook's acknowledgement).
+    if (!Object.keys(response).some((status) => status.startsWith('2')))
+      response[route.method === 'DELETE' ? 204 : 200] =
+        route.method === 'DELETE'
+          ? { description: 'Deleted', type: 'null' }
+          : { description: 'OK', type: 'object', additionalProperties: true };
     const tag = TAGS.find(([r]) => r.test(route.url))?.[1] ?? 'operations';
     route.schema = {
       ...schema,

@@ -541,6 +541,13 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
       ).items;
       expect(all.some((i) => i.agencyId === A.id) && all.some((i) => i.agencyId === B.id)).toBe(true);
       expectError(await call('GET', '/v1/audit', automationA), 403, 'FORBIDDEN');
+      // Valid RFC 3339 that OpenSearch cannot read as given (an offset beyond ±18:00, a year pushed past
+      // 9999): answered from the UTC instant, not a server error (found by schemathesis).
+      const odd = `from=${encodeURIComponent('1559-03-25T16:21:51.81-19:13')}&to=${encodeURIComponent('9999-12-31T23:00:00-10:00')}`;
+      const wide = await call('GET', `/v1/audit?${odd}`, A.apiKey);
+      expect(wide.statusCode).toBe(200);
+      expect(json<{ items: unknown[] }>(wide).items.length).toBeGreaterThanOrEqual((actions || []).length);
+      expect((await call('GET', `/v1/posts?${odd}`, A.apiKey)).statusCode).toBe(200);
     });
 
     it('GET /v1/stream sends the agency its events and resumes after Last-Event-ID', async () => {

@@ -87,3 +87,55 @@ describe('OpenAPI description', () => {
     expect(js.statusCode).toBe(200);
   });
 });
+
+describe('what the fuzzer found (schemathesis against a running API)', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = buildApp({
+      config: { PANTAU_ADMIN_KEY: 'pk_admin_test_key_0123456789' },
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      search: inert as SearchClient,
+      names: { of: (n: string) => `t-${n}` } as unknown as IndexNames,
+      producer: inert as Producer,
+      topics: topicNames('t.'),
+      health: new Health(),
+    });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  it('answers a body method without a Content-Type (QUERY) with 400 VALIDATION, not 500', async () => {
+    const res = await app.inject({ method: 'QUERY' as never, url: '/healthz' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      error: { code: 'VALIDATION', message: expect.stringContaining('Content-Type') },
+    });
+  });
+
+  it('documents a success answer for every operation: 204 for a DELETE, text for /metrics', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries(
+      doc.paths as Record<string, Record<string, { responses: object }>>,
+    ))
+      for (const [method, op] of Object.entries(item))
+        if (!Object.keys(op.responses).some((s) => s.startsWith('2'))) missing.push(`${method} ${path}`);
+    expect(missing).toEqual([]);
+    expect(Object.keys(doc.paths['/v1/watchlists/{id}'].delete.responses)).toContain('204');
+    expect(Object.keys(doc.paths['/healthz'].get.responses)).toContain('200');
+    expect(Object.keys(doc.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain']);
+    // The codes a route really answers with are listed: an unavailable channel, an unconfigured tipline.
+    const codes = (
+      op: { responses: Record<string, { content: Record<string, { schema: never }> }> },
+      s: string,
+    ) =>
+      (
+        op.responses[s]!.content['application/json']!.schema as {
+          properties: { error: { properties: { code: { enum: string[] } } } };
+        }
+      ).properties.error.properties.code.enum;
+    expect(codes(doc.paths['/v1/subscriptions'].post, '400')).toContain('CHANNEL_UNAVAILABLE');
+    expect(codes(doc.paths['/v1/tipline/whatsapp'].post, '404')).toContain('NOT_FOUND');
+    expect(codes(doc.paths['/v1/sources'].post, '502')).toEqual(['SOURCE_UNAVAILABLE']);
+  });
+});

@@ -1,4 +1,4 @@
-import type { HoaxSignal } from '@pantau/core';
+import { utcInstant, type HoaxSignal } from '@pantau/core';
 import type { IndexNames } from './indices';
 import { type SearchClient, storeError } from './opensearch';
 
@@ -41,7 +41,15 @@ export async function searchPosts(
   if (query.issueId) filter.push({ term: { issueId: query.issueId } });
   if (query.topic) filter.push({ term: { 'topics.id': query.topic } });
   if (query.minHoax !== undefined) filter.push({ range: { hoaxScore: { gte: query.minHoax } } });
-  if (query.from || query.to) filter.push({ range: { publishedAt: { gte: query.from, lte: query.to } } });
+  if (query.from || query.to)
+    filter.push({
+      range: {
+        publishedAt: {
+          ...(query.from ? { gte: utcInstant(query.from) } : {}),
+          ...(query.to ? { lte: utcInstant(query.to) } : {}),
+        },
+      },
+    });
   const must = query.q
     ? [{ multi_match: { query: query.q, fields: ['text', 'normalizedText'], operator: 'and' } }]
     : [{ match_all: {} }];

@@ -1,3 +1,4 @@
+import { utcInstant } from '@pantau/core';
 import { storeError } from '@pantau/store';
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../auth';
@@ -26,8 +27,8 @@ export function auditRoutes(app: FastifyInstance, ctx: RouteContext): void {
         filter.push({
           range: {
             at: {
-              ...(request.query.from ? { gte: request.query.from } : {}),
-              ...(request.query.to ? { lte: request.query.to } : {}),
+              ...(request.query.from ? { gte: utcInstant(request.query.from) } : {}),
+              ...(request.query.to ? { lte: utcInstant(request.query.to) } : {}),
             },
           },
         });

@@ -17,6 +17,7 @@ export function metricsRoutes(app: FastifyInstance): void {
       schema: {
         description: 'Prometheus metrics of the API process (process, HTTP, alert deliveries, consumer lag)',
         tags: ['operations'],
+        produces: ['text/plain'],
         response: { 200: { type: 'string', description: 'Prometheus text exposition format' } },
       },
     },
