@@ -1,6 +1,7 @@
 import { ERROR_CODES, PantauError, type ErrorCode } from '@pantau/core';
 import { QuerySyntaxError } from '@pantau/query';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { routeTable } from './openapi';
 
 /** Every error leaves as `{error:{code,message}}` with a code from the core catalogue. */
 interface ErrorAnswer {
@@ -63,8 +64,52 @@ export function toErrorAnswer(err: unknown): ErrorAnswer {
 /** Seconds a client should wait before retrying a retriable answer (the `Retry-After` header). */
 export const RETRY_AFTER_SECONDS = 2;
 
+const patterns = new Map<string, RegExp>();
+/** A declared route path (`/v1/alerts/:id`) as a pattern for concrete paths. */
+function patternOf(url: string): RegExp {
+  let re = patterns.get(url);
+  if (!re) {
+    const body = url
+      .split('/')
+      .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/');
+    patterns.set(url, (re = new RegExp(`^${body}/?$`)));
+  }
+  return re;
+}
+
+/**
+ * The methods the app routes for a concrete path (wildcard routes, the dashboard's files, left out). A
+ * path that is a route of its own (`/v1/watchlists/check`) is that resource, not an id of its parent's
+ * (`/v1/watchlists/:id`): only its own methods count.
+ */
+export function allowedMethods(app: FastifyInstance, url: string): string[] {
+  const path = url.split('?')[0] ?? url;
+  const matching = routeTable(app).filter((r) => !r.url.includes('*') && patternOf(r.url).test(path));
+  const exact = matching.filter((r) => !r.url.includes(':'));
+  return [...new Set((exact.length ? exact : matching).map((r) => r.method))].sort();
+}
+
+/** 405 with `Allow` when the path exists with other methods, else 404: the answer to an unrouted request. */
+function unrouted(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): void {
+  const allowed = allowedMethods(app, request.url);
+  const where = `${request.method} ${request.url.split('?')[0]}`;
+  if (allowed.length)
+    void reply
+      .status(405)
+      .header('allow', allowed.join(', '))
+      .send({
+        error: { code: 'METHOD_NOT_ALLOWED', message: `${where}: this path takes ${allowed.join(', ')}` },
+      });
+  else void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${where}` } });
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
+    // A method no route takes and Fastify refused before the not-found handler (QUERY without a
+    // Content-Type): answered like any other unrouted request.
+    if ((err as FastifyError).code === 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE' && !request.routeOptions.url)
+      return unrouted(app, request, reply);
     const answer = toErrorAnswer(err);
     // A server being down is an outage its adapter logs; each refused request is only a warning.
     const retriable = ERROR_CODES[answer.code].retriable && (answer.status === 503 || answer.status === 429);
@@ -80,11 +125,7 @@ export function installErrorHandling(app: FastifyInstance): void {
         : { code: answer.code, message: answer.message, details: answer.details };
     void reply.status(answer.status).send({ error });
   });
-  app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({
-      error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
-    });
-  });
+  app.setNotFoundHandler((request, reply) => unrouted(app, request, reply));
 }
 
 /**

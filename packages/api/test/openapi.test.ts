@@ -104,12 +104,30 @@ describe('what the fuzzer found (schemathesis against a running API)', () => {
   });
   afterAll(() => app.close());
 
-  it('answers a body method without a Content-Type (QUERY) with 400 VALIDATION, not 500', async () => {
-    const res = await app.inject({ method: 'QUERY' as never, url: '/healthz' });
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({
-      error: { code: 'VALIDATION', message: expect.stringContaining('Content-Type') },
-    });
+  it('answers a method a path does not take with 405 and Allow (QUERY included), an unknown path with 404', async () => {
+    for (const [method, url, allow] of [
+      ['QUERY', '/healthz', 'GET, HEAD'],
+      ['DELETE', '/v1/issues?size=3', 'GET, HEAD'],
+      ['PUT', '/v1/alerts/al_123/ack', 'POST'],
+      ['QUERY', '/v1/watchlists/wl_1', 'DELETE, GET, HEAD'],
+      // A route of its own, not an id of /v1/watchlists/:id.
+      ['OPTIONS', '/v1/watchlists/check', 'POST'],
+    ] as const) {
+      const res = await app.inject({ method: method as never, url });
+      expect({ url, status: res.statusCode, allow: res.headers.allow, code: res.json().error.code }).toEqual({
+        url,
+        status: 405,
+        allow,
+        code: 'METHOD_NOT_ALLOWED',
+      });
+    }
+    for (const [method, url] of [
+      ['QUERY', '/v1/nope'],
+      ['GET', '/v1/issues/abc/nope'],
+    ] as const) {
+      const res = await app.inject({ method: method as never, url });
+      expect([res.statusCode, res.json().error.code]).toEqual([404, 'NOT_FOUND']);
+    }
   });
 
   it('documents a success answer for every operation: 204 for a DELETE, text for /metrics', async () => {

@@ -28,6 +28,11 @@ export const ERROR_CODES = {
     retriable: false,
     description: 'No such resource (or not visible to the caller).',
   },
+  METHOD_NOT_ALLOWED: {
+    httpStatus: 405,
+    retriable: false,
+    description: 'The path exists but not with this method (the Allow header lists those it takes).',
+  },
   CONFLICT: { httpStatus: 409, retriable: false, description: 'The resource already exists.' },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, retriable: false, description: 'Request body is too large.' },
   RATE_LIMITED: { httpStatus: 429, retriable: true, description: 'Too many requests; retry later.' },
