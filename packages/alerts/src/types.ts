@@ -184,6 +184,8 @@ export interface SubscriptionConfig {
   secret?: string;
   chatId?: string;
   to?: string[];
+  /** A Slack conversation id (C…/G…) for Pantau's Slack app, instead of an incoming-webhook `url`. */
+  slackChannel?: string;
 }
 
 /** A subscription as stored (config holds channel options, including secrets). */

@@ -28,9 +28,11 @@ import { alertPayload, clarification, issueUrl } from './fixture';
 import {
   slack,
   startSlack,
+  startSlackApi,
   startSmtp,
   startTelegram,
   telegram,
+  type SlackApiPeer,
   type SlackPeer,
   type SmtpPeer,
   type TelegramPeer,
@@ -52,6 +54,7 @@ describe('channel deliveries through BullMQ (real Redis + OpenSearch)', () => {
   let queue: DeliveryQueue;
   let worker: DeliveryWorker;
   let slackPeer: SlackPeer;
+  let slackApiPeer: SlackApiPeer;
   let telegramPeer: TelegramPeer;
   let smtpPeer: SmtpPeer;
   let email: EmailChannel;
@@ -63,7 +66,12 @@ describe('channel deliveries through BullMQ (real Redis + OpenSearch)', () => {
     queuePrefix = uniqueName('tqc');
     names = await installIndices(client, { prefix });
     store = createAlertStore(client, names);
-    [slackPeer, telegramPeer, smtpPeer] = await Promise.all([startSlack(), startTelegram(), startSmtp()]);
+    [slackPeer, telegramPeer, smtpPeer, slackApiPeer] = await Promise.all([
+      startSlack(),
+      startTelegram(),
+      startSmtp(),
+      startSlackApi(),
+    ]);
     email = createEmailChannel({ smtpUrl: smtpPeer.url, timeoutMs: 1_000, issueUrl });
     queue = createDeliveryQueue({
       redisUrl: servers.redisUrl,
@@ -77,7 +85,13 @@ describe('channel deliveries through BullMQ (real Redis + OpenSearch)', () => {
       prefix: queuePrefix,
       store,
       channels: [
-        createSlackChannel({ allowPrivateTargets: true, timeoutMs: 1_000, issueUrl }),
+        createSlackChannel({
+          allowPrivateTargets: true,
+          timeoutMs: 1_000,
+          issueUrl,
+          botToken: slackApiPeer.token,
+          apiUrl: slackApiPeer.apiUrl,
+        }),
         createTelegramChannel({
           botToken: telegramPeer.token,
           apiUrl: telegramPeer.apiUrl,
@@ -97,7 +111,7 @@ describe('channel deliveries through BullMQ (real Redis + OpenSearch)', () => {
     await queue?.close();
     email?.close();
     await obliterateDeliveryQueue(servers.redisUrl, queuePrefix).catch(() => undefined);
-    await Promise.all([slackPeer?.close(), telegramPeer?.close(), smtpPeer?.close()]);
+    await Promise.all([slackPeer?.close(), telegramPeer?.close(), smtpPeer?.close(), slackApiPeer?.close()]);
     await dropIndices(client, prefix);
     await client?.close();
   });
@@ -196,6 +210,34 @@ describe('channel deliveries through BullMQ (real Redis + OpenSearch)', () => {
       expect(d).toMatchObject({ status: 'failed', attempts: 4, lastStatus: 500 });
       expect(d!.lastError).toContain('rollup_error');
       expect(slackPeer.received(path)).toHaveLength(4);
+    });
+
+    it("through Pantau's Slack app: posts once, then updates that message for a later version and a clarification", async () => {
+      const channel = `C0${Date.now().toString(36).toUpperCase()}`;
+      const s = await subscribe('slack', { slackChannel: channel });
+      const alert = await alertTo([s]);
+      const first = await outcome(alert.id, s.id);
+      expect(first).toMatchObject({ status: 'delivered', messageId: expect.stringMatching(/^\d+\.\d+$/) });
+      await queue.enqueue([job(alert, s, alertPayload({ version: 2 }))]);
+      expect(await outcome(alert.id, s.id, 2)).toMatchObject({
+        status: 'delivered',
+        messageId: first!.messageId,
+      });
+      const pushed: AlertPayload = {
+        ...alertPayload({ version: 2, clarifications: [clarification] }),
+        type: 'clarification',
+        clarification,
+      };
+      await queue.enqueue([job(alert, s, pushed)]);
+      expect(await outcome(alert.id, s.id, 2, clarification.id)).toMatchObject({ status: 'delivered' });
+      expect(slackApiPeer.calls(channel).map((c) => [c.method, c.body.ts ?? null])).toEqual([
+        ['chat.postMessage', null],
+        ['chat.update', first!.messageId],
+        ['chat.update', first!.messageId],
+      ]);
+      const shown = slackApiPeer.messages(channel);
+      expect(shown.size).toBe(1);
+      expect(shown.get(first!.messageId!)).toContain('Klarifikasi resmi');
     });
 
     it('sends about one message per second per webhook URL, even from two subscriptions', async () => {

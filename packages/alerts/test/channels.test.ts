@@ -10,10 +10,13 @@ import {
 import { alertPayload, clarification, issueUrl } from './fixture';
 import {
   slack,
+  slackApi,
   startSlack,
+  startSlackApi,
   startSmtp,
   startTelegram,
   telegram,
+  type SlackApiPeer,
   type SlackPeer,
   type SmtpPeer,
   type TelegramPeer,
@@ -95,6 +98,30 @@ const harnesses: Record<string, () => Promise<Harness>> = {
       close: () => peer.close(),
     };
   },
+  async 'slack app'() {
+    const peer: SlackApiPeer = await startSlackApi();
+    const answers = {
+      badRequest: slackApi.error('channel_not_found'),
+      forbidden: slackApi.error('not_in_channel'),
+      rateLimited: slackApi.rateLimited(2),
+      serverError: slackApi.serverError,
+    };
+    const channelOf = (t: string) => `C0${t.replace(/\D/g, '').padStart(8, '0')}`;
+    return {
+      channel: createSlackChannel({
+        botToken: peer.token,
+        apiUrl: peer.apiUrl,
+        timeoutMs: TIMEOUT_MS,
+        issueUrl,
+      }),
+      subscription: (t, language) => sub('slack', { slackChannel: channelOf(t) }, language),
+      script: (t, o) => peer.script(channelOf(t), o === 'hang' ? 'hang' : answers[o]),
+      delivered: (t) => [...peer.messages(channelOf(t)).values()],
+      retryAfterMs: 2000,
+      secrets: [peer.token],
+      close: () => peer.close(),
+    };
+  },
   async telegram() {
     const peer: TelegramPeer = await startTelegram();
     const answers = {
@@ -168,7 +195,8 @@ describe.each(Object.keys(harnesses))('channel contract: %s', (name) => {
   };
 
   it('is named for its channel', () => {
-    expect(h.channel.name).toBe(name);
+    // The Slack app is the Slack channel reached another way (a subscription picks it by its options).
+    expect(h.channel.name).toBe(name === 'slack app' ? 'slack' : name);
   });
 
   it('delivers, in Bahasa Indonesia by default', async () => {
@@ -260,6 +288,80 @@ describe('slack adapter', () => {
     const [limit] = channel.limits(sub('slack', { url: 'https://hooks.slack.com/services/T/B/secret' }));
     expect(limit).toMatchObject({ points: 1, perSeconds: 1 });
     expect(limit!.key).not.toContain('secret');
+  });
+});
+
+describe('slack adapter, through the Slack app (Web API)', () => {
+  let peer: SlackApiPeer;
+  let channel: Channel;
+  beforeAll(async () => {
+    peer = await startSlackApi();
+    channel = createSlackChannel({ botToken: peer.token, apiUrl: peer.apiUrl, issueUrl });
+  });
+  afterAll(() => peer.close());
+
+  it('posts Block Kit, then updates that message for a later version and a clarification push', async () => {
+    const subscription = sub('slack', { slackChannel: 'C0KOMINFO1' });
+    const first = await channel.send(alertPayload(), subscription);
+    expect(first.messageId).toMatch(/^\d+\.\d+$/);
+    const posted = peer.calls('C0KOMINFO1')[0]!;
+    expect(posted.method).toBe('chat.postMessage');
+    expect(posted.body.text).toContain('Isu naik: vaksin <chip> 5G');
+    expect(JSON.stringify(posted.body.blocks)).toContain('vaksin &lt;chip&gt; 5G');
+    const context = { previousMessageId: first.messageId! };
+    expect(await channel.send(alertPayload({ version: 2 }), subscription, context)).toEqual(first);
+    const pushed = await channel.send(
+      {
+        ...alertPayload({ version: 2, clarifications: [clarification] }),
+        type: 'clarification',
+        clarification,
+      },
+      subscription,
+      context,
+    );
+    expect(pushed).toEqual(first);
+    expect(peer.calls('C0KOMINFO1').map((c) => [c.method, c.body.ts])).toEqual([
+      ['chat.postMessage', undefined],
+      ['chat.update', first.messageId],
+      ['chat.update', first.messageId],
+    ]);
+    // One message in the channel, now showing the clarification.
+    const shown = peer.messages('C0KOMINFO1');
+    expect(shown.size).toBe(1);
+    expect(shown.get(first.messageId!)).toContain('Klarifikasi resmi: vaksin');
+  });
+
+  it('posts anew when the first message is gone; fails for good without a token, never showing it', async () => {
+    const subscription = sub('slack', { slackChannel: 'C0KOMINFO2' });
+    const again = await channel.send(alertPayload({ version: 3 }), subscription, {
+      previousMessageId: '1796000000.000001',
+    });
+    expect(peer.calls('C0KOMINFO2').map((c) => c.method)).toEqual(['chat.update', 'chat.postMessage']);
+    expect(again.messageId).toMatch(/^\d+\.\d+$/);
+    const noApp = createSlackChannel({ apiUrl: peer.apiUrl });
+    expect(await noApp.send(alertPayload(), subscription).catch((e: unknown) => e)).toMatchObject({
+      code: 'DELIVERY_REJECTED',
+      message: expect.stringContaining('SLACK_BOT_TOKEN is not set'),
+    });
+    const wrong = createSlackChannel({ botToken: 'xoxb-salah', apiUrl: peer.apiUrl });
+    const err = (await wrong.send(alertPayload(), subscription).catch((e: unknown) => e)) as Error & {
+      code: string;
+    };
+    expect(err.code).toBe('DELIVERY_REJECTED');
+    expect(err.message).toContain('invalid_auth');
+    expect(err.message).not.toContain('xoxb');
+    // Slack's own "try again" errors are transient even though they come with HTTP 200.
+    peer.script('C0KOMINFO2', slackApi.error('ratelimited'), slackApi.error('internal_error'));
+    for (let i = 0; i < 2; i++)
+      expect(await channel.send(alertPayload(), subscription).catch((e: unknown) => e)).toMatchObject({
+        code: 'DELIVERY_TRANSIENT',
+      });
+  });
+
+  it('limits one message per second per Slack channel', () => {
+    expect(channel.limits(sub('slack', { slackChannel: 'C0KOMINFO3' }))).toEqual([
+      { key: 'slack:channel:C0KOMINFO3', points: 1, perSeconds: 1 },
+    ]);
   });
 });
 

@@ -88,6 +88,92 @@ export async function startSlack({ plain = false } = {}): Promise<SlackPeer> {
   };
 }
 
+/**
+ * Slack's Web API answers (chat.postMessage, chat.update): HTTP 200 with `{"ok":false,"error":"…"}` for
+ * an API error, 429 with Retry-After when rate-limited.
+ */
+export const slackApi = {
+  error: (error: string) => ({ status: 200, body: JSON.stringify({ ok: false, error }) }),
+  rateLimited: (seconds: number) => ({
+    status: 429,
+    body: JSON.stringify({ ok: false, error: 'ratelimited' }),
+    headers: { 'retry-after': String(seconds) },
+  }),
+  serverError: { status: 503, body: 'upstream connect error' },
+};
+
+export interface SlackApiCall {
+  method: string;
+  body: { channel: string; ts?: string; text: string; blocks?: unknown[]; [k: string]: unknown };
+  at: number;
+}
+
+export interface SlackApiPeer {
+  apiUrl: string;
+  token: string;
+  /** The next answers for a channel, in order (any method). */
+  script(channel: string, ...answers: Scripted[]): void;
+  calls(channel?: string): SlackApiCall[];
+  /** The text each message in a channel shows now (after updates), by ts. */
+  messages(channel: string): Map<string, string>;
+  close(): Promise<void>;
+}
+
+/** A Slack Web API (chat.postMessage / chat.update) that checks the bot token. */
+export async function startSlackApi(token = 'xoxb-1234-5678-rahasiaSLACK'): Promise<SlackApiPeer> {
+  const scripts = new Map<string, Scripted[]>();
+  const calls: SlackApiCall[] = [];
+  const channels = new Map<string, Map<string, string>>();
+  const hanging = new Set<import('node:http').ServerResponse>();
+  let seq = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const send = (a: HttpAnswer) =>
+        res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers }).end(a.body);
+      if (req.headers.authorization !== `Bearer ${token}`) return send(slackApi.error('invalid_auth'));
+      const method = (req.url ?? '').replace(/^\/+/, '');
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SlackApiCall['body'];
+      calls.push({ method, body, at: Date.now() });
+      const scripted = scripts.get(body.channel)?.shift();
+      if (scripted === 'hang') return void hanging.add(res);
+      if (scripted) return send(scripted);
+      if (!body.text && !body.blocks?.length) return send(slackApi.error('no_text'));
+      const shown = channels.get(body.channel) ?? new Map<string, string>();
+      channels.set(body.channel, shown);
+      const answer = (ts: string) => ({
+        status: 200,
+        body: JSON.stringify({ ok: true, channel: body.channel, ts, message: { text: body.text } }),
+      });
+      if (method === 'chat.postMessage') {
+        const ts = `1796025600.${String((seq += 1)).padStart(6, '0')}`;
+        shown.set(ts, JSON.stringify(body.blocks ?? body.text));
+        return send(answer(ts));
+      }
+      if (method === 'chat.update') {
+        if (!body.ts || !shown.has(body.ts)) return send(slackApi.error('message_not_found'));
+        shown.set(body.ts, JSON.stringify(body.blocks ?? body.text));
+        return send(answer(body.ts));
+      }
+      return send({ status: 404, body: JSON.stringify({ ok: false, error: 'unknown_method' }) });
+    });
+  });
+  const port = await listen(server);
+  return {
+    apiUrl: `http://127.0.0.1:${port}`,
+    token,
+    script: (channel, ...answers) => scripts.set(channel, [...(scripts.get(channel) ?? []), ...answers]),
+    calls: (channel) => (channel ? calls.filter((c) => c.body.channel === channel) : calls),
+    messages: (channel) => channels.get(channel) ?? new Map(),
+    async close() {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
 /** The Bot API's documented answers. */
 export const telegram = {
   badRequest: (description = 'Bad Request: chat not found') => ({

@@ -15,7 +15,10 @@ export interface ApiConfig {
   readonly INGEST_BODY_LIMIT?: number;
   /** Accept webhook URLs on private/loopback addresses (local development and tests only). */
   readonly ALLOW_PRIVATE_WEBHOOKS?: boolean;
-  /** Alert channels this server can deliver to (Telegram needs a bot token, e-mail SMTP_URL); unset = all. */
+  /**
+   * Alert channels this server can deliver to (Telegram needs a bot token, e-mail SMTP_URL; `slack-app`:
+   * Slack subscriptions by `slackChannel`, SLACK_BOT_TOKEN); unset = all.
+   */
   readonly ALERT_CHANNELS?: readonly string[];
   /** WhatsApp Cloud API tipline webhook (unset = the route answers 404). */
   readonly WHATSAPP_APP_SECRET?: string;

@@ -289,7 +289,7 @@ export const RegionList = Type.Object({
 });
 
 // Subscriptions
-/** Channel options, each for its channel (checked per channel by the route): webhook url+secret, slack url, telegram chatId, email to. */
+/** Channel options, each for its channel (checked per channel by the route): webhook url+secret, slack url or slackChannel, telegram chatId, email to. */
 export const CreateSubscriptionBody = Type.Object(
   {
     channel: Type.Union(CHANNEL_NAMES.map((c) => Type.Literal(c))),
@@ -297,6 +297,8 @@ export const CreateSubscriptionBody = Type.Object(
     secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
     /** A Telegram chat: numeric id (groups negative) or @channelusername. */
     chatId: Type.Optional(Type.String({ pattern: '^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$' })),
+    /** Slack through Pantau's Slack app: a conversation id (C…, G…), instead of a webhook `url`. */
+    slackChannel: Type.Optional(Type.String({ pattern: '^[CG][A-Z0-9]{8,20}$' })),
     to: Type.Optional(
       Type.Array(Type.String({ format: 'email', maxLength: 254 }), {
         minItems: 1,
@@ -317,6 +319,7 @@ export const Subscription = Type.Object({
   url: Type.Optional(Type.String()),
   chatId: Type.Optional(Type.String()),
   to: Type.Optional(Type.Array(Type.String())),
+  slackChannel: Type.Optional(Type.String()),
   language: Type.String(),
   createdAt: Type.String(),
   ...SubscriptionHygiene,

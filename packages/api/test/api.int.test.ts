@@ -781,7 +781,15 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
       expect(
         json<{ items: unknown[] }>(await call('GET', '/v1/subscriptions', agencyB.apiKey)).items,
       ).toEqual([]);
-      for (const id of [json<{ id: string }>(slackRes).id, tg.id, mail.id])
+      // Slack through Pantau's Slack app: a channel id instead of a webhook URL.
+      const app = json<{ id: string }>(
+        await call('POST', '/v1/subscriptions', agencyA.apiKey, {
+          channel: 'slack',
+          slackChannel: 'C0123ABCDEF',
+        }),
+      );
+      expect(app).toMatchObject({ channel: 'slack', slackChannel: 'C0123ABCDEF' });
+      for (const id of [json<{ id: string }>(slackRes).id, tg.id, mail.id, app.id])
         expect((await call('DELETE', `/v1/subscriptions/${id}`, agencyA.apiKey)).statusCode).toBe(204);
     });
 
@@ -796,6 +804,10 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
         { channel: 'email', to: [] },
         { channel: 'webhook', url: 'https://hooks.example.test/x' },
         { channel: 'slack', url: 'https://hooks.example.test/x', language: 'jv' },
+        // One way to reach Slack, not both; a Slack channel id, not a name.
+        { channel: 'slack', url: 'https://hooks.example.test/x', slackChannel: 'C0123ABCDEF' },
+        { channel: 'slack', slackChannel: '#humas' },
+        { channel: 'telegram', chatId: '-100123', slackChannel: 'C0123ABCDEF' },
       ];
       for (const body of bad)
         expectError(await call('POST', '/v1/subscriptions', agencyA.apiKey, body), 400, 'VALIDATION');
@@ -823,6 +835,15 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
           payload: { channel: 'telegram', chatId: '-100123' },
         });
         expectError(res, 400, 'CHANNEL_UNAVAILABLE');
+        // Slack by webhook URL works without the Slack app; by channel id it needs SLACK_BOT_TOKEN.
+        const noApp = await noBot.inject({
+          method: 'POST',
+          url: '/v1/subscriptions',
+          headers,
+          payload: { channel: 'slack', slackChannel: 'C0123ABCDEF' },
+        });
+        expectError(noApp, 400, 'CHANNEL_UNAVAILABLE');
+        expect(noApp.json().error.message).toContain('SLACK_BOT_TOKEN');
         // Slack URLs pass the same public-address rules as webhooks.
         const local = await noBot.inject({
           method: 'POST',

@@ -60,6 +60,12 @@ export const ApiServiceConfig = configSchema({
     description: "the Pantau bot's token; empty = no Telegram",
   }),
   TELEGRAM_API_URL: Type.String({ default: 'https://api.telegram.org' }),
+  SLACK_BOT_TOKEN: Type.String({
+    default: '',
+    description:
+      "the Pantau Slack app's bot token (xoxb-…) for subscriptions by slackChannel; empty = webhooks only",
+  }),
+  SLACK_API_URL: Type.String({ default: 'https://slack.com/api' }),
   SMTP_URL: Type.String({
     default: '',
     description: 'smtp(s)://[user:pass@]host:port for e-mail alerts; empty = none',

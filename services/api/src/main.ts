@@ -70,6 +70,8 @@ async function main(): Promise<void> {
         timeoutMs: config.WEBHOOK_TIMEOUT_MS,
         allowPrivateTargets: config.ALLOW_PRIVATE_WEBHOOKS,
         issueUrl,
+        botToken: config.SLACK_BOT_TOKEN || undefined,
+        apiUrl: config.SLACK_API_URL,
       }),
       createTelegramChannel({
         botToken: config.TELEGRAM_BOT_TOKEN || undefined,
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
       ALERT_CHANNELS: [
         'webhook',
         'slack',
+        ...(config.SLACK_BOT_TOKEN ? ['slack-app'] : []),
         ...(config.TELEGRAM_BOT_TOKEN ? ['telegram'] : []),
         ...(config.SMTP_URL ? ['email'] : []),
       ],

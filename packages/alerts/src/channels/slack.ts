@@ -10,6 +10,8 @@ import {
 import type { AlertPayload, SubscriptionDoc } from '../types';
 import {
   type Channel,
+  DeliveryError,
+  type SendContext,
   type SendResult,
   checkDeliveryTarget,
   classifyResponse,
@@ -18,16 +20,38 @@ import {
 } from './channel';
 
 /**
- * Slack incoming webhooks: one URL per subscription (the URL is the secret), a Block Kit message laid
- * out from the shared templates. Slack allows about one message per second per webhook and answers
- * 429 with Retry-After beyond that; errors come as text (400 invalid_payload, 403 action_prohibited,
- * 404 no_service, 410 channel_is_archived) and are final.
+ * Slack, a Block Kit message laid out from the shared templates, in one of two ways per subscription:
+ *  - an incoming webhook (`url`, itself the secret): every alert version is a new message. Slack allows
+ *    about one message per second per webhook and answers 429 with Retry-After beyond that; errors come
+ *    as text (400 invalid_payload, 403 action_prohibited, 404 no_service, 410 channel_is_archived) and
+ *    are final;
+ *  - the Web API with Pantau's Slack app (`slackChannel`, a conversation id, and SLACK_BOT_TOKEN on the
+ *    server): the first version is posted with chat.postMessage, later versions and a pushed
+ *    clarification update that message (chat.update by its `ts`), so a channel holds one message per
+ *    issue that stays current, as on Telegram. Errors come as HTTP 200 `{"ok":false,"error":"…"}`
+ *    (channel_not_found, not_in_channel, invalid_auth, is_archived… final; ratelimited, internal_error…
+ *    transient) and rate limits as 429 with Retry-After (about one message per second per channel).
  */
 export interface SlackChannelOptions extends RenderOptions {
   timeoutMs?: number;
   /** Post to private/loopback addresses (local development and tests only). */
   allowPrivateTargets?: boolean;
+  /** The Slack app's bot token (xoxb-…) for `slackChannel` subscriptions; unset = those fail for good. */
+  botToken?: string;
+  /** The Web API base (default https://slack.com/api). */
+  apiUrl?: string;
 }
+
+/** Web API errors worth another try; every other `error` is final. */
+const SLACK_TRANSIENT = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+/** chat.update errors that mean "post anew": the first message is gone or can no longer be edited. */
+const SLACK_NOT_EDITABLE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
 
 /** Slack mrkdwn: only &, < and > need escaping. */
 function mrkdwn(text: string): string {
@@ -88,19 +112,92 @@ export function slackTargetKey(url: string): string {
 
 export function createSlackChannel(options: SlackChannelOptions = {}): Channel {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const apiUrl = (options.apiUrl ?? 'https://slack.com/api').replace(/\/+$/, '');
+
+  /** One Web API call (the token goes in a header, never in a message); `ts` of the message. */
+  async function call(method: string, body: object, target: string): Promise<string> {
+    const answer = await postJson(`${apiUrl}/${method}`, JSON.stringify(body), {
+      timeoutMs,
+      target,
+      headers: {
+        authorization: `Bearer ${options.botToken}`,
+        'content-type': 'application/json; charset=utf-8',
+      },
+    });
+    let parsed: { ok?: boolean; ts?: string; error?: string } = {};
+    try {
+      parsed = JSON.parse(answer.text) as typeof parsed;
+    } catch {
+      // not the Web API's JSON (a proxy's error page): judged by its status below
+    }
+    if (answer.status === 200 && parsed.ok && typeof parsed.ts === 'string') return parsed.ts;
+    const message = `${target} ${method} answered ${answer.status}${parsed.error ? ` ${parsed.error}` : ''}`;
+    if (answer.status === 429 || answer.status >= 500 || answer.status === 408) {
+      const seconds = Number(answer.header('retry-after'));
+      throw new DeliveryError(
+        'DELIVERY_TRANSIENT',
+        message,
+        answer.status,
+        answer.status === 429 && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
+      );
+    }
+    if (parsed.error && SLACK_TRANSIENT.has(parsed.error))
+      throw new DeliveryError('DELIVERY_TRANSIENT', message, answer.status);
+    throw new DeliveryError('DELIVERY_REJECTED', message, answer.status);
+  }
+
+  async function sendToApp(
+    payload: AlertPayload,
+    subscription: SubscriptionDoc,
+    channel: string,
+    context: SendContext,
+  ): Promise<SendResult> {
+    const target = `slack ${subscription.id}`;
+    if (!options.botToken)
+      throw new DeliveryError('DELIVERY_REJECTED', `${target}: SLACK_BOT_TOKEN is not set on this server`);
+    const message = {
+      channel,
+      ...slackMessage(messageParts(payload, subscription.language ?? 'id', options)),
+      unfurl_links: false,
+      unfurl_media: false,
+    };
+    if (context.previousMessageId) {
+      try {
+        return {
+          messageId: await call('chat.update', { ...message, ts: context.previousMessageId }, target),
+        };
+      } catch (err) {
+        const gone = [...SLACK_NOT_EDITABLE].some((e) => (err as Error).message.endsWith(` ${e}`));
+        if (!(err instanceof DeliveryError) || !gone) throw err;
+        // The first message is gone or can no longer be edited: the follow-up is a new message.
+      }
+    }
+    return { messageId: await call('chat.postMessage', message, target) };
+  }
+
   return {
     name: 'slack',
+    threadsFollowUps: true,
     limits: (subscription) =>
       subscription.config.url
         ? [{ key: slackTargetKey(subscription.config.url), points: 1, perSeconds: 1 }]
-        : [],
-    async send(payload: AlertPayload, subscription: SubscriptionDoc): Promise<SendResult> {
+        : subscription.config.slackChannel
+          ? [{ key: `slack:channel:${subscription.config.slackChannel}`, points: 1, perSeconds: 1 }]
+          : [],
+    async send(
+      payload: AlertPayload,
+      subscription: SubscriptionDoc,
+      context: SendContext = {},
+    ): Promise<SendResult> {
+      if (!subscription.config.url && subscription.config.slackChannel)
+        return sendToApp(payload, subscription, subscription.config.slackChannel, context);
       const url = required(subscription.config.url, 'url', subscription);
       const target = `slack ${subscription.id}`;
       await checkDeliveryTarget(url, target, options.allowPrivateTargets ?? false);
       const message = slackMessage(messageParts(payload, subscription.language ?? 'id', options));
       const answer = await postJson(url, JSON.stringify(message), { timeoutMs, target, maxText: 200 });
       classifyResponse(answer.status, answer.header('retry-after'), Date.now(), target, answer.text.trim());
+      // An incoming webhook answers "ok", no message id: every version is a message of its own.
       return {};
     },
   };

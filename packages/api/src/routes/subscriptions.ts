@@ -8,18 +8,23 @@ import { CreateSubscriptionBody, IdParams, RegionList, Subscription, Subscriptio
 import type { RouteContext } from '../deps';
 import { deleteDoc, getOwned, listOwned, putDoc } from './owned';
 
+type ChannelOption = 'url' | 'secret' | 'chatId' | 'to' | 'slackChannel';
 /** Which options each channel needs; any other channel option is refused rather than silently kept. */
-const CHANNEL_OPTIONS: Record<ChannelName, readonly ('url' | 'secret' | 'chatId' | 'to')[]> = {
+const CHANNEL_OPTIONS: Record<ChannelName, readonly ChannelOption[]> = {
   webhook: ['url', 'secret'],
+  // Slack: an incoming-webhook `url`, or a `slackChannel` for Pantau's Slack app (see below).
   slack: ['url'],
   telegram: ['chatId'],
   email: ['to'],
 };
-const OPTIONS = ['url', 'secret', 'chatId', 'to'] as const;
+const OPTIONS = ['url', 'secret', 'chatId', 'to', 'slackChannel'] as const;
 
 function checkChannelOptions(body: CreateSubscriptionBody): void {
   const channel = body.channel as ChannelName;
-  const needed = CHANNEL_OPTIONS[channel];
+  const needed =
+    channel === 'slack' && body.slackChannel !== undefined
+      ? (['slackChannel'] as const)
+      : CHANNEL_OPTIONS[channel];
   const problems = [
     ...needed
       .filter((o) => body[o] === undefined)
@@ -39,13 +44,14 @@ function checkChannelOptions(body: CreateSubscriptionBody): void {
 
 /** Secrets never leave: the webhook secret is dropped, a Slack URL (itself a secret) shows its origin only. */
 function view(doc: SubscriptionDoc) {
-  const { url, chatId, to } = doc.config;
+  const { url, chatId, to, slackChannel } = doc.config;
   return {
     id: doc.id,
     channel: doc.channel,
     ...(url ? { url: doc.channel === 'slack' ? `${new URL(url).origin}/…` : url } : {}),
     ...(chatId ? { chatId } : {}),
     ...(to ? { to } : {}),
+    ...(slackChannel ? { slackChannel } : {}),
     language: doc.language ?? 'id',
     createdAt: doc.createdAt,
     ...hygieneOf(doc),
@@ -85,6 +91,11 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
       const available = ctx.config.ALERT_CHANNELS;
       if (available && !available.includes(channel))
         throw new PantauError('CHANNEL_UNAVAILABLE', `channel ${channel} is not set up on this server`);
+      if (available && body.slackChannel !== undefined && !available.includes('slack-app'))
+        throw new PantauError(
+          'CHANNEL_UNAVAILABLE',
+          "Pantau's Slack app is not set up on this server (SLACK_BOT_TOKEN): use an incoming-webhook url",
+        );
       const tz = body.quietHours?.tz;
       if (tz && !isValidTimeZone(tz)) throw new PantauError('VALIDATION', `unknown time zone: ${tz}`);
       // Routing names the agency's own watchlists only (another agency's do not exist for it).
@@ -114,6 +125,7 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
           ...(body.secret !== undefined ? { secret: body.secret } : {}),
           ...(body.chatId !== undefined ? { chatId: body.chatId } : {}),
           ...(body.to !== undefined ? { to: body.to } : {}),
+          ...(body.slackChannel !== undefined ? { slackChannel: body.slackChannel } : {}),
         },
         ...(body.language ? { language: body.language } : {}),
         ...hygieneOf(body),
