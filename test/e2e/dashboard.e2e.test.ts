@@ -409,6 +409,40 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       ).not.toContain(secret);
     });
 
+    await step('subscriptions', async () => {
+      // The agency subscribes a webhook to alerts about East Java only (beside the one this test made
+      // through the API), sees a refusal explained, and removes the new subscription again.
+      await page.getByRole('link', { name: 'Langganan' }).click();
+      await page.getByRole('heading', { name: 'Langganan peringatan' }).waitFor();
+      const before = (await call('GET', '/v1/subscriptions', agencyKey)).body.items.length;
+      await page.getByLabel('URL webhook').fill('http://127.0.0.1:9/pantau-jatim');
+      await page.getByLabel('Rahasia penanda tangan (min. 16 karakter)').fill('rahasia-jatim-0123456789');
+      await page.getByLabel('Wilayah').selectOption(['jatim', 'surabaya']);
+      await page.getByRole('button', { name: 'Tambah langganan' }).click();
+      await page.getByRole('status').filter({ hasText: 'Langganan disimpan.' }).waitFor();
+      const item = page.locator('ul.subscriptions li', { hasText: 'pantau-jatim' });
+      await item.getByText('Wilayah: Jawa Timur, Surabaya').waitFor();
+      await shot('9-langganan');
+      const stored = (await call('GET', '/v1/subscriptions', agencyKey)).body.items;
+      expect(stored).toHaveLength(before + 1);
+      expect(stored).toContainEqual(
+        expect.objectContaining({
+          channel: 'webhook',
+          url: 'http://127.0.0.1:9/pantau-jatim',
+          regions: ['jatim', 'surabaya'],
+        }),
+      );
+      // A Telegram chat that is no chat id: the API's refusal is shown, nothing is stored.
+      await page.getByLabel('Saluran').selectOption('telegram');
+      await page.getByLabel('ID chat Telegram (grup diawali -100) atau @kanal').fill('grup humas');
+      await page.getByRole('button', { name: 'Tambah langganan' }).click();
+      await page.getByRole('alert').filter({ hasText: 'VALIDATION' }).waitFor();
+      expect((await call('GET', '/v1/subscriptions', agencyKey)).body.items).toHaveLength(before + 1);
+      await item.getByRole('button', { name: /^Hapus/ }).click();
+      await item.waitFor({ state: 'detached' });
+      expect((await call('GET', '/v1/subscriptions', agencyKey)).body.items).toHaveLength(before);
+    });
+
     await step('api-docs', async () => {
       // The OpenAPI description renders in the browser from local files (requests elsewhere are refused).
       await page.goto(`${api}/docs`);

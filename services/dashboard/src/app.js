@@ -811,6 +811,160 @@ function Sources({ t, lang }) {
   </section>`;
 }
 
+/** What a subscription sends to, as the API shows it (a Slack webhook URL only by its origin). */
+function subscriptionTarget(s) {
+  if (s.slackChannel) return s.slackChannel;
+  if (s.chatId) return s.chatId;
+  if (s.to) return s.to.join(', ');
+  return s.url ?? '';
+}
+
+const CHANNELS = ['webhook', 'slack', 'telegram', 'email'];
+
+function Subscriptions({ t }) {
+  // Where the agency's alerts go: one subscription per channel target, optionally only about some
+  // provinces or cities (GET /v1/regions lists them), in Bahasa Indonesia or English.
+  const [state, reload] = useLoad(() => Promise.all([api('/v1/subscriptions'), api('/v1/regions')]), []);
+  const [channel, setChannel] = useState('webhook');
+  const [form, setForm] = useState({});
+  const [regions, setRegions] = useState([]);
+  const [language, setLanguage] = useState('id');
+  const [error, setError] = useState(null);
+  const [saved, setSaved] = useState('');
+  const field = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
+  const text = (name) => (form[name] ?? '').trim();
+  const save = async (e) => {
+    e.preventDefault();
+    setError(null);
+    setSaved('');
+    const options =
+      channel === 'webhook'
+        ? { url: text('url'), secret: text('secret') }
+        : channel === 'slack'
+          ? text('slackChannel')
+            ? { slackChannel: text('slackChannel') }
+            : { url: text('url') }
+          : channel === 'telegram'
+            ? { chatId: text('chatId') }
+            : {
+                to: text('to')
+                  .split(/[\s,;]+/)
+                  .filter(Boolean),
+              };
+    try {
+      await api('/v1/subscriptions', {
+        method: 'POST',
+        body: { channel, ...options, language, ...(regions.length ? { regions } : {}) },
+      });
+      setSaved(t('subsSaved'));
+      setForm({});
+      setRegions([]);
+      reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const remove = async (id) => {
+    setError(null);
+    try {
+      await api(`/v1/subscriptions/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (state.error)
+    return html`<section>
+      <h1>${t('subsTitle')}</h1>
+      <${Failure} t=${t} error=${state.error} retry=${reload} />
+    </section>`;
+  if (!state.data) return html`<p>${t('loading')}</p>`;
+  const [subs, regionList] = state.data;
+  const regionName = new Map(regionList.items.map((r) => [r.id, r.name]));
+  const input = (name, label, attrs = {}) =>
+    html`<label
+      >${label} <input name=${name} value=${form[name] ?? ''} onInput=${field(name)} ...${attrs}
+    /></label>`;
+  return html`<section aria-labelledby="subs-h">
+    <h1 id="subs-h">${t('subsTitle')}</h1>
+    <p>${t('subsHelp')}</p>
+    <form class="editor" onSubmit=${save}>
+      <label
+        >${t('subsChannel')}
+        <select name="channel" value=${channel} onChange=${(e) => setChannel(e.currentTarget.value)}>
+          ${CHANNELS.map((c) => html`<option value=${c}>${t(`channel_${c}`)}</option>`)}
+        </select>
+      </label>
+      ${
+        channel === 'webhook' &&
+        html`${input('url', t('subsUrl'), { type: 'url', required: true })}
+        ${input('secret', t('subsSecret'), { minLength: 16, required: true })}`
+      }
+      ${
+        channel === 'slack' &&
+        html`${input('url', t('subsSlackUrl'), { type: 'url' })}
+        ${input('slackChannel', t('subsSlackChannel'), { pattern: '[CG][A-Z0-9]{8,20}' })}`
+      }
+      ${channel === 'telegram' && input('chatId', t('subsChatId'), { required: true })}
+      ${channel === 'email' && input('to', t('subsTo'), { required: true })}
+      <label
+        >${t('subsLanguage')}
+        <select name="language" value=${language} onChange=${(e) => setLanguage(e.currentTarget.value)}>
+          <option value="id">Bahasa Indonesia</option>
+          <option value="en">English</option>
+        </select>
+      </label>
+      <label
+        >${t('regions')}
+        <select
+          name="regions"
+          multiple
+          size="6"
+          aria-describedby="subs-regions-help"
+          onChange=${(e) => setRegions([...e.currentTarget.selectedOptions].map((o) => o.value))}
+        >
+          ${regionList.items.map(
+            (r) =>
+              html`<option value=${r.id} selected=${regions.includes(r.id)}>
+                ${r.kind === 'city' ? `${r.name} (${regionName.get(r.province) ?? r.province})` : r.name}
+              </option>`,
+          )}
+        </select>
+      </label>
+      <p id="subs-regions-help" class="help">${t('subsRegionsHelp')}</p>
+      <div aria-live="polite">
+        ${error && html`<${Failure} t=${t} error=${error} />`}
+        ${saved && html`<p class="ok" role="status">${saved}</p>`}
+      </div>
+      <button type="submit">${t('subsSave')}</button>
+    </form>
+    ${subs.items.length === 0 && html`<p class="empty">${t('noSubs')}</p>`}
+    <ul class="subscriptions">
+      ${subs.items.map(
+        (s) =>
+          html`<li>
+            <span class="badge">${t(`channel_${s.channel}`)}</span> <code>${subscriptionTarget(s)}</code>
+            <span>${s.language === 'en' ? 'English' : 'Bahasa Indonesia'}</span>
+            ${
+              s.regions?.length
+                ? html`<span
+                    >${t('regions')}: ${s.regions.map((r) => regionName.get(r) ?? r).join(', ')}</span
+                  >`
+                : null
+            }
+            <button
+              class="link"
+              onClick=${() => remove(s.id)}
+              aria-label="${t('delete')} ${subscriptionTarget(s)}"
+            >
+              ${t('delete')}
+            </button>
+          </li>`,
+      )}
+    </ul>
+  </section>`;
+}
+
 function Keys({ t, lang }) {
   // The agency's API keys (admins only; others see the API's 403 as a plain message). A new key's
   // secret is shown once, here, and never again.
@@ -957,6 +1111,7 @@ function App() {
     ['cari', 'navSearch'],
     ['watchlist', 'navWatchlists'],
     ['peringatan', 'navAlerts'],
+    ['langganan', 'navSubscriptions'],
     ['sumber', 'navSources'],
     ['kunci', 'navKeys'],
   ];
@@ -965,6 +1120,7 @@ function App() {
   else if (page === 'cari') body = html`<${Search} t=${t} lang=${lang} />`;
   else if (page === 'watchlist') body = html`<${Watchlists} t=${t} lang=${lang} />`;
   else if (page === 'peringatan') body = html`<${Alerts} t=${t} lang=${lang} />`;
+  else if (page === 'langganan') body = html`<${Subscriptions} t=${t} />`;
   else if (page === 'sumber') body = html`<${Sources} t=${t} lang=${lang} />`;
   else if (page === 'kunci') body = html`<${Keys} t=${t} lang=${lang} />`;
   else body = html`<${Issues} t=${t} lang=${lang} />`;
