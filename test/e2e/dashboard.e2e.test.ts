@@ -265,6 +265,18 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       expect(await page.locator('tr.issue-row .flag').count()).toBe(1);
       await page.getByLabel('Hanya yang terkoordinasi').uncheck();
       await page.getByLabel('Porsi hoaks minimal (%)').fill('0');
+      // By region: the burst is about Surabaya, so East Java keeps it and Jakarta's stories drop out.
+      await page.getByLabel('Wilayah').selectOption('jatim');
+      await waitFor(async () => (await page.locator('tr.issue-row').count()) === 1, {
+        timeoutMs: 10_000,
+        what: 'the region filter to leave only the burst',
+      });
+      await page.getByRole('link', { name: rising.title }).waitFor();
+      await page.getByLabel('Wilayah').selectOption('');
+      await waitFor(async () => (await page.locator('tr.issue-row').count()) > 1, {
+        timeoutMs: 10_000,
+        what: 'every issue back without the region filter',
+      });
     });
 
     await step('issue-detail', async () => {

@@ -140,6 +140,8 @@ export const IssuesQuery = Type.Object(
   {
     status: Type.Optional(IssueStatus),
     topic: Type.Optional(TopicIdParam),
+    /** Only issues about this province or city (a gazetteer id, see GET /v1/regions). */
+    region: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{2,64}$' })),
     size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
   { additionalProperties: false },

@@ -124,6 +124,14 @@ describe('topics in the HTTP API (real OpenSearch)', () => {
       coordinated: false,
       watchlistIds: [],
       ...(topics ? { topics } : {}),
+      ...(id === 'iss-banjir'
+        ? {
+            regions: [
+              { id: 'jabar', name: 'Jawa Barat', count: 2, share: 1 },
+              { id: 'bekasi', name: 'Bekasi', count: 2, share: 1 },
+            ],
+          }
+        : {}),
       samplePostIds: [],
       firstSeen: '2026-11-20T07:00:00Z',
       lastSeen: '2026-11-20T08:00:00Z',
@@ -168,6 +176,22 @@ describe('topics in the HTTP API (real OpenSearch)', () => {
     );
     expect(risingEconomy.items.map((i) => i.id)).toEqual(['iss-cabai']);
     expect(code(await call('GET', '/v1/issues?topic=cuaca', ADMIN_KEY))).toEqual([400, 'VALIDATION']);
+    // By region: a province, a city of it; a region no issue is about; not a region id.
+    const ids = async (q: string) =>
+      json<{ items: { id: string; regions?: unknown[] }[] }>(
+        await call('GET', `/v1/issues?${q}`, ADMIN_KEY),
+      ).items.map((i) => i.id);
+    expect(await ids('region=jabar')).toEqual(['iss-banjir']);
+    expect(await ids('region=bekasi&topic=bencana')).toEqual(['iss-banjir']);
+    expect(await ids('region=jatim')).toEqual([]);
+    expect(code(await call('GET', '/v1/issues?region=Jawa%20Barat', ADMIN_KEY))).toEqual([400, 'VALIDATION']);
+    const shown = json<{ items: { regions?: unknown[] }[] }>(
+      await call('GET', '/v1/issues?region=jabar', ADMIN_KEY),
+    );
+    expect(shown.items[0]?.regions).toEqual([
+      { id: 'jabar', name: 'Jawa Barat', count: 2, share: 1 },
+      { id: 'bekasi', name: 'Bekasi', count: 2, share: 1 },
+    ]);
   });
 
   it('suggests topics for a well-known agency (opt-in: none until set) and lets its admin set them', async () => {

@@ -219,11 +219,13 @@ export async function getIssue(
 export async function listIssues(
   client: SearchClient,
   names: IndexNames,
-  query: { status?: IssueStatusName; topic?: string; size?: number },
+  query: { status?: IssueStatusName; topic?: string; region?: string; size?: number },
 ): Promise<IssueDoc[]> {
   const filter: unknown[] = [];
   if (query.status) filter.push({ term: { status: query.status } });
   if (query.topic) filter.push({ term: { 'topics.id': query.topic } });
+  // A province or city the issue's posts name (a city's issues are also its province's).
+  if (query.region) filter.push({ term: { 'regions.id': query.region } });
   try {
     const res = await client.search({
       index: names.of('issues'),

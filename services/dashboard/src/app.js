@@ -77,7 +77,19 @@ function Issues({ t, lang }) {
   const [title, setTitle] = useState('');
   const [hours, setHours] = useState(0);
   const [auto, setAuto] = useState(true);
-  const [state, reload] = useLoad(() => api(`/v1/issues${query({ size: 200, status })}`), [status]);
+  const [region, setRegion] = useState('');
+  const [provinces, setProvinces] = useState([]);
+  useEffect(() => {
+    // The region filter offers the provinces; an issue about a city is also its province's.
+    api('/v1/regions').then(
+      (r) => setProvinces(r.items.filter((x) => x.kind === 'province')),
+      () => setProvinces([]),
+    );
+  }, []);
+  const [state, reload] = useLoad(
+    () => api(`/v1/issues${query({ size: 200, status, region })}`),
+    [status, region],
+  );
   useEffect(() => {
     if (!auto) return undefined;
     const timer = setInterval(reload, 10_000);
@@ -105,6 +117,13 @@ function Issues({ t, lang }) {
         <select value=${status} onChange=${(e) => setStatus(e.currentTarget.value)}>
           <option value="">${t('all')}</option>
           ${STATUS_ORDER.map((s) => html`<option value=${s}>${t(`st_${s}`)}</option>`)}
+        </select>
+      </label>
+      <label
+        >${t('regions')}
+        <select value=${region} onChange=${(e) => setRegion(e.currentTarget.value)}>
+          <option value="">${t('all')}</option>
+          ${provinces.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
         </select>
       </label>
       <label
