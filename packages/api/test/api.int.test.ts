@@ -827,30 +827,20 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
         health: new Health(),
       });
       try {
-        const headers = { authorization: `Bearer ${agencyA.apiKey}` };
-        const res = await noBot.inject({
-          method: 'POST',
-          url: '/v1/subscriptions',
-          headers,
-          payload: { channel: 'telegram', chatId: '-100123' },
-        });
-        expectError(res, 400, 'CHANNEL_UNAVAILABLE');
+        const subscribe = (payload: object) =>
+          noBot.inject({
+            method: 'POST',
+            url: '/v1/subscriptions',
+            headers: { authorization: `Bearer ${agencyA.apiKey}` },
+            payload,
+          });
+        expectError(await subscribe({ channel: 'telegram', chatId: '-100123' }), 400, 'CHANNEL_UNAVAILABLE');
         // Slack by webhook URL works without the Slack app; by channel id it needs SLACK_BOT_TOKEN.
-        const noApp = await noBot.inject({
-          method: 'POST',
-          url: '/v1/subscriptions',
-          headers,
-          payload: { channel: 'slack', slackChannel: 'C0123ABCDEF' },
-        });
+        const noApp = await subscribe({ channel: 'slack', slackChannel: 'C0123ABCDEF' });
         expectError(noApp, 400, 'CHANNEL_UNAVAILABLE');
         expect(noApp.json().error.message).toContain('SLACK_BOT_TOKEN');
         // Slack URLs pass the same public-address rules as webhooks.
-        const local = await noBot.inject({
-          method: 'POST',
-          url: '/v1/subscriptions',
-          headers,
-          payload: { channel: 'slack', url: 'http://127.0.0.1:9/services/x' },
-        });
+        const local = await subscribe({ channel: 'slack', url: 'http://127.0.0.1:9/services/x' });
         expectError(local, 400, 'DELIVERY_TARGET_FORBIDDEN');
       } finally {
         await noBot.close();

@@ -11,20 +11,25 @@ import { UNDOCUMENTED, routeTable } from '../src/openapi';
 // inert stand-ins that fail if a route ever called them.
 const inert = new Proxy({}, { get: () => () => Promise.reject(new Error('not in this test')) });
 
+async function serverlessApp(): Promise<FastifyInstance> {
+  const app = buildApp({
+    config: { PANTAU_ADMIN_KEY: 'pk_admin_test_key_0123456789' },
+    logger: createLogger({ service: 'test', level: 'silent' }),
+    search: inert as SearchClient,
+    names: { of: (n: string) => `t-${n}` } as unknown as IndexNames,
+    producer: inert as Producer,
+    topics: topicNames('t.'),
+    health: new Health(),
+  });
+  await app.ready();
+  return app;
+}
+
 describe('OpenAPI description', () => {
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    app = buildApp({
-      config: { PANTAU_ADMIN_KEY: 'pk_admin_test_key_0123456789' },
-      logger: createLogger({ service: 'test', level: 'silent' }),
-      search: inert as SearchClient,
-      names: { of: (n: string) => `t-${n}` } as unknown as IndexNames,
-      producer: inert as Producer,
-      topics: topicNames('t.'),
-      health: new Health(),
-    });
-    await app.ready();
+    app = await serverlessApp();
   });
   afterAll(() => app.close());
 
@@ -91,16 +96,7 @@ describe('OpenAPI description', () => {
 describe('what the fuzzer found (schemathesis against a running API)', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = buildApp({
-      config: { PANTAU_ADMIN_KEY: 'pk_admin_test_key_0123456789' },
-      logger: createLogger({ service: 'test', level: 'silent' }),
-      search: inert as SearchClient,
-      names: { of: (n: string) => `t-${n}` } as unknown as IndexNames,
-      producer: inert as Producer,
-      topics: topicNames('t.'),
-      health: new Health(),
-    });
-    await app.ready();
+    app = await serverlessApp();
   });
   afterAll(() => app.close());
 

@@ -114,7 +114,10 @@ export function createSlackChannel(options: SlackChannelOptions = {}): Channel {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const apiUrl = (options.apiUrl ?? 'https://slack.com/api').replace(/\/+$/, '');
 
-  /** One Web API call (the token goes in a header, never in a message); `ts` of the message. */
+  /**
+   * One Web API call (the token goes in a header, never in a message); the message's `ts`. HTTP errors
+   * are classified as for webhooks; an HTTP-200 `{"ok":false}` carries Slack's error code as its cause.
+   */
   async function call(method: string, body: object, target: string): Promise<string> {
     const answer = await postJson(`${apiUrl}/${method}`, JSON.stringify(body), {
       timeoutMs,
@@ -128,22 +131,24 @@ export function createSlackChannel(options: SlackChannelOptions = {}): Channel {
     try {
       parsed = JSON.parse(answer.text) as typeof parsed;
     } catch {
-      // not the Web API's JSON (a proxy's error page): judged by its status below
+      // not the Web API's JSON (a proxy's error page): judged by its status
     }
-    if (answer.status === 200 && parsed.ok && typeof parsed.ts === 'string') return parsed.ts;
-    const message = `${target} ${method} answered ${answer.status}${parsed.error ? ` ${parsed.error}` : ''}`;
-    if (answer.status === 429 || answer.status >= 500 || answer.status === 408) {
-      const seconds = Number(answer.header('retry-after'));
-      throw new DeliveryError(
-        'DELIVERY_TRANSIENT',
-        message,
-        answer.status,
-        answer.status === 429 && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
-      );
-    }
-    if (parsed.error && SLACK_TRANSIENT.has(parsed.error))
-      throw new DeliveryError('DELIVERY_TRANSIENT', message, answer.status);
-    throw new DeliveryError('DELIVERY_REJECTED', message, answer.status);
+    classifyResponse(
+      answer.status,
+      answer.header('retry-after'),
+      Date.now(),
+      `${target} ${method}`,
+      parsed.error,
+    );
+    if (parsed.ok && typeof parsed.ts === 'string') return parsed.ts;
+    const error = parsed.error ?? 'no ts in the answer';
+    throw new DeliveryError(
+      SLACK_TRANSIENT.has(error) ? 'DELIVERY_TRANSIENT' : 'DELIVERY_REJECTED',
+      `${target} ${method} answered ${answer.status} ${error}`,
+      answer.status,
+      undefined,
+      { slackError: error },
+    );
   }
 
   async function sendToApp(
@@ -167,8 +172,8 @@ export function createSlackChannel(options: SlackChannelOptions = {}): Channel {
           messageId: await call('chat.update', { ...message, ts: context.previousMessageId }, target),
         };
       } catch (err) {
-        const gone = [...SLACK_NOT_EDITABLE].some((e) => (err as Error).message.endsWith(` ${e}`));
-        if (!(err instanceof DeliveryError) || !gone) throw err;
+        const slackError = (err as { cause?: { slackError?: string } }).cause?.slackError;
+        if (!slackError || !SLACK_NOT_EDITABLE.has(slackError)) throw err;
         // The first message is gone or can no longer be edited: the follow-up is a new message.
       }
     }
