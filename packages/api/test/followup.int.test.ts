@@ -60,8 +60,9 @@ describe('tipline reporters get the clarification (real OpenSearch + Redis)', ()
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
       req.on('end', () => {
-        answers += 1;
+        // Only replies count here (a resumed source also polls getUpdates, which this peer refuses).
         if (req.url !== `/bot${TOKEN}/sendMessage`) return res.writeHead(404).end();
+        answers += 1;
         // Telegram's flood control on the very first message: the job fails and is retried.
         if (answers === 1)
           return res
@@ -86,7 +87,7 @@ describe('tipline reporters get the clarification (real OpenSearch + Redis)', ()
       allowPrivate: true,
       failingAfter: 3,
       logger,
-      followUpRetry: { attempts: 4, backoffMs: 200 },
+      followUpRetry: { attempts: 8, backoffMs: 200 },
     });
     workerConnection = connectRedis(servers.redisUrl, logger, 'followup-worker');
     worker = createSourceWorker({
@@ -132,14 +133,14 @@ describe('tipline reporters get the clarification (real OpenSearch + Redis)', ()
     await client?.close();
   });
 
-  it('each reporter of the issue gets the agency clarification once, as a reply to their latest report', async () => {
+  it('each reporter of the issue gets the agency clarification once, as a reply to their latest report — held while the tipline is paused', async () => {
     const tipline = await sources.service.create({
       kind: 'tipline',
       name: 'Tipline Kemenkes',
       config: { baseUrl: telegramUrl },
       credentialsEnv: 'TIPLINE_BOT_TOKEN',
       intervalSeconds: 3600,
-      paused: true, // no polling in this test: only the follow-up
+      paused: true, // out of service when the clarification comes: its follow-up waits
     });
     const rss = await sources.service.create({
       kind: 'rss',
@@ -219,6 +220,11 @@ describe('tipline reporters get the clarification (real OpenSearch + Redis)', ()
     });
     expect(res.statusCode).toBe(201);
     expect(res.json<{ pushedTo: unknown }>().pushedTo).toEqual({ alerts: 0, deliveries: 0, reports: 3 });
+
+    // A paused source sends nothing; its follow-up is held (retried) until the source is resumed.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(answers).toBe(0);
+    await sources.service.update(tipline.id, { paused: false });
 
     await waitFor(() => sent.length >= 2, { timeoutMs: 20_000, what: 'both reporters answered' });
     expect(sent.map((m) => [m.chat_id, m.reply_parameters.message_id]).sort()).toEqual([

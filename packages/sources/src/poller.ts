@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isPantauError } from '@pantau/core';
+import { PantauError, isPantauError } from '@pantau/core';
 import type { Producer } from '@pantau/bus';
 import { preparePosts, publishRawPosts } from '@pantau/ingest';
 import { bulkIndex, type IndexNames, type SearchClient } from '@pantau/store';
@@ -132,6 +132,10 @@ export function createPoller(deps: PollerDeps) {
    */
   async function followUp(source: SourceDoc, message: FollowUpMessage): Promise<FollowUpResult> {
     const log = deps.logger.child({ component: 'follow-up', sourceId: source.id, kind: source.kind });
+    // A paused source is out of service: it neither reads nor writes. The follow-up waits (the job is
+    // retried with backoff) and goes out if the source is resumed within the job's retry window.
+    if (source.paused)
+      throw new PantauError('CONFLICT', `source '${source.id}' is paused; follow-up held until it is resumed`);
     const connector = connectorOf(source);
     if (!connector.followUp) return { sent: 0, skipped: [] };
     const credential = credentialOf(source, connector);
