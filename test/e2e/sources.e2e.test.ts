@@ -137,6 +137,17 @@ describe('sources through the API (every service as a process, real servers)', (
       config: {},
     });
     expect(unknownKind.status).toBe(400);
+    // A misspelt region would route the outlet's posts nowhere: refused with the reason.
+    const badRegion = await call('POST', '/v1/sources', ADMIN_KEY, {
+      kind: 'rss',
+      name: 'Warta',
+      config: { url: `${feedUrl}/warta/rss` },
+      region: 'jawa-barat',
+    });
+    expect(badRegion.status).toBe(400);
+    expect(JSON.stringify(badRegion.body.error)).toContain(
+      "region 'jawa-barat' is not a province or city id",
+    );
     expect(
       (await call('POST', '/v1/sources', agencyKey, { kind: 'rss', name: 'x', config: {} })).status,
     ).toBe(403);
@@ -146,11 +157,14 @@ describe('sources through the API (every service as a process, real servers)', (
       name: 'Warta Nusantara',
       config: { url: `${feedUrl}/warta/rss` },
       intervalSeconds: 3600,
+      // A West Java outlet: its posts count for Jawa Barat whether or not they name it.
+      region: 'jabar',
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       id: expect.stringMatching(/^[a-z0-9][a-z0-9._-]*$/),
       kind: 'rss',
+      region: 'jabar',
       status: 'ok',
       itemsTotal: 0,
       lastPollAt: null,
@@ -185,6 +199,14 @@ describe('sources through the API (every service as a process, real servers)', (
       publishedAt: '2026-11-30T07:05:00.000Z',
     });
     expect(beras.text).toContain('Pasar Induk Cipinang naik Rp1.000 per kg. Bapanas & Bulog');
+    // Every item carries its source's region, and the scorer counted it among the post's regions.
+    for (const p of posts.items) {
+      expect(p.region).toBe('jabar');
+      expect(p.regions).toEqual(expect.arrayContaining([{ id: 'jabar', name: 'Jawa Barat' }]));
+    }
+    const inJabar = (await call('GET', `/v1/posts?region=jabar&source=${wartaId}`, agencyKey)).body;
+    expect(inJabar.total).toBe(4);
+    expect((await call('GET', `/v1/posts?region=jatim&source=${wartaId}`, agencyKey)).body.total).toBe(0);
     const hoaks = posts.items.find((p) => String(p.text).startsWith('Viral Pesan Berantai'))!;
     expect(hoaks.publishedAt).toBe('2026-11-30T06:30:00.000Z'); // 13:30 WIB
 

@@ -101,6 +101,8 @@ export const PostsQuery = Type.Object(
     minHoax: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     issueId: Type.Optional(Type.String({ maxLength: 128 })),
     topic: Type.Optional(TopicIdParam),
+    /** Only posts about this province or city (named in the text or declared by the source; GET /v1/regions). */
+    region: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{2,64}$' })),
     size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
   { additionalProperties: false },
@@ -120,6 +122,10 @@ export const PostItem = Type.Object({
   topics: Type.Optional(Type.Array(PostTopic)),
   claimMatches: Type.Optional(Type.Array(ClaimMatch)),
   language: Type.Optional(Type.String()),
+  /** The region its source declared (a province or city id). */
+  region: Type.Optional(Type.String()),
+  /** The provinces and cities it is about: named in its text, or its source's region. */
+  regions: Type.Optional(Type.Array(Type.Object({ id: Type.String(), name: Type.String() }))),
 });
 export const PostList = Type.Object({ total: Type.Integer(), items: Type.Array(PostItem) });
 

@@ -19,14 +19,24 @@ export interface IssueRegion {
   share: number;
 }
 
-/** The region ids and names one post names, each once: provinces, cities and the cities' provinces. */
+export interface RegionEntity {
+  kind: string;
+  id: string;
+  name: string;
+  province?: string;
+  provinceName?: string;
+}
+
+/**
+ * The region ids and names of one post, each once: the provinces and cities its text names, the region
+ * its source declares (`declared`, resolved in the gazetteer), and the cities' provinces.
+ */
 export function postRegions(
-  entities:
-    | readonly { kind: string; id: string; name: string; province?: string; provinceName?: string }[]
-    | undefined,
+  entities: readonly RegionEntity[] | undefined,
+  declared?: RegionEntity,
 ): Map<string, string> {
   const regions = new Map<string, string>();
-  for (const e of entities ?? []) {
+  for (const e of declared ? [...(entities ?? []), declared] : (entities ?? [])) {
     if (e.kind !== 'province' && e.kind !== 'city') continue;
     regions.set(e.id, e.name);
     if (e.kind === 'city' && e.province && !regions.has(e.province))

@@ -35,6 +35,12 @@ export const PostInput = Type.Object({
   metrics: Type.Optional(Metrics),
   replyTo: Type.Optional(Type.String({ maxLength: 512 })),
   lang: Type.Optional(Type.String({ maxLength: 16 })),
+  /**
+   * Where the post is from or about, when its source knows (a regional outlet, a provincial office's
+   * feed): a province or city id of GET /v1/regions. Counts for the issue's regions as a place the text
+   * names would.
+   */
+  region: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' })),
 });
 export type PostInput = Static<typeof PostInput>;
 
@@ -114,6 +120,11 @@ export const ScoredPost = Type.Composite([
     claimMatches: Type.Array(ClaimMatch),
     /** Topics at or above their threshold, best first (absent on posts enriched before topics existed). */
     topics: Type.Optional(Type.Array(PostTopic)),
+    /**
+     * The provinces and cities the post is about: those its text names (a city with its province) and
+     * its source's region. Absent on posts scored before regions were resolved by the scorer.
+     */
+    regions: Type.Optional(Type.Array(Type.Object({ id: Type.String(), name: Type.String() }))),
     enrichedAt: IsoDate,
   }),
 ]);

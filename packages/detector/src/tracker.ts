@@ -332,7 +332,10 @@ export class IssueTracker {
       const counts = (issue.topicCounts ??= new Map());
       for (const t of post.topics) counts.set(t.id, (counts.get(t.id) ?? 0) + 1);
     }
-    const regions = postRegions(post.entities);
+    // The scorer resolves them (text and the source's region); posts scored before it did: from the text.
+    const regions = post.regions
+      ? new Map(post.regions.map((r) => [r.id, r.name]))
+      : postRegions(post.entities);
     if (regions.size) {
       const counts = (issue.regionCounts ??= new Map());
       const names = (issue.regionNames ??= new Map());

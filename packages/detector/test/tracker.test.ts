@@ -318,6 +318,22 @@ describe('IssueTracker', () => {
       ['surabaya', 6],
       ['malang', 2],
     ]);
+    // The scorer's regions (the text's places and the source's declared region) are what counts when a
+    // post carries them: a regional outlet's posts about "banjir rob" that name no place.
+    for (let i = 0; i < 2; i++)
+      tracker.observe(
+        post('pesisir', clock.now(), {
+          entities: [kpu],
+          regions: [
+            { id: 'surabaya', name: 'Surabaya' },
+            { id: 'jatim', name: 'Jawa Timur' },
+          ],
+        }),
+      );
+    expect(tracker.document('pesisir')?.regions?.map((r) => [r.id, r.count])).toEqual([
+      ['jatim', 2],
+      ['surabaya', 2],
+    ]);
     // An issue whose posts name no place has no regions at all.
     expect(feed('tanpa-tempat', 3)[0]?.regions).toBeUndefined();
     expect(tracker.document('tanpa-tempat')?.regions).toBeUndefined();

@@ -1,5 +1,6 @@
 import { PostInput, RawPost, SCHEMA_VERSION, createValidator, postId, type FieldProblem } from '@pantau/core';
 import type { Producer } from '@pantau/bus';
+import { unknownRegions } from '@pantau/nlp-id/src/regions';
 
 /**
  * Turning what a source or a push client gives us into `posts.raw` messages. Every item is checked
@@ -38,6 +39,12 @@ export function preparePosts(
     }
     if (Number.isNaN(Date.parse(result.value.publishedAt))) {
       rejected.push({ index, code: 'VALIDATION', message: '/publishedAt is not a real date', problems: [] });
+      return;
+    }
+    // A misspelt region would route the post nowhere, silently: refused with the reason instead.
+    if (result.value.region !== undefined && unknownRegions([result.value.region]).length) {
+      const message = `/region '${result.value.region}' is not a province or city id (GET /v1/regions)`;
+      rejected.push({ index, code: 'VALIDATION', message, problems: [{ path: '/region', message }] });
       return;
     }
     accepted.push(toRawPost(result.value, now));

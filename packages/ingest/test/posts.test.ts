@@ -30,6 +30,27 @@ describe('preparePosts', () => {
     expect(rejected[2]!.message).toContain('/publishedAt');
   });
 
+  it('keeps a declared region that is a province or city id and refuses one that is not, with the reason', () => {
+    const item = (sourceId: string, region: string) => ({
+      source: 'radar-surabaya',
+      sourceId,
+      text: 'Banjir rob genangi kawasan pesisir, warga mengungsi ke balai RW',
+      publishedAt: '2026-11-28T02:00:00Z',
+      region,
+    });
+    const { accepted, rejected } = preparePosts(
+      [item('1', 'surabaya'), item('2', 'jatim'), item('3', 'surabya'), item('4', 'Jawa Timur')],
+      now,
+    );
+    expect(accepted.map((p) => p.region)).toEqual(['surabaya', 'jatim']);
+    expect(rejected.map((r) => [r.index, r.code])).toEqual([
+      [2, 'VALIDATION'],
+      [3, 'VALIDATION'],
+    ]);
+    expect(rejected[0]!.message).toContain("/region 'surabya' is not a province or city id");
+    expect(rejected[1]!.message).toContain('/region');
+  });
+
   it('gives the same post the same id wherever it comes from', () => {
     const item = {
       source: 'x',

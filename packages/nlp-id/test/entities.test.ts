@@ -40,6 +40,20 @@ describe('entities', () => {
     expect(findEntities('#KPU')[0]?.matched).toBe('KPU');
   });
 
+  it('looks a region up by id (what a source declares), a city with its province; agencies are no region', () => {
+    const gazetteer = getDefaultGazetteer();
+    expect(gazetteer.region('surabaya')).toEqual({
+      kind: 'city',
+      id: 'surabaya',
+      name: 'Surabaya',
+      province: 'jatim',
+      provinceName: 'Jawa Timur',
+    });
+    expect(gazetteer.region('jatim')).toEqual({ kind: 'province', id: 'jatim', name: 'Jawa Timur' });
+    expect(gazetteer.region('kpu')).toBeUndefined();
+    expect(gazetteer.region('atlantis')).toBeUndefined();
+  });
+
   it("names a city's province, so alerts can be routed to the province too", () => {
     expect(findEntities('Rob lagi di Surabaya, Jawa Timur. Jakarta Selatan aman')).toEqual([
       {

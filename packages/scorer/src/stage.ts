@@ -1,5 +1,6 @@
 import {
   PantauError,
+  postRegions,
   type Clock,
   type EnrichedPost,
   type RawPost,
@@ -8,7 +9,7 @@ import {
 } from '@pantau/core';
 import type { BatchResult, Decoded, Producer } from '@pantau/bus';
 import { bulkIndex, type IndexNames, type SearchClient } from '@pantau/store';
-import type { Enricher, Enrichment } from '@pantau/nlp-id';
+import { getDefaultGazetteer, type Enricher, type Enrichment } from '@pantau/nlp-id';
 import type { IssueClusterer } from '@pantau/issues';
 import type { MatchDoc } from '@pantau/query';
 import type { Logger } from 'pino';
@@ -84,8 +85,20 @@ export function scorePost(
         ]
       : [],
     topics: e.topics,
+    ...regionsOf(raw, e),
     enrichedAt: new Date(deps.clock.now()).toISOString(),
   };
+}
+
+/**
+ * The post's provinces and cities: those its text names and the region its source declares (an id of
+ * the gazetteer; the API and the source registry refuse unknown ids, and one that slipped through —
+ * a replay file — is left out rather than routed nowhere).
+ */
+function regionsOf(raw: RawPost, e: Enrichment): { regions?: { id: string; name: string }[] } {
+  const declared = raw.region ? getDefaultGazetteer().region(raw.region) : undefined;
+  const regions = postRegions(e.entities, declared);
+  return regions.size ? { regions: [...regions].map(([id, name]) => ({ id, name })) } : {};
 }
 
 export function createEnrichStage(deps: EnrichStageDeps) {

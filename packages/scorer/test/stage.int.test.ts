@@ -145,6 +145,8 @@ describe('scorer stages (real OpenSearch)', () => {
         sourceId: '3',
         text: 'Harga cabai rawit di pasar Kramat Jati tembus 80rb/kg, emak2 pada ngeluh',
         publishedAt: '2026-11-28T04:52:00Z',
+        // A regional outlet's post: its place is declared, not named in the text.
+        region: 'jakarta-timur',
       },
     ]);
     const batch = asBatch(accepted, topics.postsRaw);
@@ -166,6 +168,12 @@ describe('scorer stages (real OpenSearch)', () => {
     expect(hoax1!.signals.length).toBeGreaterThan(0);
     expect(hoax1!.claimMatches[0]).toMatchObject({ factCheckId: 'cek-001' });
     expect(cabai!.claimMatches).toEqual([]);
+    // The declared city counts with its province; a post that names no place and declares none has none.
+    expect(cabai!.regions).toEqual([
+      { id: 'jakarta-timur', name: 'Jakarta Timur' },
+      { id: 'dki', name: 'DKI Jakarta' },
+    ]);
+    expect(hoax1!.regions).toBeUndefined();
 
     // The replay kept every post in its issue (the assigner re-learnt them from the index).
     expect(published.slice(3).map((p) => p.post.issueId)).toEqual([
@@ -178,6 +186,11 @@ describe('scorer stages (real OpenSearch)', () => {
     const found = await searchPosts(search, names, { q: 'vaksin chip' });
     expect(found.total).toBe(2);
     expect((await searchPosts(search, names, {})).total).toBe(3);
+    const inDki = await search.count({
+      index: names.posts,
+      body: { query: { term: { 'regions.id': 'dki' } } },
+    } as never);
+    expect((inDki.body as unknown as { count: number }).count).toBe(1);
 
     // Another assigner taking over rebuilds the same issues from the index: a new wording of the chip
     // hoax joins the running issue.

@@ -135,7 +135,10 @@ export function createPoller(deps: PollerDeps) {
     // A paused source is out of service: it neither reads nor writes. The follow-up waits (the job is
     // retried with backoff) and goes out if the source is resumed within the job's retry window.
     if (source.paused)
-      throw new PantauError('CONFLICT', `source '${source.id}' is paused; follow-up held until it is resumed`);
+      throw new PantauError(
+        'CONFLICT',
+        `source '${source.id}' is paused; follow-up held until it is resumed`,
+      );
     const connector = connectorOf(source);
     if (!connector.followUp) return { sent: 0, skipped: [] };
     const credential = credentialOf(source, connector);
@@ -183,7 +186,12 @@ export function createPoller(deps: PollerDeps) {
         });
         const fetchedAt = new Date(now());
         const { accepted, rejected } = preparePosts(
-          result.items.map((item) => ({ ...item, source: source.id, sourceKind: source.kind })),
+          result.items.map((item) => ({
+            ...item,
+            source: source.id,
+            sourceKind: source.kind,
+            ...(source.region && !item.region ? { region: source.region } : {}),
+          })),
           fetchedAt,
         );
         for (const s of result.skipped) log.warn({ item: s.ref, reason: s.reason }, 'item skipped');

@@ -12,6 +12,8 @@ export const SourceInputSchema = Type.Object(
     intervalSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 7 * 24 * 3600 })),
     credentialsEnv: Type.Optional(Type.String({ pattern: '^[A-Z_][A-Z0-9_]{0,127}$' })),
     paused: Type.Optional(Type.Boolean()),
+    /** Where its posts are from (a regional outlet): a province or city id of GET /v1/regions. */
+    region: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' })),
   },
   { additionalProperties: false },
 );
@@ -26,6 +28,10 @@ export const SourcePatchSchema = Type.Object(
       Type.Union([Type.String({ pattern: '^[A-Z_][A-Z0-9_]{0,127}$' }), Type.Null()]),
     ),
     paused: Type.Optional(Type.Boolean()),
+    /** null removes it. */
+    region: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' }), Type.Null()]),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { backOff } from 'exponential-backoff';
 import { newId, PantauError } from '@pantau/core';
 import type { Scheduler } from '@pantau/queue';
+import { unknownRegions } from '@pantau/nlp-id/src/regions';
 import { checkSourceUrl, type Resolver } from './http';
 import type { SourceRegistry } from './registry';
 import type { SourceState } from './state';
@@ -38,6 +39,7 @@ export interface SourceInput {
   intervalSeconds?: number;
   credentialsEnv?: string;
   paused?: boolean;
+  region?: string;
 }
 
 export interface SourcePatch {
@@ -46,6 +48,8 @@ export interface SourcePatch {
   intervalSeconds?: number;
   credentialsEnv?: string | null;
   paused?: boolean;
+  /** null removes it. */
+  region?: string | null;
 }
 
 export type SourceView = Omit<SourceDoc, 'seeded'> & SourceHealth;
@@ -87,6 +91,7 @@ export function createSourceService(deps: SourceServiceDeps) {
     config: Record<string, unknown>,
     intervalSeconds: number,
     credentialsEnv?: string | null,
+    region?: string | null,
   ): Promise<Connector> {
     const problems: string[] = [];
     const connector = deps.connectors.get(kind as SourceKind);
@@ -106,6 +111,9 @@ export function createSourceService(deps: SourceServiceDeps) {
       problems.push(
         'credentialsEnv must be an environment variable NAME (A-Z, 0-9, _), never the credential itself',
       );
+    // A misspelt region would route this source's posts nowhere, silently.
+    if (region && unknownRegions([region]).length)
+      problems.push(`region '${region}' is not a province or city id (GET /v1/regions lists them)`);
     if (connector) problems.push(...connector.validate(config));
     if (problems.length) throw invalid(problems);
     for (const url of connector!.urls(config))
@@ -142,7 +150,7 @@ export function createSourceService(deps: SourceServiceDeps) {
       const intervalSeconds = input.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
       if (input.id !== undefined && !ID_PATTERN.test(input.id))
         throw invalid(['id must match ^[a-z0-9][a-z0-9._-]*$ (at most 64 characters)']);
-      await check(input.kind, input.config, intervalSeconds, input.credentialsEnv);
+      await check(input.kind, input.config, intervalSeconds, input.credentialsEnv, input.region);
       const at = new Date(now()).toISOString();
       const doc: SourceDoc = {
         id: input.id ?? newId('src'),
@@ -152,6 +160,7 @@ export function createSourceService(deps: SourceServiceDeps) {
         intervalSeconds,
         ...(input.credentialsEnv ? { credentialsEnv: input.credentialsEnv } : {}),
         paused: input.paused ?? false,
+        ...(input.region ? { region: input.region } : {}),
         createdAt: at,
         updatedAt: at,
         ...(options.seeded ? { seeded: true } : {}),
@@ -174,8 +183,9 @@ export function createSourceService(deps: SourceServiceDeps) {
       const config = patch.config ?? doc.config;
       const intervalSeconds = patch.intervalSeconds ?? doc.intervalSeconds;
       const credentialsEnv = patch.credentialsEnv === undefined ? doc.credentialsEnv : patch.credentialsEnv;
-      await check(doc.kind, config, intervalSeconds, credentialsEnv);
-      const { credentialsEnv: _old, ...base } = doc;
+      const region = patch.region === undefined ? doc.region : patch.region;
+      await check(doc.kind, config, intervalSeconds, credentialsEnv, region);
+      const { credentialsEnv: _old, region: _oldRegion, ...base } = doc;
       const next: SourceDoc = {
         ...base,
         ...(patch.name ? { name: patch.name.trim() } : {}),
@@ -183,6 +193,7 @@ export function createSourceService(deps: SourceServiceDeps) {
         intervalSeconds,
         ...(credentialsEnv ? { credentialsEnv } : {}),
         paused: patch.paused ?? doc.paused,
+        ...(region ? { region } : {}),
         updatedAt: new Date(now()).toISOString(),
       };
       await deps.registry.put(next);
@@ -267,6 +278,7 @@ export function createSourceService(deps: SourceServiceDeps) {
           config: input.config,
           intervalSeconds: input.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
           credentialsEnv: input.credentialsEnv ?? null,
+          region: input.region ?? null,
         });
         updated += 1;
       }

@@ -26,6 +26,8 @@ export interface SourceDoc {
   intervalSeconds: number;
   credentialsEnv?: string;
   paused: boolean;
+  /** Where its posts are from: a province or city id (each post carries it as `region`). */
+  region?: string;
   createdAt: string;
   updatedAt: string;
   /** Came from PANTAU_SOURCES (the file is the truth for its fields, except pause). */

@@ -141,6 +141,7 @@ export async function installIndices(
         names.of('issues'),
         { topics: issues.mappings.properties.topics, regions: issues.mappings.properties.regions },
       ],
+      [names.of('sources'), { region: sources.mappings.properties.region }],
     ];
     for (const [index, properties] of added)
       await client.indices.putMapping({

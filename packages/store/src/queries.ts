@@ -12,6 +12,8 @@ export interface PostQuery {
   issueId?: string;
   /** Posts carrying this topic id (above its threshold). */
   topic?: string;
+  /** Posts about this province or city (named in the text or the source's region). */
+  region?: string;
   size?: number;
 }
 
@@ -29,6 +31,8 @@ export interface PostHit {
   hashtags: string[];
   language: string;
   topics?: { id: string; score: number; words?: string[] }[];
+  region?: string;
+  regions?: { id: string; name: string }[];
 }
 
 export async function searchPosts(
@@ -40,6 +44,7 @@ export async function searchPosts(
   if (query.source) filter.push({ term: { source: query.source } });
   if (query.issueId) filter.push({ term: { issueId: query.issueId } });
   if (query.topic) filter.push({ term: { 'topics.id': query.topic } });
+  if (query.region) filter.push({ term: { 'regions.id': query.region } });
   if (query.minHoax !== undefined) filter.push({ range: { hoaxScore: { gte: query.minHoax } } });
   if (query.from || query.to)
     filter.push({
@@ -89,6 +94,8 @@ const POST_FIELDS = [
   'language',
   'topics',
   'claimMatches',
+  'region',
+  'regions',
 ];
 
 /** Posts by id, in the order asked, from the alias (it spans monthly indices, so an ids query, not mget). */

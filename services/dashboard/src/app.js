@@ -816,7 +816,10 @@ function Sources({ t, lang }) {
           ${items.map(
             (s) =>
               html`<tr class="src-${s.status}">
-                <td><strong>${s.name}</strong> <code>${s.kind}</code></td>
+                <td>
+                  <strong>${s.name}</strong> <code>${s.kind}</code>
+                  ${s.region && html` <span class="src-region">· ${t('srcRegion')} <code>${s.region}</code></span>`}
+                </td>
                 <td>${t(`src_${s.status}`)}</td>
                 <td>${s.lastSuccessAt ? fmtTime(s.lastSuccessAt, lang) : '—'}</td>
                 <td>${s.itemsLastHour} / ${s.itemsTotal}</td>

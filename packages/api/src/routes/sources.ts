@@ -26,6 +26,7 @@ export const SourceBody = Type.Object({
   intervalSeconds: Type.Integer(),
   credentialsEnv: Type.Optional(Type.String()),
   paused: Type.Boolean(),
+  region: Type.Optional(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   status: Type.Union(['ok', 'backoff', 'failing', 'paused'].map((s) => Type.Literal(s))),
