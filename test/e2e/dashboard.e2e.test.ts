@@ -423,17 +423,24 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
 
     await step('subscriptions', async () => {
       // The agency subscribes a webhook to alerts about East Java only (beside the one this test made
-      // through the API), sees a refusal explained, and removes the new subscription again.
+      // through the API), as a daily digest with quiet hours at night in its own time zone (WITA), sees
+      // a refusal explained, and removes the new subscription again.
       await page.getByRole('link', { name: 'Langganan' }).click();
       await page.getByRole('heading', { name: 'Langganan peringatan' }).waitFor();
       const before = (await call('GET', '/v1/subscriptions', agencyKey)).body.items.length;
       await page.getByLabel('URL webhook').fill('http://127.0.0.1:9/pantau-jatim');
       await page.getByLabel('Rahasia penanda tangan (min. 16 karakter)').fill('rahasia-jatim-0123456789');
       await page.getByLabel('Wilayah').selectOption(['jatim', 'surabaya']);
+      await page.getByLabel('Ringkasan').selectOption('daily');
+      await page.getByLabel('Mulai').fill('22:00');
+      await page.getByLabel('Selesai').fill('06:00');
+      await page.getByLabel('Zona waktu').selectOption('Asia/Makassar');
       await page.getByRole('button', { name: 'Tambah langganan' }).click();
       await page.getByRole('status').filter({ hasText: 'Langganan disimpan.' }).waitFor();
       const item = page.locator('ul.subscriptions li', { hasText: 'pantau-jatim' });
       await item.getByText('Wilayah: Jawa Timur, Surabaya').waitFor();
+      await item.getByText('Ringkasan harian (07.00)').waitFor();
+      await item.getByText('Jam tenang: 22:00–06:00 WITA').waitFor();
       await shot('9-langganan');
       const stored = (await call('GET', '/v1/subscriptions', agencyKey)).body.items;
       expect(stored).toHaveLength(before + 1);
@@ -442,6 +449,8 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
           channel: 'webhook',
           url: 'http://127.0.0.1:9/pantau-jatim',
           regions: ['jatim', 'surabaya'],
+          digest: 'daily',
+          quietHours: { start: '22:00', end: '06:00', tz: 'Asia/Makassar' },
         }),
       );
       // A Telegram chat that is no chat id: the API's refusal is shown, nothing is stored.

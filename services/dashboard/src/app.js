@@ -842,6 +842,16 @@ function subscriptionTarget(s) {
 }
 
 const CHANNELS = ['webhook', 'slack', 'telegram', 'email'];
+const DIGESTS = ['none', 'hourly', 'daily'];
+/** Indonesia's three time zones: quiet hours are kept in the agency's own local time. */
+const TIME_ZONES = [
+  ['Asia/Jakarta', 'WIB'],
+  ['Asia/Makassar', 'WITA'],
+  ['Asia/Jayapura', 'WIT'],
+];
+/** "Jam tenang: 22:00–06:00 WITA" (one string: the template would drop the spaces between parts). */
+const quietHoursText = (t, q) =>
+  `${t('subsQuiet')}: ${q.start}–${q.end} ${TIME_ZONES.find(([id]) => id === q.tz)?.[1] ?? q.tz}`;
 
 function Subscriptions({ t }) {
   // Where the agency's alerts go: one subscription per channel target, optionally only about some
@@ -851,6 +861,9 @@ function Subscriptions({ t }) {
   const [form, setForm] = useState({});
   const [regions, setRegions] = useState([]);
   const [language, setLanguage] = useState('id');
+  // Digest and quiet hours: non-critical alerts are held and sent as one digest (critical ones never wait).
+  const [digest, setDigest] = useState('none');
+  const [quiet, setQuiet] = useState({ start: '', end: '', tz: 'Asia/Jakarta' });
   const [error, setError] = useState(null);
   const [saved, setSaved] = useState('');
   const field = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
@@ -876,11 +889,20 @@ function Subscriptions({ t }) {
     try {
       await api('/v1/subscriptions', {
         method: 'POST',
-        body: { channel, ...options, language, ...(regions.length ? { regions } : {}) },
+        body: {
+          channel,
+          ...options,
+          language,
+          ...(regions.length ? { regions } : {}),
+          ...(digest !== 'none' ? { digest } : {}),
+          ...(quiet.start && quiet.end ? { quietHours: quiet } : {}),
+        },
       });
       setSaved(t('subsSaved'));
       setForm({});
       setRegions([]);
+      setDigest('none');
+      setQuiet({ start: '', end: '', tz: 'Asia/Jakarta' });
       reload();
     } catch (err) {
       setError(err);
@@ -954,6 +976,44 @@ function Subscriptions({ t }) {
         </select>
       </label>
       <p id="subs-regions-help" class="help">${t('subsRegionsHelp')}</p>
+      <label
+        >${t('subsDigest')}
+        <select name="digest" value=${digest} onChange=${(e) => setDigest(e.currentTarget.value)}>
+          ${DIGESTS.map((d) => html`<option value=${d}>${t(`digest_${d}`)}</option>`)}
+        </select>
+      </label>
+      <fieldset class="quiet-hours" aria-describedby="subs-quiet-help">
+        <legend>${t('subsQuiet')}</legend>
+        <label
+          >${t('subsQuietStart')}
+          <input
+            type="time"
+            name="quietStart"
+            value=${quiet.start}
+            required=${Boolean(quiet.end)}
+            onInput=${(e) => setQuiet({ ...quiet, start: e.currentTarget.value })}
+        /></label>
+        <label
+          >${t('subsQuietEnd')}
+          <input
+            type="time"
+            name="quietEnd"
+            value=${quiet.end}
+            required=${Boolean(quiet.start)}
+            onInput=${(e) => setQuiet({ ...quiet, end: e.currentTarget.value })}
+        /></label>
+        <label
+          >${t('subsQuietTz')}
+          <select
+            name="quietTz"
+            value=${quiet.tz}
+            onChange=${(e) => setQuiet({ ...quiet, tz: e.currentTarget.value })}
+          >
+            ${TIME_ZONES.map(([id, name]) => html`<option value=${id}>${name} (${id})</option>`)}
+          </select>
+        </label>
+      </fieldset>
+      <p id="subs-quiet-help" class="help">${t('subsQuietHelp')}</p>
       <div aria-live="polite">
         ${error && html`<${Failure} t=${t} error=${error} />`}
         ${saved && html`<p class="ok" role="status">${saved}</p>`}
@@ -974,6 +1034,8 @@ function Subscriptions({ t }) {
                   >`
                 : null
             }
+            ${s.digest && s.digest !== 'none' ? html`<span>${t(`digest_${s.digest}`)}</span>` : null}
+            ${s.quietHours ? html`<span>${quietHoursText(t, s.quietHours)}</span>` : null}
             <button
               class="link"
               onClick=${() => remove(s.id)}

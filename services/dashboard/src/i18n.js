@@ -33,6 +33,16 @@ export const TEXT = {
     subsLanguage: 'Bahasa pesan',
     subsRegionsHelp:
       'Kosongkan untuk semua isu. Sebuah kota juga dihitung untuk provinsinya: Jawa Timur ikut mendengar isu tentang Surabaya.',
+    subsDigest: 'Ringkasan',
+    digest_none: 'Tanpa ringkasan: kirim segera',
+    digest_hourly: 'Ringkasan per jam',
+    digest_daily: 'Ringkasan harian (07.00)',
+    subsQuiet: 'Jam tenang',
+    subsQuietStart: 'Mulai',
+    subsQuietEnd: 'Selesai',
+    subsQuietTz: 'Zona waktu',
+    subsQuietHelp:
+      'Peringatan biasa di jam tenang ditahan dan dikirim sebagai satu ringkasan saat jam tenang selesai; peringatan kritis tetap dikirim segera.',
     subsSave: 'Tambah langganan',
     subsSaved: 'Langganan disimpan.',
     noSubs: 'Belum ada langganan: peringatan instansi belum dikirim ke mana pun.',
@@ -204,6 +214,16 @@ export const TEXT = {
     subsLanguage: 'Message language',
     subsRegionsHelp:
       'Leave empty for every issue. A city also counts for its province: East Java hears of issues about Surabaya.',
+    subsDigest: 'Digest',
+    digest_none: 'No digest: send at once',
+    digest_hourly: 'Hourly digest',
+    digest_daily: 'Daily digest (07:00)',
+    subsQuiet: 'Quiet hours',
+    subsQuietStart: 'From',
+    subsQuietEnd: 'Until',
+    subsQuietTz: 'Time zone',
+    subsQuietHelp:
+      'Ordinary alerts in quiet hours are held and sent as one digest when quiet hours end; critical alerts are always sent at once.',
     subsSave: 'Add subscription',
     subsSaved: 'Subscription saved.',
     noSubs: "No subscriptions yet: the agency's alerts go nowhere.",
