@@ -1,4 +1,4 @@
-import { PantauError, toPantauError, type EnrichedPost } from '@pantau/core';
+import { PantauError, merge, toPantauError, type EnrichedPost } from '@pantau/core';
 import type { BatchResult, Decoded } from '@pantau/bus';
 import { getIssue, type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { Logger } from 'pino';
@@ -53,12 +53,11 @@ export function decodeRulePost(bytes: Buffer): RuleStagePost {
       'VALIDATION',
       'posts.enriched message lacks id, issueId, publishedAt or watchlistIds',
     );
-  return {
-    ...v,
+  return merge(v, {
     hoaxScore: typeof v.hoaxScore === 'number' ? v.hoaxScore : 0,
     claimMatches: Array.isArray(v.claimMatches) ? v.claimMatches : [],
     text: typeof v.text === 'string' ? v.text : '',
-  } as RuleStagePost;
+  }) as RuleStagePost;
 }
 
 export interface RuleStageDeps {

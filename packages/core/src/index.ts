@@ -7,3 +7,4 @@ export * from './validate';
 export * from './random';
 export * from './topic-taxonomy';
 export * from './regions';
+export * from './merge';

@@ -8,6 +8,7 @@ import {
   createDecoder,
   createValidator,
   isRetriable,
+  merge,
   postId,
   toPantauError,
   topicNames,
@@ -98,5 +99,29 @@ describe('error documentation', () => {
   it('documents every code in the README', () => {
     const readme = readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
     for (const code of Object.keys(ERROR_CODES)) expect(readme).toContain(`\`${code}\``);
+  });
+});
+
+describe('merge (the hot path’s object spread)', () => {
+  it('gives what spreading gives: the same fields, values and order', () => {
+    const post = { v: 1, id: 'p1', text: 'Banjir lagi di Kemang', author: { handle: 'warga1' } };
+    const extra = { text: 'Banjir lagi di Kemang, Jakarta Selatan', issueId: 'is_1' };
+    const merged = merge(post, extra);
+    expect(JSON.stringify(merged)).toBe(JSON.stringify({ ...post, ...extra }));
+    expect(merge({ v: 2, seen: true }, post, { fetchedAt: 'x' })).toEqual({
+      seen: true,
+      ...post,
+      fetchedAt: 'x',
+    });
+    // A copy: the parts are untouched.
+    expect(post.text).toBe('Banjir lagi di Kemang');
+  });
+
+  it('never lets an own __proto__ key (JSON.parse of a hostile message) set the copy’s prototype', () => {
+    const hostile = JSON.parse('{"id":"p1","__proto__":{"issueId":"palsu","polluted":true}}') as object;
+    const merged = merge(hostile, { hoaxScore: 0 }) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(merged.polluted).toBeUndefined();
+    expect(Object.keys(merged)).toEqual(Object.keys({ ...hostile, hoaxScore: 0 }));
   });
 });

@@ -1,4 +1,12 @@
-import { PostInput, RawPost, SCHEMA_VERSION, createValidator, postId, type FieldProblem } from '@pantau/core';
+import {
+  PostInput,
+  RawPost,
+  SCHEMA_VERSION,
+  createValidator,
+  merge,
+  postId,
+  type FieldProblem,
+} from '@pantau/core';
 import type { Producer } from '@pantau/bus';
 import { unknownRegions } from '@pantau/nlp-id/src/regions';
 
@@ -16,12 +24,9 @@ export interface Rejection {
 }
 
 export function toRawPost(input: PostInput, fetchedAt: Date): RawPost {
-  return {
-    v: SCHEMA_VERSION,
-    id: postId(input.source, input.sourceId),
-    ...input,
+  return merge({ v: SCHEMA_VERSION, id: postId(input.source, input.sourceId) }, input, {
     fetchedAt: fetchedAt.toISOString(),
-  };
+  });
 }
 
 export function preparePosts(

@@ -1,5 +1,6 @@
 import {
   PantauError,
+  merge,
   postRegions,
   type Clock,
   type EnrichedPost,
@@ -59,8 +60,7 @@ export function scorePost(
 ): ScoredPost {
   const e: Enrichment = deps.enricher.enrich(raw.text, { authorHandle: raw.author?.handle });
   const factCheck = e.hoax.factCheck;
-  return {
-    ...raw,
+  return merge(raw, {
     normalizedText: e.normalizedText,
     language: e.lang,
     terms: e.terms,
@@ -87,7 +87,7 @@ export function scorePost(
     topics: e.topics,
     ...regionsOf(raw, e),
     enrichedAt: new Date(deps.clock.now()).toISOString(),
-  };
+  });
 }
 
 /**
@@ -158,13 +158,12 @@ export function clusterInput(post: ScoredPost) {
 
 export function assignIssue(post: ScoredPost, clusterer: IssueClusterer): EnrichedPost {
   const a = clusterer.assign(clusterInput(post));
-  return {
-    ...post,
+  return merge(post, {
     ...(a.nearDuplicateOf ? { nearDuplicateOf: a.nearDuplicateOf } : {}),
     issueId: a.issueId,
     issueTerms: clusterer.keywords(a.issueId),
     issueTitle: a.title,
-  };
+  });
 }
 
 export function createAssignStage(deps: AssignStageDeps) {
