@@ -98,7 +98,15 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
 
     const port = randomPort();
     api = `http://127.0.0.1:${port}`;
-    procs.push(startService('api', { ...env, PORT: String(port), ALLOW_PRIVATE_WEBHOOKS: 'true' }));
+    procs.push(
+      startService('api', {
+        ...env,
+        PORT: String(port),
+        ALLOW_PRIVATE_WEBHOOKS: 'true',
+        // The tipline source below names a local Bot API (nothing listens: it stays paused).
+        ALLOW_PRIVATE_SOURCES: 'true',
+      }),
+    );
     procs.push(startService('scorer', { ...env, WATCHLIST_REFRESH_MS: '500' }));
     procs.push(
       startService('detector', {
@@ -398,6 +406,20 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       await shot('6-peringatan');
       await page.getByRole('link', { name: 'Sumber' }).click();
       await page.getByText('Belum ada data kesehatan sumber').waitFor();
+      // A provincial tipline (paused: nothing is polled here) shows its region by name.
+      const tipline = await call('POST', '/v1/sources', ADMIN_KEY, {
+        kind: 'tipline',
+        name: 'Tipline Diskominfo Jatim',
+        config: { baseUrl: 'http://127.0.0.1:9' },
+        credentialsEnv: 'TIPLINE_BOT_TOKEN',
+        paused: true,
+        region: 'jatim',
+      });
+      expect(tipline.status).toBe(201);
+      await page.reload();
+      const row = page.locator('table.sources tr', { hasText: 'Tipline Diskominfo Jatim' });
+      await row.getByText('wilayah Jawa Timur').waitFor();
+      expect((await call('DELETE', `/v1/sources/${tipline.body.id}`, ADMIN_KEY)).status).toBe(204);
     });
 
     await step('keys', async () => {

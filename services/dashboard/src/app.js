@@ -792,8 +792,13 @@ function AlertActions({ t, lang, alert, onChange }) {
 
 function Sources({ t, lang }) {
   // Agency admins and the operator may read source health; the operator manages sources (API, /docs).
-  const [state, reload] = useLoad(() => api('/v1/sources'), []);
-  const items = state.data?.items ?? [];
+  const [state, reload] = useLoad(
+    () => Promise.all([api('/v1/sources'), api('/v1/regions').catch(() => ({ items: [] }))]),
+    [],
+  );
+  const items = state.data?.[0].items ?? [];
+  // A regional outlet's region by name (the id when the list could not be read).
+  const regionName = new Map((state.data?.[1].items ?? []).map((r) => [r.id, r.name]));
   return html`<section aria-labelledby="src-h">
     <h1 id="src-h">${t('sourcesTitle')}</h1>
     ${state.error && html`<${Failure} t=${t} error=${state.error} retry=${reload} />`}
@@ -818,7 +823,7 @@ function Sources({ t, lang }) {
               html`<tr class="src-${s.status}">
                 <td>
                   <strong>${s.name}</strong> <code>${s.kind}</code>
-                  ${s.region && html` <span class="src-region">· ${t('srcRegion')} <code>${s.region}</code></span>`}
+                  ${s.region && html` <span class="src-region">· ${`${t('srcRegion')} ${regionName.get(s.region) ?? s.region}`}</span>`}
                 </td>
                 <td>${t(`src_${s.status}`)}</td>
                 <td>${s.lastSuccessAt ? fmtTime(s.lastSuccessAt, lang) : '—'}</td>
