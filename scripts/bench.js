@@ -12,6 +12,7 @@ const benches = [
   { name: 'nlp.enrich', file: 'packages/nlp-id/bench/enrich.bench.ts' },
   { name: 'query.match', file: 'packages/query/bench/match.bench.ts' },
   { name: 'issues.assign', file: 'packages/issues/bench/assign.bench.ts' },
+  { name: 'scorer.post', file: 'packages/scorer/bench/post.bench.ts' },
   // Needs Redis (and OpenSearch for its second figure): scripts/services.sh up.
   { name: 'alerts.delivery', file: 'packages/alerts/bench/delivery.bench.ts' },
 ];
