@@ -286,6 +286,8 @@ function readStream(file: string): StreamPost[] {
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const posts: StreamPost[] = [];
   fs.readFileSync(file, 'utf8')
+    // A byte-order mark (files saved by spreadsheet tools and Windows editors) is no part of line 1.
+    .replace(/^\uFEFF/, '')
     .split('\n')
     .forEach((line, i) => {
       if (!line.trim()) return;

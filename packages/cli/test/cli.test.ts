@@ -330,6 +330,22 @@ describe('pantau CLI', () => {
       });
     });
 
+    it('reads a file saved with a byte-order mark and Windows line ends', () => {
+      const file = path.join(dir, 'windows.jsonl');
+      fs.writeFileSync(
+        file,
+        '\uFEFF' +
+          lines
+            .slice(0, 3)
+            .map((l) => JSON.stringify(l))
+            .join('\r\n') +
+          '\r\n',
+      );
+      const { stdout, status } = pantau(['issues', 'eval', '--data', file]);
+      expect(status).toBe(0);
+      expect(JSON.parse(stdout.trim().split('\n').pop()!)).toMatchObject({ n: 3 });
+    });
+
     it('refuses a line that cannot be a post with exit code 2 and the line number', () => {
       const data = write('bad.jsonl', [lines[0], '{"id": "x", "text": "tanpa waktu"}']);
       const { stderr, status } = pantau(['issues', 'run', '--data', data]);
