@@ -320,6 +320,21 @@ export const CreateSubscriptionBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateSubscriptionBody = Static<typeof CreateSubscriptionBody>;
+/**
+ * PATCH /v1/subscriptions/:id: how the alerts reach the target, not the target (a new target is a new
+ * subscription). A field given replaces the stored one; null removes it.
+ */
+export const UpdateSubscriptionBody = Type.Object(
+  {
+    language: Type.Optional(Type.Union([Type.Literal('id'), Type.Literal('en')])),
+    digest: Type.Optional(Type.Union([SubscriptionHygiene.digest, Type.Null()])),
+    quietHours: Type.Optional(Type.Union([SubscriptionHygiene.quietHours, Type.Null()])),
+    watchlistIds: Type.Optional(Type.Union([SubscriptionHygiene.watchlistIds, Type.Null()])),
+    regions: Type.Optional(Type.Union([SubscriptionHygiene.regions, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateSubscriptionBody = Static<typeof UpdateSubscriptionBody>;
 export const Subscription = Type.Object({
   id: Type.String(),
   channel: Type.String(),

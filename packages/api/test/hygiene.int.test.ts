@@ -64,7 +64,7 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
   let watchlistB: string;
   let subscriptionA: string;
 
-  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, key?: string, body?: unknown) =>
+  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, key?: string, body?: unknown) =>
     app.inject({
       method,
       url,
@@ -420,6 +420,52 @@ describe('alert hygiene routes (real OpenSearch + Redis)', () => {
         province: 'jabar',
       });
       expectError(await call('GET', '/v1/regions'), 401, 'UNAUTHORIZED');
+
+      // Changed in place (same id, same target): daily digest in WITA, English, only East Java; null
+      // removes the routing to watchlists; the target stays what it was.
+      const id = json<{ id: string }>(res).id;
+      const patched = await call('PATCH', `/v1/subscriptions/${id}`, A.apiKey, {
+        digest: 'daily',
+        quietHours: { start: '21:00', end: '05:00', tz: 'Asia/Makassar' },
+        language: 'en',
+        regions: ['jatim'],
+        watchlistIds: null,
+      });
+      expect(patched.statusCode).toBe(200);
+      const after = json<Record<string, unknown>>(await call('GET', `/v1/subscriptions/${id}`, A.apiKey));
+      expect(after).toMatchObject({
+        id,
+        channel: 'webhook',
+        url: `${baseUrl}/quiet`,
+        language: 'en',
+        digest: 'daily',
+        quietHours: { start: '21:00', end: '05:00', tz: 'Asia/Makassar' },
+        regions: ['jatim'],
+      });
+      expect(after.watchlistIds).toBeUndefined();
+      expect(after.secret).toBeUndefined();
+      // Refused as on create; a target is no setting; another agency's subscription does not exist.
+      const patch = (over: object) => call('PATCH', `/v1/subscriptions/${id}`, A.apiKey, over);
+      expectError(await patch({ regions: ['jawatimur'] }), 400, 'VALIDATION');
+      expectError(
+        await patch({ quietHours: { start: '22:00', end: '06:00', tz: 'Mars/Olympus' } }),
+        400,
+        'VALIDATION',
+      );
+      expectError(await patch({ watchlistIds: [watchlistB] }), 400, 'VALIDATION');
+      expectError(await patch({ url: `${baseUrl}/elsewhere` }), 400, 'VALIDATION');
+      expectError(await patch({}), 400, 'VALIDATION');
+      expectError(
+        await call('PATCH', `/v1/subscriptions/${id}`, B.apiKey, { digest: 'none' }),
+        404,
+        'NOT_FOUND',
+      );
+      expect(json(await call('GET', `/v1/subscriptions/${id}`, A.apiKey))).toEqual(after);
+      // null clears quiet hours and the digest.
+      const cleared = json<Record<string, unknown>>(await patch({ quietHours: null, digest: null }));
+      expect(cleared.quietHours).toBeUndefined();
+      expect(cleared.digest).toBeUndefined();
+      expect(cleared.regions).toEqual(['jatim']);
     });
 
     it('backtest over a replayed day returns the count the live rules produced', async () => {

@@ -65,6 +65,21 @@ export async function putDoc(
   }
 }
 
+/** Writes a new version of a document that exists (its owner was checked by getOwned). */
+export async function replaceDoc(
+  search: SearchClient,
+  names: IndexNames,
+  index: OwnedIndex,
+  id: string,
+  doc: object,
+): Promise<void> {
+  try {
+    await search.index({ index: names.of(index), id, body: doc as never, refresh: 'wait_for' });
+  } catch (err) {
+    throw storeError(err, `writing ${index}`);
+  }
+}
+
 export async function deleteDoc(
   search: SearchClient,
   names: IndexNames,

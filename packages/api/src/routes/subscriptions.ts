@@ -4,9 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit';
 import { agencyOf } from '../auth';
 import { regions, unknownRegions } from '../regions';
-import { CreateSubscriptionBody, IdParams, RegionList, Subscription, SubscriptionList } from '../schemas';
+import {
+  CreateSubscriptionBody,
+  IdParams,
+  RegionList,
+  Subscription,
+  SubscriptionList,
+  UpdateSubscriptionBody,
+} from '../schemas';
 import type { RouteContext } from '../deps';
-import { deleteDoc, getOwned, listOwned, putDoc } from './owned';
+import { deleteDoc, getOwned, listOwned, putDoc, replaceDoc } from './owned';
 
 type ChannelOption = 'url' | 'secret' | 'chatId' | 'to' | 'slackChannel';
 /** Which options each channel needs; any other channel option is refused rather than silently kept. */
@@ -75,6 +82,29 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
   const readers = auth.agency('admin', 'analyst', 'automation');
   const writers = auth.agency('admin');
 
+  /** Quiet hours in a real time zone, the agency's own watchlists, known regions. */
+  async function checkHygiene(
+    body: Partial<Pick<SubscriptionDoc, 'quietHours' | 'watchlistIds' | 'regions'>>,
+    agencyId: string,
+  ): Promise<void> {
+    const tz = body.quietHours?.tz;
+    if (tz && !isValidTimeZone(tz)) throw new PantauError('VALIDATION', `unknown time zone: ${tz}`);
+    // Routing names the agency's own watchlists only (another agency's do not exist for it).
+    for (const w of body.watchlistIds ?? [])
+      await getOwned(search, names, 'watchlists', w, agencyId).catch((err: unknown) => {
+        throw (err as PantauError).code === 'NOT_FOUND'
+          ? new PantauError('VALIDATION', `watchlistIds: no watchlist ${w}`)
+          : err;
+      });
+    // A misspelt region would silently route nothing to the subscription: refuse it.
+    const unknown = unknownRegions(body.regions);
+    if (unknown.length)
+      throw new PantauError(
+        'VALIDATION',
+        `regions: unknown region id(s) ${unknown.join(', ')} (GET /v1/regions lists provinces and cities)`,
+      );
+  }
+
   // The provinces and cities a subscription's `regions` can name.
   app.get('/v1/regions', { preHandler: readers, schema: { response: { 200: RegionList } } }, async () => ({
     items: regions(),
@@ -96,22 +126,7 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
           'CHANNEL_UNAVAILABLE',
           "Pantau's Slack app is not set up on this server (SLACK_BOT_TOKEN): use an incoming-webhook url",
         );
-      const tz = body.quietHours?.tz;
-      if (tz && !isValidTimeZone(tz)) throw new PantauError('VALIDATION', `unknown time zone: ${tz}`);
-      // Routing names the agency's own watchlists only (another agency's do not exist for it).
-      for (const w of body.watchlistIds ?? [])
-        await getOwned(search, names, 'watchlists', w, agencyId).catch((err: unknown) => {
-          throw (err as PantauError).code === 'NOT_FOUND'
-            ? new PantauError('VALIDATION', `watchlistIds: no watchlist ${w}`)
-            : err;
-        });
-      // A misspelt region would silently route nothing to the subscription: refuse it.
-      const unknown = unknownRegions(body.regions);
-      if (unknown.length)
-        throw new PantauError(
-          'VALIDATION',
-          `regions: unknown region id(s) ${unknown.join(', ')} (GET /v1/regions lists provinces and cities)`,
-        );
+      await checkHygiene(body, agencyId);
       // Webhook and Slack URLs are contacted on the subscriber's say-so: public addresses only.
       if (body.url !== undefined)
         await checkWebhookTarget(body.url, { allowPrivate: ctx.config.ALLOW_PRIVATE_WEBHOOKS ?? false });
@@ -159,6 +174,55 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
       view(
         await getOwned<SubscriptionDoc>(search, names, 'subscriptions', request.params.id, agencyOf(request)),
       ),
+  );
+
+  // How alerts reach the target — language, digest, quiet hours, routing, regions — changed in place:
+  // the subscription keeps its id and its deliveries' history. A new target is a new subscription.
+  app.patch<{ Params: IdParams; Body: UpdateSubscriptionBody }>(
+    '/v1/subscriptions/:id',
+    {
+      preHandler: writers,
+      schema: { params: IdParams, body: UpdateSubscriptionBody, response: { 200: Subscription } },
+    },
+    async (request) => {
+      const agencyId = agencyOf(request);
+      const doc = await getOwned<SubscriptionDoc>(
+        search,
+        names,
+        'subscriptions',
+        request.params.id,
+        agencyId,
+      );
+      const { body } = request;
+      await checkHygiene(
+        {
+          ...(body.quietHours ? { quietHours: body.quietHours } : {}),
+          ...(body.watchlistIds ? { watchlistIds: body.watchlistIds } : {}),
+          ...(body.regions ? { regions: body.regions } : {}),
+        },
+        agencyId,
+      );
+      const pick = <K extends 'digest' | 'quietHours' | 'watchlistIds' | 'regions'>(k: K) =>
+        body[k] === undefined ? doc[k] : (body[k] ?? undefined);
+      const { digest: _d, quietHours: _q, watchlistIds: _w, regions: _r, ...base } = doc;
+      const next: SubscriptionDoc = {
+        ...base,
+        ...(body.language ? { language: body.language } : {}),
+        ...hygieneOf({
+          digest: pick('digest') as SubscriptionDoc['digest'],
+          quietHours: pick('quietHours') as SubscriptionDoc['quietHours'],
+          watchlistIds: pick('watchlistIds') as SubscriptionDoc['watchlistIds'],
+          regions: pick('regions') as SubscriptionDoc['regions'],
+        }),
+      };
+      await replaceDoc(search, names, 'subscriptions', next.id, next);
+      await audit(search, names, logger, request.principal!, {
+        action: 'subscription.update',
+        target: next.id,
+        details: { changed: Object.keys(body), ...hygieneOf(next) },
+      });
+      return view(next);
+    },
   );
 
   app.delete<{ Params: IdParams }>(
