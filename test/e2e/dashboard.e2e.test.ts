@@ -475,6 +475,19 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
           quietHours: { start: '22:00', end: '06:00', tz: 'Asia/Makassar' },
         }),
       );
+      // Changed in place: an hourly digest, no quiet hours — the same subscription (id and target).
+      const id = stored.find((s: { url?: string }) => s.url === 'http://127.0.0.1:9/pantau-jatim').id;
+      await item.getByRole('button', { name: /^Ubah/ }).click();
+      await page.getByText('Mengubah langganan').waitFor();
+      await page.getByLabel('Ringkasan').selectOption('hourly');
+      await page.getByLabel('Mulai').fill('');
+      await page.getByLabel('Selesai').fill('');
+      await page.getByRole('button', { name: 'Simpan perubahan' }).click();
+      await item.getByText('Ringkasan per jam').waitFor();
+      expect(await item.getByText('Jam tenang').count()).toBe(0);
+      const changed = (await call('GET', `/v1/subscriptions/${id}`, agencyKey)).body;
+      expect(changed).toMatchObject({ id, digest: 'hourly', regions: ['jatim', 'surabaya'] });
+      expect(changed.quietHours).toBeUndefined();
       // A Telegram chat that is no chat id: the API's refusal is shown, nothing is stored.
       await page.getByLabel('Saluran').selectOption('telegram');
       await page.getByLabel('ID chat Telegram (grup diawali -100) atau @kanal').fill('grup humas');

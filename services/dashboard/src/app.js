@@ -871,12 +871,50 @@ function Subscriptions({ t }) {
   const [quiet, setQuiet] = useState({ start: '', end: '', tz: 'Asia/Jakarta' });
   const [error, setError] = useState(null);
   const [saved, setSaved] = useState('');
+  // The subscription being changed (PATCH: language, regions, digest, quiet hours; not its target).
+  const [editing, setEditing] = useState(null);
   const field = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
   const text = (name) => (form[name] ?? '').trim();
+  const resetForm = () => {
+    setEditing(null);
+    setForm({});
+    setRegions([]);
+    setLanguage('id');
+    setDigest('none');
+    setQuiet({ start: '', end: '', tz: 'Asia/Jakarta' });
+  };
+  const edit = (s) => {
+    setError(null);
+    setSaved('');
+    setEditing(s);
+    setRegions(s.regions ?? []);
+    setLanguage(s.language ?? 'id');
+    setDigest(s.digest ?? 'none');
+    setQuiet(s.quietHours ?? { start: '', end: '', tz: 'Asia/Jakarta' });
+  };
   const save = async (e) => {
     e.preventDefault();
     setError(null);
     setSaved('');
+    if (editing) {
+      try {
+        await api(`/v1/subscriptions/${encodeURIComponent(editing.id)}`, {
+          method: 'PATCH',
+          body: {
+            language,
+            regions: regions.length ? regions : null,
+            digest: digest !== 'none' ? digest : null,
+            quietHours: quiet.start && quiet.end ? quiet : null,
+          },
+        });
+        setSaved(t('subsSaved'));
+        resetForm();
+        reload();
+      } catch (err) {
+        setError(err);
+      }
+      return;
+    }
     const options =
       channel === 'webhook'
         ? { url: text('url'), secret: text('secret') }
@@ -904,10 +942,7 @@ function Subscriptions({ t }) {
         },
       });
       setSaved(t('subsSaved'));
-      setForm({});
-      setRegions([]);
-      setDigest('none');
-      setQuiet({ start: '', end: '', tz: 'Asia/Jakarta' });
+      resetForm();
       reload();
     } catch (err) {
       setError(err);
@@ -938,24 +973,36 @@ function Subscriptions({ t }) {
     <h1 id="subs-h">${t('subsTitle')}</h1>
     <p>${t('subsHelp')}</p>
     <form class="editor" onSubmit=${save}>
-      <label
-        >${t('subsChannel')}
-        <select name="channel" value=${channel} onChange=${(e) => setChannel(e.currentTarget.value)}>
-          ${CHANNELS.map((c) => html`<option value=${c}>${t(`channel_${c}`)}</option>`)}
-        </select>
-      </label>
       ${
+        editing &&
+        html`<p class="editing" role="status">
+          ${t('subsEditing')}: <span class="badge">${t(`channel_${editing.channel}`)}</span>
+          <code>${subscriptionTarget(editing)}</code>
+        </p>`
+      }
+      ${
+        !editing &&
+        html`<label
+          >${t('subsChannel')}
+          <select name="channel" value=${channel} onChange=${(e) => setChannel(e.currentTarget.value)}>
+            ${CHANNELS.map((c) => html`<option value=${c}>${t(`channel_${c}`)}</option>`)}
+          </select>
+        </label>`
+      }
+      ${
+        !editing &&
         channel === 'webhook' &&
         html`${input('url', t('subsUrl'), { type: 'url', required: true })}
         ${input('secret', t('subsSecret'), { minLength: 16, required: true })}`
       }
       ${
+        !editing &&
         channel === 'slack' &&
         html`${input('url', t('subsSlackUrl'), { type: 'url' })}
         ${input('slackChannel', t('subsSlackChannel'), { pattern: '[CG][A-Z0-9]{8,20}' })}`
       }
-      ${channel === 'telegram' && input('chatId', t('subsChatId'), { required: true })}
-      ${channel === 'email' && input('to', t('subsTo'), { required: true })}
+      ${!editing && channel === 'telegram' && input('chatId', t('subsChatId'), { required: true })}
+      ${!editing && channel === 'email' && input('to', t('subsTo'), { required: true })}
       <label
         >${t('subsLanguage')}
         <select name="language" value=${language} onChange=${(e) => setLanguage(e.currentTarget.value)}>
@@ -1023,7 +1070,8 @@ function Subscriptions({ t }) {
         ${error && html`<${Failure} t=${t} error=${error} />`}
         ${saved && html`<p class="ok" role="status">${saved}</p>`}
       </div>
-      <button type="submit">${t('subsSave')}</button>
+      <button type="submit">${editing ? t('subsSaveChanges') : t('subsSave')}</button>
+      ${editing && html`<button type="button" class="link" onClick=${resetForm}>${t('cancel')}</button>`}
     </form>
     ${subs.items.length === 0 && html`<p class="empty">${t('noSubs')}</p>`}
     <ul class="subscriptions">
@@ -1041,6 +1089,13 @@ function Subscriptions({ t }) {
             }
             ${s.digest && s.digest !== 'none' ? html`<span>${t(`digest_${s.digest}`)}</span>` : null}
             ${s.quietHours ? html`<span>${quietHoursText(t, s.quietHours)}</span>` : null}
+            <button
+              class="link"
+              onClick=${() => edit(s)}
+              aria-label="${t('subsEdit')} ${subscriptionTarget(s)}"
+            >
+              ${t('subsEdit')}
+            </button>
             <button
               class="link"
               onClick=${() => remove(s.id)}

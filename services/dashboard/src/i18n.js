@@ -44,6 +44,10 @@ export const TEXT = {
     subsQuietHelp:
       'Peringatan biasa di jam tenang ditahan dan dikirim sebagai satu ringkasan saat jam tenang selesai; peringatan kritis tetap dikirim segera.',
     subsSave: 'Tambah langganan',
+    subsEdit: 'Ubah',
+    subsEditing: 'Mengubah langganan',
+    subsSaveChanges: 'Simpan perubahan',
+    cancel: 'Batal',
     subsSaved: 'Langganan disimpan.',
     noSubs: 'Belum ada langganan: peringatan instansi belum dikirim ke mana pun.',
     navSources: 'Sumber',
@@ -225,6 +229,10 @@ export const TEXT = {
     subsQuietHelp:
       'Ordinary alerts in quiet hours are held and sent as one digest when quiet hours end; critical alerts are always sent at once.',
     subsSave: 'Add subscription',
+    subsEdit: 'Change',
+    subsEditing: 'Changing subscription',
+    subsSaveChanges: 'Save changes',
+    cancel: 'Cancel',
     subsSaved: 'Subscription saved.',
     noSubs: "No subscriptions yet: the agency's alerts go nowhere.",
     navSources: 'Sources',
