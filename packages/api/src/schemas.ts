@@ -89,6 +89,8 @@ export const IngestResult = Type.Object({
   accepted: Type.Integer(),
   ids: Type.Array(Type.String()),
   rejected: Type.Array(Type.Object({ index: Type.Integer(), code: Type.String(), message: Type.String() })),
+  /** Accepted posts of which something was left out (a region that names no province or city). */
+  warnings: Type.Optional(Type.Array(Type.Object({ index: Type.Integer(), message: Type.String() }))),
 });
 
 // Posts

@@ -369,15 +369,25 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
       expect(body.rejected[0]!.message).toContain('sourceId');
       expect(body.rejected[0]).not.toHaveProperty('problems');
 
-      const single = await call('POST', '/v1/ingest/posts', agencyA.apiKey, post(3));
+      // A region by name is stored as its id; one that names no region is left out, said in `warnings`.
+      const single = await call('POST', '/v1/ingest/posts', agencyA.apiKey, [
+        post(3, { region: 'Jawa Barat' }),
+        post(4, { region: 'Atlantis' }),
+      ]);
       expect(single.statusCode).toBe(202);
-      expect(json(single)).toMatchObject({ accepted: 1, rejected: [] });
+      expect(json(single)).toMatchObject({
+        accepted: 2,
+        rejected: [],
+        warnings: [{ index: 1, message: expect.stringContaining("'Atlantis' is no province or city") }],
+      });
+      expect(json(await call('POST', '/v1/ingest/posts', ADMIN_KEY, post(5)))).not.toHaveProperty('warnings');
 
-      const seen = (await waitFor(() => (rawSeen.length >= 3 ? rawSeen : undefined), {
+      const seen = (await waitFor(() => (rawSeen.length >= 5 ? rawSeen : undefined), {
         what: 'posts on posts.raw',
       })) as RawPost[];
       expect(seen.map((p) => p.sourceId)).toEqual(expect.arrayContaining([good1.sourceId, good2.sourceId]));
-      expect(seen).toHaveLength(3);
+      expect(seen).toHaveLength(5);
+      expect(seen.map((p) => p.region).filter(Boolean)).toEqual(['jabar']);
       expect(seen.find((p) => p.sourceId === good2.sourceId)).toMatchObject({
         v: 1,
         id: expect.any(String),

@@ -37,10 +37,11 @@ export const PostInput = Type.Object({
   lang: Type.Optional(Type.String({ maxLength: 16 })),
   /**
    * Where the post is from or about, when its source knows (a regional outlet, a provincial office's
-   * feed): a province or city id of GET /v1/regions. Counts for the issue's regions as a place the text
-   * names would.
+   * feed): a province or city of GET /v1/regions, by id or name (`jatim`, `Jawa Timur`), stored as its
+   * id. Counts for the issue's regions as a place the text names would. One that names no region is
+   * dropped with a warning; the post is kept.
    */
-  region: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' })),
+  region: Type.Optional(Type.String({ maxLength: 128 })),
 });
 export type PostInput = Static<typeof PostInput>;
 

@@ -8,13 +8,19 @@ import {
   type FieldProblem,
 } from '@pantau/core';
 import type { Producer } from '@pantau/bus';
-import { unknownRegions } from '@pantau/nlp-id/src/regions';
+import { regionIdOf } from '@pantau/nlp-id/src/regions';
 
 /**
  * Turning what a source or a push client gives us into `posts.raw` messages. Every item is checked
  * on its own: a bad item is rejected with its reason, the good ones go on.
  */
 const validateInput = createValidator(PostInput, 'post');
+
+/** Something of an accepted post that was left out (a region that names no province or city). */
+export interface IngestWarning {
+  index: number;
+  message: string;
+}
 
 export interface Rejection {
   index: number;
@@ -32,9 +38,10 @@ export function toRawPost(input: PostInput, fetchedAt: Date): RawPost {
 export function preparePosts(
   items: unknown[],
   now: Date = new Date(),
-): { accepted: RawPost[]; rejected: Rejection[] } {
+): { accepted: RawPost[]; rejected: Rejection[]; warnings: IngestWarning[] } {
   const accepted: RawPost[] = [];
   const rejected: Rejection[] = [];
+  const warnings: IngestWarning[] = [];
   items.forEach((item, index) => {
     const result = validateInput.check(item);
     if (!result.ok) {
@@ -46,15 +53,18 @@ export function preparePosts(
       rejected.push({ index, code: 'VALIDATION', message: '/publishedAt is not a real date', problems: [] });
       return;
     }
-    // A misspelt region would route the post nowhere, silently: refused with the reason instead.
-    if (result.value.region !== undefined && unknownRegions([result.value.region]).length) {
-      const message = `/region '${result.value.region}' is not a province or city id (GET /v1/regions)`;
-      rejected.push({ index, code: 'VALIDATION', message, problems: [{ path: '/region', message }] });
-      return;
-    }
-    accepted.push(toRawPost(result.value, now));
+    const { region, ...input } = result.value;
+    // The region as its id (`Jawa Timur` → `jatim`). One that names no province or city is dropped with
+    // a warning, not the post: a post is worth more than its label, and a misspelling is said, not silent.
+    const regionId = region === undefined ? undefined : regionIdOf(region);
+    if (region !== undefined && !regionId)
+      warnings.push({
+        index,
+        message: `/region '${region}' is no province or city (GET /v1/regions): ignored`,
+      });
+    accepted.push(toRawPost(regionId ? { ...input, region: regionId } : input, now));
   });
-  return { accepted, rejected };
+  return { accepted, rejected, warnings };
 }
 
 /** Key `source:sourceId`: every copy of one post lands on one partition, in order. */

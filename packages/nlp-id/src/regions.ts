@@ -18,13 +18,12 @@ export interface Region {
 
 let catalogue: Region[] | undefined;
 
+const gazetteerFile = () =>
+  path.join(path.dirname(require.resolve('@pantau/nlp-id/package.json')), 'data/gazetteer-id.json');
+
 export function regions(): Region[] {
   if (catalogue) return catalogue;
-  const file = path.join(
-    path.dirname(require.resolve('@pantau/nlp-id/package.json')),
-    'data/gazetteer-id.json',
-  );
-  const gazetteer = JSON.parse(readFileSync(file, 'utf8')) as {
+  const gazetteer = JSON.parse(readFileSync(gazetteerFile(), 'utf8')) as {
     provinces: { id: string; name: string }[];
     cities: { id: string; name: string; province?: string }[];
   };
@@ -39,6 +38,28 @@ export function regions(): Region[] {
   ];
   return catalogue;
 }
+
+/**
+ * A region id from what a client wrote: an id (`jatim`), a name or a gazetteer alias, in any case
+ * (`Jawa Timur`, `JATIM`, `Kota Surabaya`); undefined when it names no province or city.
+ */
+export function regionIdOf(written: string): string | undefined {
+  if (!byName) {
+    byName = new Map();
+    const gazetteer = JSON.parse(readFileSync(gazetteerFile(), 'utf8')) as {
+      provinces: { id: string; name: string; aliases?: string[] }[];
+      cities: { id: string; name: string; aliases?: string[] }[];
+    };
+    // Provinces first: a name shared by a province and a city (Bengkulu, Gorontalo) means the province.
+    for (const r of [...gazetteer.provinces, ...gazetteer.cities])
+      for (const key of [r.id, r.name, ...(r.aliases ?? [])]) {
+        const k = key.trim().toLowerCase().replace(/\s+/g, ' ');
+        if (!byName.has(k)) byName.set(k, r.id);
+      }
+  }
+  return byName.get(written.trim().toLowerCase().replace(/\s+/g, ' '));
+}
+let byName: Map<string, string> | undefined;
 
 /** The ids in `wanted` that are no known region. */
 export function unknownRegions(wanted: readonly string[] = []): string[] {

@@ -23,7 +23,7 @@ export function ingestRoutes(app: FastifyInstance, ctx: RouteContext): void {
           `at most ${MAX_INGEST_ITEMS} posts per request, got ${items.length}`,
         );
       }
-      const { accepted, rejected } = preparePosts(items);
+      const { accepted, rejected, warnings } = preparePosts(items);
       if (accepted.length > 0) {
         try {
           await publishRawPosts(ctx.producer, ctx.topics.postsRaw, accepted);
@@ -36,6 +36,7 @@ export function ingestRoutes(app: FastifyInstance, ctx: RouteContext): void {
         accepted: accepted.length,
         ids: accepted.map((p) => p.id),
         rejected: rejected.map(({ index, code, message }) => ({ index, code, message })),
+        ...(warnings.length ? { warnings } : {}),
       });
     },
   );
