@@ -53,11 +53,15 @@ export function preparePosts(
       rejected.push({ index, code: 'VALIDATION', message: '/publishedAt is not a real date', problems: [] });
       return;
     }
-    const { region, ...input } = result.value;
+    if (result.value.region === undefined) {
+      accepted.push(toRawPost(result.value, now));
+      return;
+    }
     // The region as its id (`Jawa Timur` → `jatim`). One that names no province or city is dropped with
     // a warning, not the post: a post is worth more than its label, and a misspelling is said, not silent.
-    const regionId = region === undefined ? undefined : regionIdOf(region);
-    if (region !== undefined && !regionId)
+    const { region, ...input } = result.value;
+    const regionId = regionIdOf(region);
+    if (!regionId)
       warnings.push({
         index,
         message: `/region '${region}' is no province or city (GET /v1/regions): ignored`,
