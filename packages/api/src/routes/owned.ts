@@ -45,36 +45,26 @@ export async function listOwned<T>(
   }
 }
 
+/**
+ * Writes a new document (an existing id is a conflict), or with `replace` a new version of one whose
+ * owner the caller has checked (getOwned).
+ */
 export async function putDoc(
   search: SearchClient,
   names: IndexNames,
   index: OwnedIndex,
   id: string,
   doc: object,
+  { replace = false }: { replace?: boolean } = {},
 ): Promise<void> {
   try {
     await search.index({
       index: names.of(index),
       id,
       body: doc as never,
-      op_type: 'create',
+      ...(replace ? {} : { op_type: 'create' as const }),
       refresh: 'wait_for',
     });
-  } catch (err) {
-    throw storeError(err, `writing ${index}`);
-  }
-}
-
-/** Writes a new version of a document that exists (its owner was checked by getOwned). */
-export async function replaceDoc(
-  search: SearchClient,
-  names: IndexNames,
-  index: OwnedIndex,
-  id: string,
-  doc: object,
-): Promise<void> {
-  try {
-    await search.index({ index: names.of(index), id, body: doc as never, refresh: 'wait_for' });
   } catch (err) {
     throw storeError(err, `writing ${index}`);
   }

@@ -13,7 +13,7 @@ import {
   UpdateSubscriptionBody,
 } from '../schemas';
 import type { RouteContext } from '../deps';
-import { deleteDoc, getOwned, listOwned, putDoc, replaceDoc } from './owned';
+import { deleteDoc, getOwned, listOwned, putDoc } from './owned';
 
 type ChannelOption = 'url' | 'secret' | 'chatId' | 'to' | 'slackChannel';
 /** Which options each channel needs; any other channel option is refused rather than silently kept. */
@@ -215,7 +215,7 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: RouteContext): voi
           regions: pick('regions') as SubscriptionDoc['regions'],
         }),
       };
-      await replaceDoc(search, names, 'subscriptions', next.id, next);
+      await putDoc(search, names, 'subscriptions', next.id, next, { replace: true });
       await audit(search, names, logger, request.principal!, {
         action: 'subscription.update',
         target: next.id,
