@@ -48,15 +48,6 @@ const STRIP_BEFORE_MATCHING = /\b(?:https?:\/\/|www\.)\S+|@[\p{L}\p{N}_.]+/gu;
 // Words of ASCII text are [A-Za-z0-9]+, found by findAscii's scan.
 const STRIP_BEFORE_MATCHING_ASCII = /\b(?:https?:\/\/|www\.)\S+|@[A-Za-z0-9_.]+/g;
 
-/** A province or city of the gazetteer, by id. */
-export interface RegionOfGazetteer {
-  kind: 'province' | 'city';
-  id: string;
-  name: string;
-  province?: string;
-  provinceName?: string;
-}
-
 export class Gazetteer {
   private readonly aliases = new Map<string, AliasTarget[]>();
   /** First word of an alias → the most words an alias starting with it has; other words are skipped at once. */
@@ -108,32 +99,6 @@ export class Gazetteer {
       this.firstWordFilter[bit >>> 5] = (this.firstWordFilter[bit >>> 5] as number) | (1 << (bit & 31));
     }
   }
-
-  /**
-   * A province or city by its id (what a source declares as its region), with a city's province; undefined
-   * for an unknown id or an agency.
-   */
-  region(id: string): RegionOfGazetteer | undefined {
-    if (!this.regionsById) {
-      this.regionsById = new Map();
-      const provinceNames = new Map(
-        this.entries.filter((e) => e.kind === 'province').map((e) => [e.id, e.name]),
-      );
-      for (const e of this.entries) {
-        if (e.kind !== 'province' && e.kind !== 'city') continue;
-        this.regionsById.set(e.id, {
-          kind: e.kind,
-          id: e.id,
-          name: e.name,
-          ...(e.province
-            ? { province: e.province, provinceName: provinceNames.get(e.province) ?? e.province }
-            : {}),
-        });
-      }
-    }
-    return this.regionsById.get(id);
-  }
-  private regionsById: Map<string, RegionOfGazetteer> | undefined;
 
   /** Every alias word, for splitting hashtags such as #SaveKPK or #PrayForPalu. */
   vocabulary(): string[] {

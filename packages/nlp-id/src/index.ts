@@ -17,7 +17,9 @@ export {
 } from './minhash';
 export type { Signature } from './minhash';
 export { findEntities, getDefaultGazetteer, Gazetteer } from './entities';
-export type { EntityMention, EntityKind, RegionOfGazetteer } from './entities';
+export type { EntityMention, EntityKind } from './entities';
+export { region, regionIdOf, regions, unknownRegions } from './regions';
+export type { Region, RegionWithProvince } from './regions';
 export { FactCheckIndex, loadFactChecksCsv, isFalseVerdict, deniesClaim } from './factcheck';
 export type { FactCheck, FactCheckMatch } from './factcheck';
 export { SIGNALS, detectSignals, loadDomainLists } from './signals';

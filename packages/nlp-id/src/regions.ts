@@ -16,18 +16,32 @@ export interface Region {
   province?: string;
 }
 
-let catalogue: Region[] | undefined;
+/** A region with its province's name (a city's; what the scorer adds to a post). */
+export interface RegionWithProvince extends Region {
+  provinceName?: string;
+}
 
-const gazetteerFile = () =>
-  path.join(path.dirname(require.resolve('@pantau/nlp-id/package.json')), 'data/gazetteer-id.json');
+interface Catalogue {
+  list: Region[];
+  byId: Map<string, RegionWithProvince>;
+  /** Ids, names and aliases, lower-cased with single spaces → id. */
+  byName: Map<string, string>;
+}
+let loaded: Catalogue | undefined;
 
-export function regions(): Region[] {
-  if (catalogue) return catalogue;
-  const gazetteer = JSON.parse(readFileSync(gazetteerFile(), 'utf8')) as {
-    provinces: { id: string; name: string }[];
-    cities: { id: string; name: string; province?: string }[];
+/** The gazetteer's provinces and cities, read once. */
+function catalogue(): Catalogue {
+  if (loaded) return loaded;
+  const file = path.join(
+    path.dirname(require.resolve('@pantau/nlp-id/package.json')),
+    'data/gazetteer-id.json',
+  );
+  const gazetteer = JSON.parse(readFileSync(file, 'utf8')) as {
+    provinces: { id: string; name: string; aliases?: string[] }[];
+    cities: { id: string; name: string; province?: string; aliases?: string[] }[];
   };
-  catalogue = [
+  const provinceNames = new Map(gazetteer.provinces.map((p) => [p.id, p.name]));
+  const list: Region[] = [
     ...gazetteer.provinces.map((p) => ({ id: p.id, kind: 'province' as const, name: p.name })),
     ...gazetteer.cities.map((c) => ({
       id: c.id,
@@ -36,7 +50,31 @@ export function regions(): Region[] {
       ...(c.province ? { province: c.province } : {}),
     })),
   ];
-  return catalogue;
+  const byId = new Map<string, RegionWithProvince>(
+    list.map((r) => [
+      r.id,
+      r.province ? { ...r, provinceName: provinceNames.get(r.province) ?? r.province } : r,
+    ]),
+  );
+  const byName = new Map<string, string>();
+  // Provinces first: a name shared by a province and a city (Bengkulu, Gorontalo) means the province.
+  for (const r of [...gazetteer.provinces, ...gazetteer.cities])
+    for (const key of [r.id, r.name, ...(r.aliases ?? [])]) {
+      const k = nameKey(key);
+      if (!byName.has(k)) byName.set(k, r.id);
+    }
+  return (loaded = { list, byId, byName });
+}
+const nameKey = (written: string) => written.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/** Every province and city (what GET /v1/regions lists). */
+export function regions(): Region[] {
+  return catalogue().list;
+}
+
+/** A province or city by its id, a city with its province's id and name; undefined for an unknown id. */
+export function region(id: string): RegionWithProvince | undefined {
+  return catalogue().byId.get(id);
 }
 
 /**
@@ -44,26 +82,11 @@ export function regions(): Region[] {
  * (`Jawa Timur`, `JATIM`, `Kota Surabaya`); undefined when it names no province or city.
  */
 export function regionIdOf(written: string): string | undefined {
-  if (!byName) {
-    byName = new Map();
-    const gazetteer = JSON.parse(readFileSync(gazetteerFile(), 'utf8')) as {
-      provinces: { id: string; name: string; aliases?: string[] }[];
-      cities: { id: string; name: string; aliases?: string[] }[];
-    };
-    // Provinces first: a name shared by a province and a city (Bengkulu, Gorontalo) means the province.
-    for (const r of [...gazetteer.provinces, ...gazetteer.cities])
-      for (const key of [r.id, r.name, ...(r.aliases ?? [])]) {
-        const k = key.trim().toLowerCase().replace(/\s+/g, ' ');
-        if (!byName.has(k)) byName.set(k, r.id);
-      }
-  }
-  return byName.get(written.trim().toLowerCase().replace(/\s+/g, ' '));
+  return catalogue().byName.get(nameKey(written));
 }
-let byName: Map<string, string> | undefined;
 
 /** The ids in `wanted` that are no known region. */
 export function unknownRegions(wanted: readonly string[] = []): string[] {
-  known ??= new Set(regions().map((r) => r.id));
-  return wanted.filter((id) => !known!.has(id));
+  const { byId } = catalogue();
+  return wanted.filter((id) => !byId.has(id));
 }
-let known: Set<string> | undefined;

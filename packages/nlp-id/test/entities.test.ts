@@ -1,4 +1,4 @@
-import { findEntities, getDefaultGazetteer } from '../src';
+import { findEntities, getDefaultGazetteer, region } from '../src';
 
 const ids = (text: string): string[] => findEntities(text).map((e) => `${e.kind}:${e.id}`);
 
@@ -41,17 +41,16 @@ describe('entities', () => {
   });
 
   it('looks a region up by id (what a source declares), a city with its province; agencies are no region', () => {
-    const gazetteer = getDefaultGazetteer();
-    expect(gazetteer.region('surabaya')).toEqual({
+    expect(region('surabaya')).toEqual({
       kind: 'city',
       id: 'surabaya',
       name: 'Surabaya',
       province: 'jatim',
       provinceName: 'Jawa Timur',
     });
-    expect(gazetteer.region('jatim')).toEqual({ kind: 'province', id: 'jatim', name: 'Jawa Timur' });
-    expect(gazetteer.region('kpu')).toBeUndefined();
-    expect(gazetteer.region('atlantis')).toBeUndefined();
+    expect(region('jatim')).toEqual({ kind: 'province', id: 'jatim', name: 'Jawa Timur' });
+    expect(region('kpu')).toBeUndefined();
+    expect(region('atlantis')).toBeUndefined();
   });
 
   it("names a city's province, so alerts can be routed to the province too", () => {

@@ -10,7 +10,7 @@ import {
 } from '@pantau/core';
 import type { BatchResult, Decoded, Producer } from '@pantau/bus';
 import { bulkIndex, type IndexNames, type SearchClient } from '@pantau/store';
-import { getDefaultGazetteer, type Enricher, type Enrichment } from '@pantau/nlp-id';
+import { region, type Enricher, type Enrichment } from '@pantau/nlp-id';
 import type { IssueClusterer } from '@pantau/issues';
 import type { MatchDoc } from '@pantau/query';
 import type { Logger } from 'pino';
@@ -96,7 +96,7 @@ export function scorePost(
  * a replay file — is left out rather than routed nowhere).
  */
 function regionsOf(raw: RawPost, e: Enrichment): { regions?: { id: string; name: string }[] } {
-  const declared = raw.region ? getDefaultGazetteer().region(raw.region) : undefined;
+  const declared = raw.region ? region(raw.region) : undefined;
   const regions = postRegions(e.entities, declared);
   return regions.size ? { regions: [...regions].map(([id, name]) => ({ id, name })) } : {};
 }
