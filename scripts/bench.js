@@ -10,6 +10,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const benches = [
   { name: 'nlp.enrich', file: 'packages/nlp-id/bench/enrich.bench.ts' },
+  { name: 'nlp.stem', file: 'packages/nlp-id/bench/stem.bench.ts' },
   { name: 'query.match', file: 'packages/query/bench/match.bench.ts' },
   { name: 'issues.assign', file: 'packages/issues/bench/assign.bench.ts' },
   { name: 'scorer.post', file: 'packages/scorer/bench/post.bench.ts' },

@@ -1,13 +1,15 @@
+import { SastrawiStemmer } from './sastrawi';
+
 /**
- * Indonesian stemming: natural's Sastrawi port with a corrected root dictionary, a few rules Sastrawi has
- * and natural lacks, and a bounded LRU cache (stemming dominates enrichment cost, and social-media
+ * Indonesian stemming: natural's Sastrawi algorithm (ported for speed in sastrawi.ts) with a corrected
+ * root dictionary, a few rules Sastrawi has and natural lacks, and a bounded LRU cache (social-media
  * vocabulary is heavily repetitive, so the cache hit rate is high).
  */
 
-// natural's dictionary is a JSON array that both its stemmer and its prefix rules turn into Sets when
-// they are first required. We edit the cached array before that happens, so both see our corrections.
-// Only these submodules are required: natural's index loads dotenv-using storage modules that print to
-// stdout.
+// natural's root dictionary is a JSON array; we edit the cached array in place, so our stemmer and
+// natural's own (which the tests compare it with, and which reads the array when first required) see
+// the same corrections. Only the data file is required: natural's index loads dotenv-using storage
+// modules that print to stdout.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rootWords: string[] = require('natural/lib/natural/stemmers/indonesian/data/kata-dasar.json');
 
@@ -105,14 +107,9 @@ for (let i = rootWords.length - 1; i >= 0; i--) {
   for (const w of MODERN_ROOTS) if (!present.has(w)) rootWords.push(w);
 }
 
-interface NaturalStemmerId {
-  stem(word: string): string;
-  dictionary: string[];
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const naturalStemmer: NaturalStemmerId = require('natural/lib/natural/stemmers/indonesian/stemmer_id');
-
 const dictionary = new Set(rootWords);
+/** natural's algorithm on our dictionary (see sastrawi.ts); its own dictionary drops the empty entry. */
+const sastrawi = new SastrawiStemmer(new Set(rootWords.filter(Boolean)));
 
 /** True when the word is a known root (after our corrections). */
 export function isRootWord(word: string): boolean {
@@ -126,16 +123,16 @@ export function isRootWord(word: string): boolean {
  */
 function stemTahWord(word: string): string {
   const protectedWord = word + 'nya';
-  const viaProtected = naturalStemmer.stem(protectedWord);
+  const viaProtected = sastrawi.stem(protectedWord);
   if (viaProtected !== protectedWord && viaProtected.endsWith('tah')) return viaProtected;
-  return naturalStemmer.stem(word);
+  return sastrawi.stem(word);
 }
 
 /** Partial reduplication (rerata → rata, lelembut → lembut, tetamu → tamu). */
 const PARTIAL_REDUPLICATION = /^([bcdfghjklmnpqrstvwxyz])e(\1[a-z]{2,})$/;
 
 function stemWord(word: string): string {
-  const stemmed = word.endsWith('tah') && word.length > 5 ? stemTahWord(word) : naturalStemmer.stem(word);
+  const stemmed = word.endsWith('tah') && word.length > 5 ? stemTahWord(word) : sastrawi.stem(word);
   if (stemmed === word && !dictionary.has(word)) {
     const reduplicated = PARTIAL_REDUPLICATION.exec(word);
     if (reduplicated?.[2] && dictionary.has(reduplicated[2])) return reduplicated[2];
