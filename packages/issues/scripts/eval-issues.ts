@@ -305,13 +305,18 @@ function debugBursts(
   withBursts.bursts.forEach((b) => b.postIds.forEach((id) => burstOf.set(id, b.label)));
   for (const e of run.events.filter((x) => x.type === 'rising')) {
     // What the issue is made of, by the end of the run: burst labels and background.
+    // …and how much of it was there when it rose (background that joined later is not what rose).
     const parts = new Map<string, number>();
+    const partsThen = new Map<string, number>();
     withBursts.posts.forEach((p, i) => {
       if (run.issueIds[i] !== e.issueId) return;
       const k = burstOf.get(p.id) ?? 'background';
       parts.set(k, (parts.get(k) ?? 0) + 1);
+      if (p.publishedAt <= e.at) partsThen.set(k, (partsThen.get(k) ?? 0) + 1);
     });
-    const mix = [...parts].map(([k, n]) => `${k.slice(0, 20)}:${n}`).join(' ');
+    const mix = [...parts]
+      .map(([k, n]) => `${k.slice(0, 20)}:${n} (${partsThen.get(k) ?? 0} then)`)
+      .join(' ');
     console.log('RISING', e.at, e.reason, '|', mix, '|', e.title.slice(0, 50));
   }
   withBursts.bursts.forEach((b) => {
