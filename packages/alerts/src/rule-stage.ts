@@ -1,5 +1,5 @@
-import { PantauError, merge, toPantauError, type EnrichedPost } from '@pantau/core';
-import type { BatchResult, Decoded } from '@pantau/bus';
+import { PantauError, WATCHLIST_COUNT_HEADER, merge, toPantauError, type EnrichedPost } from '@pantau/core';
+import type { BatchResult, BusMessage, Decoded } from '@pantau/bus';
 import { getIssue, type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { Logger } from 'pino';
 import type { AlertEngine } from './engine';
@@ -35,8 +35,26 @@ export type RuleStagePost = Pick<
   'id' | 'issueId' | 'publishedAt' | 'watchlistIds' | 'hoaxScore' | 'claimMatches' | 'text' | 'signals'
 > & { issueTitle?: string };
 
-/** A light decoder: this stage sees every post, and needs only a few fields of each. */
-export function decodeRulePost(bytes: Buffer): RuleStagePost {
+/**
+ * What a post no watchlist matched decodes to, unparsed: the stage has nothing to do with it (its
+ * batch handler skips every post without watchlist ids).
+ */
+const UNWATCHED: RuleStagePost = Object.freeze({
+  id: '',
+  issueId: '',
+  publishedAt: '',
+  watchlistIds: Object.freeze([]) as unknown as string[],
+  hoaxScore: 0,
+  claimMatches: Object.freeze([]) as unknown as RuleStagePost['claimMatches'],
+  text: '',
+}) as RuleStagePost;
+
+/**
+ * A light decoder: this stage sees every post, and needs only a few fields of each — and nothing of a
+ * post the scorer says no watchlist matched (`WATCHLIST_COUNT_HEADER`), which is not even parsed.
+ */
+export function decodeRulePost(bytes: Buffer, message?: Pick<BusMessage, 'headers'>): RuleStagePost {
+  if (message?.headers[WATCHLIST_COUNT_HEADER] === '0') return UNWATCHED;
   let v: Partial<RuleStagePost>;
   try {
     v = JSON.parse(bytes.toString('utf8')) as Partial<RuleStagePost>;

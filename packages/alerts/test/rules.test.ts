@@ -1,5 +1,6 @@
-import type { IssueEvent } from '@pantau/core';
+import { WATCHLIST_COUNT_HEADER, type IssueEvent } from '@pantau/core';
 import {
+  decodeRulePost,
   digestPayload,
   inQuietHours,
   isCritical,
@@ -196,5 +197,44 @@ describe('hygiene', () => {
     ]);
     expect(d!.payload.digest!.heldSince).toBe('2026-11-30T01:00:00Z');
     expect(digestPayload([])).toBeNull();
+  });
+});
+
+describe('decodeRulePost (the rule stage reads every enriched post)', () => {
+  const enriched = {
+    id: 'p_1',
+    issueId: 'is_1',
+    publishedAt: '2026-11-30T03:00:00Z',
+    watchlistIds: ['wl_vaksin'],
+    hoaxScore: 0.91,
+    text: 'Vaksin booster bikin mandul?? sebarkan sebelum dihapus!!',
+    terms: ['vaksin', 'booster', 'mandul'],
+  };
+  const bytes = Buffer.from(JSON.stringify(enriched));
+  const headers = (n?: string): { headers: Record<string, string> } => ({
+    headers: n === undefined ? {} : { [WATCHLIST_COUNT_HEADER]: n },
+  });
+
+  it('takes the fields the rules need from a post some watchlist matched', () => {
+    expect(decodeRulePost(bytes, headers('1'))).toMatchObject({
+      id: 'p_1',
+      issueId: 'is_1',
+      watchlistIds: ['wl_vaksin'],
+      hoaxScore: 0.91,
+      claimMatches: [],
+    });
+  });
+
+  it('does not parse a post the scorer says no watchlist matched', () => {
+    // Not even JSON: had it been parsed, it would have been dead-lettered.
+    const skipped = decodeRulePost(Buffer.from('{"id": tidak-di-parse'), headers('0'));
+    expect(skipped.watchlistIds).toEqual([]);
+  });
+
+  it('parses (and checks) a message without the header, as from an older scorer', () => {
+    expect(decodeRulePost(bytes, headers()).id).toBe('p_1');
+    expect(decodeRulePost(bytes).id).toBe('p_1');
+    expect(() => decodeRulePost(Buffer.from('{"id": rusak'), headers())).toThrow(/not JSON/);
+    expect(() => decodeRulePost(Buffer.from('{"id": "p_2"}'), headers('2'))).toThrow(/lacks/);
   });
 });

@@ -1,5 +1,6 @@
 import {
   PantauError,
+  WATCHLIST_COUNT_HEADER,
   merge,
   postRegions,
   type Clock,
@@ -236,12 +237,15 @@ export function createAssignStage(deps: AssignStageDeps) {
       const assigned = turn.then(() => assignBatch(batch));
       turn = assigned.catch(() => undefined);
       const { failed, enriched } = await assigned;
+      // Serialised once: the same JSON is the indexed document and the published message.
+      const json = new Map(enriched.map(({ post }) => [post, JSON.stringify(post)]));
       const result = await bulkIndex(
         search,
         enriched.map(({ post }) => ({
           index: names.postsFor(post.publishedAt),
           id: post.id,
           doc: post as unknown as Record<string, unknown>,
+          source: json.get(post)!,
         })),
         { logger },
       );
@@ -257,7 +261,11 @@ export function createAssignStage(deps: AssignStageDeps) {
       const indexed = enriched.filter(({ post }) => !rejected.has(post.id)).map(({ post }) => post);
       await producer.send(
         topics.postsEnriched,
-        indexed.map((p) => ({ key: p.issueId, value: JSON.stringify(p) })),
+        indexed.map((p) => ({
+          key: p.issueId,
+          value: json.get(p)!,
+          headers: { [WATCHLIST_COUNT_HEADER]: String(p.watchlistIds.length) },
+        })),
       );
       logger.debug({ indexed: indexed.length, failed: failed.length }, 'assigned batch');
       return { failed };

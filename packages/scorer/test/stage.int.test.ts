@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { ManualClock, topicNames, type EnrichedPost, type ScoredPost } from '@pantau/core';
+import {
+  ManualClock,
+  WATCHLIST_COUNT_HEADER,
+  topicNames,
+  type EnrichedPost,
+  type ScoredPost,
+} from '@pantau/core';
 import { createMemoryBus, type BusMessage } from '@pantau/bus';
 import { preparePosts } from '@pantau/ingest';
 import { createEnricher, normalize, stem } from '@pantau/nlp-id';
@@ -156,8 +162,10 @@ describe('scorer stages (real OpenSearch)', () => {
 
     const published = bus
       .read(topics.postsEnriched)
-      .map((m) => ({ key: m.key, post: JSON.parse(m.value.toString()) as EnrichedPost }));
+      .map((m) => ({ key: m.key, post: JSON.parse(m.value.toString()) as EnrichedPost, headers: m.headers }));
     const [hoax1, hoax2, cabai] = published.slice(0, 3).map((p) => p.post);
+    // The rule stage skips, unparsed, the posts no watchlist matched.
+    expect(published.slice(0, 3).map((p) => p.headers[WATCHLIST_COUNT_HEADER])).toEqual(['1', '1', '0']);
     expect(published[0]!.key).toBe(hoax1!.issueId);
     expect(hoax2!.issueId).toBe(hoax1!.issueId);
     expect(hoax1!.issueTitle).toContain('Vaksin booster');

@@ -14,6 +14,11 @@ export interface BulkDoc {
   index: string;
   id: string;
   doc: Record<string, unknown>;
+  /**
+   * `doc` already serialised (JSON.stringify(doc)), when the caller needs the JSON anyway (the scorer
+   * also publishes it): the document is then serialised once, not twice.
+   */
+  source?: string;
 }
 
 export interface BulkFailure {
@@ -110,7 +115,7 @@ export async function bulkIndex(
   const lineOf = new Map<BulkDoc, string>(
     docs.map((d) => [
       d,
-      `${JSON.stringify({ index: { _index: d.index, _id: d.id } })}\n${JSON.stringify(d.doc)}\n`,
+      `${JSON.stringify({ index: { _index: d.index, _id: d.id } })}\n${d.source ?? JSON.stringify(d.doc)}\n`,
     ]),
   );
   const initialDelayMs = options.initialDelayMs ?? 200;
