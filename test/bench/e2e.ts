@@ -19,7 +19,12 @@
  *
  *   npm run bench:e2e -- [--posts 20000] [--rate 1000] [--seconds 60] [--data DIR] [--keep]
  *                        [--env SCORER_IN_FLIGHT=1 ...] [--scorers 1] [--skip-raw] [--raw-only] [--profile DIR]
- *                        [--history 500000]
+ *                        [--history 500000] [--warmup 10000]
+ *
+ * --warmup N: before the clock starts, N posts of *other* texts (news headlines and MAFINDO claims from
+ * ../shared/data/hoax, never the measured ones) go through the running services untimed, so the
+ * throughput phase meets a scorer in its steady state (JIT-compiled, word caches holding everyday
+ * vocabulary) instead of a cold one; the measured texts stay new to it. Compare with a run without.
  *
  * --history N: before Pantau starts, N earlier posts (the same texts, enriched and assigned in-process,
  * published over the 10 days before the run) are indexed under the run's prefix, so the run meets an
@@ -33,7 +38,7 @@ import IORedis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { postId, topicNames } from '@pantau/core';
 import { IndexNames, bulkIndex, createSearchClient, dropIndices, installIndices } from '@pantau/store';
-import { createEnricher, stem } from '@pantau/nlp-id';
+import { createEnricher, readLabelledCsv, stem } from '@pantau/nlp-id';
 import { IssueClusterer } from '@pantau/issues';
 import { assignIssue, scorePost } from '@pantau/scorer';
 import { servers, sleep, uniqueName } from '@pantau/testkit';
@@ -59,12 +64,14 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     scorers: { type: 'string' },
     history: { type: 'string' },
+    warmup: { type: 'string' },
     // --env KEY=VALUE (repeatable): extra environment for the services, to compare settings.
     env: { type: 'string', multiple: true },
   },
 });
 const N = Number(args.posts ?? 20_000);
 const HISTORY = Number(args.history ?? 0);
+const WARMUP = Number(args.warmup ?? 0);
 const RATE = Number(args.rate ?? 1_000);
 const SECONDS = Number(args.seconds ?? 60);
 const PER_REQUEST = 500;
@@ -453,6 +460,48 @@ async function settled(expected: number): Promise<boolean> {
   return (await lag(`${env.TOPIC_PREFIX}detector`, topics.postsEnriched)) === 0;
 }
 
+/** Texts for --warmup: other sources than the measured posts (headlines, fact-checked claims). */
+function warmupTexts(): string[] {
+  const dir = sharedDir();
+  const files = dir
+    ? ['hoax/headlines2024-train.csv', 'hoax/mafindo-train.csv']
+        .map((f) => path.join(dir, f))
+        .filter((f) => existsSync(f))
+    : [];
+  const pools = files.map((f) => readLabelledCsv(f).map((r) => r.text));
+  const texts: string[] = [];
+  for (let i = 0; pools.some((p) => i < p.length); i++) for (const p of pools) if (p[i]) texts.push(p[i]!);
+  if (!texts.length) throw new Error('--warmup needs ../shared/data/hoax (headlines, MAFINDO claims)');
+  return texts;
+}
+
+/** --warmup: n posts of other texts through the services, untimed, until all are handled. */
+async function warmUp(n: number): Promise<void> {
+  const pool = warmupTexts();
+  const started = Date.now();
+  const at = started - 10 * 60_000;
+  for (let from = 0; from < n; from += PER_REQUEST) {
+    const batch = [];
+    for (let i = from; i < Math.min(n, from + PER_REQUEST); i++)
+      batch.push({
+        source: 'warmup',
+        sourceId: `w${i + 1}`,
+        text: pool[i % pool.length]!.slice(0, 4_000),
+        publishedAt: new Date(at + i * 10).toISOString(),
+        author: { handle: `pembaca${i % 3_000}` },
+      });
+    await ingest(batch);
+  }
+  while (
+    (await countDocs(`${env.INDEX_PREFIX}posts`, 'warmup')) < n + 1 ||
+    (await lag(`${env.TOPIC_PREFIX}detector`, topics.postsEnriched)) > 0
+  ) {
+    if (procs.some((p) => p.child.exitCode !== null)) throw new Error(`a service died\n${tail(procs)}`);
+    await sleep(200);
+  }
+  log(`warm-up: ${n} posts of other texts handled in ${Date.now() - started} ms (untimed)`);
+}
+
 async function pantauThroughput(): Promise<{
   perSec: number;
   ms: number;
@@ -468,6 +517,7 @@ async function pantauThroughput(): Promise<{
     if (procs.some((p) => p.child.exitCode !== null)) throw new Error(`a service died\n${tail(procs)}`);
     await sleep(100);
   }
+  if (WARMUP > 0) await warmUp(WARMUP);
   const services = coreMeter(Object.fromEntries(procs.map((p) => [p.name, p.child.pid!])));
   const servers = coreMeter({ ...serverPids(), bench: process.pid });
   const openSearchWork = await openSearchMeter();
@@ -752,6 +802,7 @@ async function main() {
       JSON.stringify({
         posts: N,
         ...(HISTORY ? { historyPosts: HISTORY } : {}),
+        ...(WARMUP ? { warmupPosts: WARMUP } : {}),
         ...(args.env?.length ? { env: args.env } : {}),
         ...(args.scorers ? { scorers: Number(args.scorers) } : {}),
         rawPerSec: Math.round(raw.perSec),
