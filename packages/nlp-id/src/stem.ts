@@ -107,9 +107,10 @@ for (let i = rootWords.length - 1; i >= 0; i--) {
   for (const w of MODERN_ROOTS) if (!present.has(w)) rootWords.push(w);
 }
 
-const dictionary = new Set(rootWords);
-/** natural's algorithm on our dictionary (see sastrawi.ts); its own dictionary drops the empty entry. */
-const sastrawi = new SastrawiStemmer(new Set(rootWords.filter(Boolean)));
+/** The corrected roots (natural's file has one empty entry, which natural drops too). */
+const dictionary: ReadonlySet<string> = new Set(rootWords.filter(Boolean));
+/** natural's algorithm on our dictionary (see sastrawi.ts). */
+const sastrawi = new SastrawiStemmer(dictionary);
 
 /** True when the word is a known root (after our corrections). */
 export function isRootWord(word: string): boolean {
