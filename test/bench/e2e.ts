@@ -42,6 +42,7 @@ import { createEnricher, readLabelledCsv, stem } from '@pantau/nlp-id';
 import { IssueClusterer } from '@pantau/issues';
 import { assignIssue, scorePost } from '@pantau/scorer';
 import { servers, sleep, uniqueName } from '@pantau/testkit';
+import { consumerLag } from '../support/kafka-lag';
 import {
   randomPort,
   repoRoot,
@@ -161,14 +162,7 @@ async function countDocs(index: string, source?: string): Promise<number> {
   return (res.body as unknown as { count: number }).count;
 }
 
-async function lag(groupId: string, topic: string): Promise<number> {
-  const [ends, committed] = await Promise.all([
-    admin.fetchTopicOffsets(topic),
-    admin.fetchOffsets({ groupId, topics: [topic] }),
-  ]);
-  const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
-  return ends.reduce((sum, e) => sum + Number(e.high) - Math.max(0, done.get(e.partition) ?? 0), 0);
-}
+const lag = (groupId: string, topic: string): Promise<number> => consumerLag(admin, groupId, topic);
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuOf(pid: number): number {

@@ -29,6 +29,7 @@ import { createKafkaBus } from '@pantau/bus';
 import { createSearchClient } from '@pantau/store';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
+import { consumerLag } from '../support/kafka-lag';
 import { repoRoot, startService, type ServiceProcess } from '../support/processes';
 
 const run = promisify(execFile);
@@ -126,17 +127,7 @@ async function detectorCaughtUp(): Promise<number | undefined> {
     const topic = topicNames(serviceEnv.TOPIC_PREFIX!).postsEnriched;
     let behind = 0;
     const caughtUp = async () => {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({
-        groupId: `${serviceEnv.TOPIC_PREFIX}detector`,
-        topics: [topic],
-      });
-      const at = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
-      // A partition nothing was written to has no committed offset (-1) and nothing to read.
-      behind = ends.reduce(
-        (sum, e) => sum + Math.max(0, Number(e.high) - Math.max(Number(e.low), at.get(e.partition) ?? -1)),
-        0,
-      );
+      behind = await consumerLag(admin, `${serviceEnv.TOPIC_PREFIX}detector`, topic);
       return behind === 0 ? Date.now() : undefined;
     };
     return await until(caughtUp, 180_000, 'the detector to catch up').catch(() => {
