@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Centroid, KeyTable } from './centroid';
 
 /**
  * Online clustering of posts into issues: one story told in a hundred wordings is one issue, and
@@ -157,9 +158,9 @@ interface Issue {
   /**
    * Centroid weights, stored divided by `scale`: the whole centroid decays by shrinking `scale`, and a
    * new post is added as w / scale — O(post) per post, not O(centroid). The cosine does not depend on
-   * the scale, so similarity reads the stored weights directly.
+   * the scale, so similarity reads the stored weights directly. Keyed by interned key id.
    */
-  centroid: Map<string, number>;
+  centroid: Centroid;
   scale: number;
   /** Squared norm of the stored weights, kept up to date as they change. */
   normSq: number;
@@ -235,6 +236,10 @@ class Bounded<K, V> extends Map<K, V> {
   }
   touch(key: K, value: V): void {
     super.delete(key);
+    this.add(key, value);
+  }
+  /** Like `touch`, for a key known to be absent (one hash lookup fewer: these maps hold millions). */
+  add(key: K, value: V): void {
     super.set(key, value);
     while (this.size > this.max) {
       const [k, v] = this.entries().next().value as [K, V];
@@ -246,17 +251,20 @@ class Bounded<K, V> extends Map<K, V> {
 
 export class IssueClusterer {
   readonly settings: ClustererSettings;
-  /** Document frequency of each key, as of post number `at` (decayed lazily). */
-  private readonly df = new Map<string, { v: number; at: number }>();
+  /**
+   * Every key the clusterer knows, interned: its document frequency (as of post number `docs`,
+   * decayed lazily), and the centroids holding it.
+   */
+  private readonly keys = new KeyTable();
   private docs = 0;
   private readonly issues: Bounded<string, Issue>;
   /**
-   * Centroid term → the active issues whose centroid holds it. Issues that went quiet are taken out
+   * Key id → the active issues whose centroid holds it. Issues that went quiet are taken out
    * (see `sweepInactive`): the nomination limit counts these lists, and with every issue ever founded in
    * them, any word some months of stream had used ("makan", "babi") held by more than `nominateLimit`
    * issues nominated nothing, so the posts of a new story could not find each other.
    */
-  private readonly postings = new Map<string, Set<Issue>>();
+  private readonly postings: (Set<Issue> | undefined)[] = [];
   /** The latest stream time seen: issues quiet for longer than their activity window before it leave the postings. */
   private latestAt = -Infinity;
   /** post id → issue id: a replayed post keeps its issue; near-duplicates find theirs. */
@@ -268,10 +276,22 @@ export class IssueClusterer {
   readonly stats = { posts: 0, nominated: 0, candidates: 0 };
   /** Numbers each candidate scan, so an issue's scratch dot product is known fresh without a reset pass. */
   private scan = 0;
+  /**
+   * The current post's keys (ids, each once, first occurrence first) and their weights in its
+   * L2-normalised vector (0 for a key that weighs nothing: such a key is learnt but matches nothing).
+   * Scratch, refilled by `vectorOf` for every post.
+   */
+  private postKeys = new Int32Array(256);
+  private postWeights = new Float64Array(256);
+  private postLength = 0;
+  /** Keys of the current post with a weight (> 0). */
+  private postHeld = 0;
+  /** Numbers posts for `KeyTable.seenBy` (deduplicating a post's keys without a Set). */
+  private postStamp = 0;
 
   constructor(settings: Partial<ClustererSettings> = {}) {
     this.settings = { ...DEFAULT_CLUSTERER_SETTINGS, ...settings };
-    this.issues = new Bounded(this.settings.maxIssues, (id, issue) => this.unindex(id, issue));
+    this.issues = new Bounded(this.settings.maxIssues, (id, issue) => this.forget(id, issue));
     this.postIssue = new Bounded(this.settings.maxPosts);
     this.firstByBand = new Bounded(this.settings.maxPosts * 4);
   }
@@ -314,42 +334,59 @@ export class IssueClusterer {
     return (1 - Math.pow(r, this.docs)) / (1 - r);
   }
 
-  /** idf of a key, given log(N + prior + 1) computed once per post. */
-  private idf(term: string, logN: number): number {
-    const e = this.df.get(term);
-    const df = e ? e.v * this.decay(this.docs, e.at, this.settings.dfHalfLifePosts) : 0;
-    return logN - Math.log(df + 1);
+  /** Document frequency of a key now. */
+  private df(id: number): number {
+    const v = this.keys.dfValue[id]!;
+    return v > 0 ? v * this.decay(this.docs, this.keys.dfAt[id]!, this.settings.dfHalfLifePosts) : 0;
   }
 
-  private learnDf(keys: readonly string[]): void {
+  /** Counts the current post's keys in the document frequencies. */
+  private learnDf(): void {
     const h = this.settings.dfHalfLifePosts;
+    const { dfValue, dfAt } = this.keys;
     this.docs += 1;
-    for (const k of keys) {
-      const e = this.df.get(k);
-      if (e) {
-        e.v = e.v * this.decay(this.docs, e.at, h) + 1;
-        e.at = this.docs;
-      } else this.df.set(k, { v: 1, at: this.docs });
+    for (let k = 0; k < this.postLength; k++) {
+      const id = this.postKeys[k]!;
+      const v = dfValue[id]!;
+      dfValue[id] = v > 0 ? v * this.decay(this.docs, dfAt[id]!, h) + 1 : 1;
+      dfAt[id] = this.docs;
     }
     // Forget keys whose weight has decayed to almost nothing, so the vocabulary stays bounded.
     if (++this.observed % 50_000 === 0) {
-      for (const [k, e] of this.df) if (e.v * this.decay(this.docs, e.at, h) < 0.05) this.df.delete(k);
+      for (let id = 0; id < dfValue.length; id++) if (dfValue[id]! > 0 && this.df(id) < 0.05) dfValue[id] = 0;
+      this.keys.sweep((id) => dfValue[id] === 0);
     }
   }
 
-  /**
-   * A key's weight in a post's vector, once (a method, not a closure per post: under tsx's keepNames a
-   * named closure costs a defineProperty each time it is made).
-   */
-  private addKey(raw: Map<string, number>, key: string, factor: number, logN: number): void {
-    if (raw.has(key)) return;
-    const w = this.idf(key, logN) * factor;
-    if (w > 0) raw.set(key, w);
+  /** Appends a key to the current post's keys with its weight (once: a key seen before keeps its first). */
+  private addKey(key: string, factor: number, logN: number): void {
+    const id = this.keys.idOf(key);
+    if (this.keys.seenBy[id] === this.postStamp) return;
+    this.keys.seenBy[id] = this.postStamp;
+    if (this.postLength === this.postKeys.length) {
+      const keys = new Int32Array(this.postLength * 2);
+      keys.set(this.postKeys);
+      this.postKeys = keys;
+      const weights = new Float64Array(this.postLength * 2);
+      weights.set(this.postWeights);
+      this.postWeights = weights;
+    }
+    const w = (logN - Math.log(this.df(id) + 1)) * factor;
+    this.postKeys[this.postLength] = id;
+    this.postWeights[this.postLength] = w > 0 ? w : 0;
+    this.postLength += 1;
+    if (w > 0) this.postHeld += 1;
   }
 
-  /** The post's weighted, L2-normalised vector. Keys: terms, `#hashtag`, `@mention`. */
-  vector(post: ClusterInput): Map<string, number> {
-    const raw = new Map<string, number>();
+  /**
+   * Fills the current post's keys and their weights in its L2-normalised vector. Keys: terms,
+   * `#hashtag`, `@mention`, link keys; each weighs its idf times the factor of its kind.
+   */
+  private vectorOf(post: ClusterInput): void {
+    this.postLength = 0;
+    this.postHeld = 0;
+    // Wraps after 2^31 posts; a stale stamp equal to the new one would only merge two equal keys.
+    this.postStamp = (this.postStamp + 1) | 0 || 1;
     const logN = Math.log(this.effectiveDocs() + this.settings.idfPriorDocs + 1);
     // Words that come from splitting a hashtag (#InfoJakarta → info, jakarta) weigh as little as the
     // hashtag: a shared hashtag alone must not make two posts one story.
@@ -358,68 +395,62 @@ export class IssueClusterer {
     const tags = (post.hashtags ?? []).map((h) => h.toLowerCase());
     const plain = tags.length && post.text ? post.text.toLowerCase().replace(/#[^\s#]+/g, ' ') : undefined;
     for (const t of post.terms) {
-      const fromTag = plain !== undefined ? !plain.includes(t) : tags.some((h) => h.includes(t));
-      this.addKey(raw, t, fromTag ? this.settings.hashtagWeight : 1, logN);
+      const fromTag =
+        plain !== undefined ? !plain.includes(t) : tags.length > 0 && tags.some((h) => h.includes(t));
+      this.addKey(t, fromTag ? this.settings.hashtagWeight : 1, logN);
     }
-    for (const h of tags) this.addKey(raw, `#${h}`, this.settings.hashtagWeight, logN);
+    for (const h of tags) this.addKey(`#${h}`, this.settings.hashtagWeight, logN);
     for (const m of post.mentions ?? [])
-      this.addKey(raw, `@${m.toLowerCase()}`, this.settings.mentionWeight, logN);
+      this.addKey(`@${m.toLowerCase()}`, this.settings.mentionWeight, logN);
     for (const u of post.urls ?? []) {
       const key = urlKey(u);
-      if (key) this.addKey(raw, key, this.settings.urlWeight, logN);
+      if (key) this.addKey(key, this.settings.urlWeight, logN);
     }
+    const weights = this.postWeights;
     let norm = 0;
-    for (const w of raw.values()) norm += w * w;
+    for (let k = 0; k < this.postLength; k++) norm += weights[k]! * weights[k]!;
     norm = Math.sqrt(norm);
-    if (norm > 0) for (const [k, w] of raw) raw.set(k, w / norm);
-    return raw;
-  }
-
-  private keysOf(post: ClusterInput): string[] {
-    return [
-      ...new Set([
-        ...post.terms,
-        ...(post.hashtags ?? []).map((h) => `#${h.toLowerCase()}`),
-        ...(post.mentions ?? []).map((m) => `@${m.toLowerCase()}`),
-        ...(post.urls ?? []).map(urlKey).filter((k) => k !== ''),
-      ]),
-    ];
+    if (norm > 0) for (let k = 0; k < this.postLength; k++) weights[k] = weights[k]! / norm;
   }
 
   /**
    * Whether one shared key makes `maxOneKeyShare` or more of the post's dot product with an issue
    * quiet for `oneKeyQuietMs` or longer (see `maxOneKeyShare`).
    */
-  private restsOnOneWord(post: ClusterInput, v: Map<string, number>, issue: Issue, dot: number): boolean {
+  private restsOnOneWord(at: number, issue: Issue, dot: number): boolean {
     if (this.settings.maxOneKeyShare >= 1 || dot <= 0) return false;
-    if (this.gap(post.at, issue) < this.settings.oneKeyQuietMs) return false;
+    if (this.gap(at, issue) < this.settings.oneKeyQuietMs) return false;
     let top = 0;
-    for (const [k, w] of v) {
-      const c = issue.centroid.get(k);
-      if (c !== undefined && w * c > top) top = w * c;
+    for (let k = 0; k < this.postLength; k++) {
+      const c = this.postWeights[k]! * issue.centroid.get(this.postKeys[k]!);
+      if (c > top) top = c;
     }
     return top >= this.settings.maxOneKeyShare * dot;
   }
 
-  private similarity(v: Map<string, number>, issue: Issue): number {
-    if (issue.normSq <= 0) return 0;
-    let dot = 0;
-    for (const [k, w] of v) {
-      const c = issue.centroid.get(k);
-      if (c !== undefined) dot += w * c;
-    }
-    return dot / Math.sqrt(issue.normSq);
+  private index(id: number, issue: Issue): void {
+    let list = this.postings[id];
+    if (!list) this.postings[id] = list = new Set();
+    list.add(issue);
   }
 
-  private unindex(id: string, issue: Issue): void {
+  private unindexKey(id: number, issue: Issue): void {
+    const list = this.postings[id];
+    if (!list) return;
+    list.delete(issue);
+    if (list.size === 0) this.postings[id] = undefined;
+  }
+
+  private unindex(issue: Issue): void {
     if (!issue.indexed) return;
-    for (const k of issue.centroid.keys()) {
-      const list = this.postings.get(k);
-      if (!list) continue;
-      list.delete(issue);
-      if (list.size === 0) this.postings.delete(k);
-    }
+    issue.centroid.forEach((id) => this.unindexKey(id, issue));
     issue.indexed = false;
+  }
+
+  /** An issue evicted from memory: out of the postings, and its keys no longer held by it. */
+  private forget(_id: string, issue: Issue): void {
+    this.unindex(issue);
+    issue.centroid.forEach((id) => (this.keys.holders[id]! -= 1));
   }
 
   /**
@@ -431,55 +462,80 @@ export class IssueClusterer {
     if (at > this.latestAt) this.latestAt = at;
     if (++this.sinceSweep < SWEEP_EVERY) return;
     this.sinceSweep = 0;
-    for (const [id, issue] of this.issues)
-      if (issue.indexed && this.latestAt - issue.lastAt > this.activeFor(issue)) this.unindex(id, issue);
+    for (const issue of this.issues.values())
+      if (issue.indexed && this.latestAt - issue.lastAt > this.activeFor(issue)) this.unindex(issue);
   }
 
-  private addToCentroid(issue: Issue, v: Map<string, number>, at: number): void {
+  /** Adds the current post's vector to an issue's centroid. */
+  private addToCentroid(issue: Issue, at: number): void {
     if (!issue.indexed) {
       // A quiet issue revived (by a near-duplicate): back into the postings with all its terms.
-      for (const k of issue.centroid.keys()) {
-        let list = this.postings.get(k);
-        if (!list) this.postings.set(k, (list = new Set()));
-        list.add(issue);
-      }
+      issue.centroid.forEach((id) => this.index(id, issue));
       issue.indexed = true;
     }
     issue.scale *= this.decay(at, issue.lastAt, this.settings.centroidHalfLifeMs);
     if (issue.scale < 1e-9) {
       // Fold the scale back into the weights before it underflows.
-      for (const [k, w] of issue.centroid) issue.centroid.set(k, w * issue.scale);
+      issue.centroid.scaleAll(issue.scale);
       issue.normSq *= issue.scale * issue.scale;
       issue.scale = 1;
     }
-    for (const [k, w] of v) {
-      const old = issue.centroid.get(k);
-      const next = (old ?? 0) + w / issue.scale;
-      issue.centroid.set(k, next);
-      issue.normSq += next * next - (old ?? 0) * (old ?? 0);
-      if (old === undefined) {
-        let list = this.postings.get(k);
-        if (!list) this.postings.set(k, (list = new Set()));
-        list.add(issue);
+    for (let k = 0; k < this.postLength; k++) {
+      const w = this.postWeights[k]!;
+      if (w <= 0) continue;
+      const id = this.postKeys[k]!;
+      const delta = w / issue.scale;
+      const old = issue.centroid.add(id, delta);
+      const next = old + delta;
+      issue.normSq += next * next - old * old;
+      if (old === 0) {
+        this.keys.holders[id]! += 1;
+        this.index(id, issue);
       }
     }
     const cap = this.settings.centroidTerms;
     if (issue.centroid.size > cap * 2) {
-      // Keep the heaviest terms (amortised: once every `cap` new terms), and recompute the norm exactly.
-      const keep = [...issue.centroid].sort((a, b) => b[1] - a[1]);
-      for (const [k] of keep.slice(cap)) {
-        issue.centroid.delete(k);
-        const list = this.postings.get(k);
-        list?.delete(issue);
-        if (list && list.size === 0) this.postings.delete(k);
-      }
+      // Keep the heaviest terms, ties by name (amortised: once every `cap` new terms), and recompute
+      // the norm exactly.
+      const { ids, weights } = issue.centroid.entries();
+      const names = this.keys.names;
+      const order = ids.map((_, i) => i);
+      order.sort((a, b) => weights[b]! - weights[a]! || (names[ids[a]!]! < names[ids[b]!]! ? -1 : 1));
+      const kept = new Centroid(cap * 2);
       let normSq = 0;
-      for (const w of issue.centroid.values()) normSq += w * w;
+      order.forEach((i, rank) => {
+        const id = ids[i]!;
+        if (rank < cap) {
+          kept.add(id, weights[i]!);
+          normSq += weights[i]! * weights[i]!;
+        } else {
+          this.keys.holders[id]! -= 1;
+          if (issue.indexed) this.unindexKey(id, issue);
+        }
+      });
+      issue.centroid = kept;
       issue.normSq = normSq;
     }
     issue.lastAt = Math.max(issue.lastAt, at);
     issue.firstAt = Math.min(issue.firstAt, at);
     issue.posts += 1;
+  }
+
+  private newIssue(id: string, at: number, title: string, titleScore: number): Issue {
+    return {
+      id,
+      centroid: new Centroid(),
+      scale: 1,
+      normSq: 0,
+      lastAt: at,
+      firstAt: at,
+      posts: 0,
+      title,
+      titleScore,
+      dot: 0,
+      dotOf: 0,
+      indexed: true,
+    };
   }
 
   /** Puts a post in an issue. Deterministic for a given stream: a replay gives the same ids. */
@@ -491,125 +547,40 @@ export class IssueClusterer {
       return { issueId, joined: true, via: 'known', similarity: 1, title };
     }
     this.sweepInactive(post.at);
-    const v = this.vector(post);
-    this.learnDf(this.keysOf(post));
+    this.vectorOf(post);
+    this.learnDf();
 
     let best: { issue: Issue; similarity: number; via: ClusterAssignment['via']; of?: string } | undefined;
-    const thin = v.size < this.settings.minKeys;
-    for (const band of thin ? [] : (post.bands ?? [])) {
-      const first = this.firstByBand.get(band);
-      if (first === undefined || first === post.id) continue;
+    const thin = this.postHeld < this.settings.minKeys;
+    const bands = thin ? [] : (post.bands ?? []);
+    // Every band is looked up once, here: the ones no post holds yet become this post's below (the
+    // band map holds millions of keys; a second lookup per band was a fifth of assignment).
+    const firsts = new Array<string | undefined>(bands.length);
+    for (let i = 0; i < bands.length; i++) {
+      const first = this.firstByBand.get(bands[i]!);
+      firsts[i] = first;
+      if (best || first === undefined || first === post.id) continue;
       const issueId = this.postIssue.get(first);
       const issue = issueId === undefined ? undefined : this.issues.get(issueId);
-      if (issue) {
-        best = { issue, similarity: 1, via: 'near-duplicate', of: first };
-        break;
-      }
+      if (issue) best = { issue, similarity: 1, via: 'near-duplicate', of: first };
     }
 
-    if (!best && !thin) {
-      // Candidates are the issues that share one of the post's most distinctive known terms (the
-      // heaviest `nominateTerms` that some issue holds, each held by at most `nominateLimit` issues).
-      // Their dot products over those terms are summed term at a time; the post's other held terms
-      // can add at most their norm to any cosine (Cauchy–Schwarz), so a candidate that cannot reach
-      // the threshold even so is dropped unscored, and the rest are completed on every term. Words no
-      // issue holds nominate nothing and add nothing.
-      const ordered = [...v].sort((a, b) => b[1] - a[1]);
-      // The nominated part of each candidate's dot product accumulates on the issue itself (scratch
-      // fields tagged with this scan's number): a Map keyed by issue cost two lookups per term and issue.
-      const scan = ++this.scan;
-      const dots: Issue[] = [];
-      const rest: [string, number][] = [];
-      let restSq = 0;
-      let nominating = 0;
-      for (const [k, w] of ordered) {
-        const list = this.postings.get(k);
-        if (!list) continue;
-        if (nominating < this.settings.nominateTerms && list.size <= this.settings.nominateLimit) {
-          nominating += 1;
-          for (const issue of list) {
-            if (issue.dotOf !== scan) {
-              issue.dotOf = scan;
-              issue.dot = 0;
-              dots.push(issue);
-            }
-            issue.dot += w * issue.centroid.get(k)!;
-          }
-        } else {
-          rest.push([k, w]);
-          restSq += w * w;
-        }
-      }
-      const restNorm = Math.sqrt(restSq);
-      // restTail[i]: the norm of rest[i..] (rest is heaviest first), the most those terms can add.
-      const restTail = new Float64Array(rest.length + 1);
-      for (let i = rest.length - 1; i >= 0; i--) restTail[i] = restTail[i + 1]! + rest[i]![1] ** 2;
-      for (let i = 0; i < rest.length; i++) restTail[i] = Math.sqrt(restTail[i]!);
-      this.stats.posts += 1;
-      this.stats.nominated += dots.length;
-      for (const issue of dots) {
-        const nominatedDot = issue.dot;
-        const gap = this.gap(post.at, issue);
-        if (gap > this.activeFor(issue) || issue.normSq <= 0) continue;
-        const quiet = Math.min(1, gap / this.settings.quietRampMs);
-        const threshold =
-          this.settings.threshold +
-          this.settings.sizePenalty * Math.log10(Math.max(1, issue.posts)) +
-          this.settings.quietPenalty * quiet;
-        const norm = Math.sqrt(issue.normSq);
-        const need = Math.max(threshold, best?.similarity ?? 0) * norm;
-        if (nominatedDot + restNorm * norm < need) continue;
-        this.stats.candidates += 1;
-        // Heaviest remaining terms first; once even the rest's whole norm could not lift the cosine to
-        // what is needed, the candidate is dropped without reading its remaining terms.
-        let dot = nominatedDot;
-        let hopeless = false;
-        for (let i = 0; i < rest.length; i++) {
-          const [k, w] = rest[i]!;
-          const c = issue.centroid.get(k);
-          if (c !== undefined) dot += w * c;
-          if (dot + restTail[i + 1]! * norm < need) {
-            hopeless = true;
-            break;
-          }
-        }
-        if (hopeless) continue;
-        const s = dot / norm;
-        if (s >= threshold && (!best || s > best.similarity) && !this.restsOnOneWord(post, v, issue, dot))
-          best = { issue, similarity: s, via: 'similarity' };
-      }
-    }
+    if (!best && !thin) best = this.mostSimilar(post.at);
 
     let issue: Issue;
     if (best) issue = best.issue;
-    else {
-      issue = {
-        id: issueIdFor(post.id),
-        centroid: new Map(),
-        scale: 1,
-        normSq: 0,
-        lastAt: post.at,
-        firstAt: post.at,
-        posts: 0,
-        title: shortTitle(post.text ?? ''),
-        titleScore: 0,
-        dot: 0,
-        dotOf: 0,
-        indexed: true,
-      };
-    }
+    else issue = this.newIssue(issueIdFor(post.id), post.at, shortTitle(post.text ?? ''), 0);
     // The title is the most representative original wording: the post closest to the centroid when it
     // joined by similarity (a copy adds nothing new, so near-duplicates never replace it).
     if (best?.via === 'similarity' && post.text && best.similarity > issue.titleScore) {
       issue.title = shortTitle(post.text);
       issue.titleScore = best.similarity;
     }
-    this.addToCentroid(issue, v, post.at);
+    this.addToCentroid(issue, post.at);
     this.issues.touch(issue.id, issue);
-    this.postIssue.touch(post.id, issue.id);
-    if (!thin)
-      for (const band of post.bands ?? [])
-        if (!this.firstByBand.has(band)) this.firstByBand.touch(band, post.id);
+    this.postIssue.add(post.id, issue.id);
+    for (let i = 0; i < bands.length; i++)
+      if (firsts[i] === undefined) this.firstByBand.add(bands[i]!, post.id);
     return {
       issueId: issue.id,
       joined: best !== undefined,
@@ -621,6 +592,92 @@ export class IssueClusterer {
   }
 
   /**
+   * The active issue the current post is most similar to, at or above its threshold.
+   *
+   * Candidates are the issues that share one of the post's most distinctive known terms (the heaviest
+   * `nominateTerms` that some issue holds, each held by at most `nominateLimit` issues). Their dot
+   * products over those terms are summed term at a time; the post's other held terms can add at most
+   * their norm to any cosine (Cauchy–Schwarz), so a candidate that cannot reach the threshold even so
+   * is dropped unscored, and the rest are completed on every term. Words no issue holds nominate
+   * nothing and add nothing.
+   */
+  private mostSimilar(at: number): { issue: Issue; similarity: number; via: 'similarity' } | undefined {
+    const keys = this.postKeys;
+    const weights = this.postWeights;
+    // Heaviest first; equal weights in the post's order.
+    const ordered: number[] = [];
+    for (let k = 0; k < this.postLength; k++) if (weights[k]! > 0) ordered.push(k);
+    ordered.sort((a, b) => weights[b]! - weights[a]! || a - b);
+    // The nominated part of each candidate's dot product accumulates on the issue itself (scratch
+    // fields tagged with this scan's number): a Map keyed by issue cost two lookups per term and issue.
+    const scan = ++this.scan;
+    const dots: Issue[] = [];
+    const restIds: number[] = [];
+    const restWeights: number[] = [];
+    let restSq = 0;
+    let nominating = 0;
+    for (const k of ordered) {
+      const id = keys[k]!;
+      const w = weights[k]!;
+      const list = this.postings[id];
+      if (!list) continue;
+      if (nominating < this.settings.nominateTerms && list.size <= this.settings.nominateLimit) {
+        nominating += 1;
+        for (const issue of list) {
+          if (issue.dotOf !== scan) {
+            issue.dotOf = scan;
+            issue.dot = 0;
+            dots.push(issue);
+          }
+          issue.dot += w * issue.centroid.get(id);
+        }
+      } else {
+        restIds.push(id);
+        restWeights.push(w);
+        restSq += w * w;
+      }
+    }
+    const restNorm = Math.sqrt(restSq);
+    // restTail[i]: the norm of rest[i..] (rest is heaviest first), the most those terms can add.
+    const restTail = new Float64Array(restIds.length + 1);
+    for (let i = restIds.length - 1; i >= 0; i--) restTail[i] = restTail[i + 1]! + restWeights[i]! ** 2;
+    for (let i = 0; i < restIds.length; i++) restTail[i] = Math.sqrt(restTail[i]!);
+    this.stats.posts += 1;
+    this.stats.nominated += dots.length;
+    let best: { issue: Issue; similarity: number; via: 'similarity' } | undefined;
+    for (const issue of dots) {
+      const nominatedDot = issue.dot;
+      const gap = this.gap(at, issue);
+      if (gap > this.activeFor(issue) || issue.normSq <= 0) continue;
+      const quiet = Math.min(1, gap / this.settings.quietRampMs);
+      const threshold =
+        this.settings.threshold +
+        this.settings.sizePenalty * Math.log10(Math.max(1, issue.posts)) +
+        this.settings.quietPenalty * quiet;
+      const norm = Math.sqrt(issue.normSq);
+      const need = Math.max(threshold, best?.similarity ?? 0) * norm;
+      if (nominatedDot + restNorm * norm < need) continue;
+      this.stats.candidates += 1;
+      // Heaviest remaining terms first; once even the rest's whole norm could not lift the cosine to
+      // what is needed, the candidate is dropped without reading its remaining terms.
+      let dot = nominatedDot;
+      let hopeless = false;
+      for (let i = 0; i < restIds.length; i++) {
+        dot += restWeights[i]! * issue.centroid.get(restIds[i]!);
+        if (dot + restTail[i + 1]! * norm < need) {
+          hopeless = true;
+          break;
+        }
+      }
+      if (hopeless) continue;
+      const s = dot / norm;
+      if (s >= threshold && (!best || s > best.similarity) && !this.restsOnOneWord(at, issue, dot))
+        best = { issue, similarity: s, via: 'similarity' };
+    }
+    return best;
+  }
+
+  /**
    * Takes back a post whose issue is already known (a restarted or newly promoted assigner re-reading
    * recent posts from the index): the issue's centroid, the idf and the near-duplicate links are
    * rebuilt as if the post had just been assigned there.
@@ -628,33 +685,18 @@ export class IssueClusterer {
   learn(post: ClusterInput, issueId: string, title?: string): void {
     if (this.postIssue.has(post.id)) return;
     this.sweepInactive(post.at);
-    const v = this.vector(post);
-    this.learnDf(this.keysOf(post));
-    let issue = this.issues.get(issueId);
-    if (!issue) {
-      issue = {
-        id: issueId,
-        centroid: new Map(),
-        scale: 1,
-        normSq: 0,
-        lastAt: post.at,
-        firstAt: post.at,
-        posts: 0,
-        title: title ?? shortTitle(post.text ?? ''),
-        titleScore: 0.5,
-        dot: 0,
-        dotOf: 0,
-        indexed: true,
-      };
-    }
-    this.addToCentroid(issue, v, post.at);
+    this.vectorOf(post);
+    this.learnDf();
+    const issue =
+      this.issues.get(issueId) ?? this.newIssue(issueId, post.at, title ?? shortTitle(post.text ?? ''), 0.5);
+    this.addToCentroid(issue, post.at);
     this.issues.touch(issue.id, issue);
-    this.postIssue.touch(post.id, issue.id);
+    this.postIssue.add(post.id, issue.id);
     // As in assign: a thin post is nobody's original (documents indexed before nlp-id gave texts without
     // words no band keys still carry the shared keys of the empty sketch).
-    if (v.size >= this.settings.minKeys)
+    if (this.postHeld >= this.settings.minKeys)
       for (const band of post.bands ?? [])
-        if (!this.firstByBand.has(band)) this.firstByBand.touch(band, post.id);
+        if (!this.firstByBand.has(band)) this.firstByBand.add(band, post.id);
   }
 
   /**
@@ -664,12 +706,14 @@ export class IssueClusterer {
   keywords(issueId: string, n = 8): string[] {
     const issue = this.issues.get(issueId);
     if (!issue || n <= 0) return [];
+    const names = this.keys.names;
     const keys: string[] = [];
     const weights: number[] = [];
     const before = (w: number, k: string, i: number) =>
       w > weights[i]! || (w === weights[i]! && k.localeCompare(keys[i]!) < 0);
-    for (const [k, w] of issue.centroid) {
-      if (keys.length === n && !before(w, k, n - 1)) continue;
+    issue.centroid.forEach((id, w) => {
+      const k = names[id]!;
+      if (keys.length === n && !before(w, k, n - 1)) return;
       let i = keys.length === n ? n - 1 : keys.length;
       keys[i] = k;
       weights[i] = w;
@@ -680,13 +724,12 @@ export class IssueClusterer {
         weights[i - 1] = w;
         i -= 1;
       }
-    }
+    });
     return keys;
   }
 
-  /** Similarity of a post to its issue's current centroid (for picking a representative post). */
-  representativeness(issueId: string, post: ClusterInput): number {
-    const issue = this.issues.get(issueId);
-    return issue ? this.similarity(this.vector(post), issue) : 0;
+  /** Keys interned now (the vocabulary the clusterer remembers), for memory measurements. */
+  get vocabulary(): number {
+    return this.keys.size;
   }
 }
