@@ -13,6 +13,7 @@ const benches = [
   { name: 'nlp.stem', file: 'packages/nlp-id/bench/stem.bench.ts' },
   { name: 'query.match', file: 'packages/query/bench/match.bench.ts' },
   { name: 'issues.assign', file: 'packages/issues/bench/assign.bench.ts' },
+  { name: 'issues.history', file: 'packages/issues/bench/history.bench.ts' },
   { name: 'scorer.post', file: 'packages/scorer/bench/post.bench.ts' },
   // Needs Redis (and OpenSearch for its second figure): scripts/services.sh up.
   { name: 'alerts.delivery', file: 'packages/alerts/bench/delivery.bench.ts' },

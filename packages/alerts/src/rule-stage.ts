@@ -1,4 +1,11 @@
-import { PantauError, WATCHLIST_COUNT_HEADER, merge, toPantauError, type EnrichedPost } from '@pantau/core';
+import {
+  FifoMap,
+  PantauError,
+  WATCHLIST_COUNT_HEADER,
+  merge,
+  toPantauError,
+  type EnrichedPost,
+} from '@pantau/core';
 import type { BatchResult, BusMessage, Decoded } from '@pantau/bus';
 import { getIssue, type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { Logger } from 'pino';
@@ -98,7 +105,7 @@ export function createRuleStage(deps: RuleStageDeps) {
   /** Ids a reload did not find (deleted lists still on posts scored before): never waited for again. */
   const absent = new Set<string>();
   let loadedAt = 0;
-  const thresholds = new Map<string, { threshold: number; baseline: number }>();
+  const thresholds = new FifoMap<string, { threshold: number; baseline: number }>(50_000);
 
   /**
    * Reads the watchlists again every `refreshMs`, and sooner (at most once a second) when a post names
@@ -171,7 +178,6 @@ export function createRuleStage(deps: RuleStageDeps) {
           previous.push(await rules.windowSize(w.id, `w${minutes}`, k - i));
         t = spikeThreshold(rule, previous);
         thresholds.set(cacheKey, t);
-        if (thresholds.size > 50_000) thresholds.delete(thresholds.keys().next().value!);
       }
       if (size === t.threshold)
         out.push({

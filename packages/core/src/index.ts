@@ -8,3 +8,4 @@ export * from './random';
 export * from './topic-taxonomy';
 export * from './regions';
 export * from './merge';
+export * from './fifo';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  FifoMap,
   issueRegionMix,
   issueTopicMix,
   postRegions,
@@ -204,8 +205,8 @@ function firstOf<T>(set: Set<T>, n: number): T[] {
 
 export class IssueTracker {
   private readonly issues = new Map<string, IssueState>();
-  private readonly seenPosts = new Map<string, true>();
-  private readonly maxSeen = 500_000;
+  /** Post ids counted lately (the last 500,000): a replay re-delivering one is not counted twice. */
+  private readonly seenPosts = new FifoMap<string, true>(500_000);
   /** Every post of the stream per bucket: the stream's own level. */
   private readonly streamBuckets = new Map<number, number>();
 
@@ -279,8 +280,7 @@ export class IssueTracker {
   observe(post: EnrichedPost, position?: StreamPosition): boolean {
     if (position && this.counted(post.issueId, position)) return false;
     if (this.seenPosts.has(post.id)) return false;
-    this.seenPosts.set(post.id, true);
-    if (this.seenPosts.size > this.maxSeen) this.seenPosts.delete(this.seenPosts.keys().next().value!);
+    this.seenPosts.addNew(post.id, true);
 
     const now = this.clock.now();
     const horizon = (this.settings.windowBuckets + this.settings.baselineBuckets) * this.settings.bucketMs;

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { FifoMap } from '@pantau/core';
 import { Centroid, KeyTable } from './centroid';
 
 /**
@@ -226,29 +228,6 @@ export function issueIdFor(foundingPostId: string): string {
   return `is_${createHash('sha256').update(foundingPostId).digest('hex').slice(0, 20)}`;
 }
 
-/** A Map in insertion order used as a bounded LRU. */
-class Bounded<K, V> extends Map<K, V> {
-  constructor(
-    private readonly max: number,
-    private readonly onEvict?: (key: K, value: V) => void,
-  ) {
-    super();
-  }
-  touch(key: K, value: V): void {
-    super.delete(key);
-    this.add(key, value);
-  }
-  /** Like `touch`, for a key known to be absent (one hash lookup fewer: these maps hold millions). */
-  add(key: K, value: V): void {
-    super.set(key, value);
-    while (this.size > this.max) {
-      const [k, v] = this.entries().next().value as [K, V];
-      super.delete(k);
-      this.onEvict?.(k, v);
-    }
-  }
-}
-
 export class IssueClusterer {
   readonly settings: ClustererSettings;
   /**
@@ -257,7 +236,8 @@ export class IssueClusterer {
    */
   private readonly keys = new KeyTable();
   private docs = 0;
-  private readonly issues: Bounded<string, Issue>;
+  /** Issues in memory, least recently joined evicted (`peek` reads without refreshing). */
+  private readonly issues: LRUCache<string, Issue>;
   /**
    * Key id → the active issues whose centroid holds it. Issues that went quiet are taken out
    * (see `sweepInactive`): the nomination limit counts these lists, and with every issue ever founded in
@@ -265,11 +245,17 @@ export class IssueClusterer {
    * issues nominated nothing, so the posts of a new story could not find each other.
    */
   private readonly postings: (Set<Issue> | undefined)[] = [];
+  /**
+   * The issues in the postings, for the sweep (iterating every issue in memory — 200,000 at the cap —
+   * every 1,000 posts cost more than assigning them).
+   */
+  private readonly indexedIssues = new Set<Issue>();
   /** The latest stream time seen: issues quiet for longer than their activity window before it leave the postings. */
   private latestAt = -Infinity;
   /** post id → issue id: a replayed post keeps its issue; near-duplicates find theirs. */
-  private readonly postIssue: Bounded<string, string>;
-  private readonly firstByBand: Bounded<string, string>;
+  private readonly postIssue: FifoMap<string, string>;
+  /** Near-duplicate band key → the first post that had it. */
+  private readonly firstByBand: FifoMap<string, string>;
   private observed = 0;
   private sinceSweep = 0;
   /** Work done, for benchmarks: posts that looked for candidates, and candidates scored. */
@@ -291,9 +277,14 @@ export class IssueClusterer {
 
   constructor(settings: Partial<ClustererSettings> = {}) {
     this.settings = { ...DEFAULT_CLUSTERER_SETTINGS, ...settings };
-    this.issues = new Bounded(this.settings.maxIssues, (id, issue) => this.forget(id, issue));
-    this.postIssue = new Bounded(this.settings.maxPosts);
-    this.firstByBand = new Bounded(this.settings.maxPosts * 4);
+    this.issues = new LRUCache<string, Issue>({
+      max: this.settings.maxIssues,
+      dispose: (issue, _id, reason) => {
+        if (reason === 'evict') this.forget(issue);
+      },
+    });
+    this.postIssue = new FifoMap(this.settings.maxPosts);
+    this.firstByBand = new FifoMap(this.settings.maxPosts * 4);
   }
 
   get size(): number {
@@ -445,10 +436,11 @@ export class IssueClusterer {
     if (!issue.indexed) return;
     issue.centroid.forEach((id) => this.unindexKey(id, issue));
     issue.indexed = false;
+    this.indexedIssues.delete(issue);
   }
 
   /** An issue evicted from memory: out of the postings, and its keys no longer held by it. */
-  private forget(_id: string, issue: Issue): void {
+  private forget(issue: Issue): void {
     this.unindex(issue);
     issue.centroid.forEach((id) => (this.keys.holders[id]! -= 1));
   }
@@ -462,8 +454,8 @@ export class IssueClusterer {
     if (at > this.latestAt) this.latestAt = at;
     if (++this.sinceSweep < SWEEP_EVERY) return;
     this.sinceSweep = 0;
-    for (const issue of this.issues.values())
-      if (issue.indexed && this.latestAt - issue.lastAt > this.activeFor(issue)) this.unindex(issue);
+    for (const issue of this.indexedIssues)
+      if (this.latestAt - issue.lastAt > this.activeFor(issue)) this.unindex(issue);
   }
 
   /** Adds the current post's vector to an issue's centroid. */
@@ -472,6 +464,7 @@ export class IssueClusterer {
       // A quiet issue revived (by a near-duplicate): back into the postings with all its terms.
       issue.centroid.forEach((id) => this.index(id, issue));
       issue.indexed = true;
+      this.indexedIssues.add(issue);
     }
     issue.scale *= this.decay(at, issue.lastAt, this.settings.centroidHalfLifeMs);
     if (issue.scale < 1e-9) {
@@ -522,7 +515,7 @@ export class IssueClusterer {
   }
 
   private newIssue(id: string, at: number, title: string, titleScore: number): Issue {
-    return {
+    const issue: Issue = {
       id,
       centroid: new Centroid(),
       scale: 1,
@@ -536,6 +529,8 @@ export class IssueClusterer {
       dotOf: 0,
       indexed: true,
     };
+    this.indexedIssues.add(issue);
+    return issue;
   }
 
   /** Puts a post in an issue. Deterministic for a given stream: a replay gives the same ids. */
@@ -543,7 +538,7 @@ export class IssueClusterer {
     const known = this.postIssue.get(post.id);
     if (known !== undefined) {
       const issueId = known;
-      const title = this.issues.get(issueId)?.title ?? shortTitle(post.text ?? '');
+      const title = this.issues.peek(issueId)?.title ?? shortTitle(post.text ?? '');
       return { issueId, joined: true, via: 'known', similarity: 1, title };
     }
     this.sweepInactive(post.at);
@@ -561,7 +556,7 @@ export class IssueClusterer {
       firsts[i] = first;
       if (best || first === undefined || first === post.id) continue;
       const issueId = this.postIssue.get(first);
-      const issue = issueId === undefined ? undefined : this.issues.get(issueId);
+      const issue = issueId === undefined ? undefined : this.issues.peek(issueId);
       if (issue) best = { issue, similarity: 1, via: 'near-duplicate', of: first };
     }
 
@@ -577,10 +572,10 @@ export class IssueClusterer {
       issue.titleScore = best.similarity;
     }
     this.addToCentroid(issue, post.at);
-    this.issues.touch(issue.id, issue);
-    this.postIssue.add(post.id, issue.id);
+    this.issues.set(issue.id, issue);
+    this.postIssue.addNew(post.id, issue.id);
     for (let i = 0; i < bands.length; i++)
-      if (firsts[i] === undefined) this.firstByBand.add(bands[i]!, post.id);
+      if (firsts[i] === undefined) this.firstByBand.addNew(bands[i]!, post.id);
     return {
       issueId: issue.id,
       joined: best !== undefined,
@@ -688,15 +683,15 @@ export class IssueClusterer {
     this.vectorOf(post);
     this.learnDf();
     const issue =
-      this.issues.get(issueId) ?? this.newIssue(issueId, post.at, title ?? shortTitle(post.text ?? ''), 0.5);
+      this.issues.peek(issueId) ?? this.newIssue(issueId, post.at, title ?? shortTitle(post.text ?? ''), 0.5);
     this.addToCentroid(issue, post.at);
-    this.issues.touch(issue.id, issue);
-    this.postIssue.add(post.id, issue.id);
+    this.issues.set(issue.id, issue);
+    this.postIssue.addNew(post.id, issue.id);
     // As in assign: a thin post is nobody's original (documents indexed before nlp-id gave texts without
     // words no band keys still carry the shared keys of the empty sketch).
     if (this.postHeld >= this.settings.minKeys)
       for (const band of post.bands ?? [])
-        if (!this.firstByBand.has(band)) this.firstByBand.add(band, post.id);
+        if (!this.firstByBand.has(band)) this.firstByBand.addNew(band, post.id);
   }
 
   /**
@@ -704,7 +699,7 @@ export class IssueClusterer {
    * post, so the top n are picked in one pass over the centroid instead of sorting all of it.
    */
   keywords(issueId: string, n = 8): string[] {
-    const issue = this.issues.get(issueId);
+    const issue = this.issues.peek(issueId);
     if (!issue || n <= 0) return [];
     const names = this.keys.names;
     const keys: string[] = [];
