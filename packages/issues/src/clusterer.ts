@@ -279,8 +279,10 @@ export class IssueClusterer {
     this.settings = { ...DEFAULT_CLUSTERER_SETTINGS, ...settings };
     this.issues = new LRUCache<string, Issue>({
       max: this.settings.maxIssues,
+      // Evicted, or replaced by another issue of the same id (its founding post forgotten by
+      // `postIssue` and seen again): out of the postings either way, its keys released.
       dispose: (issue, _id, reason) => {
-        if (reason === 'evict') this.forget(issue);
+        if (reason === 'evict' || reason === 'set') this.forget(issue);
       },
     });
     this.postIssue = new FifoMap(this.settings.maxPosts);
