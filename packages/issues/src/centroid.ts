@@ -106,7 +106,8 @@ export class KeyTable {
   private readonly ids = new Map<string, number>();
   private readonly free: number[] = [];
   private next = 0;
-  names: string[] = [];
+  /** Key by id (undefined: a freed id). */
+  names: (string | undefined)[] = [];
   /** Document frequency as of post number `dfAt` (0: none). */
   dfValue = new Float64Array(1024);
   dfAt = new Float64Array(1024);
@@ -139,7 +140,7 @@ export class KeyTable {
       const name = this.names[id];
       if (name === undefined || this.holders[id]! > 0 || !forgettable(id)) continue;
       this.ids.delete(name);
-      this.names[id] = undefined as unknown as string;
+      this.names[id] = undefined;
       this.free.push(id);
     }
   }
