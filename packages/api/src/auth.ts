@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { PantauError, newSecret, sha256Hex } from '@pantau/core';
 import { type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Who is calling. The operator holds PANTAU_ADMIN_KEY and belongs to no agency; every other key
@@ -54,10 +55,10 @@ export interface KeyCacheOptions {
   freshMs?: number;
   /** While OpenSearch is unreachable, a key known good this recently is still accepted. */
   staleMs?: number;
+  /** Keys remembered at once (default 10,000), the least recently used forgotten first. */
+  maxKeys?: number;
   now?: () => number;
 }
-
-const MAX_CACHED_KEYS = 10_000;
 
 export function createAuthenticator(
   search: SearchClient,
@@ -71,7 +72,11 @@ export function createAuthenticator(
   // Valid keys only (an unknown key is asked again every time, so a new key works at once). Without
   // it every request paid an OpenSearch round trip, and ingest with an agency key answered 503 while
   // OpenSearch was down although Kafka, all ingest needs, was up.
-  const known = new Map<string, { doc: ApiKeyDoc; checkedAt: number }>();
+  // Least recently used out: a key in daily use stays cached however many others come and go (a Map
+  // trimmed by its first key walked every hole earlier deletes left: O(size) an insert once full).
+  const known = new LRUCache<string, { doc: ApiKeyDoc; checkedAt: number }>({
+    max: cacheOptions.maxKeys ?? 10_000,
+  });
   const lookup = async (hash: string): Promise<ApiKeyDoc | undefined> => {
     const cached = known.get(hash);
     if (cached && now() - cached.checkedAt < freshMs) return cached.doc;
@@ -84,11 +89,8 @@ export function createAuthenticator(
       if (cached && now() - cached.checkedAt < staleMs) return cached.doc;
       throw storeError(err, 'checking API key');
     }
-    known.delete(hash);
-    if (doc && !doc.revokedAt) {
-      known.set(hash, { doc, checkedAt: now() });
-      if (known.size > MAX_CACHED_KEYS) known.delete(known.keys().next().value as string);
-    }
+    if (doc && !doc.revokedAt) known.set(hash, { doc, checkedAt: now() });
+    else known.delete(hash);
     return doc;
   };
   const resolve = async (request: FastifyRequest): Promise<Principal> => {

@@ -113,4 +113,40 @@ describe('API key checks (cached, and kept through an OpenSearch outage)', () =>
       await viaRelay.close();
     }
   });
+
+  it('keeps the keys in use when more keys come by than it remembers', async () => {
+    const names = await installIndices(search, { prefix: `${prefix}lru-` });
+    const keys = Array.from({ length: 6 }, (_, i) => `pk_bpbd_jatim_operator_${i}_9c2e71d0a4`);
+    for (const key of keys)
+      await search.index({
+        index: names.of('apikeys'),
+        id: sha256Hex(key),
+        refresh: true,
+        body: { agencyId: 'bpbd-jatim', role: 'analyst', createdAt: new Date().toISOString() },
+      });
+    const relay = await relayTo(servers.opensearchUrl);
+    const viaRelay = createSearchClient(relay.url);
+    const t = 1_000_000;
+    const auth = createAuthenticator(viaRelay, names, 'operator-key-0123456789abcdef', {
+      maxKeys: 3,
+      now: () => t,
+    });
+    try {
+      // keys[0] is used between every other key; five others pass through a cache of three.
+      for (const key of keys.slice(1)) {
+        await auth.principal(request(keys[0]!));
+        await auth.principal(request(key));
+      }
+      await relay.cut();
+      // Known without OpenSearch: the key in use and the two most recent others.
+      for (const key of [keys[0]!, keys[4]!, keys[5]!])
+        await expect(auth.principal(request(key))).resolves.toMatchObject({ agencyId: 'bpbd-jatim' });
+      // Forgotten: the older ones have to be asked, and OpenSearch is gone.
+      for (const key of keys.slice(1, 4))
+        await expect(auth.principal(request(key))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    } finally {
+      await relay.cut().catch(() => undefined);
+      await viaRelay.close();
+    }
+  });
 });
