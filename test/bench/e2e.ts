@@ -610,14 +610,21 @@ async function latency(first: number) {
   }
   await Promise.all(inflight);
   const sendMs = Date.now() - started;
-  const waitUntil = Date.now() + 60_000;
-  while (sentAt.size > 0 && Date.now() < waitUntil) await sleep(200);
+  // Wait for the backlog while it drains: a run that fell behind reports how late its last posts were,
+  // not a cut-off. "Never searchable" = nothing new became searchable for a minute (or ten minutes in all).
+  const waitUntil = Date.now() + 600_000;
+  let lastProgress = Date.now();
+  for (let left = sentAt.size; left > 0 && Date.now() < waitUntil && Date.now() - lastProgress < 60_000;) {
+    await sleep(200);
+    if (sentAt.size < left) [left, lastProgress] = [sentAt.size, Date.now()];
+  }
   const missing = sentAt.size;
   sentAt.clear();
   polling = false;
   await poller;
   clearInterval(sampler);
-  while (!(await settled(sent)) && Date.now() < waitUntil + 60_000) await sleep(200);
+  const settleUntil = Date.now() + 60_000;
+  while (!(await settled(sent)) && Date.now() < settleUntil) await sleep(200);
   latencies.sort((a, b) => a - b);
   const rss = Object.fromEntries(
     Object.entries(rssSamples).map(([name, s]) => {
