@@ -4,7 +4,7 @@ import type { Producer } from '@pantau/bus';
 import type { Topics } from '@pantau/core';
 import type { Health } from '@pantau/runtime';
 import type { IndexNames, SearchClient } from '@pantau/store';
-import type { SourceService } from '@pantau/sources';
+import type { SourceService, WhatsAppFollowUps } from '@pantau/sources';
 import type { Logger } from 'pino';
 import type { Authenticator } from './auth';
 
@@ -44,6 +44,11 @@ export interface ApiDeps {
   topics: Topics;
   health: Health;
   alerts?: AlertService;
+  /**
+   * WhatsApp tipline follow-ups (createWhatsAppFollowUps from @pantau/sources): senders kept sealed for
+   * the follow-up window, clarifications sent back to them. Absent = WhatsApp reporters get no follow-up.
+   */
+  whatsapp?: WhatsAppFollowUps;
   /** Source management (POST/GET/PATCH/DELETE /v1/sources); absent = those routes answer 503. */
   sources?: SourceService;
   /** The dashboard's build (services/dashboard/dist), served at `/`; none = `/` explains how to build it. */

@@ -18,13 +18,13 @@ import {
   createSearchClient,
   dropIndices,
   installIndices,
-  putIssue,
   type IndexNames,
   type SearchClient,
 } from '@pantau/store';
 import { requireServers, servers, testLogger, uniqueName, waitFor } from '@pantau/testkit';
 import type { FastifyInstance } from 'fastify';
 import { inertProducer } from './inert-producer';
+import { createAgency, putRisingIssue } from './tipline-support';
 import { buildApp } from '../src';
 
 /**
@@ -175,44 +175,20 @@ describe('tipline reporters get the clarification (real OpenSearch + Redis)', ()
       ],
       { refresh: true },
     );
-    await putIssue(
-      client,
-      names,
-      {
-        id: issueId,
-        title: 'Vaksin booster berisi chip pelacak',
-        terms: ['vaksin', 'chip', 'booster'],
-        status: 'rising',
-        count: 4,
-        windowCount: 4,
-        baseline: 0,
-        score: 3,
-        growth: 4,
-        hoaxShare: 0.75,
-        distinctAuthors: 3,
-        coordinated: false,
-        watchlistIds: [],
-        samplePostIds: [],
-        firstSeen: at,
-        lastSeen: at,
-        updatedAt: at,
-        timeline: [],
-      },
-      true,
-    );
-    const agency = (
-      await app.inject({
-        method: 'POST',
-        url: '/v1/agencies',
-        headers: { authorization: `Bearer ${ADMIN_KEY}` },
-        payload: { name: 'Kementerian Kesehatan' },
-      })
-    ).json<{ apiKey: string }>();
+    await putRisingIssue(client, names, {
+      id: issueId,
+      title: 'Vaksin booster berisi chip pelacak',
+      terms: ['vaksin', 'chip', 'booster'],
+      count: 4,
+      hoaxShare: 0.75,
+      authors: 3,
+    });
+    const agencyKey = await createAgency(app, ADMIN_KEY, 'Kementerian Kesehatan');
 
     const res = await app.inject({
       method: 'POST',
       url: `/v1/issues/${issueId}/clarifications`,
-      headers: { authorization: `Bearer ${agency.apiKey}` },
+      headers: { authorization: `Bearer ${agencyKey}` },
       payload: {
         text: 'Tidak benar vaksin booster berisi chip pelacak. Vaksin sudah diuji BPOM dan aman.',
         url: 'https://kemkes.go.id/klarifikasi/vaksin-chip',

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMemoryBus } from '@pantau/bus';
@@ -8,34 +7,14 @@ import { createSearchClient, IndexNames } from '@pantau/store';
 import { testLogger } from '@pantau/testkit';
 import { buildApp } from '../src';
 import { WHATSAPP_ACK_TEXT } from '../src/routes/tipline';
+import { metaSignature, whatsappNotification } from './tipline-support';
 
 /** The WhatsApp Cloud API tipline webhook: Meta's verification handshake and signed notifications. */
 const SECRET = 'meta-app-secret-uji';
 const logger = testLogger('tipline-api');
 
-/** A notification in the shape WhatsApp Cloud API sends (object whatsapp_business_account). */
-const notification = (messages: unknown[]) =>
-  JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '628111000222', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: 'Budi' }, wa_id: '6281234567890' }],
-              messages,
-            },
-          },
-        ],
-      },
-    ],
-  });
-const sign = (body: string, secret = SECRET) =>
-  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+const notification = whatsappNotification;
+const sign = (body: string, secret = SECRET) => metaSignature(body, secret);
 
 describe('WhatsApp tipline webhook', () => {
   const bus = createMemoryBus({ logger });

@@ -15,3 +15,4 @@ export * from './hostgate';
 export * from './connectors';
 export * from './wiring';
 export * from './check';
+export * from './whatsapp';

@@ -38,6 +38,24 @@ export const ApiServiceConfig = configSchema({
   }),
   WHATSAPP_GRAPH_URL: Type.String({ default: 'https://graph.facebook.com/v20.0' }),
   WHATSAPP_TIPLINE_SOURCE: Type.String({ default: 'tipline-whatsapp', pattern: '^[a-z0-9][a-z0-9._-]*$' }),
+  WHATSAPP_FOLLOWUPS: Type.Boolean({
+    default: true,
+    description:
+      'send clarifications back to WhatsApp reporters (needs WHATSAPP_TOKEN and WHATSAPP_APP_SECRET; senders kept sealed in Redis meanwhile)',
+  }),
+  WHATSAPP_FOLLOWUP_DAYS: Type.Integer({
+    minimum: 1,
+    maximum: 365,
+    default: 30,
+    description:
+      'how long a WhatsApp sender can still get a clarification (their number is kept, sealed, that long)',
+  }),
+  WHATSAPP_FOLLOWUP_TEMPLATE: Type.String({
+    default: '',
+    description:
+      'approved template for senders past the 24 h window ({{1}} agency, {{2}} clarification); empty = those are skipped',
+  }),
+  WHATSAPP_FOLLOWUP_TEMPLATE_LANG: Type.String({ default: 'id', pattern: '^[a-z]{2,3}(_[A-Z]{2})?$' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({
     minimum: 0,
     default: 600,

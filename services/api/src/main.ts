@@ -25,7 +25,7 @@ import {
   loadConfigOrExit,
 } from '@pantau/runtime';
 import { closeRedis, connectRedis } from '@pantau/queue';
-import { connectSources } from '@pantau/sources';
+import { connectSources, createWhatsAppFollowUps } from '@pantau/sources';
 import { connectStack, registerStackHealth } from '@pantau/stack';
 import { ApiServiceConfig } from './config';
 
@@ -138,6 +138,26 @@ async function main(): Promise<void> {
     failingAfter: config.SOURCE_FAILING_AFTER,
     logger,
   });
+  const whatsapp =
+    config.WHATSAPP_FOLLOWUPS && config.WHATSAPP_TOKEN && config.WHATSAPP_APP_SECRET
+      ? createWhatsAppFollowUps({
+          redisUrl: config.REDIS_URL,
+          prefix: config.QUEUE_PREFIX,
+          appSecret: config.WHATSAPP_APP_SECRET,
+          token: config.WHATSAPP_TOKEN,
+          graphUrl: config.WHATSAPP_GRAPH_URL,
+          keepMs: config.WHATSAPP_FOLLOWUP_DAYS * 24 * 3600_000,
+          ...(config.WHATSAPP_FOLLOWUP_TEMPLATE
+            ? {
+                template: {
+                  name: config.WHATSAPP_FOLLOWUP_TEMPLATE,
+                  language: config.WHATSAPP_FOLLOWUP_TEMPLATE_LANG,
+                },
+              }
+            : {}),
+          logger,
+        })
+      : undefined;
   const health = registerStackHealth(new Health(), stack).register('redis', () => queue.ping());
   // One rate limit across API processes; fail-fast, so a Redis outage lifts the limit, not the API.
   const rateLimitRedis = connectRedis(config.REDIS_URL, logger, 'rate-limit', { failFast: true });
@@ -167,6 +187,7 @@ async function main(): Promise<void> {
     health,
     alerts: store,
     sources: sources.service,
+    ...(whatsapp ? { whatsapp } : {}),
     // The dashboard's build, beside this service (src/ or dist/ → ../../dashboard/dist).
     dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
     retrain,
@@ -187,6 +208,7 @@ async function main(): Promise<void> {
     { name: 'delivery-queue', close: () => queue.close() },
     { name: 'smtp', close: () => email.close() },
     { name: 'sources', close: () => sources.close() },
+    { name: 'whatsapp-follow-ups', close: async () => whatsapp?.close() },
     { name: 'retrain-queue', close: () => retrain.close() },
     { name: 'stack', close: () => stack.close() },
   ]);

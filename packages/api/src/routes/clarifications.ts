@@ -12,8 +12,8 @@ import type { RouteContext } from '../deps';
  * Narasi tunggal: an agency (admin or analyst) publishes its official clarification of an issue. It is
  * stored with the issue (GET /v1/issues/:id shows it with the agency's name), pushed at once to every
  * agency alerted on the issue, through their own subscriptions, and sent back to the citizens who
- * reported the issue through a tipline (the ingest service, which holds the tipline's bot token, sends
- * it as a reply to each sender's report, once per sender).
+ * reported the issue through a tipline, once per sender, as a reply to their report: Telegram tiplines
+ * by the ingest service (which holds the bot token), the WhatsApp tipline by this API's own worker.
  */
 export function clarificationRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { search, names, logger } = ctx;
@@ -72,13 +72,26 @@ export function clarificationRoutes(app: FastifyInstance, ctx: RouteContext): vo
  * does not undo the clarification, which the agencies already have.
  */
 async function followUpReporters(ctx: RouteContext, clarification: Clarification): Promise<number> {
-  if (!ctx.sources) return 0;
+  if (!ctx.sources && !ctx.whatsapp) return 0;
+  const whatsappSource = ctx.config.WHATSAPP_TIPLINE_SOURCE ?? 'tipline-whatsapp';
   try {
     const bySource = await reportsInIssue(ctx.search, ctx.names, clarification.issueId, 'tipline');
     const text = clarificationFollowUpText(clarification);
     let reports = 0;
     for (const [sourceId, refs] of bySource)
-      if (await ctx.sources.followUp(sourceId, { key: clarification.id, text, refs })) reports += refs.length;
+      if (sourceId === whatsappSource && ctx.whatsapp)
+        // The WhatsApp tipline is the API's own webhook, not a registered source: the API answers it.
+        reports += await ctx.whatsapp.followUp({
+          key: clarification.id,
+          refs,
+          clarification: {
+            agencyName: clarification.agencyName,
+            text: clarification.text,
+            ...(clarification.url ? { url: clarification.url } : {}),
+          },
+        });
+      else if (ctx.sources && (await ctx.sources.followUp(sourceId, { key: clarification.id, text, refs })))
+        reports += refs.length;
     return reports;
   } catch (err) {
     ctx.logger.warn(

@@ -9,8 +9,9 @@ import type { RouteContext } from '../deps';
  * (GET with hub.verify_token → echo hub.challenge) and then POSTs message notifications signed with
  * the app secret (`X-Hub-Signature-256: sha256=<HMAC of the raw body>`); an unsigned or wrongly
  * signed body is refused. Each text (or captioned media) message becomes a post on posts.raw with
- * sourceKind `tipline`; the sender's number is kept only as a pseudonym. 200 means Kafka has it; a
- * 503 makes Meta deliver again (the message id is the post key, so nothing doubles).
+ * sourceKind `tipline`; the post keeps the sender's number only as a pseudonym (with follow-ups on, the
+ * number is kept apart, sealed, until the follow-up window passes: see @pantau/sources whatsapp.ts). 200
+ * means Kafka has it; a 503 makes Meta deliver again (the message id is the post key, so nothing doubles).
  */
 /** What the sender reads back (Bahasa Indonesia), once Kafka has the report. */
 export const WHATSAPP_ACK_TEXT =
@@ -145,6 +146,30 @@ export function tiplineRoutes(app: FastifyInstance, ctx: RouteContext): void {
         }
       }
       request.log.info({ accepted: accepted.length }, 'whatsapp tipline messages received');
+      // Kept (sealed) so a clarification can reach the sender later; a failure costs the follow-up only.
+      if (ctx.whatsapp && accepted.length) {
+        const acceptedIds = new Set(accepted.map((p) => p.sourceId));
+        const reports = messagesOf(payload).flatMap((m) =>
+          typeof m.id === 'string' &&
+          acceptedIds.has(m.id) &&
+          typeof m.from === 'string' &&
+          m.phoneNumberId !== undefined
+            ? [
+                {
+                  messageId: m.id,
+                  from: m.from,
+                  phoneNumberId: m.phoneNumberId,
+                  at: Number(m.timestamp) * 1000,
+                },
+              ]
+            : [],
+        );
+        try {
+          await ctx.whatsapp.remember(reports);
+        } catch (err) {
+          request.log.warn({ err: (err as Error).message }, 'whatsapp senders not kept for follow-ups');
+        }
+      }
       // Thank each sender once Kafka has the report (best effort: a failed reply is logged).
       const token = ctx.config.WHATSAPP_TOKEN;
       if (token && accepted.length) {

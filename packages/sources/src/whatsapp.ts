@@ -1,0 +1,364 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  Worker,
+  closeRedis,
+  connectRedis,
+  createKeyValue,
+  createScheduler,
+  logQueueErrors,
+  type Job,
+  type KeyValue,
+} from '@pantau/queue';
+import type { Logger } from 'pino';
+import { clarificationFollowUpText } from './connectors';
+import { SourceError } from './errors';
+import { createHttpClient, type HttpClient } from './http';
+import type { FollowUpResult, Skipped } from './types';
+
+/**
+ * WhatsApp tipline follow-ups: when an agency clarifies an issue, each citizen who reported a message of
+ * that issue to the WhatsApp tipline gets the clarification, once, from the number they wrote to.
+ *
+ * The posts keep only a pseudonym of the sender. To answer, the sender's number is kept beside the
+ * report's message id in Redis, sealed with AES-256-GCM under a key derived from the app secret, for the
+ * follow-up window only (30 days by default; the key then expires). WhatsApp lets a business write
+ * freely for 24 hours after the customer's last message; later, only an approved template message may
+ * be sent — so a sender whose report is older gets the clarification through the template named by
+ * WHATSAPP_FOLLOWUP_TEMPLATE, or nothing (skipped, with the reason logged) when none is configured.
+ */
+export const WHATSAPP_FOLLOWUPS_QUEUE = 'whatsapp-followups';
+
+/** The customer service window (24 h after the sender's message), less a margin for queueing. */
+const SERVICE_WINDOW_MS = 24 * 3600_000 - 10 * 60_000;
+/** WhatsApp's limit on a text message's body. */
+const MAX_TEXT = 4096;
+/** Room for the clarification in a template parameter (the template's own text shares the 1,024 limit). */
+const MAX_TEMPLATE_PARAM = 700;
+/** Who already has a clarification is kept this long (a retry within it never writes twice). */
+const DONE_MEMORY_MS = 30 * 24 * 3600_000;
+
+export interface WhatsAppReport {
+  /** The report's message id (`wamid.…`): the post's sourceId. */
+  messageId: string;
+  /** The sender's number (wa_id). Kept sealed, for the follow-up window only. */
+  from: string;
+  /** The business phone number id the report was sent to: the answer goes out from it. */
+  phoneNumberId: string;
+  /** When the sender sent it (ms since the epoch). */
+  at: number;
+}
+
+/** The pseudonym a sender's posts carry (`author.id`), also the key of "already answered". */
+export function whatsappPseudonym(from: string): string {
+  return `wa:${createHash('sha256').update(from).digest('hex').slice(0, 16)}`;
+}
+
+/** Who sent which report, sealed, for as long as a follow-up may come. */
+export interface ReporterBook {
+  remember(reports: readonly WhatsAppReport[]): Promise<void>;
+  /** The reports on record among these message ids (the others are unknown or expired). */
+  lookup(messageIds: readonly string[]): Promise<WhatsAppReport[]>;
+}
+
+export function createReporterBook(
+  kv: KeyValue,
+  options: { secret: string; prefix: string; keepMs: number },
+): ReporterBook {
+  const key = Buffer.from(hkdfSync('sha256', options.secret, 'pantau', 'whatsapp-reporters', 32));
+  const keyOf = (messageId: string) => `${options.prefix}:wa:reporter:${messageId}`;
+  const seal = (r: WhatsAppReport): string => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    // The message id is authenticated too: a sealed record moved to another report does not open.
+    cipher.setAAD(Buffer.from(r.messageId, 'utf8'));
+    const plain = JSON.stringify({ from: r.from, phoneNumberId: r.phoneNumberId, at: r.at });
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+  };
+  const open = (messageId: string, sealed: string): WhatsAppReport | undefined => {
+    try {
+      const bytes = Buffer.from(sealed, 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
+      decipher.setAAD(Buffer.from(messageId, 'utf8'));
+      decipher.setAuthTag(bytes.subarray(12, 28));
+      const plain = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+      const r = JSON.parse(plain) as Omit<WhatsAppReport, 'messageId'>;
+      return { messageId, from: r.from, phoneNumberId: r.phoneNumberId, at: r.at };
+    } catch {
+      // Sealed under another secret (the app secret was rotated) or damaged: as good as unknown.
+      return undefined;
+    }
+  };
+  return {
+    async remember(reports) {
+      for (const r of reports) await kv.set(keyOf(r.messageId), seal(r), options.keepMs);
+    },
+    async lookup(messageIds) {
+      const found: WhatsAppReport[] = [];
+      for (let i = 0; i < messageIds.length; i += 500) {
+        const ids = messageIds.slice(i, i + 500);
+        const values = await kv.mget(ids.map(keyOf));
+        values.forEach((v, k) => {
+          const report = v === null ? undefined : open(ids[k]!, v);
+          if (report) found.push(report);
+        });
+      }
+      return found;
+    },
+  };
+}
+
+/** A clarification for the WhatsApp senders of some reports. */
+export interface WhatsAppFollowUpJob {
+  /** The clarification id: each sender gets it once. */
+  key: string;
+  /** The reports' message ids (the posts' sourceIds). */
+  refs: string[];
+  clarification: { agencyName: string; text: string; url?: string };
+}
+
+/**
+ * An approved template for senders past the 24 h window. Its body takes two parameters: {{1}} the
+ * agency's name, {{2}} the clarification (whitespace flattened, cut at 700 characters, its link after it).
+ */
+export interface WhatsAppTemplate {
+  name: string;
+  /** The template's language code (`id`, `en_US` …). */
+  language: string;
+}
+
+export interface WhatsAppFollowUpContext {
+  http: HttpClient;
+  /** Graph API base, with its version (`https://graph.facebook.com/v20.0`). */
+  graphUrl: string;
+  token: string;
+  book: ReporterBook;
+  /** Senders already answered for this clarification (kept across retries and processes). */
+  done: { has(who: string): Promise<boolean>; add(who: string): Promise<void> };
+  template?: WhatsAppTemplate;
+  now: () => number;
+  logger: Logger;
+}
+
+/** Graph error codes worth another try later: rate limits (app, account, throughput, per pair) and outages. */
+const RETRY_LATER = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131056]);
+/** Graph error codes of a token that expired or lacks permission: fixed by the operator, so retried. */
+const TOKEN_PROBLEM = new Set([0, 10, 190]);
+/** "Re-engagement message": the 24 h window is closed; only a template may go out. */
+const WINDOW_CLOSED = 131047;
+
+function graphError(err: unknown): { code?: number; message?: string } {
+  if (!(err instanceof SourceError) || !err.info.body) return {};
+  try {
+    const e = (JSON.parse(err.info.body) as { error?: { code?: unknown; message?: unknown } }).error;
+    return {
+      ...(typeof e?.code === 'number' ? { code: e.code } : {}),
+      ...(typeof e?.message === 'string' ? { message: e.message } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** True when a failed send should fail the job (BullMQ retries it later); false when it never will work. */
+function retriable(err: unknown): boolean {
+  if (!(err instanceof SourceError)) return true;
+  if (err.code === 'SOURCE_RATE_LIMITED' || err.code === 'SOURCE_UNAVAILABLE') return true;
+  const { code } = graphError(err);
+  return code !== undefined && (RETRY_LATER.has(code) || TOKEN_PROBLEM.has(code));
+}
+
+const flatten = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+function templateClarification(c: WhatsAppFollowUpJob['clarification']): string {
+  // Template parameters may hold no new line, no tab and no run of more than four spaces.
+  let text = flatten(c.text);
+  const link = c.url ? ` Selengkapnya: ${c.url}` : '';
+  const room = MAX_TEMPLATE_PARAM - link.length;
+  if (text.length > room) {
+    const cut = text.slice(0, room - 1);
+    const atWord = cut.lastIndexOf(' ');
+    text = `${atWord > room / 2 ? cut.slice(0, atWord) : cut}…`;
+  }
+  return `“${text}”${link}`;
+}
+
+/**
+ * Sends the clarification to each sender of the reports once, as a reply to their latest report while
+ * the 24 h window is open, else through the template. Throws what is worth retrying (rate limits,
+ * outages, an expired token): those answered by then are in `ctx.done`, so a retry skips them.
+ */
+export async function whatsappFollowUp(
+  ctx: WhatsAppFollowUpContext,
+  job: WhatsAppFollowUpJob,
+): Promise<FollowUpResult> {
+  const skipped: Skipped[] = [];
+  const found = await ctx.book.lookup(job.refs);
+  const known = new Set(found.map((r) => r.messageId));
+  for (const ref of job.refs)
+    if (!known.has(ref))
+      skipped.push({ ref, reason: 'no sender on record (reported before follow-ups, or the window passed)' });
+  // One message per sender, answering their latest report.
+  const latest = new Map<string, WhatsAppReport>();
+  for (const r of found) {
+    const before = latest.get(r.from);
+    if (!before || r.at > before.at) latest.set(r.from, r);
+  }
+  const url = (phoneNumberId: string) =>
+    `${ctx.graphUrl.replace(/\/+$/, '')}/${encodeURIComponent(phoneNumberId)}/messages`;
+  const send = async (report: WhatsAppReport, message: Record<string, unknown>) => {
+    await ctx.http.get(url(report.phoneNumberId), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ctx.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: report.from,
+        ...message,
+      }),
+    });
+  };
+  const text = clarificationFollowUpText(job.clarification).slice(0, MAX_TEXT);
+  let sent = 0;
+  for (const report of latest.values()) {
+    const who = whatsappPseudonym(report.from);
+    if (await ctx.done.has(who)) continue;
+    let reason: string | undefined;
+    let useTemplate = ctx.now() - report.at >= SERVICE_WINDOW_MS;
+    if (!useTemplate) {
+      try {
+        await send(report, {
+          type: 'text',
+          context: { message_id: report.messageId },
+          text: { body: text, preview_url: Boolean(job.clarification.url) },
+        });
+      } catch (err) {
+        if (graphError(err).code !== WINDOW_CLOSED) {
+          if (retriable(err)) throw err;
+          reason = graphError(err).message ?? (err as Error).message;
+        } else useTemplate = true;
+      }
+    }
+    if (useTemplate) {
+      if (!ctx.template)
+        reason = 'more than 24 h since the report and no follow-up template (WHATSAPP_FOLLOWUP_TEMPLATE)';
+      else
+        try {
+          await send(report, {
+            type: 'template',
+            template: {
+              name: ctx.template.name,
+              language: { code: ctx.template.language },
+              components: [
+                {
+                  type: 'body',
+                  parameters: [
+                    { type: 'text', text: flatten(job.clarification.agencyName) },
+                    { type: 'text', text: templateClarification(job.clarification) },
+                  ],
+                },
+              ],
+            },
+          });
+        } catch (err) {
+          if (retriable(err)) throw err;
+          reason = graphError(err).message ?? (err as Error).message;
+        }
+    }
+    if (reason === undefined) sent += 1;
+    else skipped.push({ ref: report.messageId, reason });
+    await ctx.done.add(who);
+  }
+  for (const s of skipped)
+    ctx.logger.warn({ item: s.ref, reason: s.reason }, 'whatsapp follow-up not delivered');
+  ctx.logger.info({ key: job.key, sent, skipped: skipped.length }, 'whatsapp follow-up sent');
+  return { sent, skipped };
+}
+
+/** Senders already answered for one clarification, in Redis (kept 30 days). */
+export function whatsappAnswered(kv: KeyValue, prefix: string, key: string): WhatsAppFollowUpContext['done'] {
+  const of = (who: string) => `${prefix}:wa:done:${key}:${who}`;
+  return {
+    has: async (who) => (await kv.get(of(who))) !== null,
+    add: (who) => kv.set(of(who), '1', DONE_MEMORY_MS),
+  };
+}
+
+/** The API's side of WhatsApp follow-ups: remember senders, queue clarifications, send them (a worker). */
+export interface WhatsAppFollowUps {
+  remember(reports: readonly WhatsAppReport[]): Promise<void>;
+  /** Queues a clarification for the senders of these reports; answers how many reports it covers. */
+  followUp(job: WhatsAppFollowUpJob): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface WhatsAppFollowUpsOptions {
+  redisUrl: string;
+  /** QUEUE_PREFIX: the queue and the sealed records share it. */
+  prefix: string;
+  /** The Meta app secret: the key that seals the senders' numbers is derived from it. */
+  appSecret: string;
+  token: string;
+  graphUrl: string;
+  template?: WhatsAppTemplate;
+  /** How long a sender can still be answered (default 30 days). */
+  keepMs?: number;
+  /** Local Graph servers (tests). */
+  allowPrivate?: boolean;
+  /** How often a job is tried and the first wait, doubling (default 8 tries from 30 s: about an hour). */
+  retry?: { attempts: number; backoffMs: number };
+  now?: () => number;
+  logger: Logger;
+}
+
+export function createWhatsAppFollowUps(options: WhatsAppFollowUpsOptions): WhatsAppFollowUps {
+  const logger = options.logger.child({ component: 'whatsapp-follow-up' });
+  const connection = connectRedis(options.redisUrl, logger, 'whatsapp-follow-ups');
+  const workerConnection = connectRedis(options.redisUrl, logger, 'whatsapp-follow-up-worker');
+  const kv = createKeyValue(connection);
+  const book = createReporterBook(kv, {
+    secret: options.appSecret,
+    prefix: options.prefix,
+    keepMs: options.keepMs ?? 30 * 24 * 3600_000,
+  });
+  const queue = createScheduler<WhatsAppFollowUpJob>({
+    connection,
+    prefix: options.prefix,
+    name: WHATSAPP_FOLLOWUPS_QUEUE,
+    logger,
+  });
+  const http = createHttpClient({ allowPrivate: Boolean(options.allowPrivate), timeoutMs: 10_000 });
+  const worker = new Worker<WhatsAppFollowUpJob>(
+    WHATSAPP_FOLLOWUPS_QUEUE,
+    (job: Job<WhatsAppFollowUpJob>) =>
+      whatsappFollowUp(
+        {
+          http,
+          graphUrl: options.graphUrl,
+          token: options.token,
+          book,
+          done: whatsappAnswered(kv, options.prefix, job.data.key),
+          ...(options.template ? { template: options.template } : {}),
+          now: options.now ?? Date.now,
+          logger,
+        },
+        job.data,
+      ),
+    { connection: workerConnection, prefix: options.prefix, concurrency: 1 },
+  );
+  logQueueErrors(worker, workerConnection, logger, 'whatsapp follow-up worker error');
+  return {
+    remember: (reports) => book.remember(reports),
+    async followUp(job) {
+      if (job.refs.length === 0) return 0;
+      await queue.runNow(`wa-followup-${job.key}`, job, options.retry ?? { attempts: 8, backoffMs: 30_000 });
+      return job.refs.length;
+    },
+    async close() {
+      await worker.close();
+      await queue.close();
+      await closeRedis(workerConnection);
+      await closeRedis(connection);
+    },
+  };
+}
