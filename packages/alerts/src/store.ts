@@ -42,6 +42,8 @@ export interface AlertStore {
   postsByIds(ids: string[]): Promise<AlertPost[]>;
   /** Every agency's alert on one issue (clarifications go to all of them). */
   alertsOnIssue(issueId: string): Promise<StoredAlert[]>;
+  /** The same for several issues in one request (a batch of issue events): every issue asked for, [] when none. */
+  alertsOnIssues(issueIds: string[]): Promise<Map<string, StoredAlert[]>>;
   putClarification(doc: Clarification): Promise<void>;
   /** The issue's clarifications, newest first. */
   clarificationsOf(issueId: string): Promise<Clarification[]>;
@@ -200,19 +202,29 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
     },
     postsByIds: (ids) => fetchPostsByIds(client, names, ids),
     async alertsOnIssue(issueId) {
+      return (await this.alertsOnIssues([issueId])).get(issueId) ?? [];
+    },
+    async alertsOnIssues(issueIds) {
+      const byIssue = new Map<string, StoredAlert[]>(issueIds.map((id) => [id, []]));
+      if (issueIds.length === 0) return byIssue;
       try {
+        // One alert per agency and issue: 10,000 covers a batch of events on busy issues.
         const res = await client.search({
           index: alerts,
           seq_no_primary_term: true,
-          body: { size: 1000, query: { term: { issueId } } } as never,
+          body: { size: 10_000, query: { terms: { issueId: issueIds } } } as never,
         });
-        return res.body.hits.hits.map((h) => ({
-          doc: h._source as AlertDoc,
-          seqNo: (h as { _seq_no?: number })._seq_no ?? 0,
-          primaryTerm: (h as { _primary_term?: number })._primary_term ?? 1,
-        }));
+        for (const h of res.body.hits.hits) {
+          const doc = h._source as AlertDoc;
+          byIssue.get(doc.issueId)?.push({
+            doc,
+            seqNo: (h as { _seq_no?: number })._seq_no ?? 0,
+            primaryTerm: (h as { _primary_term?: number })._primary_term ?? 1,
+          });
+        }
+        return byIssue;
       } catch (err) {
-        throw storeError(err, `reading alerts on issue ${issueId}`);
+        throw storeError(err, `reading alerts on ${issueIds.length} issue(s)`);
       }
     },
     async putClarification(doc) {

@@ -19,6 +19,7 @@ import {
   createDeliveryHolder,
   createDeliveryQueue,
   createDeliveryWorker,
+  createIssueEventStage,
   createRuleStage,
   createWebhookChannel,
   obliterateDeliveryQueue,
@@ -521,5 +522,38 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
       'clarification',
       'issue',
     ]);
+  });
+  it('a batch of issue events reads the alerts once and still tells each alerted agency of every later event', async () => {
+    clock.set(Date.parse('2026-11-30T07:00:00Z'));
+    const a = uniqueName('ag');
+    const b = uniqueName('ag');
+    const wa = await watchlist(a, 'banjir rob');
+    const wb = await watchlist(b, 'tanggul jebol');
+    await subscription(a, '/batch-a');
+    await subscription(b, '/batch-b');
+    const x = uniqueName('iss');
+    const y = uniqueName('iss');
+    // A is alerted on X before the batch.
+    await engine.handleIssueEvent(event(x, [wa], { title: 'banjir rob pantura' }));
+    const item = (e: IssueEvent, offset: number) => ({
+      message: {
+        topic: 'issues',
+        partition: 0,
+        offset: String(offset),
+        key: e.issueId,
+        value: Buffer.from('{}'),
+        headers: {},
+        timestamp: 0,
+      } as BusMessage,
+      value: e,
+    });
+    const result = await createIssueEventStage(engine).handleBatch([
+      item(event(x, [], { type: 'peaked' }), 1), // X's news, for A
+      item(event(y, [wb], { title: 'tanggul jebol di demak' }), 2), // B is alerted on Y within the batch …
+      item(event(y, [], { type: 'peaked' }), 3), // … so B hears of Y's next event too
+    ]);
+    expect(result.failed).toEqual([]);
+    expect((await state.events.after(a, '0')).map((e) => e.type)).toEqual(['alert', 'issue']);
+    expect((await state.events.after(b, '0')).map((e) => e.type)).toEqual(['alert', 'issue']);
   });
 });

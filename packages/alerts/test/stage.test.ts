@@ -19,6 +19,7 @@ describe('issue event stage', () => {
   it('dead-letters only the events that can never be handled', async () => {
     const handled: string[] = [];
     const stage = createIssueEventStage({
+      alertsOnIssues: async () => new Map(),
       handleIssueEvent: async (e) => {
         if (e.issueId === 'rusak') throw new PantauError('VALIDATION', 'issue tanpa judul');
         handled.push(e.issueId);
@@ -32,6 +33,7 @@ describe('issue event stage', () => {
 
   it('fails the whole batch when a server is down, so it is retried', async () => {
     const stage = createIssueEventStage({
+      alertsOnIssues: async () => new Map(),
       handleIssueEvent: async () => {
         throw new PantauError('STORE_UNAVAILABLE', 'opensearch tidak menjawab');
       },
