@@ -398,8 +398,8 @@ export function createIssueEventStage(engine: Pick<AlertEngine, 'handleIssueEven
   return {
     async handleBatch(batch: Decoded<IssueEvent>[]): Promise<BatchResult> {
       const failed: NonNullable<BatchResult['failed']> = [];
-      // One read of the alerts on the batch's issues instead of one per event: a new issue is an event,
-      // and each OpenSearch request costs the API ~0.5 ms of CPU (a third of its CPU per post under load).
+      // One read of the alerts on the batch's issues instead of one per event: the detector's tick can
+      // cool hundreds of quiet issues at once, and each OpenSearch request costs the API ~0.5 ms of CPU.
       const known = await engine.alertsOnIssues([...new Set(batch.map((b) => b.value.issueId))]);
       for (const { message, value } of batch) {
         try {
