@@ -102,11 +102,6 @@ export class AlertEngine {
   }
 
   /**
-   * A detector event: each watchlist touching the issue whose `rising`/`growing` rule it meets fires;
-   * agencies with the issue's topics get rising issues too. One decision per agency, however many of
-   * its watchlists fired. Agencies already alerted on the issue see its other lifecycle events live.
-   */
-  /**
    * The alerts on these issues, read once for a batch of events (see createIssueEventStage): each event
    * pushes its news to the agencies alerted on its issue. Empty when there is no live stream to push to.
    */
@@ -116,6 +111,10 @@ export class AlertEngine {
   }
 
   /**
+   * A detector event: each watchlist touching the issue whose `rising`/`growing` rule it meets fires;
+   * agencies with the issue's topics get rising issues too. One decision per agency, however many of
+   * its watchlists fired. Agencies already alerted on the issue see its other lifecycle events live.
+   *
    * `known`: the alerts on the batch's issues, read before it (alertsOnIssues). An issue not in it is
    * read here; an event that decides an alert takes its issue out, so the next event reads it again.
    */

@@ -62,6 +62,30 @@ export async function fetchPostsByIds(
 
 export function createAlertStore(client: SearchClient, names: IndexNames): AlertStore {
   const alerts = names.of('alerts');
+  /** Every agency's alert on each of these issues, in one request ([] for an issue without alerts). */
+  async function alertsOnIssues(issueIds: string[]): Promise<Map<string, StoredAlert[]>> {
+    const byIssue = new Map<string, StoredAlert[]>(issueIds.map((id) => [id, []]));
+    if (issueIds.length === 0) return byIssue;
+    try {
+      // One alert per agency and issue: 10,000 covers a batch of events on busy issues.
+      const res = await client.search({
+        index: alerts,
+        seq_no_primary_term: true,
+        body: { size: 10_000, query: { terms: { issueId: issueIds } } } as never,
+      });
+      for (const h of res.body.hits.hits) {
+        const doc = h._source as AlertDoc;
+        byIssue.get(doc.issueId)?.push({
+          doc,
+          seqNo: (h as { _seq_no?: number })._seq_no ?? 0,
+          primaryTerm: (h as { _primary_term?: number })._primary_term ?? 1,
+        });
+      }
+      return byIssue;
+    } catch (err) {
+      throw storeError(err, `reading alerts on ${issueIds.length} issue(s)`);
+    }
+  }
   return {
     async getAlert(id) {
       try {
@@ -201,32 +225,8 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
       }
     },
     postsByIds: (ids) => fetchPostsByIds(client, names, ids),
-    async alertsOnIssue(issueId) {
-      return (await this.alertsOnIssues([issueId])).get(issueId) ?? [];
-    },
-    async alertsOnIssues(issueIds) {
-      const byIssue = new Map<string, StoredAlert[]>(issueIds.map((id) => [id, []]));
-      if (issueIds.length === 0) return byIssue;
-      try {
-        // One alert per agency and issue: 10,000 covers a batch of events on busy issues.
-        const res = await client.search({
-          index: alerts,
-          seq_no_primary_term: true,
-          body: { size: 10_000, query: { terms: { issueId: issueIds } } } as never,
-        });
-        for (const h of res.body.hits.hits) {
-          const doc = h._source as AlertDoc;
-          byIssue.get(doc.issueId)?.push({
-            doc,
-            seqNo: (h as { _seq_no?: number })._seq_no ?? 0,
-            primaryTerm: (h as { _primary_term?: number })._primary_term ?? 1,
-          });
-        }
-        return byIssue;
-      } catch (err) {
-        throw storeError(err, `reading alerts on ${issueIds.length} issue(s)`);
-      }
-    },
+    alertsOnIssue: async (issueId) => (await alertsOnIssues([issueId])).get(issueId) ?? [],
+    alertsOnIssues,
     async putClarification(doc) {
       try {
         await client.index({
