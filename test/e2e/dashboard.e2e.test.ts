@@ -29,7 +29,7 @@ import {
  * Screenshots: on failure into test-results/dashboard/; with PANTAU_SCREENSHOTS=docs/screenshots
  * every main page is saved there (that is how the README's pictures are made).
  */
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_KEY = 'pk_admin_dash_0123456789abcdef';

@@ -108,8 +108,10 @@ export function apiCaller(base: () => string) {
 /**
  * Waits until the API at `api` answers ready and every other process (procs[1..]) has logged that it
  * runs, i.e. joined its consumer groups: posts sent after this are not read from a moving offset.
+ * 150 s: at the start of a clean run three services compile their TypeScript while the integration
+ * suites fill both cores; once none of them had logged a line after 90 s (2026-12-01).
  */
-export async function waitForStack(api: string, procs: ServiceProcess[], timeoutMs = 90_000): Promise<void> {
+export async function waitForStack(api: string, procs: ServiceProcess[], timeoutMs = 150_000): Promise<void> {
   await waitFor(async () => (await fetch(`${api}/readyz`).catch(() => undefined))?.status === 200, {
     timeoutMs,
     intervalMs: 500,
