@@ -542,6 +542,17 @@ async function pantauThroughput(): Promise<{
   return { perSec: (N / ms) * 1000, ms, ingestMs, cpuShare, serverCores, openSearch };
 }
 
+/** Waits while `left()` shrinks: true once it is 0, false after a minute without progress (ten in all). */
+async function whileShrinking(left: () => number | Promise<number>, everyMs: number): Promise<boolean> {
+  const until = Date.now() + 600_000;
+  for (let least = Infinity, progressAt = Date.now(); ; await sleep(everyMs)) {
+    const now = await left();
+    if (now === 0) return true;
+    if (now < least) [least, progressAt] = [now, Date.now()];
+    if (Date.now() > until || Date.now() - progressAt > 60_000) return false;
+  }
+}
+
 // ---- (c) latency at a fixed offered load -----------------------------------------------------------
 /** Posts asked for by one poll query (OpenSearch's default cap on hits a search returns is 10,000). */
 const POLL_SPAN = 10_000;
@@ -612,31 +623,19 @@ async function latency(first: number) {
   const sendMs = Date.now() - started;
   // Wait for the backlog while it drains: a run that fell behind reports how late its last posts were,
   // not a cut-off. "Never searchable" = nothing new became searchable for a minute (or ten minutes in all).
-  const waitUntil = Date.now() + 600_000;
-  let lastProgress = Date.now();
-  for (let left = sentAt.size; left > 0 && Date.now() < waitUntil && Date.now() - lastProgress < 60_000;) {
-    await sleep(200);
-    if (sentAt.size < left) [left, lastProgress] = [sentAt.size, Date.now()];
-  }
+  await whileShrinking(() => sentAt.size, 200);
   const missing = sentAt.size;
   sentAt.clear();
   polling = false;
   await poller;
   clearInterval(sampler);
-  // Then the detector catches up (the issue counts are checked next): waited for while its lag
-  // shrinks, as above, so a count checked before the detector is done is not taken for a wrong one.
-  const settleUntil = Date.now() + 600_000;
-  let detectorCaughtUp = false;
-  for (let least = Infinity, progressAt = Date.now(); ;) {
-    if (await settled(sent)) {
-      detectorCaughtUp = true;
-      break;
-    }
-    if (Date.now() > settleUntil || Date.now() - progressAt > 60_000) break;
-    const behind = await lag(`${env.TOPIC_PREFIX}detector`, topics.postsEnriched);
-    if (behind < least) [least, progressAt] = [behind, Date.now()];
-    await sleep(500);
-  }
+  // Then the detector catches up (the issue counts are checked next), waited for the same way, so a
+  // count checked before the detector is done is not taken for a wrong one.
+  const detectorCaughtUp = await whileShrinking(
+    async () =>
+      (await settled(sent)) ? 0 : 1 + (await lag(`${env.TOPIC_PREFIX}detector`, topics.postsEnriched)),
+    500,
+  );
   latencies.sort((a, b) => a - b);
   const rss = Object.fromEntries(
     Object.entries(rssSamples).map(([name, s]) => {

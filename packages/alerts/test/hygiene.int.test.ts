@@ -523,6 +523,7 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
       'issue',
     ]);
   });
+
   it('a batch of issue events reads the alerts once and still tells each alerted agency of every later event', async () => {
     clock.set(Date.parse('2026-11-30T07:00:00Z'));
     const a = uniqueName('ag');

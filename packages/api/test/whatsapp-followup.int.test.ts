@@ -82,6 +82,7 @@ describe('WhatsApp reporters get the clarification (real OpenSearch + Redis)', (
     whatsapp = createWhatsAppFollowUps({
       redisUrl: servers.redisUrl,
       prefix,
+      source: 'tipline-whatsapp',
       appSecret: SECRET,
       token: 'EAAG-uji',
       graphUrl,

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { clarificationFollowUpText } from './connectors';
 import { SourceError } from './errors';
 import { createHttpClient, type HttpClient } from './http';
+import { SourceState } from './state';
 import type { FollowUpResult, Skipped } from './types';
 
 /**
@@ -34,8 +35,6 @@ const SERVICE_WINDOW_MS = 24 * 3600_000 - 10 * 60_000;
 const MAX_TEXT = 4096;
 /** Room for the clarification in a template parameter (the template's own text shares the 1,024 limit). */
 const MAX_TEMPLATE_PARAM = 700;
-/** Who already has a clarification is kept this long (a retry within it never writes twice). */
-const DONE_MEMORY_MS = 30 * 24 * 3600_000;
 
 export interface WhatsAppReport {
   /** The report's message id (`wamid.…`): the post's sourceId. */
@@ -133,7 +132,7 @@ export interface WhatsAppFollowUpContext {
   graphUrl: string;
   token: string;
   book: ReporterBook;
-  /** Senders already answered for this clarification (kept across retries and processes). */
+  /** Senders already answered for this clarification (SourceState.followUpDone: across retries and processes). */
   done: { has(who: string): Promise<boolean>; add(who: string): Promise<void> };
   template?: WhatsAppTemplate;
   now: () => number;
@@ -233,10 +232,10 @@ export async function whatsappFollowUp(
           text: { body: text, preview_url: Boolean(job.clarification.url) },
         });
       } catch (err) {
-        if (graphError(err).code !== WINDOW_CLOSED) {
-          if (retriable(err)) throw err;
-          reason = graphError(err).message ?? (err as Error).message;
-        } else useTemplate = true;
+        const { code, message } = graphError(err);
+        if (code === WINDOW_CLOSED) useTemplate = true;
+        else if (retriable(err)) throw err;
+        else reason = message ?? (err as Error).message;
       }
     }
     if (useTemplate) {
@@ -275,15 +274,6 @@ export async function whatsappFollowUp(
   return { sent, skipped };
 }
 
-/** Senders already answered for one clarification, in Redis (kept 30 days). */
-export function whatsappAnswered(kv: KeyValue, prefix: string, key: string): WhatsAppFollowUpContext['done'] {
-  const of = (who: string) => `${prefix}:wa:done:${key}:${who}`;
-  return {
-    has: async (who) => (await kv.get(of(who))) !== null,
-    add: (who) => kv.set(of(who), '1', DONE_MEMORY_MS),
-  };
-}
-
 /** The API's side of WhatsApp follow-ups: remember senders, queue clarifications, send them (a worker). */
 export interface WhatsAppFollowUps {
   remember(reports: readonly WhatsAppReport[]): Promise<void>;
@@ -296,6 +286,8 @@ export interface WhatsAppFollowUpsOptions {
   redisUrl: string;
   /** QUEUE_PREFIX: the queue and the sealed records share it. */
   prefix: string;
+  /** The tipline's `source` (WHATSAPP_TIPLINE_SOURCE): who was answered is kept under it, as for any source. */
+  source: string;
   /** The Meta app secret: the key that seals the senders' numbers is derived from it. */
   appSecret: string;
   token: string;
@@ -316,6 +308,7 @@ export function createWhatsAppFollowUps(options: WhatsAppFollowUpsOptions): What
   const connection = connectRedis(options.redisUrl, logger, 'whatsapp-follow-ups');
   const workerConnection = connectRedis(options.redisUrl, logger, 'whatsapp-follow-up-worker');
   const kv = createKeyValue(connection);
+  const state = new SourceState(kv, options.prefix);
   const book = createReporterBook(kv, {
     secret: options.appSecret,
     prefix: options.prefix,
@@ -337,7 +330,7 @@ export function createWhatsAppFollowUps(options: WhatsAppFollowUpsOptions): What
           graphUrl: options.graphUrl,
           token: options.token,
           book,
-          done: whatsappAnswered(kv, options.prefix, job.data.key),
+          done: state.followUpDone(options.source, job.data.key),
           ...(options.template ? { template: options.template } : {}),
           now: options.now ?? Date.now,
           logger,

@@ -3,7 +3,7 @@ import { requireServers, servers, testLogger, uniqueName } from '@pantau/testkit
 import {
   createHttpClient,
   createReporterBook,
-  whatsappAnswered,
+  SourceState,
   whatsappFollowUp,
   type WhatsAppFollowUpContext,
   type WhatsAppFollowUpJob,
@@ -76,7 +76,7 @@ describe('WhatsApp follow-ups (real Redis, a local Cloud API)', () => {
     graphUrl: `${graph.url}/v20.0`,
     token: 'EAAG-kominfo-uji',
     book: book(),
-    done: whatsappAnswered(kv, prefix, key),
+    done: new SourceState(kv, prefix).followUpDone('tipline-whatsapp', key),
     ...(template ? { template: { name: 'klarifikasi_laporan', language: 'id' } } : {}),
     now: () => NOW,
     logger,

@@ -143,6 +143,7 @@ async function main(): Promise<void> {
       ? createWhatsAppFollowUps({
           redisUrl: config.REDIS_URL,
           prefix: config.QUEUE_PREFIX,
+          source: config.WHATSAPP_TIPLINE_SOURCE,
           appSecret: config.WHATSAPP_APP_SECRET,
           token: config.WHATSAPP_TOKEN,
           graphUrl: config.WHATSAPP_GRAPH_URL,

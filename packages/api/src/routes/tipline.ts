@@ -1,6 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { PantauError, toPantauError } from '@pantau/core';
 import { preparePosts, publishRawPosts } from '@pantau/ingest';
+import { whatsappPseudonym } from '@pantau/sources';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../deps';
 
@@ -132,7 +133,7 @@ export function tiplineRoutes(app: FastifyInstance, ctx: RouteContext): void {
             sourceId: m.id,
             text: forwarded ? `[${forwarded}]\n${text}` : text,
             publishedAt: new Date(ts * 1000).toISOString(),
-            author: { id: `wa:${createHash('sha256').update(m.from).digest('hex').slice(0, 16)}` },
+            author: { id: whatsappPseudonym(m.from) },
           },
         ];
       });
@@ -146,40 +147,36 @@ export function tiplineRoutes(app: FastifyInstance, ctx: RouteContext): void {
         }
       }
       request.log.info({ accepted: accepted.length }, 'whatsapp tipline messages received');
+      // The accepted messages with who sent them and to which business number (their answers go out from it).
+      const acceptedIds = new Set(accepted.map((p) => p.sourceId));
+      const senders = messagesOf(payload).flatMap((m) =>
+        typeof m.id === 'string' && acceptedIds.has(m.id) && typeof m.from === 'string' && m.phoneNumberId
+          ? [
+              {
+                messageId: m.id,
+                from: m.from,
+                phoneNumberId: m.phoneNumberId,
+                at: Number(m.timestamp) * 1000,
+              },
+            ]
+          : [],
+      );
       // Kept (sealed) so a clarification can reach the sender later; a failure costs the follow-up only.
-      if (ctx.whatsapp && accepted.length) {
-        const acceptedIds = new Set(accepted.map((p) => p.sourceId));
-        const reports = messagesOf(payload).flatMap((m) =>
-          typeof m.id === 'string' &&
-          acceptedIds.has(m.id) &&
-          typeof m.from === 'string' &&
-          m.phoneNumberId !== undefined
-            ? [
-                {
-                  messageId: m.id,
-                  from: m.from,
-                  phoneNumberId: m.phoneNumberId,
-                  at: Number(m.timestamp) * 1000,
-                },
-              ]
-            : [],
-        );
+      if (ctx.whatsapp && senders.length) {
         try {
-          await ctx.whatsapp.remember(reports);
+          await ctx.whatsapp.remember(senders);
         } catch (err) {
           request.log.warn({ err: (err as Error).message }, 'whatsapp senders not kept for follow-ups');
         }
       }
       // Thank each sender once Kafka has the report (best effort: a failed reply is logged).
       const token = ctx.config.WHATSAPP_TOKEN;
-      if (token && accepted.length) {
+      if (token && senders.length) {
         const graph = (ctx.config.WHATSAPP_GRAPH_URL ?? 'https://graph.facebook.com/v20.0').replace(
           /\/+$/,
           '',
         );
-        const acceptedIds = new Set(accepted.map((p) => p.sourceId));
-        for (const m of messagesOf(payload)) {
-          if (typeof m.id !== 'string' || !acceptedIds.has(m.id) || !m.phoneNumberId) continue;
+        for (const m of senders) {
           try {
             const res = await fetch(`${graph}/${encodeURIComponent(m.phoneNumberId)}/messages`, {
               method: 'POST',
@@ -188,7 +185,7 @@ export function tiplineRoutes(app: FastifyInstance, ctx: RouteContext): void {
                 messaging_product: 'whatsapp',
                 to: m.from,
                 type: 'text',
-                context: { message_id: m.id },
+                context: { message_id: m.messageId },
                 text: { body: WHATSAPP_ACK_TEXT },
               }),
               signal: AbortSignal.timeout(5_000),
