@@ -7,7 +7,7 @@ import {
   type EnrichedPost,
 } from '@pantau/core';
 import type { BatchResult, BusMessage, Decoded } from '@pantau/bus';
-import { getIssue, type IndexNames, type SearchClient, storeError } from '@pantau/store';
+import { getIssue, searchAll, type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { Logger } from 'pino';
 import type { AlertEngine } from './engine';
 import {
@@ -120,18 +120,14 @@ export function createRuleStage(deps: RuleStageDeps) {
     // A list created a moment ago may not be searchable yet: give the index its refresh second.
     if (unseen.size > 0 && age < 1_000) await new Promise((r) => setTimeout(r, 1_000 - age));
     try {
-      const res = await search.search({
+      const hits = await searchAll<WatchlistOwner>(search, {
         index: names.of('watchlists'),
-        body: {
-          size: 10_000,
-          query: { exists: { field: 'agencyId' } },
-          _source: ['id', 'agencyId', 'name', 'rules'],
-        } as never,
+        query: { exists: { field: 'agencyId' } },
+        source: ['id', 'agencyId', 'name', 'rules'],
       });
       const next = new Map<string, WatchlistOwner>();
       const ids = new Set<string>();
-      for (const h of res.body.hits.hits) {
-        const w = h._source as WatchlistOwner;
+      for (const { source: w } of hits) {
         ids.add(w.id);
         if (rulesOf(w).some((r) => POST_RULES.has(r.type))) next.set(w.id, w);
       }

@@ -1,4 +1,4 @@
-import { getPostsByIds, type IndexNames, type SearchClient, storeError } from '@pantau/store';
+import { getPostsByIds, searchAll, type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { WatchlistRule } from './rules';
 import type {
   AlertDoc,
@@ -67,20 +67,16 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
     const byIssue = new Map<string, StoredAlert[]>(issueIds.map((id) => [id, []]));
     if (issueIds.length === 0) return byIssue;
     try {
-      // One alert per agency and issue: 10,000 covers a batch of events on busy issues.
-      const res = await client.search({
+      // One alert per agency and issue: usually one page, however many agencies and events.
+      const hits = await searchAll<AlertDoc>(client, {
         index: alerts,
-        seq_no_primary_term: true,
-        body: { size: 10_000, query: { terms: { issueId: issueIds } } } as never,
+        query: { terms: { issueId: issueIds } },
+        seqNoPrimaryTerm: true,
       });
-      for (const h of res.body.hits.hits) {
-        const doc = h._source as AlertDoc;
-        byIssue.get(doc.issueId)?.push({
-          doc,
-          seqNo: (h as { _seq_no?: number })._seq_no ?? 0,
-          primaryTerm: (h as { _primary_term?: number })._primary_term ?? 1,
-        });
-      }
+      for (const h of hits)
+        byIssue
+          .get(h.source.issueId)
+          ?.push({ doc: h.source, seqNo: h.seqNo ?? 0, primaryTerm: h.primaryTerm ?? 1 });
       return byIssue;
     } catch (err) {
       throw storeError(err, `reading alerts on ${issueIds.length} issue(s)`);
@@ -195,11 +191,12 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
     async agenciesByTopics(topicIds) {
       if (topicIds.length === 0) return [];
       try {
-        const res = await client.search({
+        const hits = await searchAll<{ id: string; topics: string[] }>(client, {
           index: names.of('agencies'),
-          body: { size: 1000, query: { terms: { topics: topicIds } }, _source: ['id', 'topics'] } as never,
+          query: { terms: { topics: topicIds } },
+          source: ['id', 'topics'],
         });
-        return res.body.hits.hits.map((h) => h._source as { id: string; topics: string[] });
+        return hits.map((h) => h.source);
       } catch (err) {
         throw storeError(err, 'reading agencies by topic');
       }

@@ -1,5 +1,5 @@
 import { loadFactChecksCsv, type FactCheck } from '@pantau/nlp-id';
-import { bulkIndex, type IndexNames, type SearchClient, storeError } from '@pantau/store';
+import { bulkIndex, searchAll, type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { Logger } from 'pino';
 
 /**
@@ -22,6 +22,9 @@ export async function importFactChecksCsv(
   return result.indexed;
 }
 
+/** New fact-checks read whole per request (an `ids` query of this many). */
+const FETCH_PAGE = 1_000;
+
 export class FactCheckSync {
   private readonly known = new Set<string>();
 
@@ -35,29 +38,36 @@ export class FactCheckSync {
     return this.known.size;
   }
 
-  /** Loads fact-checks not seen before and hands them on. */
+  /**
+   * Loads fact-checks not seen before and hands them on. Every id is listed (ids only, page by page:
+   * cheap even for a national database of tens of thousands of debunks), and only the new ones are read
+   * whole.
+   */
   async refresh(): Promise<number> {
-    let hits: { _id?: string; _source?: Partial<FactCheck> }[];
+    const index = this.names.of('factchecks');
+    const fresh: FactCheck[] = [];
     try {
-      const res = await this.search.search({
-        index: this.names.of('factchecks'),
-        body: { size: 10_000, query: { match_all: {} } } as never,
-      });
-      hits = res.body.hits.hits as typeof hits;
+      const ids = await searchAll(this.search, { index, source: false });
+      const unseen = ids.map((h) => h.id).filter((id) => !this.known.has(id));
+      for (let i = 0; i < unseen.length; i += FETCH_PAGE) {
+        const hits = await searchAll<Partial<FactCheck>>(this.search, {
+          index,
+          query: { ids: { values: unseen.slice(i, i + FETCH_PAGE) } },
+        });
+        for (const { id, source } of hits) {
+          if (this.known.has(id) || !source.title) continue;
+          this.known.add(id);
+          fresh.push({
+            id,
+            title: source.title,
+            text: source.text ?? '',
+            verdict: source.verdict ?? '',
+            ...(source.url ? { url: source.url } : {}),
+          });
+        }
+      }
     } catch (err) {
       throw storeError(err, 'loading fact-checks');
-    }
-    const fresh: FactCheck[] = [];
-    for (const h of hits) {
-      if (!h._id || this.known.has(h._id) || !h._source?.title) continue;
-      this.known.add(h._id);
-      fresh.push({
-        id: h._id,
-        title: h._source.title,
-        text: h._source.text ?? '',
-        verdict: h._source.verdict ?? '',
-        ...(h._source.url ? { url: h._source.url } : {}),
-      });
     }
     if (fresh.length) this.onNew(fresh);
     return fresh.length;

@@ -5,7 +5,7 @@ import {
   type NormalizeTerm,
   type WatchlistIndex,
 } from '@pantau/query';
-import { type IndexNames, type SearchClient, storeError } from '@pantau/store';
+import { searchAll, type IndexNames, type ScanHit, type SearchClient, storeError } from '@pantau/store';
 import type { Logger } from 'pino';
 
 /**
@@ -35,29 +35,27 @@ export class WatchlistRegistry {
 
   /** Rebuilds the index when the set of watchlists changed. */
   async refresh(): Promise<void> {
-    let hits: { _id?: string; _source?: { query?: string; updatedAt?: string } }[];
+    let hits: ScanHit<{ query?: string; updatedAt?: string }>[];
     try {
-      // Up to 10k watchlists in one page; beyond that this needs a scroll (noted in the README).
-      const res = await this.search.search({
+      hits = await searchAll(this.search, {
         index: this.names.of('watchlists'),
-        body: { size: 10_000, _source: ['query', 'updatedAt'], query: { match_all: {} } } as never,
+        source: ['query', 'updatedAt'],
       });
-      hits = res.body.hits.hits as typeof hits;
     } catch (err) {
       throw storeError(err, 'loading watchlists');
     }
     const version = hits
-      .map((h) => `${h._id}@${h._source?.updatedAt ?? ''}`)
+      .map((h) => `${h.id}@${h.source.updatedAt ?? ''}`)
       .sort()
       .join(',');
     if (version === this.loadedVersion) return;
     const next = createWatchlistIndex({ normalizeTerm: this.normalizeTerm });
     for (const h of hits) {
-      if (!h._id || !h._source?.query) continue;
+      if (!h.source.query) continue;
       try {
-        next.add(h._id, parseQuery(h._source.query));
+        next.add(h.id, parseQuery(h.source.query));
       } catch (err) {
-        this.logger.warn({ watchlistId: h._id, err }, 'skipping a watchlist that does not parse');
+        this.logger.warn({ watchlistId: h.id, err }, 'skipping a watchlist that does not parse');
       }
     }
     this.index = next;

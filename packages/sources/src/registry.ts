@@ -1,5 +1,5 @@
 import { PantauError } from '@pantau/core';
-import { type IndexNames, type SearchClient, storeError } from '@pantau/store';
+import { searchAll, type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { SourceDoc } from './types';
 
 /** Sources as documents in the `sources` index (document id = source id). */
@@ -50,15 +50,11 @@ export class SourceRegistry {
 
   async list(): Promise<SourceDoc[]> {
     try {
-      const res = await this.search.search({
+      const hits = await searchAll<SourceDoc>(this.search, {
         index: this.index,
-        body: {
-          size: 10_000,
-          query: { match_all: {} },
-          sort: [{ createdAt: 'asc' }, { id: 'asc' }],
-        } as never,
+        sort: [{ createdAt: 'asc' }, { id: 'asc' }],
       });
-      return res.body.hits.hits.map((h) => h._source as SourceDoc);
+      return hits.map((h) => h.source);
     } catch (err) {
       throw storeError(err, 'listing sources');
     }

@@ -3,3 +3,4 @@ export * from './indices';
 export * from './bulk';
 export * from './queries';
 export * from './models';
+export * from './scan';

@@ -1,6 +1,7 @@
 /** Analysts' labels on posts and the hoax models trained from them (indices `labels` and `models`). */
 import type { IndexNames } from './indices';
 import { type SearchClient, storeError } from './opensearch';
+import { searchAll } from './scan';
 
 export interface LabelDoc {
   /** `${agencyId}:${postId}`: one label per agency and post; a new label replaces the old one. */
@@ -37,19 +38,15 @@ export async function putLabel(client: SearchClient, names: IndexNames, doc: Lab
   }
 }
 
-/** Every label of every agency (retraining pools them), oldest first. */
-export async function listLabels(
-  client: SearchClient,
-  names: IndexNames,
-  size = 10_000,
-): Promise<LabelDoc[]> {
+/** Every label of every agency (retraining pools them), oldest first — all of them, page by page. */
+export async function listLabels(client: SearchClient, names: IndexNames): Promise<LabelDoc[]> {
   try {
     await client.indices.refresh({ index: names.of('labels') });
-    const res = await client.search({
+    const hits = await searchAll<LabelDoc>(client, {
       index: names.of('labels'),
-      body: { size, query: { match_all: {} }, sort: [{ at: 'asc' }] } as never,
+      sort: [{ at: 'asc' }, { postId: 'asc' }, { agencyId: 'asc' }],
     });
-    return res.body.hits.hits.map((h) => h._source as LabelDoc);
+    return hits.map((h) => h.source);
   } catch (err) {
     throw storeError(err, 'reading labels');
   }
