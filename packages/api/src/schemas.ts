@@ -106,6 +106,8 @@ export const PostsQuery = Type.Object(
     /** Only posts about this province or city (named in the text or declared by the source; GET /v1/regions). */
     region: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{2,64}$' })),
     size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    /** The next page: the `nextCursor` of the previous one (same filters). */
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   },
   { additionalProperties: false },
 );
@@ -129,7 +131,13 @@ export const PostItem = Type.Object({
   /** The provinces and cities it is about: named in its text, or its source's region. */
   regions: Type.Optional(Type.Array(Type.Object({ id: Type.String(), name: Type.String() }))),
 });
-export const PostList = Type.Object({ total: Type.Integer(), items: Type.Array(PostItem) });
+/** A page is full when a `nextCursor` comes with it: pass it as `cursor` for the next page. */
+const NextCursor = Type.Optional(Type.String());
+export const PostList = Type.Object({
+  total: Type.Integer(),
+  items: Type.Array(PostItem),
+  nextCursor: NextCursor,
+});
 
 /** One agency's official clarification of an issue (narasi tunggal). */
 export const Clarification = Type.Object({
@@ -151,6 +159,8 @@ export const IssuesQuery = Type.Object(
     /** Only issues about this province or city (a gazetteer id, see GET /v1/regions). */
     region: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{2,64}$' })),
     size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    /** The next page: the `nextCursor` of the previous one (same filters). */
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   },
   { additionalProperties: false },
 );
@@ -191,7 +201,7 @@ const TimelineEntry = Type.Object({
 });
 /** A list item carries its lifecycle timeline too: the dashboard draws it as a sparkline. */
 export const IssueItem = Type.Object({ ...issueFields, timeline: Type.Optional(Type.Array(TimelineEntry)) });
-export const IssueList = Type.Object({ items: Type.Array(IssueItem) });
+export const IssueList = Type.Object({ items: Type.Array(IssueItem), nextCursor: NextCursor });
 export const IssueDetail = Type.Object({
   ...issueFields,
   timeline: Type.Array(TimelineEntry),

@@ -1,4 +1,4 @@
-import { utcInstant, type HoaxSignal } from '@pantau/core';
+import { PantauError, utcInstant, type HoaxSignal } from '@pantau/core';
 import type { IndexNames } from './indices';
 import { type SearchClient, storeError } from './opensearch';
 
@@ -15,6 +15,8 @@ export interface PostQuery {
   /** Posts about this province or city (named in the text or the source's region). */
   region?: string;
   size?: number;
+  /** Where the previous page ended (its `nextCursor`). */
+  cursor?: string;
 }
 
 export interface PostHit {
@@ -39,7 +41,7 @@ export async function searchPosts(
   client: SearchClient,
   names: IndexNames,
   query: PostQuery,
-): Promise<{ total: number; items: PostHit[] }> {
+): Promise<{ total: number; items: PostHit[]; nextCursor?: string }> {
   const filter: unknown[] = [];
   if (query.source) filter.push({ term: { source: query.source } });
   if (query.issueId) filter.push({ term: { issueId: query.issueId } });
@@ -58,25 +60,69 @@ export async function searchPosts(
   const must = query.q
     ? [{ multi_match: { query: query.q, fields: ['text', 'normalizedText'], operator: 'and' } }]
     : [{ match_all: {} }];
+  // The post id breaks ties, so a page ends at one exact post and the next starts after it.
+  const sort = query.q
+    ? ['_score', { publishedAt: 'desc' }, { id: 'asc' }]
+    : [{ publishedAt: 'desc' }, { id: 'asc' }];
+  const size = Math.min(query.size ?? 20, 200);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.q ? 'nns' : 'ns');
   try {
     const res = await client.search({
       index: names.posts,
       ignore_unavailable: true,
       allow_no_indices: true,
       body: {
-        size: Math.min(query.size ?? 20, 200),
+        size,
         track_total_hits: true,
         query: { bool: { must, filter } },
-        sort: query.q ? ['_score', { publishedAt: 'desc' }] : [{ publishedAt: 'desc' }],
+        sort,
         _source: POST_FIELDS,
+        ...(after ? { search_after: after } : {}),
       } as never,
     });
     const hits = res.body.hits;
     const total = typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? 0);
-    return { total, items: hits.hits.map((h) => h._source as PostHit) };
+    return {
+      total,
+      items: hits.hits.map((h) => h._source as PostHit),
+      ...nextCursorOf(hits.hits, size),
+    };
   } catch (err) {
     throw storeError(err, 'searching posts');
   }
+}
+
+/**
+ * Paging by cursor (search_after), not by offset: any depth costs the same, there is no 10,000-hit
+ * wall, and posts arriving meanwhile do not shift the pages. The cursor is the last hit's sort values,
+ * opaque to clients (base64url JSON); a page shorter than asked is the last and has no cursor.
+ */
+function nextCursorOf(hits: { sort?: unknown[] }[], size: number): { nextCursor?: string } {
+  const last = hits[hits.length - 1];
+  if (hits.length < size || !last?.sort) return {};
+  return { nextCursor: Buffer.from(JSON.stringify(last.sort)).toString('base64url') };
+}
+
+/** `shape`: the type of each sort value, 'n' a number (a date, a score), 's' a string (an id). */
+function decodeCursor(cursor: string, shape: string): unknown[] {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    values = undefined;
+  }
+  if (
+    !Array.isArray(values) ||
+    values.length !== shape.length ||
+    !values.every((v, i) =>
+      shape[i] === 'n' ? typeof v === 'number' && Number.isFinite(v) : typeof v === 'string',
+    )
+  )
+    throw new PantauError(
+      'VALIDATION',
+      'cursor is not one this listing gave: pass the nextCursor of the previous page, with the same filters',
+    );
+  return values;
 }
 
 const POST_FIELDS = [
@@ -226,23 +272,28 @@ export async function getIssue(
 export async function listIssues(
   client: SearchClient,
   names: IndexNames,
-  query: { status?: IssueStatusName; topic?: string; region?: string; size?: number },
-): Promise<IssueDoc[]> {
+  query: { status?: IssueStatusName; topic?: string; region?: string; size?: number; cursor?: string },
+): Promise<{ items: IssueDoc[]; nextCursor?: string }> {
   const filter: unknown[] = [];
   if (query.status) filter.push({ term: { status: query.status } });
   if (query.topic) filter.push({ term: { 'topics.id': query.topic } });
   // A province or city the issue's posts name (a city's issues are also its province's).
   if (query.region) filter.push({ term: { 'regions.id': query.region } });
+  const sort = [{ lastSeen: 'desc' }, { id: 'asc' }];
+  const size = Math.min(query.size ?? 20, 200);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 'ns');
   try {
     const res = await client.search({
       index: names.of('issues'),
       body: {
-        size: Math.min(query.size ?? 20, 200),
+        size,
         query: filter.length ? { bool: { filter } } : { match_all: {} },
-        sort: [{ lastSeen: 'desc' }],
+        sort,
+        ...(after ? { search_after: after } : {}),
       } as never,
     });
-    return res.body.hits.hits.map((h) => h._source as IssueDoc);
+    const hits = res.body.hits.hits;
+    return { items: hits.map((h) => h._source as IssueDoc), ...nextCursorOf(hits, size) };
   } catch (err) {
     throw storeError(err, 'listing issues');
   }

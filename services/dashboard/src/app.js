@@ -467,9 +467,20 @@ function Search({ t, lang }) {
         to: form.to ? new Date(form.to).toISOString() : undefined,
         size: 200,
       };
-      setState({ data: await api(`/v1/posts${query(params)}`) });
+      setState({ data: await api(`/v1/posts${query(params)}`), params });
     } catch (error) {
       setState({ error });
+    }
+  };
+  // The next page of the same search, appended (the exports take every post loaded so far).
+  const more = async () => {
+    const { data, params } = state;
+    setState({ data, params, loadingMore: true });
+    try {
+      const next = await api(`/v1/posts${query({ ...params, cursor: data.nextCursor })}`);
+      setState({ params, data: { ...next, items: [...data.items, ...next.items] } });
+    } catch (error) {
+      setState({ data, params, moreError: error });
     }
   };
   const items = state.data?.items ?? [];
@@ -514,7 +525,17 @@ function Search({ t, lang }) {
             ${t('exportNdjson')}
           </button>
         </div>
-        <${PostList} t=${t} lang=${lang} posts=${items} />`
+        <${PostList} t=${t} lang=${lang} posts=${items} />
+        ${state.moreError && html`<${Failure} t=${t} error=${state.moreError} />`}
+        ${
+          state.data.nextCursor &&
+          html`<p class="more">
+            <span>${t('shown', { n: items.length, total: state.data.total })}</span>
+            <button onClick=${more} disabled=${state.loadingMore}>
+              ${state.loadingMore ? t('loading') : t('loadMore')}
+            </button>
+          </p>`
+        }`
     }
   </section>`;
 }

@@ -16,7 +16,7 @@ export function readRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Querystring: IssuesQuery }>(
     '/v1/issues',
     { preHandler: ctx.auth.anyKey, schema: { querystring: IssuesQuery, response: { 200: IssueList } } },
-    async (request) => ({ items: await listIssues(search, names, request.query) }),
+    async (request) => listIssues(search, names, request.query),
   );
 
   app.get<{ Params: IdParams }>(
