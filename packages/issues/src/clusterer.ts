@@ -293,6 +293,16 @@ export class IssueClusterer {
     return this.issues.size;
   }
 
+  /** Whether this issue is in memory. */
+  has(issueId: string): boolean {
+    return this.issues.has(issueId);
+  }
+
+  /** Whether the issues in memory have reached `maxIssues` (one more evicts the least recent). */
+  get full(): boolean {
+    return this.issues.size >= this.settings.maxIssues;
+  }
+
   private decay(at: number, since: number, halfLife: number): number {
     return at <= since ? 1 : Math.pow(0.5, (at - since) / halfLife);
   }
@@ -694,6 +704,75 @@ export class IssueClusterer {
     if (this.postHeld >= this.settings.minKeys)
       for (const band of post.bands ?? [])
         if (!this.firstByBand.has(band)) this.firstByBand.addNew(band, post.id);
+  }
+
+  /**
+   * Restores an issue from its document: still active, but its posts are older than what a restarted
+   * assigner replays (the replay is capped). Best from its sample posts (the first few the detector
+   * kept, read back from the index): learnt like replayed posts, they give a real centroid and the
+   * near-duplicate links that let tomorrow's copies of a viral post find it. Without samples, from its
+   * keywords as the detector counted them (`state.termCounts`), each weighing its count times its idf
+   * now, scaled to the norm of `posts` posts that agree half-way — the head of the centroid it had.
+   * Either way it keeps the document's post count and span (its activity window and size penalty).
+   * Call after the replay (the idf is learnt from it); an issue already in memory is left as it is, and
+   * none is restored once the memory is full.
+   */
+  restoreIssue(doc: {
+    id: string;
+    title: string;
+    /** Sample posts of the issue (any order). */
+    samples?: readonly ClusterInput[];
+    terms?: readonly (readonly [string, number])[];
+    posts: number;
+    firstAt: number;
+    lastAt: number;
+  }): boolean {
+    // Never at the cost of an issue rebuilt from posts (a full cache evicts its least recent).
+    if (this.issues.has(doc.id) || this.full) return false;
+    if (doc.samples?.length) {
+      for (const post of [...doc.samples].sort((a, b) => a.at - b.at)) this.learn(post, doc.id, doc.title);
+      const issue = this.issues.peek(doc.id);
+      if (issue) {
+        issue.posts = Math.max(issue.posts, Math.round(doc.posts));
+        issue.firstAt = Math.min(issue.firstAt, doc.firstAt);
+        issue.lastAt = Math.max(issue.lastAt, doc.lastAt);
+        return true;
+      }
+    }
+    if (!doc.terms?.length) return false;
+    const logN = Math.log(this.effectiveDocs() + this.settings.idfPriorDocs + 1);
+    const { hashtagWeight, mentionWeight, urlWeight } = this.settings;
+    const kind = (key: string) =>
+      key.startsWith('#')
+        ? hashtagWeight
+        : key.startsWith('@')
+          ? mentionWeight
+          : key.startsWith('url:')
+            ? urlWeight
+            : 1;
+    const weights = new Map<number, number>();
+    let normSq = 0;
+    for (const [key, count] of doc.terms) {
+      const id = this.keys.idOf(key);
+      const w = (logN - Math.log(this.df(id) + 1)) * kind(key) * count;
+      if (!(w > 0) || weights.has(id)) continue;
+      weights.set(id, w);
+      normSq += w * w;
+    }
+    if (normSq === 0) return false;
+    const posts = Math.max(1, Math.round(doc.posts));
+    const scale = Math.sqrt(posts) / Math.sqrt(normSq);
+    const issue = this.newIssue(doc.id, doc.lastAt, doc.title, 0.5);
+    issue.firstAt = Math.min(doc.firstAt, doc.lastAt);
+    issue.posts = posts;
+    for (const [id, w] of weights) {
+      issue.centroid.add(id, w * scale);
+      issue.normSq += (w * scale) ** 2;
+      this.keys.holders[id]! += 1;
+      this.index(id, issue);
+    }
+    this.issues.set(issue.id, issue);
+    return true;
   }
 
   /**

@@ -275,6 +275,53 @@ describe('IssueClusterer', () => {
     expect(b.assign(next).issueId).toBe(ids[0]);
   });
 
+  it('continues an issue restored from its document when none of its posts were replayed', () => {
+    const a = new IssueClusterer();
+    const story = [
+      'Jembatan gantung di Lebak putus, puluhan siswa terpaksa menyeberang sungai',
+      'Warga Lebak minta jembatan gantung yang putus segera diperbaiki, siswa menyeberang sungai',
+      'jembatan gantung lebak ambruk lagi, kasian bocah2 sekolah nyebrang kali',
+    ].map((t) => post(t));
+    // What the detector keeps in the issue document: the issue's keywords counted post by post.
+    const termCounts = new Map<string, number>();
+    let issueId = '';
+    for (const p of story) {
+      issueId = a.assign(p).issueId;
+      for (const k of a.keywords(issueId)) termCounts.set(k, (termCounts.get(k) ?? 0) + 1);
+    }
+    // The restarted assigner replays only the newest posts: chatter, none of the story's.
+    const b = new IssueClusterer();
+    chatter.forEach((t) => b.learn(post(t), `is_chatter_${t.length}`));
+    const doc = {
+      id: issueId,
+      title: 'Jembatan gantung di Lebak putus',
+      terms: [...termCounts],
+      posts: story.length,
+      firstAt: story[0]!.at,
+      lastAt: story[story.length - 1]!.at,
+    };
+    expect(b.restoreIssue(doc)).toBe(true);
+    expect(b.restoreIssue(doc)).toBe(false); // known already: left as it is
+    // Never at the cost of an issue rebuilt from posts: a full assigner restores nothing more.
+    const small = new IssueClusterer({ maxIssues: 1 });
+    small.learn(post(chatter[0]!), 'is_macet');
+    expect(small.restoreIssue(doc)).toBe(false);
+    expect(small.size).toBe(1);
+    const next = b.assign(
+      post('Jembatan gantung Lebak putus, anak sekolah nyebrang sungai tiap hari, miris'),
+    );
+    expect(next).toMatchObject({ issueId, via: 'similarity' });
+    expect(b.assign(post('Harga cabai rawit tembus 80rb sekilo di pasar Kramat Jati')).issueId).not.toBe(
+      issueId,
+    );
+    // Without the document the same post founds the story again under a new id.
+    const c = new IssueClusterer();
+    chatter.forEach((t) => c.learn(post(t), `is_chatter_${t.length}`));
+    expect(c.assign(post('Jembatan gantung Lebak putus, siswa nyebrang sungai tiap hari')).issueId).not.toBe(
+      issueId,
+    );
+  });
+
   it('titles an issue with its most representative post, shortened at a word', () => {
     expect(shortTitle('a '.repeat(100) + 'akhir', 20)).toMatch(/…$/);
     expect(shortTitle('Cek https://t.co/abc   sekarang')).toBe('Cek sekarang');

@@ -15,6 +15,7 @@ import { region, type Enricher, type Enrichment } from '@pantau/nlp-id';
 import type { IssueClusterer } from '@pantau/issues';
 import type { MatchDoc } from '@pantau/query';
 import type { Logger } from 'pino';
+import type { RestoreSummary } from './restore';
 
 /**
  * The scorer's two stages.
@@ -135,7 +136,7 @@ export interface AssignStageDeps {
   /** A fresh, empty clusterer … */
   newClusterer: () => IssueClusterer;
   /** … and how to fill it with the recent issues from the index (see restoreClusterer). */
-  restore: (clusterer: IssueClusterer) => Promise<number>;
+  restore: (clusterer: IssueClusterer) => Promise<RestoreSummary>;
   search: SearchClient;
   names: IndexNames;
   producer: Producer;
@@ -196,12 +197,12 @@ export function createAssignStage(deps: AssignStageDeps) {
         allow_no_indices: true,
       } as never);
       const fresh = deps.newClusterer();
-      const posts = await deps.restore(fresh);
+      const { posts, fromDocuments } = await deps.restore(fresh);
       clusterer = fresh;
       from = first;
       expected = first;
       logger.info(
-        { posts, issues: fresh.size, ms: Date.now() - started },
+        { posts, issues: fresh.size, fromDocuments, ms: Date.now() - started },
         'issue assigner restored from the index',
       );
     }

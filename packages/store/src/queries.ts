@@ -1,6 +1,7 @@
 import { PantauError, utcInstant, type HoaxSignal } from '@pantau/core';
 import type { IndexNames } from './indices';
 import { type SearchClient, storeError } from './opensearch';
+import { scanPages, searchAll } from './scan';
 
 /** Read-side queries the API serves: post search and issue listing. */
 export interface PostQuery {
@@ -313,6 +314,39 @@ export interface AssignedPostHit {
   text?: string;
 }
 
+const ASSIGNED_POST_FIELDS = [
+  'text',
+  'id',
+  'publishedAt',
+  'terms',
+  'hashtags',
+  'mentions',
+  'urls',
+  'signature',
+  'issueId',
+  'issueTitle',
+];
+
+/** Posts by id with what the issue assigner re-learns of them (missing ones are left out). */
+export async function getAssignedPosts(
+  client: SearchClient,
+  names: IndexNames,
+  ids: string[],
+): Promise<AssignedPostHit[]> {
+  if (ids.length === 0) return [];
+  try {
+    const hits = await searchAll<AssignedPostHit>(client, {
+      index: names.posts,
+      query: { ids: { values: ids } },
+      source: ASSIGNED_POST_FIELDS,
+      ignoreUnavailable: true,
+    });
+    return hits.map((h) => h.source);
+  } catch (err) {
+    throw storeError(err, 'reading posts to restore');
+  }
+}
+
 /**
  * Posts published since `since`, oldest first, page by page (search_after), at most `max`: a newly
  * started or promoted issue assigner replays them to rebuild its issues. When the window holds more
@@ -362,18 +396,7 @@ export async function scanRecentPosts(
           size: Math.min(5_000, max - seen),
           query: { range: { publishedAt: { gte: since } } },
           sort: [{ publishedAt: 'asc' }, { id: 'asc' }],
-          _source: [
-            'text',
-            'id',
-            'publishedAt',
-            'terms',
-            'hashtags',
-            'mentions',
-            'urls',
-            'signature',
-            'issueId',
-            'issueTitle',
-          ],
+          _source: ASSIGNED_POST_FIELDS,
           ...(after ? { search_after: after } : {}),
         } as never,
       });
@@ -386,6 +409,50 @@ export async function scanRecentPosts(
     return seen;
   } catch (err) {
     throw storeError(err, 'scanning recent posts');
+  }
+}
+
+/** What a restarted issue assigner needs of an issue whose posts it did not replay. */
+export interface RecentIssueHit {
+  id: string;
+  title?: string;
+  count?: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  /** The issue's first posts. */
+  samplePostIds?: string[];
+  /** The detector's keyword counts (absent on documents written before it kept them). */
+  state?: { termCounts?: [string, number][] };
+}
+
+/**
+ * Issues last seen in [since, until], most recently seen first, page by page (only the fields a
+ * restarted issue assigner needs: the detector's working state holds up to 10,000 account hashes an
+ * issue, which this does not read). `onPage` answers false to stop.
+ */
+export async function scanRecentIssues(
+  client: SearchClient,
+  names: IndexNames,
+  since: string,
+  until: string,
+  onPage: (issues: RecentIssueHit[]) => boolean | void | Promise<boolean | void>,
+): Promise<number> {
+  let seen = 0;
+  try {
+    for await (const page of scanPages<RecentIssueHit>(client, {
+      index: names.of('issues'),
+      query: { range: { lastSeen: { gte: since, lte: until } } },
+      sort: [{ lastSeen: 'desc' }],
+      source: ['id', 'title', 'count', 'firstSeen', 'lastSeen', 'samplePostIds', 'state.termCounts'],
+      pageSize: 2_000,
+      ignoreUnavailable: true,
+    })) {
+      seen += page.length;
+      if ((await onPage(page.map((h) => ({ ...h.source, id: h.source.id ?? h.id })))) === false) break;
+    }
+    return seen;
+  } catch (err) {
+    throw storeError(err, 'scanning recent issues');
   }
 }
 

@@ -25,6 +25,8 @@ export interface ScanRequest {
   keepAlive?: string;
   /** Return each hit's `_seq_no` and `_primary_term` (for optimistic concurrency). */
   seqNoPrimaryTerm?: boolean;
+  /** An index that does not exist (yet) reads as empty instead of failing. */
+  ignoreUnavailable?: boolean;
 }
 
 export interface ScanHit<T> {
@@ -68,6 +70,7 @@ export async function* scanPages<T>(client: SearchClient, req: ScanRequest): Asy
     let res = await client.search({
       index: req.index,
       scroll: keepAlive,
+      ...(req.ignoreUnavailable ? { ignore_unavailable: true, allow_no_indices: true } : {}),
       body: bodyOf(req, req.pageSize ?? 1_000),
     } as never);
     for (;;) {
@@ -94,6 +97,7 @@ export async function searchAll<T>(client: SearchClient, req: ScanRequest): Prom
   const pageSize = req.pageSize ?? 10_000;
   const res = await client.search({
     index: req.index,
+    ...(req.ignoreUnavailable ? { ignore_unavailable: true, allow_no_indices: true } : {}),
     body: { ...bodyOf(req, pageSize), track_total_hits: true },
   } as never);
   const body = res.body as unknown as HitsBody;
