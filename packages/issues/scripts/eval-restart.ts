@@ -10,7 +10,7 @@
  *   npx tsx packages/issues/scripts/eval-restart.ts [--keywords]
  */
 import { createEnricher } from '@pantau/nlp-id';
-import { IssueClusterer, bcubed } from '../src';
+import { IssueClusterer, bcubed, clusterInputOf } from '../src';
 import { mixInChatter, readElectionStream, readSmsaTexts, type LabelledPost } from './shared-streams';
 
 const enricher = createEnricher();
@@ -24,19 +24,7 @@ const useSamples = !process.argv.includes('--keywords');
 type Variant = 'none' | 'capped' | 'documents' | 'uninterrupted';
 
 function evaluate(name: string, posts: LabelledPost[], capShare: number) {
-  const inputs = posts.map((p) => {
-    const e = enricher.enrich(p.text);
-    return {
-      id: p.id,
-      at: Date.parse(p.publishedAt),
-      terms: e.terms,
-      hashtags: e.hashtags,
-      mentions: e.mentions,
-      urls: e.urls,
-      bands: e.signature.bands,
-      text: p.text,
-    };
-  });
+  const inputs = posts.map((p) => clusterInputOf(p, Date.parse(p.publishedAt), enricher.enrich(p.text)));
   const gold = posts.map((p) => p.label);
   const sums: Record<Variant, number> = { none: 0, capped: 0, documents: 0, uninterrupted: 0 };
   let joins = 0;

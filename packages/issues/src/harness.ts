@@ -1,7 +1,21 @@
 import { ManualClock, type EnrichedPost, type IssueEvent } from '@pantau/core';
 import { DEFAULT_DETECTOR_SETTINGS, IssueTracker, type DetectorSettings } from '@pantau/detector';
-import { createEnricher, type Enricher } from '@pantau/nlp-id';
-import { IssueClusterer, type ClustererSettings } from './clusterer';
+import { createEnricher, type Enricher, type Enrichment } from '@pantau/nlp-id';
+import { IssueClusterer, type ClusterInput, type ClustererSettings } from './clusterer';
+
+/** What the clusterer takes of an enriched post (as the scorer gives it). */
+export function clusterInputOf(post: { id: string; text: string }, at: number, e: Enrichment): ClusterInput {
+  return {
+    id: post.id,
+    at,
+    terms: e.terms,
+    hashtags: e.hashtags,
+    mentions: e.mentions,
+    urls: e.urls,
+    bands: e.signature.bands,
+    text: post.text,
+  };
+}
 
 /**
  * The issue engine offline: the same enrichment, clustering and detector code the services run,
@@ -87,16 +101,7 @@ export function runStream(posts: Iterable<StreamPost>, options: RunOptions = {})
     if (at > clock.now()) clock.set(at);
 
     const e = enricher.enrich(p.text, { authorHandle: authorOf(p.author)?.handle });
-    const a = clusterer.assign({
-      id: p.id,
-      at,
-      terms: e.terms,
-      hashtags: e.hashtags,
-      mentions: e.mentions,
-      urls: e.urls,
-      bands: e.signature.bands,
-      text: p.text,
-    });
+    const a = clusterer.assign(clusterInputOf(p, at, e));
     issueIds.push(a.issueId);
     options.onAssignment?.({ id: p.id, issueId: a.issueId });
     const author = authorOf(p.author);
