@@ -1,24 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createEnricher } from '@pantau/nlp-id';
-import { IssueClusterer, runStream, shortTitle, urlKey, type ClusterInput } from '../src';
+import { IssueClusterer, clusterInputOf, runStream, shortTitle, urlKey, type ClusterInput } from '../src';
 
 const enricher = createEnricher();
 const T0 = Date.parse('2026-11-28T01:00:00Z');
 let seq = 0;
 function post(text: string, at = T0 + seq * 60_000): ClusterInput {
   seq += 1;
-  const e = enricher.enrich(text);
-  return {
-    id: `p${seq}`,
-    at,
-    terms: e.terms,
-    hashtags: e.hashtags,
-    mentions: e.mentions,
-    urls: e.urls,
-    bands: e.signature.bands,
-    text,
-  };
+  return clusterInputOf({ id: `p${seq}`, text }, at, enricher.enrich(text));
 }
 
 /** Everyday chatter so idf has something to learn from (project-written). */
