@@ -24,9 +24,10 @@ export interface RestoreSummary {
  * 2. when the window held more posts than that, the issues last seen before the replay's first post
  *    — at a million posts a day the replay covers only the last ~12 h of a 108 h window — from their
  *    documents: their sample posts read back and learnt (else their keyword counts; see
- *    IssueClusterer.restoreIssue), most recently seen first while the assigner has room, so a story quiet since this morning is continued, not founded again with a
- *    new id, a new "new" event and a false "rising". (When the whole window was replayed, no issue
- *    of it ends before its first post: step 2 reads nothing.)
+ *    IssueClusterer.restoreIssue), most recently seen first while the assigner has room. A story
+ *    quiet since this morning is then continued, not founded again with a new id, a new "new" event
+ *    and a false "rising". (When the whole window was replayed, no issue of it ends before its first
+ *    post: step 2 reads nothing.)
  */
 export async function restoreClusterer(
   clusterer: IssueClusterer,
@@ -43,7 +44,7 @@ export async function restoreClusterer(
     since,
     (page) => {
       replayStart ??= page[0]?.publishedAt;
-      for (const p of page) clusterer.learn(clusterInputOf(p), p.issueId, p.issueTitle);
+      for (const p of page) clusterer.learn(fromIndexed(p), p.issueId, p.issueTitle);
     },
     maxPosts,
   );
@@ -65,7 +66,7 @@ export async function restoreClusterer(
       const restored = clusterer.restoreIssue({
         id: issue.id,
         title: issue.title ?? '',
-        samples: (samples.get(issue.id) ?? []).map(clusterInputOf),
+        samples: (samples.get(issue.id) ?? []).map(fromIndexed),
         terms: issue.state?.termCounts ?? [],
         posts: issue.count ?? 1,
         firstAt: Number.isFinite(firstAt) ? firstAt : lastAt,
@@ -77,7 +78,8 @@ export async function restoreClusterer(
   return { posts, fromDocuments };
 }
 
-function clusterInputOf(p: AssignedPostHit) {
+/** The clusterer's view of a post read back from the index. */
+function fromIndexed(p: AssignedPostHit) {
   return {
     id: p.id,
     at: Date.parse(p.publishedAt),

@@ -427,7 +427,7 @@ export interface RecentIssueHit {
 
 /**
  * Issues last seen in [since, until], most recently seen first, page by page (only the fields a
- * restarted issue assigner needs: the detector's working state holds up to 10,000 account hashes an
+ * restarted issue assigner needs: the detector's working state holds up to 1,000 account hashes an
  * issue, which this does not read). `onPage` answers false to stop.
  */
 export async function scanRecentIssues(
