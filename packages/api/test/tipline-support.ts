@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 
 /** Shared by the tipline tests: WhatsApp notifications as Meta sends them, and an issue to clarify. */
 
-/** A notification in the shape WhatsApp Cloud API sends (object whatsapp_business_account). */
-export const whatsappNotification = (messages: unknown[]): string =>
+/** A notification in the shape WhatsApp Cloud API sends (object whatsapp_business_account), one change `value`. */
+const whatsappWebhook = (value: Record<string, unknown>): string =>
   JSON.stringify({
     object: 'whatsapp_business_account',
     entry: [
@@ -17,14 +17,20 @@ export const whatsappNotification = (messages: unknown[]): string =>
             value: {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: '628111000222', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: 'Budi' }, wa_id: '6281234567890' }],
-              messages,
+              ...value,
             },
           },
         ],
       },
     ],
   });
+
+/** Messages citizens sent to the tipline number. */
+export const whatsappNotification = (messages: unknown[]): string =>
+  whatsappWebhook({ contacts: [{ profile: { name: 'Budi' }, wa_id: '6281234567890' }], messages });
+
+/** Delivery statuses: Meta's report on messages we sent. */
+export const whatsappStatuses = (statuses: unknown[]): string => whatsappWebhook({ statuses });
 
 /** `X-Hub-Signature-256` of a body under the app secret. */
 export const metaSignature = (body: string, secret: string): string =>

@@ -17,7 +17,13 @@ import {
 import { requireServers, servers, testLogger, uniqueName, waitFor } from '@pantau/testkit';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src';
-import { createAgency, metaSignature, putRisingIssue, whatsappNotification } from './tipline-support';
+import {
+  createAgency,
+  metaSignature,
+  putRisingIssue,
+  whatsappNotification,
+  whatsappStatuses,
+} from './tipline-support';
 
 /**
  * The WhatsApp tipline loop closed, on real OpenSearch and Redis: citizens report a message through the
@@ -39,8 +45,15 @@ describe('WhatsApp reporters get the clarification (real OpenSearch + Redis)', (
   let graph: Server;
   const bus = createMemoryBus({ logger });
   const topics = topicNames('t.');
-  const received: { to: string; type: string; context?: { message_id: string }; text?: { body: string } }[] =
-    [];
+  const received: {
+    to: string;
+    type: string;
+    context?: { message_id: string };
+    text?: { body: string };
+    template?: { name: string; components: { parameters: { text: string }[] }[] };
+    /** The wamid our Cloud API answered with. */
+    wamid?: string;
+  }[] = [];
   let followUpAnswers = 0;
 
   beforeAll(async () => {
@@ -66,12 +79,13 @@ describe('WhatsApp reporters get the clarification (real OpenSearch + Redis)', (
               },
             }),
           );
-        received.push(body);
+        const wamid = `wamid.out${received.length + 1}`;
+        received.push({ ...body, wamid });
         res.writeHead(200, json).end(
           JSON.stringify({
             messaging_product: 'whatsapp',
             contacts: [{ input: body.to, wa_id: body.to }],
-            messages: [{ id: `wamid.out${received.length}` }],
+            messages: [{ id: wamid }],
           }),
         );
       });
@@ -86,6 +100,7 @@ describe('WhatsApp reporters get the clarification (real OpenSearch + Redis)', (
       appSecret: SECRET,
       token: 'EAAG-uji',
       graphUrl,
+      template: { name: 'klarifikasi_laporan', language: 'id' },
       allowPrivate: true,
       retry: { attempts: 5, backoffMs: 200 },
       logger,
@@ -120,7 +135,7 @@ describe('WhatsApp reporters get the clarification (real OpenSearch + Redis)', (
     await client?.close();
   });
 
-  it('each WhatsApp sender of the issue gets it once, as a reply to their latest report', async () => {
+  it('each WhatsApp sender of the issue gets it once, as a reply to their latest report (as the template when Meta fails the reply later)', async () => {
     const now = Math.floor(Date.now() / 1000);
     const webhook = whatsappNotification([
       {
@@ -205,5 +220,58 @@ describe('WhatsApp reporters get the clarification (real OpenSearch + Redis)', (
     await new Promise((r) => setTimeout(r, 1_000));
     expect(followUpAnswers).toBe(3);
     expect(received).toHaveLength(thanked + 2);
+
+    // Meta reports later that one reply failed: the 24 h window had closed (131047). It goes out again
+    // as the template, once, however often Meta repeats the webhook; other reports change nothing.
+    const failed = followUps.find((m) => m.to === '6281355550002')!;
+    const delivered = followUps.find((m) => m.to === '6281355550001')!;
+    const statuses = whatsappStatuses([
+      {
+        id: failed.wamid,
+        status: 'failed',
+        timestamp: String(now),
+        recipient_id: '6281355550002',
+        errors: [
+          {
+            code: 131047,
+            title: 'Re-engagement message',
+            message: 'Re-engagement message',
+            error_data: { details: 'Message failed to send because more than 24 hours have passed' },
+          },
+        ],
+      },
+      { id: delivered.wamid, status: 'delivered', timestamp: String(now), recipient_id: '6281355550001' },
+      {
+        id: 'wamid.bukan-balasan-kami',
+        status: 'failed',
+        timestamp: String(now),
+        recipient_id: '6281355550009',
+        errors: [{ code: 131026, title: 'Message undeliverable' }],
+      },
+    ]);
+    for (let i = 0; i < 2; i++) {
+      const status = await app.inject({
+        method: 'POST',
+        url: '/v1/tipline/whatsapp',
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': metaSignature(statuses, SECRET),
+        },
+        payload: statuses,
+      });
+      expect(status.json()).toEqual({ received: 0 });
+    }
+    await waitFor(() => received.some((m) => m.type === 'template'), {
+      timeoutMs: 20_000,
+      what: 'the template sent after the late failure',
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const templates = received.filter((m) => m.type === 'template');
+    expect(templates.map((m) => m.to)).toEqual(['6281355550002']);
+    expect(templates[0]!.template!.name).toBe('klarifikasi_laporan');
+    expect(templates[0]!.template!.components[0]!.parameters.map((p) => p.text).join(' ')).toContain(
+      'Tidak ada rencana pemadaman total se-Jawa Bali',
+    );
+    expect(received).toHaveLength(thanked + 3);
   });
 });

@@ -114,6 +114,57 @@ export interface WhatsAppFollowUpJob {
   /** The reports' message ids (the posts' sourceIds). */
   refs: string[];
   clarification: { agencyName: string; text: string; url?: string };
+  /**
+   * Send the template even inside the 24 h window: Meta reported the text reply undeliverable later
+   * (131047, the window had closed), see `deliveryFailed`.
+   */
+  templateOnly?: boolean;
+}
+
+/**
+ * The text replies Meta accepted, by WhatsApp message id (wamid), until Meta has had time to say
+ * whether they were delivered: a reply Meta accepts can still fail later, reported only through the
+ * webhook's `statuses`. Holds no phone number: the report id leads back to the sealed sender.
+ */
+export interface SentReplies {
+  record(wamid: string, sent: SentReply): Promise<void>;
+  take(wamid: string): Promise<SentReply | undefined>;
+}
+
+export interface SentReply {
+  /** The clarification's job key. */
+  key: string;
+  /** The report it answered (its message id). */
+  ref: string;
+  clarification: WhatsAppFollowUpJob['clarification'];
+}
+
+/** How long a sent reply is remembered: Meta reports a failure within minutes, retries for a day. */
+const SENT_KEEP_MS = 3 * 24 * 3600_000;
+
+export function createSentReplies(kv: KeyValue, prefix: string): SentReplies {
+  const keyOf = (wamid: string) => `${prefix}:wa:sent:${wamid}`;
+  return {
+    record: (wamid, sent) => kv.set(keyOf(wamid), JSON.stringify(sent), SENT_KEEP_MS),
+    async take(wamid) {
+      const value = await kv.get(keyOf(wamid));
+      if (value === null) return undefined;
+      await kv.del(keyOf(wamid));
+      try {
+        return JSON.parse(value) as SentReply;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** A message Meta reported failed (`statuses[].status = "failed"` on the webhook). */
+export interface WhatsAppDeliveryFailure {
+  /** The failed message's wamid. */
+  id: string;
+  code?: number;
+  title?: string;
 }
 
 /**
@@ -135,6 +186,8 @@ export interface WhatsAppFollowUpContext {
   /** Senders already answered for this clarification (SourceState.followUpDone: across retries and processes). */
   done: { has(who: string): Promise<boolean>; add(who: string): Promise<void> };
   template?: WhatsAppTemplate;
+  /** Where accepted text replies are kept until Meta reports on them (optional: tests of one send). */
+  sent?: SentReplies;
   now: () => number;
   logger: Logger;
 }
@@ -156,6 +209,16 @@ function graphError(err: unknown): { code?: number; message?: string } {
     };
   } catch {
     return {};
+  }
+}
+
+/** The wamid of a message the Cloud API accepted (`{"messages":[{"id":"wamid…"}]}`). */
+function messageIdOf(body: Buffer): string | undefined {
+  try {
+    const id = (JSON.parse(body.toString('utf8')) as { messages?: { id?: unknown }[] }).messages?.[0]?.id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -206,7 +269,7 @@ export async function whatsappFollowUp(
   const url = (phoneNumberId: string) =>
     `${ctx.graphUrl.replace(/\/+$/, '')}/${encodeURIComponent(phoneNumberId)}/messages`;
   const send = async (report: WhatsAppReport, message: Record<string, unknown>) => {
-    await ctx.http.get(url(report.phoneNumberId), {
+    return ctx.http.get(url(report.phoneNumberId), {
       method: 'POST',
       headers: { authorization: `Bearer ${ctx.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -223,14 +286,21 @@ export async function whatsappFollowUp(
     const who = whatsappPseudonym(report.from);
     if (await ctx.done.has(who)) continue;
     let reason: string | undefined;
-    let useTemplate = ctx.now() - report.at >= SERVICE_WINDOW_MS;
+    let useTemplate = job.templateOnly === true || ctx.now() - report.at >= SERVICE_WINDOW_MS;
     if (!useTemplate) {
       try {
-        await send(report, {
+        const res = await send(report, {
           type: 'text',
           context: { message_id: report.messageId },
           text: { body: text, preview_url: Boolean(job.clarification.url) },
         });
+        const wamid = messageIdOf(res.body);
+        if (wamid && ctx.sent)
+          await ctx.sent.record(wamid, {
+            key: job.key,
+            ref: report.messageId,
+            clarification: job.clarification,
+          });
       } catch (err) {
         const { code, message } = graphError(err);
         if (code === WINDOW_CLOSED) useTemplate = true;
@@ -279,6 +349,12 @@ export interface WhatsAppFollowUps {
   remember(reports: readonly WhatsAppReport[]): Promise<void>;
   /** Queues a clarification for the senders of these reports; answers how many reports it covers. */
   followUp(job: WhatsAppFollowUpJob): Promise<number>;
+  /**
+   * Meta's later word on messages it had accepted (the webhook's failed `statuses`): a follow-up reply
+   * refused because the 24 h window had closed (131047) goes out again as the template; any other
+   * failure of a follow-up is logged with Meta's reason. Answers how many were queued again.
+   */
+  deliveryFailed(failures: readonly WhatsAppDeliveryFailure[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -320,6 +396,8 @@ export function createWhatsAppFollowUps(options: WhatsAppFollowUpsOptions): What
     name: WHATSAPP_FOLLOWUPS_QUEUE,
     logger,
   });
+  const sent = createSentReplies(kv, options.prefix);
+  const retry = options.retry ?? { attempts: 8, backoffMs: 30_000 };
   const http = createHttpClient({ allowPrivate: Boolean(options.allowPrivate), timeoutMs: 10_000 });
   const worker = new Worker<WhatsAppFollowUpJob>(
     WHATSAPP_FOLLOWUPS_QUEUE,
@@ -332,6 +410,7 @@ export function createWhatsAppFollowUps(options: WhatsAppFollowUpsOptions): What
           book,
           done: state.followUpDone(options.source, job.data.key),
           ...(options.template ? { template: options.template } : {}),
+          sent,
           now: options.now ?? Date.now,
           logger,
         },
@@ -344,8 +423,34 @@ export function createWhatsAppFollowUps(options: WhatsAppFollowUpsOptions): What
     remember: (reports) => book.remember(reports),
     async followUp(job) {
       if (job.refs.length === 0) return 0;
-      await queue.runNow(`wa-followup-${job.key}`, job, options.retry ?? { attempts: 8, backoffMs: 30_000 });
+      await queue.runNow(`wa-followup-${job.key}`, job, retry);
       return job.refs.length;
+    },
+    async deliveryFailed(failures) {
+      let queued = 0;
+      for (const f of failures) {
+        const reply = await sent.take(f.id);
+        if (!reply) continue; // not a follow-up of ours (a thank-you), or already handled
+        if (f.code === WINDOW_CLOSED && options.template) {
+          // A job of its own (its own "answered" set): the text that failed marked the sender answered.
+          const key = `${reply.key}:template:${f.id}`;
+          await queue.runNow(
+            `wa-followup-${key}`,
+            { key, refs: [reply.ref], clarification: reply.clarification, templateOnly: true },
+            retry,
+          );
+          queued += 1;
+          logger.info(
+            { item: reply.ref, code: f.code },
+            'whatsapp follow-up failed later: sending the template',
+          );
+        } else
+          logger.warn(
+            { item: reply.ref, code: f.code, reason: f.title },
+            'whatsapp follow-up not delivered (reported later by Meta)',
+          );
+      }
+      return queued;
     },
     async close() {
       await worker.close();

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { PantauError, toPantauError } from '@pantau/core';
 import { preparePosts, publishRawPosts } from '@pantau/ingest';
-import { whatsappPseudonym } from '@pantau/sources';
+import { whatsappPseudonym, type WhatsAppDeliveryFailure } from '@pantau/sources';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../deps';
 
@@ -63,6 +63,36 @@ function messagesOf(payload: unknown): (WaMessage & { phoneNumberId?: string })[
   );
 }
 
+/**
+ * The failed deliveries in a webhook: Meta reports on the messages we sent through `statuses`
+ * (`sent`, `delivered`, `read`, `failed` with `errors[{code, title}]`), in the same envelope as messages.
+ */
+function failedStatusesOf(payload: unknown): WhatsAppDeliveryFailure[] {
+  const entries = (payload as { entry?: unknown })?.entry;
+  if (!Array.isArray(entries)) return [];
+  return entries.flatMap((e: { changes?: unknown }) =>
+    Array.isArray(e?.changes)
+      ? e.changes.flatMap((c: { value?: { statuses?: unknown } }) =>
+          Array.isArray(c?.value?.statuses)
+            ? (c.value.statuses as { id?: unknown; status?: unknown; errors?: unknown }[]).flatMap((st) => {
+                if (st?.status !== 'failed' || typeof st.id !== 'string') return [];
+                const error = Array.isArray(st.errors)
+                  ? (st.errors[0] as { code?: unknown; title?: unknown } | undefined)
+                  : undefined;
+                return [
+                  {
+                    id: st.id,
+                    ...(typeof error?.code === 'number' ? { code: error.code } : {}),
+                    ...(typeof error?.title === 'string' ? { title: error.title } : {}),
+                  },
+                ];
+              })
+            : [],
+        )
+      : [],
+  );
+}
+
 export function tiplineRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const secret = ctx.config.WHATSAPP_APP_SECRET;
   const verifyToken = ctx.config.WHATSAPP_VERIFY_TOKEN;
@@ -110,6 +140,15 @@ export function tiplineRoutes(app: FastifyInstance, ctx: RouteContext): void {
         payload = JSON.parse(raw.toString('utf8'));
       } catch (err) {
         throw new PantauError('MALFORMED_JSON', 'webhook body is not JSON', { cause: err });
+      }
+      // Meta's later word on our replies; a failure here costs that follow-up only (logged).
+      const failures = failedStatusesOf(payload);
+      if (ctx.whatsapp && failures.length) {
+        try {
+          await ctx.whatsapp.deliveryFailed(failures);
+        } catch (err) {
+          request.log.warn({ err: (err as Error).message }, 'whatsapp delivery failures not handled');
+        }
       }
       const items = messagesOf(payload).flatMap((m) => {
         const text = [m.text?.body, m.image?.caption, m.video?.caption, m.document?.caption].find(
