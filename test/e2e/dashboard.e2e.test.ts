@@ -293,6 +293,8 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       await page.getByRole('heading', { name: 'Linimasa' }).waitFor();
       // Where the story is told about: the city its posts name, and through it the province.
       expect(await page.locator('.facts').textContent()).toContain('Wilayah: Jawa Timur, Surabaya');
+      // Where its posts come from, counted by the detector (every post of this run has source "dash").
+      expect(await page.locator('p.sources').textContent()).toMatch(/Per sumber:\s*dash \d+/);
       const event = page.locator('li.event').filter({ hasText: 'naik' }).first();
       await event.waitFor();
       // The lifecycle event says why, in Indonesian.

@@ -158,6 +158,8 @@ export const IssuesQuery = Type.Object(
     topic: Type.Optional(TopicIdParam),
     /** Only issues about this province or city (a gazetteer id, see GET /v1/regions). */
     region: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{2,64}$' })),
+    /** Only issues with posts from this source (among the issue's 20 busiest sources). */
+    source: Type.Optional(Type.String({ maxLength: 64 })),
     size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     /** The next page: the `nextCursor` of the previous one (same filters). */
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
@@ -186,6 +188,21 @@ const issueFields = {
   regions: Type.Optional(
     Type.Array(
       Type.Object({ id: Type.String(), name: Type.String(), count: Type.Number(), share: Type.Number() }),
+    ),
+  ),
+  /** Posts per source (source id), busiest first: the top 20. */
+  sources: Type.Optional(
+    Type.Array(Type.Object({ source: Type.String(), count: Type.Number(), share: Type.Number() })),
+  ),
+  /** Fact-checked claims the issue's posts restate, most posts first: the top 10. */
+  factChecks: Type.Optional(
+    Type.Array(
+      Type.Object({
+        id: Type.String(),
+        title: Type.String(),
+        url: Type.Optional(Type.String()),
+        posts: Type.Number(),
+      }),
     ),
   ),
 };

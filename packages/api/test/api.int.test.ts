@@ -485,6 +485,11 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
         distinctAuthors: 2,
         coordinated: false,
         watchlistIds: ['wl-secret'],
+        sources: [
+          { source: 'news', count: 1, share: 0.5 },
+          { source: 'x', count: 1, share: 0.5 },
+        ],
+        factChecks: [{ id: 'cek-banjir-1', title: '[SALAH] Tanggul Katulampa jebol malam ini', posts: 1 }],
         samplePostIds: ['post-1', 'post-2'],
         firstSeen: '2026-11-20T07:00:00Z',
         lastSeen: '2026-11-20T08:00:00Z',
@@ -499,6 +504,8 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
           ...issue,
           id: 'iss-cabai',
           title: 'harga cabai',
+          sources: [{ source: 'x', count: 1, share: 1 }],
+          factChecks: [],
           status: 'new',
           samplePostIds: ['post-3'],
           timeline: [],
@@ -595,6 +602,18 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
         }),
       ]);
       expect(rising.items[0]).not.toHaveProperty('watchlistIds'); // other agencies' watchlists do not leak
+      // Where its posts come from, and the fact-checks they restate; issues told through one source.
+      expect(rising.items[0]).toMatchObject({
+        sources: [
+          { source: 'news', count: 1, share: 0.5 },
+          { source: 'x', count: 1, share: 0.5 },
+        ],
+        factChecks: [{ id: 'cek-banjir-1', title: '[SALAH] Tanggul Katulampa jebol malam ini', posts: 1 }],
+      });
+      const fromNews = json<{ items: { id: string }[] }>(
+        await call('GET', '/v1/issues?source=news', ADMIN_KEY),
+      );
+      expect(fromNews.items.map((i) => i.id)).toEqual([issueId]);
       expect(
         json<{ items: unknown[] }>(await call('GET', '/v1/issues?size=10', agencyA.apiKey)).items,
       ).toHaveLength(2);

@@ -137,6 +137,10 @@ interface IssueState {
   /** Posts per region id (provinces and cities its posts name) and the regions' names. */
   regionCounts?: Map<string, number>;
   regionNames?: Map<string, string>;
+  /** Posts per source id (created on first use; at most MAX_SOURCES sources counted). */
+  sourceCounts?: Map<string, number>;
+  /** Fact-checks the issue's posts restate, with how many posts (at most MAX_FACT_CHECKS). */
+  factChecks?: Map<string, { title: string; url?: string; posts: number }>;
   samplePostIds: string[];
   recent: RecentPost[];
   status: IssueStatus | null;
@@ -176,6 +180,13 @@ interface Judgement {
 }
 
 const MAX_AUTHORS = 10_000;
+/** Sources counted per issue (a story carried by more outlets and accounts than this counts the first). */
+const MAX_SOURCES = 200;
+/** Sources shown on an issue (and kept for a restart): the busiest. */
+const SHOWN_SOURCES = 20;
+/** Fact-checks remembered per issue / shown on it. */
+const MAX_FACT_CHECKS = 50;
+const SHOWN_FACT_CHECKS = 10;
 /** How much of an issue's state is kept in its document for a restart. */
 /** Regions kept in a document's working state (a restart resumes their counts). */
 const SNAPSHOT_REGIONS = 50;
@@ -246,6 +257,13 @@ export class IssueTracker {
       ),
       regionNames: new Map(
         s.regionCounts?.map(([id, , name]) => [id, name]) ?? (doc.regions ?? []).map((r) => [r.id, r.name]),
+      ),
+      sourceCounts: new Map((doc.sources ?? []).map((x) => [x.source, x.count])),
+      factChecks: new Map(
+        (doc.factChecks ?? []).map((f) => [
+          f.id,
+          { title: f.title, ...(f.url ? { url: f.url } : {}), posts: f.posts },
+        ]),
       ),
       samplePostIds: [...doc.samplePostIds],
       recent: [],
@@ -328,6 +346,19 @@ export class IssueTracker {
     const author = post.author?.id ?? post.author?.handle ?? `${post.source}:anon`;
     if (issue.authors.size < MAX_AUTHORS) issue.authors.add(authorHash(`${post.source}:${author}`));
     for (const w of post.watchlistIds) issue.watchlistIds.add(w);
+    const sources = (issue.sourceCounts ??= new Map());
+    const fromSource = sources.get(post.source);
+    if (fromSource !== undefined || sources.size < MAX_SOURCES)
+      sources.set(post.source, (fromSource ?? 0) + 1);
+    if (post.claimMatches.length) {
+      const checks = (issue.factChecks ??= new Map());
+      for (const m of post.claimMatches) {
+        const known = checks.get(m.factCheckId);
+        if (known) known.posts += 1;
+        else if (checks.size < MAX_FACT_CHECKS)
+          checks.set(m.factCheckId, { title: m.title, ...(m.url ? { url: m.url } : {}), posts: 1 });
+      }
+    }
     if (post.topics?.length) {
       const counts = (issue.topicCounts ??= new Map());
       for (const t of post.topics) counts.set(t.id, (counts.get(t.id) ?? 0) + 1);
@@ -704,6 +735,32 @@ export class IssueTracker {
     return regions.length ? { regions } : {};
   }
 
+  /**
+   * Where the issue's posts come from (posts per source, busiest first) and the fact-checks they restate
+   * (most posts first): what an analyst asks first of a story.
+   */
+  private sourcesOf(issue: IssueState): {
+    sources?: IssueDoc['sources'];
+    factChecks?: IssueDoc['factChecks'];
+  } {
+    const out: { sources?: IssueDoc['sources']; factChecks?: IssueDoc['factChecks'] } = {};
+    if (issue.sourceCounts?.size && issue.total > 0)
+      out.sources = [...issue.sourceCounts]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .slice(0, SHOWN_SOURCES)
+        .map(([source, count]) => ({
+          source,
+          count,
+          share: Math.round((count / issue.total) * 1000) / 1000,
+        }));
+    if (issue.factChecks?.size)
+      out.factChecks = [...issue.factChecks]
+        .sort((a, b) => b[1].posts - a[1].posts || a[0].localeCompare(b[0]))
+        .slice(0, SHOWN_FACT_CHECKS)
+        .map(([id, f]) => ({ id, title: f.title, ...(f.url ? { url: f.url } : {}), posts: f.posts }));
+    return out;
+  }
+
   private topTerms(issue: IssueState, n = 8): string[] {
     return [...issue.termCounts]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
@@ -734,6 +791,7 @@ export class IssueTracker {
       watchlistIds: [...issue.watchlistIds],
       topics: issueTopicMix(issue.topicCounts ?? [], issue.total),
       ...this.regionsOf(issue),
+      ...this.sourcesOf(issue),
       samplePostIds: [...issue.samplePostIds],
       firstSeen: new Date(issue.firstSeen).toISOString(),
       lastSeen: new Date(issue.lastSeen).toISOString(),

@@ -282,6 +282,54 @@ describe('IssueTracker', () => {
     expect(tracker.document('old')?.topics).toEqual([]);
   });
 
+  it('counts its posts by source and gathers the fact-checks they restate, and restores both', () => {
+    const hoaxListrik = {
+      factCheckId: 'turnbackhoax-2291',
+      title: '[SALAH] Pemadaman listrik total se-Jawa Bali selama 3 hari',
+      url: 'https://turnbackhoax.id/2026/11/30/salah-pemadaman-listrik-total/',
+      similarity: 0.82,
+    };
+    const hoaxToken = {
+      factCheckId: 'cekfakta-118',
+      title: '[HOAKS] Token listrik gratis dari PLN lewat link',
+      similarity: 0.61,
+    };
+    for (let i = 0; i < 3; i++)
+      tracker.observe(post('listrik', clock.now(), { source: 'x', claimMatches: [hoaxListrik] }));
+    tracker.observe(
+      post('listrik', clock.now(), { source: 'tipline-whatsapp', claimMatches: [hoaxListrik, hoaxToken] }),
+    );
+    tracker.observe(post('listrik', clock.now(), { source: 'tipline-whatsapp' }));
+    tracker.observe(post('listrik', clock.now(), { source: 'news-detik' }));
+    const doc = tracker.document('listrik')!;
+    expect(doc.sources).toEqual([
+      { source: 'x', count: 3, share: 0.5 },
+      { source: 'tipline-whatsapp', count: 2, share: 0.333 },
+      { source: 'news-detik', count: 1, share: 0.167 },
+    ]);
+    expect(doc.factChecks).toEqual([
+      { id: 'turnbackhoax-2291', title: hoaxListrik.title, url: hoaxListrik.url, posts: 4 },
+      { id: 'cekfakta-118', title: hoaxToken.title, posts: 1 },
+    ]);
+    // After a restart the counts carry on.
+    const restored = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    restored.restore(doc);
+    restored.observe(post('listrik', clock.now(), { source: 'news-detik', claimMatches: [hoaxToken] }));
+    const again = restored.document('listrik')!;
+    expect(again.sources?.map((x) => [x.source, x.count])).toEqual([
+      ['x', 3],
+      ['news-detik', 2],
+      ['tipline-whatsapp', 2],
+    ]);
+    expect(again.factChecks?.map((f) => [f.id, f.posts])).toEqual([
+      ['turnbackhoax-2291', 4],
+      ['cekfakta-118', 2],
+    ]);
+    // An issue no fact-check matches has none.
+    feed('tanpa-cek', 2);
+    expect(tracker.document('tanpa-cek')?.factChecks).toBeUndefined();
+  });
+
   it('carries the provinces and cities its posts name (a city counting for its province), and restores them', () => {
     const place = (kind: string, id: string, name: string, province?: string) => ({
       kind,

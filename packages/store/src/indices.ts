@@ -139,7 +139,12 @@ export async function installIndices(
       [`${prefix}posts-*`, { topics: posts.mappings.properties.topics }],
       [
         names.of('issues'),
-        { topics: issues.mappings.properties.topics, regions: issues.mappings.properties.regions },
+        {
+          topics: issues.mappings.properties.topics,
+          regions: issues.mappings.properties.regions,
+          sources: issues.mappings.properties.sources,
+          factChecks: issues.mappings.properties.factChecks,
+        },
       ],
       [names.of('sources'), { region: sources.mappings.properties.region }],
     ];

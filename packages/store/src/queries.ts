@@ -199,6 +199,10 @@ export interface IssueDoc {
   topics?: { id: string; count: number; share: number }[];
   /** Provinces and cities its posts name (absent on documents written before regions, or none). */
   regions?: { id: string; name: string; count: number; share: number }[];
+  /** Posts per source, busiest first (the top 20; absent on documents written before it was kept). */
+  sources?: { source: string; count: number; share: number }[];
+  /** Fact-checked claims its posts restate, most posts first (the top 10). */
+  factChecks?: { id: string; title: string; url?: string; posts: number }[];
   samplePostIds: string[];
   firstSeen: string;
   lastSeen: string;
@@ -273,10 +277,18 @@ export async function getIssue(
 export async function listIssues(
   client: SearchClient,
   names: IndexNames,
-  query: { status?: IssueStatusName; topic?: string; region?: string; size?: number; cursor?: string },
+  query: {
+    status?: IssueStatusName;
+    topic?: string;
+    region?: string;
+    source?: string;
+    size?: number;
+    cursor?: string;
+  },
 ): Promise<{ items: IssueDoc[]; nextCursor?: string }> {
   const filter: unknown[] = [];
   if (query.status) filter.push({ term: { status: query.status } });
+  if (query.source) filter.push({ term: { 'sources.source': query.source } });
   if (query.topic) filter.push({ term: { 'topics.id': query.topic } });
   // A province or city the issue's posts name (a city's issues are also its province's).
   if (query.region) filter.push({ term: { 'regions.id': query.region } });

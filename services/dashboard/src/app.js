@@ -278,6 +278,30 @@ function IssueDetail({ t, lang, id }) {
         <p>${t('evidenceText', { n: issue.distinctAuthors ?? 0 })}</p>
       </div>`
     }
+    ${
+      issue.sources?.length
+        ? html`<p class="sources">
+            ${t('bySource')}:
+            ${issue.sources.map((x) => html`<span class="chip">${x.source} <strong>${x.count}</strong></span> `)}
+          </p>`
+        : null
+    }
+    ${
+      issue.factChecks?.length
+        ? html`<div class="factchecks">
+            <h2>${t('issueFactChecks')}</h2>
+            <ul>
+              ${issue.factChecks.map(
+                (f) =>
+                  html`<li>
+                    ${f.url ? html`<a href=${f.url} rel="noopener noreferrer" target="_blank">${f.title}</a>` : f.title}
+                    <span class="muted"> — ${t('postsRestating', { n: f.posts })}</span>
+                  </li>`,
+              )}
+            </ul>
+          </div>`
+        : null
+    }
     <h2>${t('timeline')}</h2>
     <${Chart} posts=${all.items} events=${issue.timeline} t=${t} />
     <h3>${t('events')}</h3>
