@@ -285,6 +285,15 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
         timeoutMs: 10_000,
         what: 'every issue back without the region filter',
       });
+      // By source: the board offers the sources its issues came from (every post of this run is "dash").
+      const sourceFilter = page.locator('form.filters label', { hasText: 'Sumber' }).locator('select');
+      await waitFor(async () => (await sourceFilter.locator('option[value="dash"]').count()) === 1, {
+        timeoutMs: 10_000,
+        what: 'the source filter to offer "dash"',
+      });
+      await sourceFilter.selectOption('dash');
+      await page.getByRole('link', { name: rising.title }).waitFor();
+      await sourceFilter.selectOption('');
     });
 
     await step('issue-detail', async () => {

@@ -78,6 +78,10 @@ function Issues({ t, lang }) {
   const [hours, setHours] = useState(0);
   const [auto, setAuto] = useState(true);
   const [region, setRegion] = useState('');
+  const [source, setSource] = useState('');
+  // The sources the loaded issues came from, gathered as the board refreshes (analysts may not list the
+  // source registry): the choices of the source filter, which the API applies.
+  const [knownSources, setKnownSources] = useState([]);
   const [provinces, setProvinces] = useState([]);
   useEffect(() => {
     // The region filter offers the provinces; an issue about a city is also its province's.
@@ -87,9 +91,14 @@ function Issues({ t, lang }) {
     );
   }, []);
   const [state, reload] = useLoad(
-    () => api(`/v1/issues${query({ size: 200, status, region })}`),
-    [status, region],
+    () => api(`/v1/issues${query({ size: 200, status, region, source })}`),
+    [status, region, source],
   );
+  useEffect(() => {
+    const seen = new Set(knownSources);
+    for (const issue of state.data?.items ?? []) for (const x of issue.sources ?? []) seen.add(x.source);
+    if (seen.size !== knownSources.length) setKnownSources([...seen].sort());
+  }, [state.data]);
   useEffect(() => {
     if (!auto) return undefined;
     const timer = setInterval(reload, 10_000);
@@ -124,6 +133,13 @@ function Issues({ t, lang }) {
         <select value=${region} onChange=${(e) => setRegion(e.currentTarget.value)}>
           <option value="">${t('all')}</option>
           ${provinces.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
+        </select>
+      </label>
+      <label
+        >${t('source')}
+        <select value=${source} onChange=${(e) => setSource(e.currentTarget.value)}>
+          <option value="">${t('all')}</option>
+          ${knownSources.map((x) => html`<option value=${x}>${x}</option>`)}
         </select>
       </label>
       <label
