@@ -294,13 +294,18 @@ export async function whatsappFollowUp(
           context: { message_id: report.messageId },
           text: { body: text, preview_url: Boolean(job.clarification.url) },
         });
+        // Outside the send's error handling: the reply is out, so a Redis failure here must not fail
+        // the job (its retry would send the reply twice); it costs only the late-failure fallback.
         const wamid = messageIdOf(res.body);
         if (wamid && ctx.sent)
-          await ctx.sent.record(wamid, {
-            key: job.key,
-            ref: report.messageId,
-            clarification: job.clarification,
-          });
+          await ctx.sent
+            .record(wamid, { key: job.key, ref: report.messageId, clarification: job.clarification })
+            .catch((err: Error) =>
+              ctx.logger.warn(
+                { item: report.messageId, err: err.message },
+                'whatsapp reply not kept for statuses',
+              ),
+            );
       } catch (err) {
         const { code, message } = graphError(err);
         if (code === WINDOW_CLOSED) useTemplate = true;
