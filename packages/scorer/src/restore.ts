@@ -56,8 +56,11 @@ export async function restoreClusterer(
       search,
       names,
       missing.flatMap((issue) => issue.samplePostIds ?? []),
-    ))
-      samples.set(post.issueId, [...(samples.get(post.issueId) ?? []), post]);
+    )) {
+      const list = samples.get(post.issueId);
+      if (list) list.push(post);
+      else samples.set(post.issueId, [post]);
+    }
     for (const issue of missing) {
       if (clusterer.full) return false;
       const lastAt = Date.parse(issue.lastSeen ?? '');

@@ -145,27 +145,41 @@ const POST_FIELDS = [
   'regions',
 ];
 
-/** Posts by id, in the order asked, from the alias (it spans monthly indices, so an ids query, not mget). */
+/** Posts by id, in the order asked, from the alias (missing ones are left out). */
 export async function getPostsByIds(
   client: SearchClient,
   names: IndexNames,
   ids: string[],
 ): Promise<PostHit[]> {
-  if (ids.length === 0) return [];
+  const byId = await postsByIds<PostHit>(client, names, ids, POST_FIELDS, 'reading posts by id');
+  return ids.flatMap((id) => {
+    const p = byId.get(id);
+    return p ? [{ ...p, id }] : [];
+  });
+}
+
+/**
+ * Posts by id with the given fields. An ids query on the alias, not mget: the alias spans the monthly
+ * indices. However many ids (a plain search would stop at 10,000).
+ */
+async function postsByIds<T>(
+  client: SearchClient,
+  names: IndexNames,
+  ids: string[],
+  fields: string[],
+  what: string,
+): Promise<Map<string, T>> {
+  if (ids.length === 0) return new Map();
   try {
-    const res = await client.search({
+    const hits = await searchAll<T>(client, {
       index: names.posts,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      body: { size: ids.length, query: { ids: { values: ids } }, _source: POST_FIELDS } as never,
+      query: { ids: { values: ids } },
+      source: fields,
+      ignoreUnavailable: true,
     });
-    const byId = new Map(res.body.hits.hits.map((h) => [h._id, h._source as PostHit]));
-    return ids.flatMap((id) => {
-      const p = byId.get(id);
-      return p ? [{ ...p, id }] : [];
-    });
+    return new Map(hits.map((h) => [h.id, h.source]));
   } catch (err) {
-    throw storeError(err, 'reading posts by id');
+    throw storeError(err, what);
   }
 }
 
@@ -345,18 +359,14 @@ export async function getAssignedPosts(
   names: IndexNames,
   ids: string[],
 ): Promise<AssignedPostHit[]> {
-  if (ids.length === 0) return [];
-  try {
-    const hits = await searchAll<AssignedPostHit>(client, {
-      index: names.posts,
-      query: { ids: { values: ids } },
-      source: ASSIGNED_POST_FIELDS,
-      ignoreUnavailable: true,
-    });
-    return hits.map((h) => h.source);
-  } catch (err) {
-    throw storeError(err, 'reading posts to restore');
-  }
+  const byId = await postsByIds<AssignedPostHit>(
+    client,
+    names,
+    ids,
+    ASSIGNED_POST_FIELDS,
+    'reading posts to restore',
+  );
+  return [...byId.values()];
 }
 
 /**
