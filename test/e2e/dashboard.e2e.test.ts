@@ -294,6 +294,18 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       await sourceFilter.selectOption('dash');
       await page.getByRole('link', { name: rising.title }).waitFor();
       await sourceFilter.selectOption('');
+      // By words of the title or keywords, searched by the API over every issue.
+      await page.getByLabel('Cari judul').fill('vaksin surabaya');
+      await waitFor(async () => (await page.locator('tr.issue-row').count()) === 1, {
+        timeoutMs: 10_000,
+        what: 'the title search to leave only the burst',
+      });
+      await page.getByRole('link', { name: rising.title }).waitFor();
+      await page.getByLabel('Cari judul').fill('');
+      await waitFor(async () => (await page.locator('tr.issue-row').count()) > 1, {
+        timeoutMs: 10_000,
+        what: 'every issue back without the title search',
+      });
     });
 
     await step('issue-detail', async () => {

@@ -160,6 +160,15 @@ export const IssuesQuery = Type.Object(
     region: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{2,64}$' })),
     /** Only issues with posts from this source (among the issue's 20 busiest sources). */
     source: Type.Optional(Type.String({ maxLength: 64 })),
+    /** Every word in the issue's title or among its keywords. */
+    q: Type.Optional(Type.String({ maxLength: 500 })),
+    /** Only issues with at least this share of likely-hoax posts (0–1). */
+    minHoax: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /** Only issues with (true) or without (false) coordinated copy-paste. */
+    coordinated: Type.Optional(Type.Boolean()),
+    /** Only issues active in this period: seen last at or after `from`, first at or before `to`. */
+    from: Type.Optional(IsoDate),
+    to: Type.Optional(IsoDate),
     size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     /** The next page: the `nextCursor` of the previous one (same filters). */
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),

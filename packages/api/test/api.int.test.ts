@@ -504,6 +504,11 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
           ...issue,
           id: 'iss-cabai',
           title: 'harga cabai',
+          terms: ['cabai', 'harga', 'pasar'],
+          hoaxShare: 0.1,
+          coordinated: true,
+          firstSeen: '2026-11-18T07:00:00Z',
+          lastSeen: '2026-11-19T08:00:00Z',
           sources: [{ source: 'x', count: 1, share: 1 }],
           factChecks: [],
           status: 'new',
@@ -617,6 +622,23 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
       expect(
         json<{ items: unknown[] }>(await call('GET', '/v1/issues?size=10', agencyA.apiKey)).items,
       ).toHaveLength(2);
+      // The board's filters, applied by the API over every issue (not over one loaded page).
+      const ids = async (q: string) =>
+        json<{ items: { id: string }[] }>(await call('GET', `/v1/issues?${q}`, ADMIN_KEY)).items.map(
+          (i) => i.id,
+        );
+      expect(await ids('q=Banjir')).toEqual([issueId]); // a title word, any case
+      expect(await ids('q=pasar')).toEqual(['iss-cabai']); // a keyword the title lacks
+      expect(await ids('q=cabai%20pasar')).toEqual(['iss-cabai']); // every word, title or keywords
+      expect(await ids('q=banjir%20pasar')).toEqual([]);
+      expect(await ids('minHoax=0.3')).toEqual([issueId]);
+      expect(await ids('coordinated=true')).toEqual(['iss-cabai']);
+      expect(await ids('coordinated=false')).toEqual([issueId]);
+      expect(await ids('from=2026-11-20T00:00:00Z')).toEqual([issueId]); // seen since
+      expect(await ids('to=2026-11-19T00:00:00Z')).toEqual(['iss-cabai']); // already there by then
+      expect(await ids('from=2026-11-19T00:00:00Z&to=2026-11-19T12:00:00Z')).toEqual(['iss-cabai']);
+      expectError(await call('GET', '/v1/issues?minHoax=2', ADMIN_KEY), 400, 'VALIDATION');
+      expectError(await call('GET', '/v1/issues?from=kemarin', ADMIN_KEY), 400, 'VALIDATION');
       const detail = await call('GET', `/v1/issues/${issueId}`, agencyB.apiKey);
       expect(detail.statusCode).toBe(200);
       const d = json<{ timeline: unknown[]; posts: { id: string; text: string }[] }>(detail);

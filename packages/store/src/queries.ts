@@ -296,12 +296,38 @@ export async function listIssues(
     topic?: string;
     region?: string;
     source?: string;
+    /** Every word in the title or among the issue's keywords. */
+    q?: string;
+    /** Only issues at least this share of whose posts scored as likely hoaxes (0–1). */
+    minHoax?: number;
+    coordinated?: boolean;
+    /** Only issues active in [from, to]: seen last at or after `from`, first at or before `to`. */
+    from?: string;
+    to?: string;
     size?: number;
     cursor?: string;
   },
 ): Promise<{ items: IssueDoc[]; nextCursor?: string }> {
   const filter: unknown[] = [];
   if (query.status) filter.push({ term: { status: query.status } });
+  if (query.q?.trim()) {
+    // Every word in the title or among the issue's keywords: "banjir jakarta" finds the issue titled
+    // "Banjir rob di Jakarta Utara", and one titled "Genangan di Jakarta" whose keywords say "banjir".
+    const words = query.q
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}#@_]+/u)
+      .filter(Boolean)
+      .slice(0, 20);
+    for (const word of words)
+      filter.push({
+        bool: { should: [{ match: { title: word } }, { term: { terms: word } }], minimum_should_match: 1 },
+      });
+  }
+  if (query.minHoax !== undefined && query.minHoax > 0)
+    filter.push({ range: { hoaxShare: { gte: query.minHoax } } });
+  if (query.coordinated !== undefined) filter.push({ term: { coordinated: query.coordinated } });
+  if (query.from) filter.push({ range: { lastSeen: { gte: query.from } } });
+  if (query.to) filter.push({ range: { firstSeen: { lte: query.to } } });
   if (query.source) filter.push({ term: { 'sources.source': query.source } });
   if (query.topic) filter.push({ term: { 'topics.id': query.topic } });
   // A province or city the issue's posts name (a city's issues are also its province's).

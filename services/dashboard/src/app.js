@@ -9,6 +9,8 @@ import { api, query, session } from './api.js';
 import { translator } from './i18n.js';
 
 const STATUS_ORDER = ['rising', 'growing', 'new', 'peaked', 'cooled'];
+/** Issues per API page on the board (the API's maximum). */
+const ISSUE_PAGE = 200;
 const pct = (x) => `${Math.round((x ?? 0) * 100)}%`;
 const fmtTime = (iso, lang) =>
   iso
@@ -90,10 +92,37 @@ function Issues({ t, lang }) {
       () => setProvinces([]),
     );
   }, []);
-  const [state, reload] = useLoad(
-    () => api(`/v1/issues${query({ size: 200, status, region, source })}`),
-    [status, region, source],
-  );
+  // The title words reach the API once typing pauses, not on every key.
+  const [titleQuery, setTitleQuery] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setTitleQuery(title.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [title]);
+  // Every filter is the API's, over all issues (filtered in the page, the board only ever searched the
+  // 200 most recently seen). "Load more" raises how many the board keeps; a refresh re-reads as many,
+  // page by page, and a change of filters starts again from one page.
+  const filterKey = JSON.stringify([status, region, source, titleQuery, minHoax, coordinated, hours]);
+  const [extra, setExtra] = useState({ key: '', limit: 0 });
+  const limit = ISSUE_PAGE + (extra.key === filterKey ? extra.limit : 0);
+  const [state, reload] = useLoad(async () => {
+    const params = {
+      size: ISSUE_PAGE,
+      status,
+      region,
+      source,
+      q: titleQuery,
+      minHoax: minHoax > 0 ? Math.min(minHoax, 100) / 100 : undefined,
+      coordinated: coordinated ? true : undefined,
+      from: hours ? new Date(Date.now() - hours * 3_600_000).toISOString() : undefined,
+    };
+    let page = await api(`/v1/issues${query(params)}`);
+    const loaded = [...page.items];
+    while (page.nextCursor && loaded.length < limit) {
+      page = await api(`/v1/issues${query({ ...params, cursor: page.nextCursor })}`);
+      loaded.push(...page.items);
+    }
+    return { items: loaded, nextCursor: page.nextCursor };
+  }, [filterKey, limit]);
   useEffect(() => {
     const seen = new Set(knownSources);
     for (const issue of state.data?.items ?? []) for (const x of issue.sources ?? []) seen.add(x.source);
@@ -106,17 +135,12 @@ function Issues({ t, lang }) {
   }, [auto, reload]);
   const items = useMemo(
     () =>
-      (state.data?.items ?? [])
-        .filter((i) => (i.hoaxShare ?? 0) * 100 >= minHoax)
-        .filter((i) => !coordinated || i.coordinated)
-        .filter((i) => !title || i.title.toLowerCase().includes(title.toLowerCase()))
-        .filter((i) => !hours || Date.parse(i.lastSeen) >= Date.now() - hours * 3_600_000)
-        .sort(
-          (a, b) =>
-            STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
-            (b.windowCount ?? 0) - (a.windowCount ?? 0),
-        ),
-    [state.data, minHoax, coordinated, title, hours],
+      [...(state.data?.items ?? [])].sort(
+        (a, b) =>
+          STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+          (b.windowCount ?? 0) - (a.windowCount ?? 0),
+      ),
+    [state.data],
   );
   return html`<section aria-labelledby="issues-h">
     <h1 id="issues-h">${t('issuesTitle')}</h1>
@@ -212,6 +236,15 @@ function Issues({ t, lang }) {
           )}
         </tbody>
       </table>`
+    }
+    ${
+      state.data?.nextCursor &&
+      html`<p class="more">
+        <span>${t('issuesShown', { n: items.length })}</span>
+        <button onClick=${() => setExtra({ key: filterKey, limit })} disabled=${state.loading}>
+          ${state.loading ? t('loading') : t('loadMore')}
+        </button>
+      </p>`
     }
   </section>`;
 }
