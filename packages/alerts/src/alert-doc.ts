@@ -37,6 +37,8 @@ export function toAlertIssue(event: IssueEvent): AlertIssue {
     coordinated: event.coordinated,
     ...(event.topics?.length ? { topics: event.topics } : {}),
     ...(event.regions?.length ? { regions: event.regions } : {}),
+    ...(event.sources?.length ? { sources: event.sources } : {}),
+    ...(event.factChecks?.length ? { factChecks: event.factChecks } : {}),
     firstSeen: event.firstSeen,
     lastSeen: event.lastSeen,
   };

@@ -226,6 +226,8 @@ export function createRuleStage(deps: RuleStageDeps) {
         coordinated: doc.coordinated,
         ...(doc.topics?.length ? { topics: doc.topics } : {}),
         ...(doc.regions?.length ? { regions: doc.regions } : {}),
+        ...(doc.sources?.length ? { sources: doc.sources } : {}),
+        ...(doc.factChecks?.length ? { factChecks: doc.factChecks } : {}),
         firstSeen: doc.firstSeen,
         lastSeen: doc.lastSeen,
       },

@@ -1,4 +1,4 @@
-import type { AlertPayload, AlertPost, Clarification, Language } from './types';
+import type { AlertIssue, AlertPayload, AlertPost, Clarification, Language } from './types';
 
 /**
  * The one template set every channel writes its messages from: what a message says, in Bahasa
@@ -41,6 +41,7 @@ interface Words {
   clarified: string;
   counts: (windowCount: string, minutes: number, authors: string, total: string) => string;
   regions: string;
+  sources: string;
   coordinated: string;
   hoax: (score: string) => string;
   reasons: string;
@@ -63,6 +64,7 @@ const WORDS: Record<Language, Words> = {
     clarified: 'Klarifikasi resmi',
     counts: (n, m, a, t) => `${n} unggahan dalam ${m} menit · ${a} akun · ${t} unggahan total`,
     regions: 'wilayah',
+    sources: 'sumber',
     coordinated: 'terindikasi terkoordinasi',
     hoax: (s) => `Skor hoaks tertinggi: ${s}`,
     reasons: 'alasan',
@@ -83,6 +85,7 @@ const WORDS: Record<Language, Words> = {
     clarified: 'Official clarification',
     counts: (n, m, a, t) => `${n} posts in ${m} minutes · ${a} accounts · ${t} posts in total`,
     regions: 'regions',
+    sources: 'sources',
     coordinated: 'looks coordinated',
     hoax: (s) => `Highest hoax score: ${s}`,
     reasons: 'reasons',
@@ -141,15 +144,20 @@ function hoaxLine(posts: AlertPost[], language: Language): string | undefined {
   return `${words.hoax(decimal(top, language))}${reasons.length ? ` — ${words.reasons}: ${reasons.join('; ')}` : ''}`;
 }
 
-function factChecks(posts: AlertPost[]): MessageLink[] {
+/**
+ * The fact-checks the sample posts restate (closest first), then those the rest of the issue's posts
+ * restate (most posts first): three sample posts may not be the ones that match a debunk.
+ */
+function factChecks(posts: AlertPost[], issueChecks: AlertIssue['factChecks'] = []): MessageLink[] {
   const best = new Map<string, { title: string; url?: string; similarity: number }>();
   for (const post of posts)
     for (const m of post.claimMatches ?? []) {
       const seen = best.get(m.factCheckId);
       if (!seen || m.similarity > seen.similarity) best.set(m.factCheckId, m);
     }
-  return [...best.values()]
-    .sort((a, b) => b.similarity - a.similarity)
+  const fromPosts = [...best.values()].sort((a, b) => b.similarity - a.similarity);
+  const fromIssue = issueChecks.filter((f) => !best.has(f.id));
+  return [...fromPosts, ...fromIssue]
     .slice(0, MAX_FACT_CHECKS)
     .map((m) => (m.url ? { text: m.title, url: m.url } : { text: m.title }));
 }
@@ -202,13 +210,20 @@ export function messageParts(
           .slice(0, 3)
           .map((r) => r.name)
           .join(', ')}`
+      : '') +
+    // Where it is told: the three busiest sources and their share of its posts.
+    (issue.sources?.length
+      ? ` · ${words.sources}: ${issue.sources
+          .slice(0, 3)
+          .map((x) => `${x.source} ${Math.round(x.share * 100)}%`)
+          .join(', ')}`
       : '');
   if (payload.type === 'digest' && payload.digest) return digestParts(payload, language, counts, options);
   const pushed = payload.type === 'clarification' ? payload.clarification : undefined;
   const kind = pushed ? 'clarification' : alert.version > 1 ? 'update' : 'alert';
   const heading = `${pushed ? words.clarified : kind === 'update' ? words.update : words.rising}: ${issue.title}`;
   const sections: MessageSection[] = [
-    { title: words.factChecks, items: factChecks(alert.posts) },
+    { title: words.factChecks, items: factChecks(alert.posts, issue.factChecks) },
     { title: words.posts, items: samplePosts(alert.posts, language) },
     { title: words.clarifications, items: clarificationItems(alert.clarifications ?? [], pushed?.id) },
   ].filter((s) => s.items.length > 0);

@@ -19,6 +19,10 @@ export interface AlertIssue {
   topics?: { id: string; count: number; share: number }[];
   /** Provinces and cities a good share of its posts name, when the detector reports them. */
   regions?: { id: string; name: string; count: number; share: number }[];
+  /** Where its posts come from (posts per source, busiest first), when the detector reports it. */
+  sources?: { source: string; count: number; share: number }[];
+  /** Fact-checks the issue's posts restate (most posts first), when the detector reports them. */
+  factChecks?: { id: string; title: string; url?: string; posts: number }[];
   firstSeen: string;
   lastSeen: string;
 }

@@ -269,6 +269,8 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
         distinctAuthors: 3,
         coordinated: false,
         watchlistIds: [a, b, c],
+        sources: [{ source: 'tiktok', count: 3, share: 1 }],
+        factChecks: [{ id: 'fc1', title: '[HOAKS] Vaksin COVID-19 mengandung microchip', posts: 1 }],
         samplePostIds: [],
         firstSeen: '2026-11-30T02:50:00Z',
         lastSeen: '2026-11-30T02:55:00Z',
@@ -322,6 +324,11 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
     expect(doc.version).toBe(1);
     expect(doc.kind).toBe('watchlist_rule');
     expect(doc.trigger).toMatchObject({ rule: 'match', watchlistId: a });
+    // The issue as the alert tells it: where it is told and what it restates.
+    expect(doc.issue).toMatchObject({
+      sources: [{ source: 'tiktok', count: 3, share: 1 }],
+      factChecks: [{ id: 'fc1', posts: 1 }],
+    });
     expect(doc.trigger?.reason.id).toBe('Unggahan cocok dengan "vaksin": "awas vaksin ada chip nya 1"');
     const count = (w: string, rule: string) => state.rules.count(w, rule, 0, Date.now() + 1e9);
     expect(await count(a, 'match')).toBe(3);

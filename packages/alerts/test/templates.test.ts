@@ -86,6 +86,49 @@ describe('one template set, Bahasa Indonesia first', () => {
     );
   });
 
+  it('says where the story is told and names the fact-checks the rest of its posts restate', () => {
+    const issue = {
+      ...alertPayload().alert.issue,
+      coordinated: false,
+      sources: [
+        { source: 'tiktok', count: 700, share: 0.56 },
+        { source: 'x', count: 400, share: 0.32 },
+        { source: 'tipline-whatsapp', count: 100, share: 0.08 },
+        { source: 'news', count: 50, share: 0.04 },
+      ],
+      factChecks: [
+        // The one the sample posts also restate: listed once, from the posts.
+        { id: 'fc_1', title: '[SALAH] Vaksin COVID-19 Mengandung Chip 5G', posts: 300 },
+        {
+          id: 'fc-magnet',
+          title: '[SALAH] Lengan Menempel Magnet Setelah Vaksin',
+          url: 'https://cekfakta.example.id/magnet',
+          posts: 120,
+        },
+        { id: 'fc-lacak', title: '[HOAKS] Chip Vaksin untuk Melacak Warga', posts: 40 },
+        { id: 'fc-4', title: 'Keempat, tidak muat', posts: 2 },
+      ],
+    };
+    const parts = messageParts(alertPayload({ issue }));
+    expect(parts.counts).toBe(
+      '84 unggahan dalam 10 menit · 31 akun · 1.250 unggahan total · sumber: tiktok 56%, x 32%, tipline-whatsapp 8%',
+    );
+    expect(messageParts(alertPayload({ issue }), 'en').counts).toBe(
+      '84 posts in 10 minutes · 31 accounts · 1,250 posts in total · sources: tiktok 56%, x 32%, tipline-whatsapp 8%',
+    );
+    expect(parts.sections[0]).toEqual({
+      title: 'Cek fakta terkait',
+      items: [
+        {
+          text: '[SALAH] Vaksin COVID-19 Mengandung Chip 5G',
+          url: 'https://turnbackhoax.id/2021/vaksin-chip',
+        },
+        { text: '[SALAH] Lengan Menempel Magnet Setelah Vaksin', url: 'https://cekfakta.example.id/magnet' },
+        { text: '[HOAKS] Chip Vaksin untuk Melacak Warga' },
+      ],
+    });
+  });
+
   it('marks updates, carries published clarifications, and leaves out what the alert lacks', () => {
     const update = messageParts(
       alertPayload({

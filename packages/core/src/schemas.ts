@@ -97,6 +97,20 @@ export const IssueTopic = Type.Object({
 });
 export type IssueTopic = Static<typeof IssueTopic>;
 
+/** Posts of an issue from one source (source id), busiest first. */
+export const IssueSourceCount = Type.Object({
+  source: Type.String(),
+  count: Count,
+  share: Type.Number({ minimum: 0, maximum: 1 }),
+});
+/** A fact-checked claim an issue's posts restate, and how many of them do. */
+export const IssueFactCheck = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  url: Type.Optional(Type.String()),
+  posts: Count,
+});
+
 /**
  * `posts.scored`, key `source:sourceId`: a raw post with everything that can be worked out from the
  * post alone (language, terms, hoax score, watchlists …). Scorers compute it in parallel; the single
@@ -190,6 +204,10 @@ export const IssueEvent = Type.Object({
       }),
     ),
   ),
+  /** Where its posts come from (the 20 busiest sources); absent from older detectors' events. */
+  sources: Type.Optional(Type.Array(IssueSourceCount)),
+  /** Fact-checks its posts restate, most posts first (the top 10); absent when none. */
+  factChecks: Type.Optional(Type.Array(IssueFactCheck)),
   firstSeen: IsoDate,
   lastSeen: IsoDate,
 });

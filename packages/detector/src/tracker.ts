@@ -723,6 +723,7 @@ export class IssueTracker {
       watchlistIds: [...issue.watchlistIds],
       topics: issueTopicMix(issue.topicCounts ?? [], issue.total),
       ...this.regionsOf(issue),
+      ...this.sourcesOf(issue),
       firstSeen: new Date(issue.firstSeen).toISOString(),
       lastSeen: new Date(issue.lastSeen).toISOString(),
     };

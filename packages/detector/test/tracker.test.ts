@@ -311,6 +311,10 @@ describe('IssueTracker', () => {
       { id: 'turnbackhoax-2291', title: hoaxListrik.title, url: hoaxListrik.url, posts: 4 },
       { id: 'cekfakta-118', title: hoaxToken.title, posts: 1 },
     ]);
+    // Its events carry both, for the alerts (and webhooks) made from them.
+    const events = tracker.evaluate(['listrik']);
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(e).toMatchObject({ sources: doc.sources, factChecks: doc.factChecks });
     // After a restart the counts carry on.
     const restored = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
     restored.restore(doc);
