@@ -103,6 +103,7 @@ describe('WhatsApp reporters get the clarification (real OpenSearch + Redis)', (
       template: { name: 'klarifikasi_laporan', language: 'id' },
       allowPrivate: true,
       retry: { attempts: 5, backoffMs: 200 },
+      lateRetryDelayMs: 300,
       logger,
     });
     app = buildApp({
@@ -221,10 +222,18 @@ describe('WhatsApp reporters get the clarification (real OpenSearch + Redis)', (
     expect(followUpAnswers).toBe(3);
     expect(received).toHaveLength(thanked + 2);
 
-    // Meta reports later that one reply failed: the 24 h window had closed (131047). It goes out again
-    // as the template, once, however often Meta repeats the webhook; other reports change nothing.
+    // Meta reports later that one reply failed because the 24 h window had closed (131047): it goes out
+    // again as the template, once, however often Meta repeats the webhook. The other failed on Meta's
+    // own rate limit (130429): it goes out again, once, a little later. Other reports change nothing.
     const failed = followUps.find((m) => m.to === '6281355550002')!;
-    const delivered = followUps.find((m) => m.to === '6281355550001')!;
+    const throttled = followUps.find((m) => m.to === '6281355550001')!;
+    const throttledStatus = (id: string) => ({
+      id,
+      status: 'failed',
+      timestamp: String(now),
+      recipient_id: '6281355550001',
+      errors: [{ code: 130429, title: 'Rate limit hit' }],
+    });
     const statuses = whatsappStatuses([
       {
         id: failed.wamid,
@@ -240,7 +249,8 @@ describe('WhatsApp reporters get the clarification (real OpenSearch + Redis)', (
           },
         ],
       },
-      { id: delivered.wamid, status: 'delivered', timestamp: String(now), recipient_id: '6281355550001' },
+      throttledStatus(throttled.wamid!),
+      { id: 'wamid.out1', status: 'delivered', timestamp: String(now), recipient_id: '6281355550001' },
       {
         id: 'wamid.bukan-balasan-kami',
         status: 'failed',
@@ -261,9 +271,10 @@ describe('WhatsApp reporters get the clarification (real OpenSearch + Redis)', (
       });
       expect(status.json()).toEqual({ received: 0 });
     }
-    await waitFor(() => received.some((m) => m.type === 'template'), {
+    const resent = () => received.slice(thanked + 2).filter((m) => m.type === 'text');
+    await waitFor(() => received.some((m) => m.type === 'template') && resent().length > 0, {
       timeoutMs: 20_000,
-      what: 'the template sent after the late failure',
+      what: 'the template and the reply sent again after the late failures',
     });
     await new Promise((r) => setTimeout(r, 1_000));
     const templates = received.filter((m) => m.type === 'template');
@@ -272,6 +283,21 @@ describe('WhatsApp reporters get the clarification (real OpenSearch + Redis)', (
     expect(templates[0]!.template!.components[0]!.parameters.map((p) => p.text).join(' ')).toContain(
       'Tidak ada rencana pemadaman total se-Jawa Bali',
     );
-    expect(received).toHaveLength(thanked + 3);
+    // The throttled reply again: the same answer to the same report.
+    expect(resent().map((m) => [m.to, m.context?.message_id, m.text?.body])).toEqual([
+      ['6281355550001', 'wamid.LAPOR2', throttled.text!.body],
+    ]);
+    expect(received).toHaveLength(thanked + 4);
+    // Throttled a second time: logged, not sent a third time.
+    const again = whatsappStatuses([throttledStatus(resent()[0]!.wamid!)]);
+    const answer = await app.inject({
+      method: 'POST',
+      url: '/v1/tipline/whatsapp',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(again, SECRET) },
+      payload: again,
+    });
+    expect(answer.statusCode).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(received).toHaveLength(thanked + 4);
   });
 });

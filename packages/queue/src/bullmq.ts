@@ -103,9 +103,14 @@ export interface Scheduler<T> {
   remove(id: string): Promise<void>;
   /**
    * A one-off job; the same jobId while one is waiting is a no-op. `attempts` > 1: a job that throws is
-   * tried again after `backoffMs`, doubling each time.
+   * tried again after `backoffMs`, doubling each time. `delayMs`: not before that long from now.
    */
-  runNow(jobId: string, data: T, retry?: { attempts: number; backoffMs: number }): Promise<void>;
+  runNow(
+    jobId: string,
+    data: T,
+    retry?: { attempts: number; backoffMs: number },
+    delayMs?: number,
+  ): Promise<void>;
   /** Ids of the schedulers that exist. */
   list(): Promise<string[]>;
   close(): Promise<void>;
@@ -131,10 +136,11 @@ export function createScheduler<T>(options: {
     async remove(id) {
       await queue.removeJobScheduler(id);
     },
-    async runNow(jobId, data, retry) {
+    async runNow(jobId, data, retry, delayMs) {
       await queue.add(jobId, data, {
         jobId,
         ...keep,
+        ...(delayMs ? { delay: delayMs } : {}),
         ...(retry
           ? { attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs } }
           : {}),

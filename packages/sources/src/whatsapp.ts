@@ -198,6 +198,8 @@ const RETRY_LATER = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131056]);
 const TOKEN_PROBLEM = new Set([0, 10, 190]);
 /** "Re-engagement message": the 24 h window is closed; only a template may go out. */
 const WINDOW_CLOSED = 131047;
+/** Marks the job key of a follow-up sent again after a late, passing failure (sent again only once). */
+const LATE_RETRY = ':late-retry:';
 
 function graphError(err: unknown): { code?: number; message?: string } {
   if (!(err instanceof SourceError) || !err.info.body) return {};
@@ -356,8 +358,10 @@ export interface WhatsAppFollowUps {
   followUp(job: WhatsAppFollowUpJob): Promise<number>;
   /**
    * Meta's later word on messages it had accepted (the webhook's failed `statuses`): a follow-up reply
-   * refused because the 24 h window had closed (131047) goes out again as the template; any other
-   * failure of a follow-up is logged with Meta's reason. Answers how many were queued again.
+   * refused because the 24 h window had closed (131047) goes out again as the template; one failed for
+   * a passing reason (rate limits, an outage: the codes retried at once when the send answers them) is
+   * sent again once, later; any other failure of a follow-up is logged with Meta's reason. Answers how
+   * many were queued again.
    */
   deliveryFailed(failures: readonly WhatsAppDeliveryFailure[]): Promise<number>;
   close(): Promise<void>;
@@ -380,6 +384,11 @@ export interface WhatsAppFollowUpsOptions {
   allowPrivate?: boolean;
   /** How often a job is tried and the first wait, doubling (default 8 tries from 30 s: about an hour). */
   retry?: { attempts: number; backoffMs: number };
+  /**
+   * A follow-up Meta accepted and later failed for a passing reason (rate limits, an outage) is sent
+   * again once, this long after the failure was reported (default 5 min).
+   */
+  lateRetryDelayMs?: number;
   now?: () => number;
   logger: Logger;
 }
@@ -448,6 +457,21 @@ export function createWhatsAppFollowUps(options: WhatsAppFollowUpsOptions): What
           logger.info(
             { item: reply.ref, code: f.code },
             'whatsapp follow-up failed later: sending the template',
+          );
+        } else if (f.code !== undefined && RETRY_LATER.has(f.code) && !reply.key.includes(LATE_RETRY)) {
+          // Meta's throughput limits or an outage of its own: the citizen is still owed the answer.
+          // Once: a follow-up that fails so again is only logged (no loop of retries on a bad day).
+          const key = `${reply.key}${LATE_RETRY}${f.id}`;
+          await queue.runNow(
+            `wa-followup-${key}`,
+            { key, refs: [reply.ref], clarification: reply.clarification },
+            retry,
+            options.lateRetryDelayMs ?? 5 * 60_000,
+          );
+          queued += 1;
+          logger.info(
+            { item: reply.ref, code: f.code, reason: f.title },
+            'whatsapp follow-up failed later for a passing reason: sending it again later',
           );
         } else
           logger.warn(
