@@ -414,6 +414,23 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
         { timeoutMs: 30_000, intervalMs: 1_000, what: 'an alert in the inbox' },
       );
       await page.locator('.deliveries li').first().waitFor();
+      // The inbox is live: a clarification published elsewhere (another analyst, the API) shows its
+      // deliveries here without a reload.
+      await page.getByRole('status').filter({ hasText: 'Langsung' }).waitFor();
+      const deliveryRows = await page.locator('.deliveries li').count();
+      const second = await call(
+        'POST',
+        `/v1/issues/${encodeURIComponent(rising.id)}/clarifications`,
+        agencyKey,
+        {
+          text: 'Pembaruan Kemenkes: daftar kandungan vaksin booster lengkap ada di situs resmi.',
+        },
+      );
+      expect(second.status).toBe(201);
+      await waitFor(async () => (await page.locator('.deliveries li').count()) > deliveryRows, {
+        timeoutMs: 15_000,
+        what: 'the deliveries of the new clarification in the open inbox',
+      });
       // Ack: the alert is handled, no more follow-ups; the inbox says so.
       await page.locator('li.alert').first().getByRole('button', { name: 'Tandai sudah ditangani' }).click();
       await page.locator('li.alert').first().locator('.badge', { hasText: 'Sudah ditangani' }).waitFor();

@@ -1,4 +1,5 @@
 // The HTTP API, with the key from session storage (never in a URL). Errors keep their catalogue code.
+import { EventSource } from 'eventsource';
 const KEY = 'pantau.key';
 
 export const session = {
@@ -50,3 +51,23 @@ export const query = (params) => {
   const s = q.toString();
   return s ? `?${s}` : '';
 };
+
+/**
+ * The agency's live stream (`GET /v1/stream`, Server-Sent Events): `onEvent(type)` for each `alert`,
+ * `issue` and `clarification` event, `onState('live' | 'reconnecting' | 'off')` as the connection goes.
+ * The `eventsource` library does the protocol (reconnects, Last-Event-ID) through a fetch that carries
+ * the key as a header — the browser's own EventSource cannot, and a key never goes in a URL. A key
+ * the stream refuses (the operator's, which has no agency) leaves it `off`. Answers a function that
+ * closes it.
+ */
+export function liveEvents(onEvent, onState, key = session.key) {
+  const source = new EventSource('/v1/stream', {
+    fetch: (input, init) =>
+      fetch(input, { ...init, headers: { ...init.headers, authorization: `Bearer ${key}` } }),
+  });
+  for (const type of ['alert', 'issue', 'clarification']) source.addEventListener(type, () => onEvent(type));
+  source.onopen = () => onState('live');
+  source.onerror = (e) =>
+    onState(source.readyState === EventSource.CLOSED || e.code ? 'off' : 'reconnecting');
+  return () => source.close();
+}

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { api, query, session } from './api.js';
+import { api, liveEvents, query, session } from './api.js';
 import { translator } from './i18n.js';
 
 const STATUS_ORDER = ['rising', 'growing', 'new', 'peaked', 'cooled'];
@@ -41,6 +41,36 @@ function useLoad(load, deps) {
   }, deps);
   useEffect(reload, [reload]);
   return [state, reload];
+}
+
+/**
+ * Reloads (once, shortly after a flurry) when the agency's live stream says something of `types`
+ * changed; answers the stream's state for the badge.
+ */
+function useLive(types, reload) {
+  const [live, setLive] = useState('off');
+  const latest = useRef(reload);
+  latest.current = reload;
+  useEffect(() => {
+    let timer;
+    const close = liveEvents((type) => {
+      if (!types.includes(type)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => latest.current(), 300);
+    }, setLive);
+    return () => {
+      clearTimeout(timer);
+      close();
+    };
+  }, []);
+  return live;
+}
+
+function LiveBadge({ t, live }) {
+  if (live === 'off') return null;
+  return html`<span class="live live-${live}" role="status"
+    >${t(live === 'live' ? 'live' : 'reconnecting')}</span
+  >`;
 }
 
 function Status({ t, status }) {
@@ -133,6 +163,8 @@ function Issues({ t, lang }) {
     const timer = setInterval(reload, 10_000);
     return () => clearInterval(timer);
   }, [auto, reload]);
+  // The issues this agency is alerted on change the moment the stream says so; the rest every 10 s.
+  const live = useLive(['issue', 'alert'], () => auto && reload());
   const items = useMemo(
     () =>
       [...(state.data?.items ?? [])].sort(
@@ -144,6 +176,7 @@ function Issues({ t, lang }) {
   );
   return html`<section aria-labelledby="issues-h">
     <h1 id="issues-h">${t('issuesTitle')}</h1>
+    <${LiveBadge} t=${t} live=${live} />
     <form class="filters" onSubmit=${(e) => e.preventDefault()}>
       <label
         >${t('status')}
@@ -807,6 +840,8 @@ function Watchlists({ t, lang }) {
 
 function Alerts({ t, lang }) {
   const [state, reload] = useLoad(() => api('/v1/alerts?size=100'), []);
+  // New alerts, new versions and clarifications show as they happen.
+  const live = useLive(['alert', 'clarification'], reload);
   if (state.error)
     return html`<section>
       <h1>${t('alertsTitle')}</h1>
@@ -815,6 +850,7 @@ function Alerts({ t, lang }) {
   const items = state.data?.items ?? [];
   return html`<section aria-labelledby="al-h">
     <h1 id="al-h">${t('alertsTitle')}</h1>
+    <${LiveBadge} t=${t} live=${live} />
     ${state.loading && !state.data && html`<p>${t('loading')}</p>`}
     ${state.data && items.length === 0 && html`<p class="empty">${t('noAlerts')}</p>`}
     <ul class="alerts">
