@@ -118,6 +118,7 @@ export interface StreamPosition {
 }
 
 interface RecentPost {
+  id: string;
   bucket: number;
   /** Stream time of the post (ms). */
   at: number;
@@ -390,6 +391,7 @@ export class IssueTracker {
     }
     if (issue.samplePostIds.length < MAX_SAMPLES) issue.samplePostIds.push(post.id);
     issue.recent.push({
+      id: post.id,
       bucket,
       at,
       author: `${post.source}:${author}`,
@@ -725,7 +727,7 @@ export class IssueTracker {
       // Poisson-style surprise: how many standard deviations above the expected level.
       score: (j.windowCount - j.expected) / Math.sqrt(j.expected + 1),
       growth: j.windowCount / Math.max(j.expected, 0.5),
-      samplePostIds: [...issue.samplePostIds],
+      samplePostIds: this.eventSamples(issue),
       hoaxShare: issue.total ? issue.hoaxCount / issue.total : 0,
       distinctAuthors: issue.authors.size,
       coordinated: this.coordinated(issue),
@@ -736,6 +738,28 @@ export class IssueTracker {
       firstSeen: new Date(issue.firstSeen).toISOString(),
       lastSeen: new Date(issue.lastSeen).toISOString(),
     };
+  }
+
+  /**
+   * The posts an event shows (alerts quote them): what is happening now — the window's posts, one per
+   * wording (copies of one text count once), in the order they came — then the issue's first posts.
+   * An old story rising again, or a new story that joined it, is told by its new posts, not by the
+   * ones from days ago.
+   */
+  private eventSamples(issue: IssueState): string[] {
+    const out: string[] = [];
+    const wordings = new Set<string>();
+    for (const r of issue.recent) {
+      if (out.length >= MAX_SAMPLES) return out;
+      if (wordings.has(r.copyGroup)) continue;
+      wordings.add(r.copyGroup);
+      out.push(r.id);
+    }
+    for (const id of issue.samplePostIds) {
+      if (out.length >= MAX_SAMPLES) break;
+      if (!out.includes(id)) out.push(id);
+    }
+    return out;
   }
 
   /** `{regions}` when a good share of the issue's posts name some province or city, else nothing. */

@@ -71,10 +71,41 @@ describe('IssueTracker', () => {
     // One account posting three times is not a quick start.
     const sameAuthor = { author: { handle: 'akun_sendiri' } };
     expect(feed('satu-akun', 3, sameAuthor).map((e) => e.type)).toEqual(['new']);
-    // Off when quickMinCount is 0: three posts wait for the window rule (4).
+    // Off when quickMinCount is 0: three posts wait for the window rule (5).
     const off = new IssueTracker({ ...DEFAULT_DETECTOR_SETTINGS, quickMinCount: 0 }, clock);
     for (let i = 0; i < 3; i++) off.observe(post('pelan', clock.now()));
     expect(off.evaluate(['pelan']).map((e) => e.type)).toEqual(['new']);
+  });
+
+  it('shows what is rising now: the event of an old story quotes its new posts, one per wording', () => {
+    // Ten posts three hours ago (the issue's first posts stay its document's samples) …
+    const old = Array.from({ length: 10 }, () => post('beras', clock.now()));
+    old.forEach((p) => tracker.observe(p));
+    tracker.evaluate(['beras']);
+    clock.advance(3 * 3600_000);
+    expect(tracker.evaluate(['beras']).map((e) => e.type)).toEqual(['cooled']);
+    clock.advance(10 * MIN);
+    // … then a new rice story: two wordings copied by many accounts, and three more.
+    const first = post('beras', clock.now(), { text: 'Beras plastik beredar di pasar Cipinang!!' });
+    const second = post('beras', clock.now(), {
+      text: 'Awas beras sintetis di Toko Tani, cek sebelum masak',
+    });
+    const fresh = [
+      first,
+      ...Array.from({ length: 4 }, () => post('beras', clock.now(), { nearDuplicateOf: first.id })),
+      second,
+      ...Array.from({ length: 4 }, () => post('beras', clock.now(), { nearDuplicateOf: second.id })),
+      ...Array.from({ length: 3 }, () => post('beras', clock.now())),
+    ];
+    fresh.forEach((p) => tracker.observe(p));
+    const [rising] = tracker.evaluate(['beras']).filter((e) => e.type === 'rising');
+    expect(rising).toBeDefined();
+    expect(rising!.samplePostIds).toEqual([first.id, second.id, ...fresh.slice(-3).map((p) => p.id)]);
+    expect(tracker.document('beras')!.samplePostIds).toEqual(old.slice(0, 5).map((p) => p.id));
+    // A quiet issue's later events (cooled) fall back on its first posts.
+    clock.advance(2 * 3600_000);
+    const cooled = tracker.evaluate(['beras']).find((e) => e.type === 'cooled');
+    expect(cooled?.samplePostIds).toEqual(old.slice(0, 5).map((p) => p.id));
   });
 
   it('counts a quick start over the last minute of stream time, not within one clock minute', () => {
