@@ -325,6 +325,9 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       await post.waitFor();
       expect(await post.locator('a[href^="https://example.invalid/burst-"]').count()).toBe(1);
       await page.locator('li.post .signal').first().waitFor();
+      // Below its first posts, its latest ones (the burst has 24, the samples are 5).
+      await page.getByRole('heading', { name: 'Unggahan terbaru' }).waitFor();
+      expect(await page.locator('li.post').count()).toBe(15);
       // An analyst labels a post; the label is stored (the API answered 201) and the button shows it.
       await post.getByRole('button', { name: 'Tandai hoaks' }).click();
       await post.getByRole('status').filter({ hasText: 'Label tersimpan' }).waitFor();

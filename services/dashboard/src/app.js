@@ -9,6 +9,8 @@ import { api, liveEvents, query, session } from './api.js';
 import { translator } from './i18n.js';
 
 const STATUS_ORDER = ['rising', 'growing', 'new', 'peaked', 'cooled'];
+/** The newest posts an issue's page lists under its samples. */
+const LATEST_POSTS = 10;
 /** Issues per API page on the board (the API's maximum). */
 const ISSUE_PAGE = 200;
 const pct = (x) => `${Math.round((x ?? 0) * 100)}%`;
@@ -335,6 +337,8 @@ function IssueDetail({ t, lang, id }) {
   if (state.error) return html`<${Failure} t=${t} error=${state.error} retry=${reload} />`;
   if (!state.data) return html`<p>${t('loading')}</p>`;
   const [issue, all] = state.data;
+  const shown = new Set(issue.posts.map((p) => p.id));
+  const latest = all.items.filter((p) => !shown.has(p.id)).slice(0, LATEST_POSTS);
   const reason = (e) => (lang === 'en' ? e.reason : (e.reasonId ?? e.reason));
   return html`<section aria-labelledby="issue-h">
     <p><a href="#/isu">${t('back')}</a></p>
@@ -403,6 +407,12 @@ function IssueDetail({ t, lang, id }) {
     <${Clarifications} t=${t} lang=${lang} issue=${issue} onPosted=${reload} />
     <h2>${t('samplePosts')}</h2>
     ${issue.posts.length === 0 ? html`<p class="empty">${t('noPosts')}</p>` : html`<${PostList} t=${t} lang=${lang} posts=${issue.posts} canLabel=${true} />`}
+    ${
+      // The samples are the issue's first posts; what it says now is in its latest ones.
+      latest.length > 0 &&
+      html`<h2>${t('latestPosts')}</h2>
+        <${PostList} t=${t} lang=${lang} posts=${latest} canLabel=${true} />`
+    }
   </section>`;
 }
 
