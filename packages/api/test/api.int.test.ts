@@ -628,6 +628,7 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
           (i) => i.id,
         );
       expect(await ids('q=Banjir')).toEqual([issueId]); // a title word, any case
+      expect(await ids('q=banjir%20di%20jakarta')).toEqual([issueId]); // "di": a stop word, no filter
       expect(await ids('q=pasar')).toEqual(['iss-cabai']); // a keyword the title lacks
       expect(await ids('q=cabai%20pasar')).toEqual(['iss-cabai']); // every word, title or keywords
       expect(await ids('q=banjir%20pasar')).toEqual([]);

@@ -318,9 +318,13 @@ export async function listIssues(
       .split(/[^\p{L}\p{N}#@_]+/u)
       .filter(Boolean)
       .slice(0, 20);
+    // A stop word ("di", "yang") the title's analyser drops matches every issue instead of none.
     for (const word of words)
       filter.push({
-        bool: { should: [{ match: { title: word } }, { term: { terms: word } }], minimum_should_match: 1 },
+        bool: {
+          should: [{ match: { title: { query: word, zero_terms_query: 'all' } } }, { term: { terms: word } }],
+          minimum_should_match: 1,
+        },
       });
   }
   if (query.minHoax !== undefined && query.minHoax > 0)
