@@ -1,4 +1,12 @@
-import { getPostsByIds, searchAll, type IndexNames, type SearchClient, storeError } from '@pantau/store';
+import {
+  decodeCursor,
+  getPostsByIds,
+  nextCursorOf,
+  searchAll,
+  type IndexNames,
+  type SearchClient,
+  storeError,
+} from '@pantau/store';
 import type { WatchlistRule } from './rules';
 import type {
   AlertDoc,
@@ -33,7 +41,12 @@ export interface AlertStore {
   replaceAlert(doc: AlertDoc, seen: Pick<StoredAlert, 'seqNo' | 'primaryTerm'>): Promise<boolean>;
   /** Sets the outcome of one delivery (matched by subscription, version and clarification). */
   recordDelivery(alertId: string, delivery: DeliveryRecord): Promise<void>;
-  listAlerts(agencyId: string, size?: number): Promise<AlertDoc[]>;
+  /** The agency's alerts, latest change first; a full page carries `nextCursor` for the next. */
+  listAlerts(
+    agencyId: string,
+    size?: number,
+    cursor?: string,
+  ): Promise<{ items: AlertDoc[]; nextCursor?: string }>;
   watchlistOwners(watchlistIds: string[]): Promise<WatchlistOwner[]>;
   /** Agencies with at least one of these topics of interest, and their topics. */
   agenciesByTopics(topicIds: string[]): Promise<{ id: string; topics: string[] }[]>;
@@ -157,17 +170,22 @@ export function createAlertStore(client: SearchClient, names: IndexNames): Alert
         throw storeError(err, `recording delivery of alert ${alertId}`);
       }
     },
-    async listAlerts(agencyId, size = 50) {
+    async listAlerts(agencyId, size = 50, cursor) {
+      const pageSize = Math.min(size, 200);
+      // The id breaks ties, so pages neither repeat nor skip an alert updated in the same millisecond.
+      const after = cursor === undefined ? undefined : decodeCursor(cursor, 'ns');
       try {
         const res = await client.search({
           index: alerts,
           body: {
-            size: Math.min(size, 200),
+            size: pageSize,
             query: { term: { agencyId } },
-            sort: [{ updatedAt: 'desc' }],
+            sort: [{ updatedAt: 'desc' }, { id: 'asc' }],
+            ...(after ? { search_after: after } : {}),
           } as never,
         });
-        return res.body.hits.hits.map((h) => h._source as AlertDoc);
+        const hits = res.body.hits.hits;
+        return { items: hits.map((h) => h._source as AlertDoc), ...nextCursorOf(hits, pageSize) };
       } catch (err) {
         throw storeError(err, 'listing alerts');
       }

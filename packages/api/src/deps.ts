@@ -32,7 +32,11 @@ export interface ApiConfig {
 
 /** The alert read side the API needs; `createAlertStore` from @pantau/alerts implements it. */
 export interface AlertService {
-  listAlerts(agencyId: string, size?: number): Promise<AlertDoc[]>;
+  listAlerts(
+    agencyId: string,
+    size?: number,
+    cursor?: string,
+  ): Promise<{ items: AlertDoc[]; nextCursor?: string }>;
 }
 
 export interface ApiDeps {

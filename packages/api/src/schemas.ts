@@ -493,7 +493,11 @@ export const AuditList = Type.Object({
 
 // Alerts
 export const AlertsQuery = Type.Object(
-  { size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+  {
+    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    /** The next page: the `nextCursor` of the previous one. */
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  },
   { additionalProperties: false },
 );
 export type AlertsQuery = Static<typeof AlertsQuery>;
@@ -536,7 +540,7 @@ export const Alert = Type.Object({
   deliveries: Type.Array(Delivery),
   ...AlertHygiene,
 });
-export const AlertList = Type.Object({ items: Type.Array(Alert) });
+export const AlertList = Type.Object({ items: Type.Array(Alert), nextCursor: NextCursor });
 
 // Analysts' labels and the hoax models they train
 export const LabelBody = Type.Object(

@@ -1047,6 +1047,22 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
       expect(items[0]).not.toHaveProperty('agencyId');
       expect(json<{ items: unknown[] }>(await call('GET', '/v1/alerts', agencyB.apiKey)).items).toEqual([]);
       expectError(await call('GET', '/v1/alerts?size=9999', agencyA.apiKey), 400, 'VALIDATION');
+      // Pages by cursor, latest change first, each alert once (two updated in the same millisecond).
+      const later = new Date(Date.parse(now) + 60_000).toISOString();
+      for (const id of ['al_test_c', 'al_test_b'])
+        expect(await store.createAlert({ ...alert, id, updatedAt: later })).toBe(true);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 5; page++) {
+        const body = json<{ items: { id: string }[]; nextCursor?: string }>(
+          await call('GET', `/v1/alerts?size=2${cursor ? `&cursor=${cursor}` : ''}`, agencyA.apiKey),
+        );
+        seen.push(...body.items.map((a) => a.id));
+        cursor = body.nextCursor;
+        if (!cursor) break;
+      }
+      expect(seen).toEqual(['al_test_b', 'al_test_c', 'al_test_a']);
+      expectError(await call('GET', '/v1/alerts?cursor=bm9wZQ', agencyA.apiKey), 400, 'VALIDATION');
     });
   });
 });

@@ -98,14 +98,14 @@ export async function searchPosts(
  * wall, and posts arriving meanwhile do not shift the pages. The cursor is the last hit's sort values,
  * opaque to clients (base64url JSON); a page shorter than asked is the last and has no cursor.
  */
-function nextCursorOf(hits: { sort?: unknown[] }[], size: number): { nextCursor?: string } {
+export function nextCursorOf(hits: { sort?: unknown[] }[], size: number): { nextCursor?: string } {
   const last = hits[hits.length - 1];
   if (hits.length < size || !last?.sort) return {};
   return { nextCursor: Buffer.from(JSON.stringify(last.sort)).toString('base64url') };
 }
 
 /** `shape`: the type of each sort value, 'n' a number (a date, a score), 's' a string (an id). */
-function decodeCursor(cursor: string, shape: string): unknown[] {
+export function decodeCursor(cursor: string, shape: string): unknown[] {
   let values: unknown;
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -11,6 +11,8 @@ import { translator } from './i18n.js';
 const STATUS_ORDER = ['rising', 'growing', 'new', 'peaked', 'cooled'];
 /** The newest posts an issue's page lists under its samples. */
 const LATEST_POSTS = 10;
+/** Alerts per API page in the inbox. */
+const ALERT_PAGE = 100;
 /** Issues per API page on the board (the API's maximum). */
 const ISSUE_PAGE = 200;
 const pct = (x) => `${Math.round((x ?? 0) * 100)}%`;
@@ -73,6 +75,17 @@ function LiveBadge({ t, live }) {
   return html`<span class="live live-${live}" role="status"
     >${t(live === 'live' ? 'live' : 'reconnecting')}</span
   >`;
+}
+
+/** Pages of a cursor listing, read in turn until at least `limit` items (or the last page). */
+async function loadPages(path, params, limit) {
+  let page = await api(`${path}${query(params)}`);
+  const items = [...page.items];
+  while (page.nextCursor && items.length < limit) {
+    page = await api(`${path}${query({ ...params, cursor: page.nextCursor })}`);
+    items.push(...page.items);
+  }
+  return { items, nextCursor: page.nextCursor };
 }
 
 function Status({ t, status }) {
@@ -147,13 +160,7 @@ function Issues({ t, lang }) {
       coordinated: coordinated ? true : undefined,
       from: hours ? new Date(Date.now() - hours * 3_600_000).toISOString() : undefined,
     };
-    let page = await api(`/v1/issues${query(params)}`);
-    const loaded = [...page.items];
-    while (page.nextCursor && loaded.length < limit) {
-      page = await api(`/v1/issues${query({ ...params, cursor: page.nextCursor })}`);
-      loaded.push(...page.items);
-    }
-    return { items: loaded, nextCursor: page.nextCursor };
+    return loadPages('/v1/issues', params, limit);
   }, [filterKey, limit]);
   useEffect(() => {
     const seen = new Set(knownSources);
@@ -849,7 +856,9 @@ function Watchlists({ t, lang }) {
 }
 
 function Alerts({ t, lang }) {
-  const [state, reload] = useLoad(() => api('/v1/alerts?size=100'), []);
+  // 100 at a time; "load more" raises how many the inbox keeps, and a reload re-reads as many.
+  const [limit, setLimit] = useState(ALERT_PAGE);
+  const [state, reload] = useLoad(() => loadPages('/v1/alerts', { size: ALERT_PAGE }, limit), [limit]);
   // New alerts, new versions and clarifications show as they happen.
   const live = useLive(['alert', 'clarification'], reload);
   if (state.error)
@@ -888,6 +897,14 @@ function Alerts({ t, lang }) {
           </li>`,
       )}
     </ul>
+    ${
+      state.data?.nextCursor &&
+      html`<p class="more">
+        <button onClick=${() => setLimit(items.length + ALERT_PAGE)} disabled=${state.loading}>
+          ${state.loading ? t('loading') : t('loadMore')}
+        </button>
+      </p>`
+    }
   </section>`;
 }
 

@@ -11,7 +11,8 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Querystring: AlertsQuery }>(
     '/v1/alerts',
     { preHandler: ctx.auth.agency(), schema: { querystring: AlertsQuery, response: { 200: AlertList } } },
-    async (request) => ({ items: await ctx.alerts.listAlerts(agencyOf(request), request.query.size ?? 50) }),
+    async (request) =>
+      ctx.alerts.listAlerts(agencyOf(request), request.query.size ?? 50, request.query.cursor),
   );
 
   /** Another agency's alert does not exist for the caller: NOT_FOUND exactly like a missing one. */
