@@ -137,18 +137,24 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
   const { store } = options;
 
-  const record = (
+  /** Records the outcome on the alert — on every held delivery a digest stands for. */
+  const record = async (
     job: DeliveryJob,
     patch: Omit<DeliveryRecord, 'subscriptionId' | 'channel' | 'version' | 'updatedAt'>,
   ) => {
-    return store.recordDelivery(job.alertId, {
-      subscriptionId: job.subscriptionId,
-      channel: job.channel,
-      version: job.version,
-      ...(job.clarificationId ? { clarificationId: job.clarificationId } : {}),
-      updatedAt: new Date(clock.now()).toISOString(),
-      ...patch,
-    });
+    const targets = job.covers?.length ? job.covers : [job];
+    await Promise.all(
+      targets.map((t) =>
+        store.recordDelivery(t.alertId, {
+          subscriptionId: job.subscriptionId,
+          channel: job.channel,
+          version: t.version,
+          ...(t.clarificationId ? { clarificationId: t.clarificationId } : {}),
+          updatedAt: new Date(clock.now()).toISOString(),
+          ...patch,
+        }),
+      ),
+    );
   };
 
   /** The first message this subscription got about the alert (Telegram edits it, e-mail threads under it). */
@@ -225,7 +231,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       status: 'delivered',
       attempts: attempt,
       deliveredAt: new Date(clock.now()).toISOString(),
-      ...(result.messageId ? { messageId: result.messageId } : {}),
+      // A digest's message is no one alert's: a later version must not edit or thread under it.
+      ...(result.messageId && data.payload.type !== 'digest' ? { messageId: result.messageId } : {}),
     });
     metrics.alertDeliveries.inc({ channel: data.channel, status: 'delivered' });
     log.info('delivered');

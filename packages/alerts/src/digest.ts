@@ -95,6 +95,18 @@ export function createDeliveryHolder(options: {
             channel: job.data.channel,
             payload: digest.payload,
             digestId: `dg${job.data.releaseAt}`,
+            covers: [
+              ...new Map(
+                held.map((j) => [
+                  `${j.alertId}.${j.version}.${j.clarificationId ?? ''}`,
+                  {
+                    alertId: j.alertId,
+                    version: j.version,
+                    ...(j.clarificationId ? { clarificationId: j.clarificationId } : {}),
+                  },
+                ]),
+              ).values(),
+            ],
           },
         ]);
         logger.info(

@@ -225,6 +225,11 @@ export interface DeliveryJob {
   clarificationId?: string;
   /** One digest release (its own job id). */
   digestId?: string;
+  /**
+   * A digest: every held delivery it stands for. Each records the digest's outcome (until 2026-12-02
+   * only the newest alert's did, and the others stayed `held`).
+   */
+  covers?: { alertId: string; version: number; clarificationId?: string }[];
 }
 
 export function deliveryJobId(

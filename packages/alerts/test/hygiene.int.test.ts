@@ -401,6 +401,13 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
     expect(digest!.body.digest!.alerts.map((a) => a.issue.id).sort()).toEqual([quietIssue, second].sort());
     await new Promise((r) => setTimeout(r, 500));
     expect(at('/quiet')).toHaveLength(2);
+    // Both alerts say the digest delivered them (not only the newest), with no message id of their own.
+    for (const issue of [quietIssue, second]) {
+      const [record] = (await store.getAlert(alertIdFor(agencyId, issue)))!.doc.deliveries;
+      expect(record).toMatchObject({ status: 'delivered', version: 1 });
+      expect(record).not.toHaveProperty('heldUntil');
+      expect(record).not.toHaveProperty('messageId');
+    }
   });
 
   it('ack stops follow-ups; snooze holds them until the time, then they come as a digest', async () => {
