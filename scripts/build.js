@@ -33,21 +33,32 @@ const thirdPartyExternal = {
 const services = readdirSync(path.join(root, 'services')).filter((s) =>
   existsSync(path.join(root, 'services', s, 'src', 'main.ts')),
 );
-Promise.all(
-  services.map((s) =>
-    esbuild.build({
-      entryPoints: [path.join(root, 'services', s, 'src', 'main.ts')],
-      outfile: path.join(root, 'services', s, 'dist', 'main.js'),
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      sourcemap: true,
-      plugins: [thirdPartyExternal],
-      logLevel: 'warning',
-    }),
+const bundle = (entry, outfile) =>
+  esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    plugins: [thirdPartyExternal],
+    logLevel: 'warning',
+  });
+Promise.all([
+  ...services.map((s) =>
+    bundle(
+      path.join(root, 'services', s, 'src', 'main.ts'),
+      path.join(root, 'services', s, 'dist', 'main.js'),
+    ),
   ),
-).then(
+  // The scorer retrains the hoax model in a worker thread, whose code must sit beside its main.js
+  // (packages/nlp-id/src/retrain-thread.ts looks for it there).
+  bundle(
+    path.join(root, 'packages/nlp-id/src/retrain-worker.ts'),
+    path.join(root, 'services/scorer/dist/retrain-worker.js'),
+  ),
+]).then(
   () => {
     console.log(`built ${services.map((s) => `services/${s}/dist/main.js`).join(', ')}`);
     // The dashboard the API serves (services/dashboard/dist).

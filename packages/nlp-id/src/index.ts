@@ -90,4 +90,5 @@ export { trainNaiveBayes, predictNaiveBayes, evaluateNaiveBayes } from './baseli
 export type { NaiveBayesModel } from './baseline';
 export { hoaxScores } from './evaluate';
 export { retrainHoaxModel } from './retrain';
+export { retrainHoaxModelInThread } from './retrain-thread';
 export type { RetrainInput, RetrainResult, RetrainFigures } from './retrain';

@@ -6,7 +6,7 @@
 import {
   DEFAULT_TRAINING_FILE,
   readLabelledCsv,
-  retrainHoaxModel,
+  retrainHoaxModelInThread,
   type Enricher,
   type HoaxModel,
   type TrainOptions,
@@ -46,7 +46,8 @@ export async function runRetrain(deps: RetrainDeps): Promise<ModelDoc> {
   const createdAt = (deps.now ?? (() => new Date()))();
   const version = `pantau-labels-${createdAt.toISOString().replace(/[:.]/g, '-')}`;
   const current = await deps.current();
-  const result = retrainHoaxModel({
+  // In a worker thread: the scorer keeps enriching and assigning posts while the candidate trains.
+  const result = await retrainHoaxModelInThread({
     corpus: deps.corpus ?? readLabelledCsv(DEFAULT_TRAINING_FILE),
     labels: rows,
     current,
