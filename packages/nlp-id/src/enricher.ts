@@ -100,7 +100,13 @@ export interface EnricherOptions {
 
 export interface Enricher {
   enrich(text: string, meta?: { authorHandle?: string }): Enrichment;
+  /**
+   * Adds fact-checks, or replaces the ones already held (same id): an edit at the source. Only false
+   * verdicts match posts; a fact-check whose verdict is no longer false stops matching.
+   */
   addFactChecks(factChecks: FactCheck[]): void;
+  /** Withdraws fact-checks deleted at their source: they match no later post. */
+  removeFactChecks(ids: Iterable<string>): void;
   /** Normalise + signals, exactly as enrich() feeds the model; used for training and evaluation. */
   modelInput(text: string): ModelInput;
   readonly model: HoaxModel;
@@ -297,7 +303,11 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
 
   return {
     enrich,
-    addFactChecks: (list) => factChecks.add(list.filter((f) => isFalseVerdict(f.verdict))),
+    addFactChecks: (list) => {
+      factChecks.remove(list.filter((f) => !isFalseVerdict(f.verdict)).map((f) => f.id));
+      factChecks.add(list.filter((f) => isFalseVerdict(f.verdict)));
+    },
+    removeFactChecks: (ids) => factChecks.remove(ids),
     modelInput: (text) => {
       const raw = text.normalize('NFKC');
       return modelInputFrom(raw, normalizer.normalize(raw), domainLists);

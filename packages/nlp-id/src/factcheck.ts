@@ -114,12 +114,22 @@ export class FactCheckIndex {
   private version = 0;
   /** Per fact-check: its number of title terms, beside the counts so the bound below reads no item. */
   private titleSizes: Uint32Array = new Uint32Array(0);
+  /**
+   * Fact-check id → its slot. A fact-check edited or withdrawn at its source leaves its slot retired
+   * (kept in the postings, never a candidate): rebuilding the postings of a national archive for one
+   * edit would cost more than the dead entries, which a restart drops.
+   */
+  private readonly slotOf = new Map<string, number>();
+  private retired: Uint8Array = new Uint8Array(0);
+  private live = 0;
 
   constructor(private readonly termsOf: (text: string) => string[]) {}
 
+  /** Adds fact-checks; one whose id is already held replaces it (an edit at the source). */
   add(factChecks: readonly FactCheck[]): void {
     this.version++;
     for (const factCheck of factChecks) {
+      this.retire(factCheck.id);
       const titleTerms = new Set(this.termsOf(factCheck.title));
       const allTerms = new Set([...titleTerms, ...this.termsOf(factCheck.text)]);
       const index = this.items.length;
@@ -132,8 +142,13 @@ export class FactCheckIndex {
         };
         this.visits = grow(this.visits, (n) => new Uint32Array(n * 3));
         this.titleSizes = grow(this.titleSizes, (n) => new Uint32Array(n));
+        const retired = new Uint8Array(this.titleSizes.length);
+        retired.set(this.retired);
+        this.retired = retired;
       }
       this.titleSizes[index] = titleTerms.size;
+      this.slotOf.set(factCheck.id, index);
+      this.live += 1;
       for (const term of allTerms) {
         const list = this.postings.get(term) ?? [];
         list.push(index);
@@ -142,8 +157,22 @@ export class FactCheckIndex {
     }
   }
 
+  /** Withdraws fact-checks (deleted at the source, or no longer a false verdict): they match no post. */
+  remove(ids: Iterable<string>): void {
+    for (const id of ids) this.retire(id);
+  }
+
+  private retire(id: string): void {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    this.slotOf.delete(id);
+    this.retired[slot] = 1;
+    this.live -= 1;
+  }
+
+  /** Fact-checks that can match (withdrawn and replaced ones not counted). */
   get size(): number {
-    return this.items.length;
+    return this.live;
   }
 
   /**
@@ -159,7 +188,7 @@ export class FactCheckIndex {
     minSimilarity = 0,
     termHashes?: readonly TokenHashes[],
   ): FactCheckMatch | undefined {
-    if (this.items.length === 0 || postTerms.length === 0) return undefined;
+    if (this.live === 0 || postTerms.length === 0) return undefined;
     // Candidates come from the post's distinctive terms only: a term found in more than
     // COMMON_TERM_SHARE of the fact-checks (and over COMMON_TERM_MIN of them: "jokowi", "vaksin") still
     // counts towards the similarity of a candidate, but does not make one, and a candidate needs two
@@ -220,7 +249,9 @@ export class FactCheckIndex {
     }
     let best: FactCheckMatch | undefined;
     const postSize = postTerms.length;
+    const retired = this.retired;
     for (const i of twice) {
+      if (retired[i]) continue;
       const rare = visits[i * 3 + 1] as number;
       // Shared terms = the distinctive ones counted in `hits` (a fact-check is in a term's postings
       // exactly when it holds the term) + the common ones it holds; terms in no fact-check share nothing.

@@ -95,6 +95,23 @@ describe('hoax assessment (default model)', () => {
       },
     ]);
     expect(growing.enrich(post).hoax.factCheck?.id).toBe('tbh-2024-0113');
+
+    // Edited at the source (same id, another claim): the old wording stops matching, the new one
+    // matches; withdrawn, nothing matches.
+    const edited =
+      'Kabarnya BPJS Kesehatan dihapus tahun depan dan iurannya tidak perlu dibayar lagi, sebarkan!';
+    growing.addFactChecks([
+      {
+        id: 'tbh-2024-0113',
+        title: 'BPJS Kesehatan dihapus tahun depan, iuran tidak perlu dibayar',
+        text: 'Beredar klaim BPJS Kesehatan akan dihapus tahun depan sehingga iuran tidak perlu dibayar lagi.',
+        verdict: 'SALAH',
+      },
+    ]);
+    expect(growing.enrich(post).hoax.factCheck).toBeUndefined();
+    expect(growing.enrich(edited).hoax.factCheck?.id).toBe('tbh-2024-0113');
+    growing.removeFactChecks(['tbh-2024-0113']);
+    expect(growing.enrich(edited).hoax.factCheck).toBeUndefined();
   });
 
   it('does not call a post that asks about or reports a rumoured claim a restatement of it', () => {

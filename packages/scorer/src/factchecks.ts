@@ -1,4 +1,4 @@
-import { loadFactChecksCsv, type FactCheck } from '@pantau/nlp-id';
+import { loadFactChecksCsv, type Enricher, type FactCheck } from '@pantau/nlp-id';
 import { bulkIndex, searchAll, type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { Logger } from 'pino';
 
@@ -22,16 +22,26 @@ export async function importFactChecksCsv(
   return result.indexed;
 }
 
-/** New fact-checks read whole per request (an `ids` query of this many). */
+/** New and edited fact-checks read whole per request (an `ids` query of this many). */
 const FETCH_PAGE = 1_000;
 
+/** Where the fact-checks go: the enricher (its claim matching). */
+export type FactCheckTarget = Pick<Enricher, 'addFactChecks' | 'removeFactChecks'>;
+
+export interface FactCheckChanges {
+  added: number;
+  updated: number;
+  removed: number;
+}
+
 export class FactCheckSync {
-  private readonly known = new Set<string>();
+  /** Fact-check id → the version of its document last read (`primary term:sequence number`). */
+  private readonly known = new Map<string, string>();
 
   constructor(
     private readonly search: SearchClient,
     private readonly names: IndexNames,
-    private readonly onNew: (items: FactCheck[]) => void,
+    private readonly target: FactCheckTarget,
   ) {}
 
   get size(): number {
@@ -39,24 +49,32 @@ export class FactCheckSync {
   }
 
   /**
-   * Loads fact-checks not seen before and hands them on. Every id is listed (ids only, page by page:
-   * cheap even for a national database of tens of thousands of debunks), and only the new ones are read
-   * whole.
+   * Brings the target up to date with the index: new fact-checks added, edited ones (a corrected
+   * verdict or text: their document's sequence number moved) replaced, deleted ones withdrawn. Every
+   * id is listed with its version (no source, page by page: cheap even for a national database of tens
+   * of thousands of debunks), and only new and edited ones are read whole.
    */
-  async refresh(): Promise<number> {
+  async refresh(): Promise<FactCheckChanges> {
     const index = this.names.of('factchecks');
     const fresh: FactCheck[] = [];
+    let updated = 0;
+    const removed: string[] = [];
     try {
-      const ids = await searchAll(this.search, { index, source: false });
-      const unseen = ids.map((h) => h.id).filter((id) => !this.known.has(id));
-      for (let i = 0; i < unseen.length; i += FETCH_PAGE) {
+      const listed = await searchAll(this.search, { index, source: false, seqNoPrimaryTerm: true });
+      const versions = new Map(listed.map((h) => [h.id, `${h.primaryTerm ?? 0}:${h.seqNo ?? 0}`]));
+      const changed = [...versions].filter(([id, v]) => this.known.get(id) !== v).map(([id]) => id);
+      for (const id of this.known.keys()) if (!versions.has(id)) removed.push(id);
+      for (let i = 0; i < changed.length; i += FETCH_PAGE) {
         const hits = await searchAll<Partial<FactCheck>>(this.search, {
           index,
-          query: { ids: { values: unseen.slice(i, i + FETCH_PAGE) } },
+          query: { ids: { values: changed.slice(i, i + FETCH_PAGE) } },
+          seqNoPrimaryTerm: true,
         });
-        for (const { id, source } of hits) {
-          if (this.known.has(id) || !source.title) continue;
-          this.known.add(id);
+        for (const { id, source, seqNo, primaryTerm } of hits) {
+          if (!source.title) continue;
+          if (this.known.has(id)) updated += 1;
+          // The version read with the text (it may have moved again since the listing).
+          this.known.set(id, `${primaryTerm ?? 0}:${seqNo ?? 0}`);
           fresh.push({
             id,
             title: source.title,
@@ -69,7 +87,9 @@ export class FactCheckSync {
     } catch (err) {
       throw storeError(err, 'loading fact-checks');
     }
-    if (fresh.length) this.onNew(fresh);
-    return fresh.length;
+    for (const id of removed) this.known.delete(id);
+    if (removed.length) this.target.removeFactChecks(removed);
+    if (fresh.length) this.target.addFactChecks(fresh);
+    return { added: fresh.length - updated, updated, removed: removed.length };
   }
 }

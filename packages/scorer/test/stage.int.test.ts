@@ -91,9 +91,9 @@ describe('scorer stages (real OpenSearch)', () => {
       logger,
     );
     expect(imported).toBe(6);
-    const sync = new FactCheckSync(search, names, (items) => enricher.addFactChecks(items));
-    expect(await sync.refresh()).toBe(6);
-    expect(await sync.refresh()).toBe(0); // only new ones are handed on
+    const sync = new FactCheckSync(search, names, enricher);
+    expect(await sync.refresh()).toEqual({ added: 6, updated: 0, removed: 0 });
+    expect(await sync.refresh()).toEqual({ added: 0, updated: 0, removed: 0 }); // only changes are handed on
 
     await search.index({
       index: names.of('watchlists'),

@@ -92,7 +92,7 @@ async function main() {
     const imported = await importFactChecksCsv(stack.search, stack.names, config.FACTCHECKS_CSV, logger);
     logger.info({ file: config.FACTCHECKS_CSV, imported }, 'fact-checks imported');
   }
-  const factChecks = new FactCheckSync(stack.search, stack.names, (items) => enricher.addFactChecks(items));
+  const factChecks = new FactCheckSync(stack.search, stack.names, enricher);
   await factChecks.refresh();
   const normalizeTerm = (raw: string) => normalize(raw).tokens.map(stem);
   const watchlists = new WatchlistRegistry(
@@ -111,7 +111,10 @@ async function main() {
   const factCheckReload = repeat(
     'fact-check reload',
     config.FACTCHECK_REFRESH_MS,
-    () => factChecks.refresh(),
+    async () => {
+      const changes = await factChecks.refresh();
+      if (changes.added || changes.updated || changes.removed) logger.info(changes, 'fact-checks synced');
+    },
     logger,
   );
 
