@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PantauError, systemClock, type Clock } from '@pantau/core';
 import {
   Queue,
@@ -30,7 +31,12 @@ interface ReleaseJob {
   subscriptionId: string;
   channel: string;
   releaseAt: number;
+  /** A follow-up release (see `hold`): its digest is a delivery of its own. */
+  followUp?: string;
 }
+
+/** States of a release job that has not started: it will drain the list, with what was pushed. */
+const NOT_STARTED = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
 
 const heldKey = (prefix: string, subscriptionId: string) => `${prefix}:held:${subscriptionId}`;
 
@@ -94,7 +100,7 @@ export function createDeliveryHolder(options: {
             subscriptionId: job.data.subscriptionId,
             channel: job.data.channel,
             payload: digest.payload,
-            digestId: `dg${job.data.releaseAt}`,
+            digestId: `dg${job.data.releaseAt}${job.data.followUp ? `.${job.data.followUp}` : ''}`,
             covers: [
               ...new Map(
                 held.map((j) => [
@@ -126,21 +132,37 @@ export function createDeliveryHolder(options: {
           JSON.stringify(job),
           14 * 24 * 3600_000,
         );
+        const release: ReleaseJob = {
+          subscriptionId: job.subscriptionId,
+          channel: job.channel,
+          releaseAt: releaseAtMs,
+        };
+        const settings = {
+          removeOnComplete: true,
+          removeOnFail: { count: 1000 },
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1_000 },
+        };
+        const jobId = `rel.${job.subscriptionId}.${releaseAtMs}`;
         await within(
           4_000,
-          queue.add(
-            'release',
-            { subscriptionId: job.subscriptionId, channel: job.channel, releaseAt: releaseAtMs },
-            {
-              jobId: `rel.${job.subscriptionId}.${releaseAtMs}`,
-              delay: Math.max(0, releaseAtMs - clock.now()),
-              removeOnComplete: true,
-              removeOnFail: { count: 1000 },
-              attempts: 5,
-              backoff: { type: 'exponential', delay: 1_000 },
-            },
-          ),
+          queue.add('release', release, {
+            ...settings,
+            jobId,
+            delay: Math.max(0, releaseAtMs - clock.now()),
+          }),
         );
+        // The same id adds nothing while that release runs, and it may have drained the list before
+        // this push: the delivery would then wait for the subscription's next hold (days, or for
+        // ever). A release that has started is followed by one more; if the first took this delivery
+        // too, the follow-up finds the list empty and sends nothing.
+        if (!NOT_STARTED.has(await within(4_000, queue.getJobState(jobId)))) {
+          const followUp = randomUUID();
+          await within(
+            4_000,
+            queue.add('release', { ...release, followUp }, { ...settings, jobId: `${jobId}.${followUp}` }),
+          );
+        }
       } catch (err) {
         throw new PantauError('QUEUE_UNAVAILABLE', `holding a delivery: ${(err as Error).message}`, {
           cause: err,
