@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -405,6 +405,15 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
         .waitFor();
       await page.getByRole('button', { name: 'Unduh CSV' }).waitFor();
       await shot('5-pencarian');
+      // The CSV is the API's export of every post the search finds, as a file for the agency's report.
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Unduh CSV' }).click(),
+      ]);
+      expect(file.suggestedFilename()).toMatch(/^pantau-posts-\d{4}-\d{2}-\d{2}\.csv$/);
+      const csv = readFileSync(await file.path(), 'utf8');
+      expect(csv.startsWith('\uFEFFid,publishedAt,source,')).toBe(true);
+      expect(csv.toLowerCase()).toContain('chip');
       await page.getByRole('link', { name: 'Peringatan' }).click();
       await page.getByRole('heading', { name: 'Peringatan' }).waitFor();
       await waitFor(

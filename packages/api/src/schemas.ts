@@ -177,6 +177,28 @@ export const IssuesQuery = Type.Object(
 );
 export type IssuesQuery = Static<typeof IssuesQuery>;
 
+/** CSV exports: the list's filters, without paging (every page is read, up to `limit` rows). */
+const exportParams = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 })),
+  /** `semicolon` for spreadsheets set to Indonesian (list separator ";"). */
+  delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')])),
+};
+export type ExportParams = { limit?: number; delimiter?: 'comma' | 'semicolon' };
+const { size: _postsSize, cursor: _postsCursor, ...postFilters } = PostsQuery.properties;
+const { size: _issuesSize, cursor: _issuesCursor, ...issueFilters } = IssuesQuery.properties;
+export const PostsExportQuery = Type.Object(
+  { ...postFilters, ...exportParams },
+  { additionalProperties: false },
+);
+export type PostsExportQuery = Static<typeof PostsExportQuery>;
+export const IssuesExportQuery = Type.Object(
+  { ...issueFilters, ...exportParams },
+  { additionalProperties: false },
+);
+export type IssuesExportQuery = Static<typeof IssuesExportQuery>;
+/** What the OpenAPI document says an export answers. */
+export const CsvFile = Type.String({ description: 'text/csv; charset=utf-8 (with a byte-order mark)' });
+
 const issueFields = {
   id: Type.String(),
   title: Type.String(),

@@ -45,6 +45,32 @@ export async function api(path, { method = 'GET', body, key = session.key } = {}
   return json;
 }
 
+/**
+ * Downloads a CSV export (`GET /v1/posts/export`, `/v1/issues/export`) as a file. Fetched with the key
+ * in a header (a plain link cannot carry it, and a key never goes in a URL), then handed to the browser
+ * as a download under the name the API gives.
+ */
+export async function download(path, key = session.key) {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${key}` } });
+  if (!res.ok) {
+    let e = {};
+    try {
+      e = (await res.json()).error ?? {};
+    } catch {
+      e = {};
+    }
+    throw new ApiError(res.status, e.code ?? 'INTERNAL', e.message ?? res.statusText, e.details);
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'pantau.csv';
+  const url = URL.createObjectURL(await res.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
+}
+
 export const query = (params) => {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '' && v !== null) q.set(k, v);

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { api, liveEvents, query, session } from './api.js';
+import { api, download, liveEvents, query, session } from './api.js';
 import { translator } from './i18n.js';
 
 const STATUS_ORDER = ['rising', 'growing', 'new', 'peaked', 'cooled'];
@@ -149,19 +149,19 @@ function Issues({ t, lang }) {
   const filterKey = JSON.stringify([status, region, source, titleQuery, minHoax, coordinated, hours]);
   const [extra, setExtra] = useState({ key: '', limit: 0 });
   const limit = ISSUE_PAGE + (extra.key === filterKey ? extra.limit : 0);
-  const [state, reload] = useLoad(async () => {
-    const params = {
-      size: ISSUE_PAGE,
-      status,
-      region,
-      source,
-      q: titleQuery,
-      minHoax: minHoax > 0 ? Math.min(minHoax, 100) / 100 : undefined,
-      coordinated: coordinated ? true : undefined,
-      from: hours ? new Date(Date.now() - hours * 3_600_000).toISOString() : undefined,
-    };
-    return loadPages('/v1/issues', params, limit);
-  }, [filterKey, limit]);
+  const filters = () => ({
+    status,
+    region,
+    source,
+    q: titleQuery,
+    minHoax: minHoax > 0 ? Math.min(minHoax, 100) / 100 : undefined,
+    coordinated: coordinated ? true : undefined,
+    from: hours ? new Date(Date.now() - hours * 3_600_000).toISOString() : undefined,
+  });
+  const [state, reload] = useLoad(
+    async () => loadPages('/v1/issues', { size: ISSUE_PAGE, ...filters() }, limit),
+    [filterKey, limit],
+  );
   useEffect(() => {
     const seen = new Set(knownSources);
     for (const issue of state.data?.items ?? []) for (const x of issue.sources ?? []) seen.add(x.source);
@@ -241,6 +241,7 @@ function Issues({ t, lang }) {
         ><input type="checkbox" checked=${auto} onChange=${(e) => setAuto(e.currentTarget.checked)} />
         ${t('autoRefresh')}</label
       >
+      <${DownloadCsv} t=${t} path=${() => `/v1/issues/export${query(filters())}`} />
     </form>
     ${state.error && html`<${Failure} t=${t} error=${state.error} retry=${reload} />`}
     ${state.loading && !state.data && html`<p>${t('loading')}</p>`}
@@ -332,6 +333,29 @@ function Chart({ posts, events, t }) {
   </figure>`;
 }
 
+/**
+ * "Unduh CSV": what the view shows (its filters, every page up to the API's default limit) as a file
+ * for the agency's reports. `path` is read at the click, with the filters of that moment.
+ */
+function DownloadCsv({ t, path }) {
+  const [state, setState] = useState({ busy: false, error: null });
+  const start = async () => {
+    setState({ busy: true, error: null });
+    try {
+      await download(path());
+      setState({ busy: false, error: null });
+    } catch (error) {
+      setState({ busy: false, error });
+    }
+  };
+  return html`<span class="download">
+    <button type="button" class="secondary" onClick=${start} disabled=${state.busy}>
+      ${state.busy ? t('downloading') : t('downloadCsv')}
+    </button>
+    ${state.error && html`<span class="error" role="alert">${t('downloadFailed')}: ${state.error.message}</span>`}
+  </span>`;
+}
+
 function IssueDetail({ t, lang, id }) {
   const [state, reload] = useLoad(
     () =>
@@ -350,6 +374,10 @@ function IssueDetail({ t, lang, id }) {
   return html`<section aria-labelledby="issue-h">
     <p><a href="#/isu">${t('back')}</a></p>
     <h1 id="issue-h">${issue.title}</h1>
+    <p>
+      <${DownloadCsv} t=${t} path=${() => `/v1/posts/export${query({ issueId: id })}`} />
+      <span class="muted"> ${t('downloadIssuePosts')}</span>
+    </p>
     <p class="facts">
       <${Status} t=${t} status=${issue.status} />
       <span>${t('posts')}: <strong>${issue.count}</strong></span>
@@ -560,7 +588,8 @@ function PostList({ t, lang, posts, canLabel = false }) {
   </ul>`;
 }
 
-function download(name, type, text) {
+/** Saves what the page holds as a file (the NDJSON of the posts loaded). */
+function saveFile(name, type, text) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.append(a);
@@ -568,11 +597,6 @@ function download(name, type, text) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
-
-const csvCell = (v) => {
-  const s = v === undefined || v === null ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 function Search({ t, lang }) {
   const [form, setForm] = useState({ q: '', source: '', minHoax: '', from: '', to: '' });
@@ -607,7 +631,6 @@ function Search({ t, lang }) {
     }
   };
   const items = state.data?.items ?? [];
-  const cols = ['id', 'source', 'publishedAt', 'hoaxScore', 'issueId', 'url', 'text'];
   return html`<section aria-labelledby="search-h">
     <h1 id="search-h">${t('searchTitle')}</h1>
     <form class="filters" onSubmit=${submit} role="search">
@@ -627,19 +650,17 @@ function Search({ t, lang }) {
       state.data &&
       html`<div class="toolbar">
           <span role="status">${t('results', { n: state.data.total })}</span>
+          <${DownloadCsv}
+            t=${t}
+            path=${() => {
+              // Every post the search finds (the API reads them page by page), not only those loaded.
+              const { size: _size, ...filters } = state.params;
+              return `/v1/posts/export${query(filters)}`;
+            }}
+          />
           <button
             onClick=${() =>
-              download(
-                'pantau-posts.csv',
-                'text/csv',
-                [cols.join(','), ...items.map((p) => cols.map((c) => csvCell(p[c])).join(','))].join('\n'),
-              )}
-          >
-            ${t('exportCsv')}
-          </button>
-          <button
-            onClick=${() =>
-              download(
+              saveFile(
                 'pantau-posts.ndjson',
                 'application/x-ndjson',
                 items.map((p) => JSON.stringify(p)).join('\n'),

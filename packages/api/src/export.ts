@@ -1,0 +1,161 @@
+/**
+ * CSV exports of posts and issues, for the reports agencies write from them (a spreadsheet is where
+ * those reports start). The same filters as the JSON lists, every page read by cursor up to a limit,
+ * streamed as it is read.
+ *
+ * - UTF-8 with a byte-order mark: without it Excel reads the file as the machine's code page and the
+ *   Indonesian texts' emoji and quotes come out garbled.
+ * - `delimiter=semicolon` for spreadsheets set to Indonesian, whose list separator is ";" (the decimal
+ *   separator being ","); comma by default.
+ * - Formula injection: posts are anyone's words. A cell a spreadsheet would take for a formula (text
+ *   starting with =, +, -, @, a tab or a carriage return) is prefixed with "'", as OWASP advises, so
+ *   "=HYPERLINK(…)" in a tweet stays text on the analyst's machine.
+ */
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
+import type { IssueDoc, PostHit } from '@pantau/store';
+
+export type CsvCell = string | number | boolean | undefined;
+
+export interface CsvTable<T> {
+  columns: string[];
+  row: (item: T) => CsvCell[];
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell as a spreadsheet will show it: never a formula. */
+export function safeCell(value: CsvCell): string | number | boolean | undefined {
+  if (typeof value !== 'string') return value;
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+const list = (values: (string | undefined)[] | undefined) => (values ?? []).filter(Boolean).join('; ');
+const round = (n: number | undefined, digits = 3) =>
+  n === undefined || !Number.isFinite(n) ? undefined : Math.round(n * 10 ** digits) / 10 ** digits;
+
+type ExportedPost = PostHit & { claimMatches?: { title: string; similarity: number; url?: string }[] };
+
+export const POST_CSV: CsvTable<ExportedPost> = {
+  columns: [
+    'id',
+    'publishedAt',
+    'source',
+    'sourceKind',
+    'author',
+    'url',
+    'text',
+    'hoaxScore',
+    'hoaxSignals',
+    'factCheck',
+    'factCheckUrl',
+    'issueId',
+    'topics',
+    'regions',
+    'language',
+  ],
+  row: (p) => {
+    const claim = [...(p.claimMatches ?? [])].sort((a, b) => b.similarity - a.similarity)[0];
+    return [
+      p.id,
+      p.publishedAt,
+      p.source,
+      p.sourceKind,
+      p.author?.handle ?? p.author?.name,
+      p.url,
+      p.text,
+      round(p.hoaxScore),
+      list((p.signals ?? []).map((s) => s.label?.id)),
+      claim?.title,
+      claim?.url,
+      p.issueId,
+      list((p.topics ?? []).map((t) => t.id)),
+      list((p.regions ?? []).map((r) => r.name)),
+      p.language,
+    ];
+  },
+};
+
+export const ISSUE_CSV: CsvTable<IssueDoc> = {
+  columns: [
+    'id',
+    'title',
+    'status',
+    'firstSeen',
+    'lastSeen',
+    'posts',
+    'postsInWindow',
+    'growth',
+    'hoaxShare',
+    'distinctAuthors',
+    'coordinated',
+    'keywords',
+    'topics',
+    'regions',
+    'sources',
+    'factChecks',
+  ],
+  row: (i) => [
+    i.id,
+    i.title,
+    i.status,
+    i.firstSeen,
+    i.lastSeen,
+    i.count,
+    i.windowCount,
+    round(i.growth, 2),
+    round(i.hoaxShare),
+    i.distinctAuthors,
+    i.coordinated,
+    list(i.terms),
+    list((i.topics ?? []).map((t) => t.id)),
+    list((i.regions ?? []).map((r) => r.name)),
+    list((i.sources ?? []).map((s) => `${s.source} ${Math.round(s.share * 100)}%`)),
+    list((i.factChecks ?? []).map((f) => f.title)),
+  ],
+};
+
+export interface CsvExport<T> {
+  table: CsvTable<T>;
+  /** The first page, read before the answer starts (so a failure still answers with an error). */
+  first: { items: T[]; nextCursor?: string };
+  /** The page after a cursor. */
+  page: (cursor: string) => Promise<{ items: T[]; nextCursor?: string }>;
+  /** At most this many rows. */
+  limit: number;
+  delimiter: ',' | ';';
+  onError?: (err: unknown) => void;
+}
+
+/** The CSV text as a stream: the header, then each page's rows as they are read. */
+export function csvStream<T>(exp: CsvExport<T>): Readable {
+  const { table, limit, delimiter } = exp;
+  const rows = (items: T[]) =>
+    items.length
+      ? stringify(
+          items.map((item) => table.row(item).map(safeCell)),
+          { delimiter },
+        )
+      : '';
+  async function* lines(): AsyncGenerator<string> {
+    yield `\uFEFF${stringify([table.columns], { delimiter })}`;
+    let page = exp.first;
+    let left = limit;
+    for (;;) {
+      const items = page.items.slice(0, left);
+      left -= items.length;
+      yield rows(items);
+      if (left <= 0 || !page.nextCursor || page.items.length === 0) return;
+      page = await exp.page(page.nextCursor);
+    }
+  }
+  const stream = Readable.from(lines(), { objectMode: false });
+  if (exp.onError) stream.on('error', exp.onError);
+  return stream;
+}
+
+/** `pantau-posts-2026-12-02.csv`, the date in Jakarta. */
+export function exportFileName(what: 'posts' | 'issues', now: Date): string {
+  const jakarta = new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+  return `pantau-${what}-${jakarta}.csv`;
+}
