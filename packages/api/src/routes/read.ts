@@ -82,7 +82,7 @@ export function readRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/v1/posts/export',
     'posts',
     PostsExportQuery,
-    'The posts GET /v1/posts finds, as a CSV file (newest first; at most `limit` rows).',
+    'The posts GET /v1/posts finds, as a CSV file (in its order: the best matches of `q` first, else the newest; at most `limit` rows).',
     POST_CSV,
     (filters) => searchPosts(search, names, filters),
   );
