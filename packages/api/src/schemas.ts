@@ -113,6 +113,19 @@ export const PostsQuery = Type.Object(
 );
 export type PostsQuery = Static<typeof PostsQuery>;
 
+export const PostSourcesQuery = Type.Object(
+  {
+    /** Sources with posts published at or after this (default: the last 7 days). */
+    from: Type.Optional(IsoDate),
+    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type PostSourcesQuery = Static<typeof PostSourcesQuery>;
+export const PostSourceList = Type.Object({
+  items: Type.Array(Type.Object({ source: Type.String(), posts: Type.Integer() })),
+});
+
 export const PostItem = Type.Object({
   id: Type.String(),
   source: Type.Optional(Type.String()),

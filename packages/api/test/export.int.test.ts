@@ -16,7 +16,10 @@ import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src';
 
-/** CSV exports of posts and issues on real OpenSearch: filters, every page, safe cells, errors. */
+/**
+ * CSV exports of posts and issues on real OpenSearch (filters, every page, safe cells, errors), and the
+ * sources a source filter offers.
+ */
 const ADMIN_KEY = 'operator-key-export-0123456789';
 const logger = testLogger('api-export-test');
 
@@ -211,6 +214,22 @@ describe('CSV exports (real OpenSearch)', () => {
     expect(cell(rows[1]!, 'sources')).toBe('x 50%');
     const filtered = rowsOf((await get('/v1/issues/export?q=banjir&coordinated=false')).body);
     expect(filtered.slice(1).map((r) => r[0])).toEqual(['iss-banjir']);
+  });
+
+  it('lists the sources posts came from, busiest first, for a source filter', async () => {
+    const since = await get('/v1/posts/sources?from=2026-11-01T00:00:00Z');
+    expect(since.statusCode).toBe(200);
+    expect(since.json()).toEqual({
+      items: [
+        { source: 'x', posts: 420 },
+        { source: 'telegram', posts: 2 },
+      ],
+    });
+    // By default the last 7 days: these posts are older.
+    expect((await get('/v1/posts/sources')).json()).toEqual({ items: [] });
+    expect((await get('/v1/posts/sources?from=2026-11-20T08:08:00Z&size=1')).json()).toEqual({
+      items: [{ source: 'x', posts: 412 }],
+    });
   });
 
   it('answers bad parameters and missing keys in the API error shape', async () => {

@@ -145,6 +145,36 @@ const POST_FIELDS = [
   'regions',
 ];
 
+/**
+ * The sources posts came from since `from` (default: the last 7 days), busiest first, at most `size`:
+ * what a source filter can offer an analyst, who may not read the source registry.
+ */
+export async function postSources(
+  client: SearchClient,
+  names: IndexNames,
+  query: { from?: string; size?: number } = {},
+): Promise<{ source: string; posts: number }[]> {
+  const from = query.from ? utcInstant(query.from) : new Date(Date.now() - 7 * 24 * 3600_000).toISOString();
+  try {
+    const res = await client.search({
+      index: names.posts,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      body: {
+        size: 0,
+        query: { range: { publishedAt: { gte: from } } },
+        aggs: { sources: { terms: { field: 'source', size: Math.min(query.size ?? 100, 500) } } },
+      } as never,
+    });
+    const buckets =
+      (res.body.aggregations as { sources?: { buckets?: { key: string; doc_count: number }[] } } | undefined)
+        ?.sources?.buckets ?? [];
+    return buckets.map((b) => ({ source: b.key, posts: b.doc_count }));
+  } catch (err) {
+    throw storeError(err, 'listing the sources of posts');
+  }
+}
+
 /** Posts by id, in the order asked, from the alias (missing ones are left out). */
 export async function getPostsByIds(
   client: SearchClient,

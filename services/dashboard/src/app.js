@@ -126,8 +126,8 @@ function Issues({ t, lang }) {
   const [auto, setAuto] = useState(true);
   const [region, setRegion] = useState('');
   const [source, setSource] = useState('');
-  // The sources the loaded issues came from, gathered as the board refreshes (analysts may not list the
-  // source registry): the choices of the source filter, which the API applies.
+  // The choices of the source filter, which the API applies: the sources of the last 7 days' posts
+  // (GET /v1/posts/sources; analysts may not list the source registry) and of the issues loaded.
   const [knownSources, setKnownSources] = useState([]);
   const [provinces, setProvinces] = useState([]);
   useEffect(() => {
@@ -135,6 +135,12 @@ function Issues({ t, lang }) {
     api('/v1/regions').then(
       (r) => setProvinces(r.items.filter((x) => x.kind === 'province')),
       () => setProvinces([]),
+    );
+  }, []);
+  useEffect(() => {
+    api('/v1/posts/sources').then(
+      (r) => setKnownSources((known) => [...new Set([...known, ...r.items.map((x) => x.source)])].sort()),
+      () => undefined,
     );
   }, []);
   // The title words reach the API once typing pauses, not on every key.

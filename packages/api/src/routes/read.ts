@@ -1,5 +1,13 @@
 import { PantauError } from '@pantau/core';
-import { getIssue, getPostsByIds, listIssues, searchPosts, type IssueDoc, type PostHit } from '@pantau/store';
+import {
+  getIssue,
+  getPostsByIds,
+  listIssues,
+  postSources,
+  searchPosts,
+  type IssueDoc,
+  type PostHit,
+} from '@pantau/store';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { csvStream, exportFileName, ISSUE_CSV, POST_CSV, type CsvTable } from '../export';
@@ -12,6 +20,8 @@ import {
   IssuesExportQuery,
   IssuesQuery,
   PostList,
+  PostSourceList,
+  PostSourcesQuery,
   PostsExportQuery,
   PostsQuery,
 } from '../schemas';
@@ -24,6 +34,20 @@ export function readRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/v1/posts',
     { preHandler: ctx.auth.anyKey, schema: { querystring: PostsQuery, response: { 200: PostList } } },
     async (request) => searchPosts(search, names, request.query),
+  );
+
+  app.get<{ Querystring: PostSourcesQuery }>(
+    '/v1/posts/sources',
+    {
+      preHandler: ctx.auth.anyKey,
+      schema: {
+        description:
+          'The sources posts came from (default: the last 7 days), busiest first: the choices of a source filter.',
+        querystring: PostSourcesQuery,
+        response: { 200: PostSourceList },
+      },
+    },
+    async (request) => ({ items: await postSources(search, names, request.query) }),
   );
 
   app.get<{ Querystring: IssuesQuery }>(
