@@ -7,6 +7,8 @@
  *   Indonesian texts' emoji and quotes come out garbled.
  * - `delimiter=semicolon` for spreadsheets set to Indonesian, whose list separator is ";" (the decimal
  *   separator being ","); comma by default.
+ * - No author: the JSON lists do not give who posted (Pantau follows issues, not people; the detector
+ *   keeps only hashes of accounts), and a file that leaves the system must not either.
  * - Formula injection: posts are anyone's words. A cell a spreadsheet would take for a formula (text
  *   starting with =, +, -, @, a tab or a carriage return) is prefixed with "'", as OWASP advises, so
  *   "=HYPERLINK(…)" in a tweet stays text on the analyst's machine.
@@ -42,7 +44,6 @@ export const POST_CSV: CsvTable<ExportedPost> = {
     'publishedAt',
     'source',
     'sourceKind',
-    'author',
     'url',
     'text',
     'hoaxScore',
@@ -61,7 +62,6 @@ export const POST_CSV: CsvTable<ExportedPost> = {
       p.publishedAt,
       p.source,
       p.sourceKind,
-      p.author?.handle ?? p.author?.name,
       p.url,
       p.text,
       round(p.hoaxScore),
