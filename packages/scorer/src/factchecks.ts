@@ -35,8 +35,10 @@ export interface FactCheckChanges {
 }
 
 export class FactCheckSync {
-  /** Fact-check id → the version of its document last read (`primary term:sequence number`). */
+  /** Document id → the version last read (`primary term:sequence number`), claim or not. */
   private readonly known = new Map<string, string>();
+  /** The fact-checks handed to the target (documents with a claim). */
+  private readonly handed = new Set<string>();
 
   constructor(
     private readonly search: SearchClient,
@@ -44,8 +46,9 @@ export class FactCheckSync {
     private readonly target: FactCheckTarget,
   ) {}
 
+  /** Fact-checks the target holds from this sync. */
   get size(): number {
-    return this.known.size;
+    return this.handed.size;
   }
 
   /**
@@ -57,13 +60,17 @@ export class FactCheckSync {
   async refresh(): Promise<FactCheckChanges> {
     const index = this.names.of('factchecks');
     const fresh: FactCheck[] = [];
+    const withdrawn: string[] = [];
     let updated = 0;
-    const removed: string[] = [];
     try {
       const listed = await searchAll(this.search, { index, source: false, seqNoPrimaryTerm: true });
       const versions = new Map(listed.map((h) => [h.id, `${h.primaryTerm ?? 0}:${h.seqNo ?? 0}`]));
       const changed = [...versions].filter(([id, v]) => this.known.get(id) !== v).map(([id]) => id);
-      for (const id of this.known.keys()) if (!versions.has(id)) removed.push(id);
+      for (const id of this.known.keys())
+        if (!versions.has(id)) {
+          this.known.delete(id);
+          if (this.handed.delete(id)) withdrawn.push(id);
+        }
       for (let i = 0; i < changed.length; i += FETCH_PAGE) {
         const hits = await searchAll<Partial<FactCheck>>(this.search, {
           index,
@@ -71,10 +78,15 @@ export class FactCheckSync {
           seqNoPrimaryTerm: true,
         });
         for (const { id, source, seqNo, primaryTerm } of hits) {
-          if (!source.title) continue;
-          if (this.known.has(id)) updated += 1;
-          // The version read with the text (it may have moved again since the listing).
+          // The version read with the text (it may have moved again since the listing). A document
+          // without a claim is remembered too, so it is not read again until it changes.
           this.known.set(id, `${primaryTerm ?? 0}:${seqNo ?? 0}`);
+          if (!source.title) {
+            if (this.handed.delete(id)) withdrawn.push(id);
+            continue;
+          }
+          if (this.handed.has(id)) updated += 1;
+          else this.handed.add(id);
           fresh.push({
             id,
             title: source.title,
@@ -86,10 +98,11 @@ export class FactCheckSync {
       }
     } catch (err) {
       throw storeError(err, 'loading fact-checks');
+    } finally {
+      // Also when a page failed: what was read is remembered as read, so it must reach the target.
+      if (withdrawn.length) this.target.removeFactChecks(withdrawn);
+      if (fresh.length) this.target.addFactChecks(fresh);
     }
-    for (const id of removed) this.known.delete(id);
-    if (removed.length) this.target.removeFactChecks(removed);
-    if (fresh.length) this.target.addFactChecks(fresh);
-    return { added: fresh.length - updated, updated, removed: removed.length };
+    return { added: fresh.length - updated, updated, removed: withdrawn.length };
   }
 }

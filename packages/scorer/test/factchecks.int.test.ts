@@ -111,5 +111,11 @@ describe('fact-check sync with a national-size database (real OpenSearch)', () =
     await put([rumour]);
     expect(await sync.refresh()).toEqual({ added: 0, updated: 1, removed: 0 });
     expect(enricher.enrich(flood).hoax.factCheck?.id).toBe(rumour.id);
+
+    // Emptied at the source (no claim left): withdrawn, and not read again while unchanged.
+    await put([{ ...rumour, title: '', text: '' }]);
+    expect(await sync.refresh()).toEqual({ added: 0, updated: 0, removed: 1 });
+    expect(enricher.enrich(flood).hoax.factCheck).toBeUndefined();
+    expect(await sync.refresh()).toEqual({ added: 0, updated: 0, removed: 0 });
   }, 120_000);
 });
