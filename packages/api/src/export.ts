@@ -5,8 +5,8 @@
  *
  * - UTF-8 with a byte-order mark: without it Excel reads the file as the machine's code page and the
  *   Indonesian texts' emoji and quotes come out garbled.
- * - `delimiter=semicolon` for spreadsheets set to Indonesian, whose list separator is ";" (the decimal
- *   separator being ","); comma by default.
+ * - `delimiter=semicolon` for spreadsheets set to Indonesian, whose list separator is ";" and decimal
+ *   separator "," (numbers are written so: 0,912); comma and 0.912 by default.
  * - No author: the JSON lists do not give who posted (Pantau follows issues, not people; the detector
  *   keeps only hashes of accounts), and a file that leaves the system must not either.
  * - Formula injection: posts are anyone's words. A cell a spreadsheet would take for a formula (text
@@ -130,10 +130,15 @@ export interface CsvExport<T> {
 /** The CSV text as a stream: the header, then each page's rows as they are read. */
 export function csvStream<T>(exp: CsvExport<T>): Readable {
   const { table, limit, delimiter } = exp;
+  // With ";" the spreadsheet reads "," as the decimal separator (0,912), as Indonesian ones do.
+  const cell =
+    delimiter === ';'
+      ? (v: CsvCell) => (typeof v === 'number' ? String(v).replace('.', ',') : safeCell(v))
+      : safeCell;
   const rows = (items: T[]) =>
     items.length
       ? stringify(
-          items.map((item) => table.row(item).map(safeCell)),
+          items.map((item) => table.row(item).map(cell)),
           { delimiter },
         )
       : '';

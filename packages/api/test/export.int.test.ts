@@ -185,6 +185,7 @@ describe('CSV exports (real OpenSearch)', () => {
     // Semicolons for spreadsheets set to Indonesian.
     const semi = await get('/v1/posts/export?source=telegram&delimiter=semicolon');
     expect(rowsOf(semi.body, ';').map((r) => r.length)).toEqual([14, 14, 14]);
+    expect(rowsOf(semi.body, ';')[1]![6]).toBe('0,912');
     expect(semi.body.split('\n')[0]).toBe(
       '\uFEFFid;publishedAt;source;sourceKind;url;text;hoaxScore;hoaxSignals;factCheck;factCheckUrl;issueId;topics;regions;language',
     );
