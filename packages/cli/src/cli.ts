@@ -23,7 +23,7 @@ import {
 } from '@pantau/nlp-id';
 import { bcubed, plainTfidfClusters, runStream, type StreamPost } from '@pantau/issues';
 import { sources } from './sources';
-import { UsageError } from './usage';
+import { InputError, UsageError } from './usage';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -295,10 +295,10 @@ function readStream(file: string): StreamPost[] {
       try {
         p = JSON.parse(line) as Record<string, unknown>;
       } catch {
-        throw new UsageError(`${file}:${i + 1}: not JSON`);
+        throw new InputError(`${file}:${i + 1}: not JSON`);
       }
       if (typeof p !== 'object' || p === null || Array.isArray(p))
-        throw new UsageError(`${file}:${i + 1}: not a JSON object`);
+        throw new InputError(`${file}:${i + 1}: not a JSON object`);
       if (typeof p.id === 'number') p.id = idDigits(line, 'id', p.id);
       // Ingest-style lines (source + sourceId, no id) work too: the id is the post key.
       if (typeof p.sourceId === 'number') p.sourceId = idDigits(line, 'sourceId', p.sourceId);
@@ -307,9 +307,9 @@ function readStream(file: string): StreamPost[] {
       if (p.text === null) p.text = '';
       if (typeof p.label === 'number' || typeof p.label === 'boolean') p.label = String(p.label);
       if (typeof p.id !== 'string' || typeof p.text !== 'string' || p.publishedAt === undefined)
-        throw new UsageError(`${file}:${i + 1}: needs an id (or source and sourceId), text and publishedAt`);
+        throw new InputError(`${file}:${i + 1}: needs an id (or source and sourceId), text and publishedAt`);
       const publishedAt = isoTime(p.publishedAt);
-      if (!publishedAt) throw new UsageError(`${file}:${i + 1}: publishedAt is not a date`);
+      if (!publishedAt) throw new InputError(`${file}:${i + 1}: publishedAt is not a date`);
       p.publishedAt = publishedAt;
       posts.push(p as unknown as StreamPost);
     });
@@ -427,7 +427,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       error instanceof UsageError ||
       (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
     ) {
-      io.stderr.write(`pantau: ${error.message}\n${USAGE}`);
+      io.stderr.write(`pantau: ${error.message}\n${error instanceof InputError ? '' : USAGE}`);
       return 2;
     }
     throw error;
