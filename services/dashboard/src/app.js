@@ -665,6 +665,8 @@ function Search({ t, lang }) {
             }}
           />
           <button
+            type="button"
+            class="secondary"
             onClick=${() =>
               saveFile(
                 'pantau-posts.ndjson',
