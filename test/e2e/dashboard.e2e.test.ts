@@ -426,6 +426,17 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
         { timeoutMs: 30_000, intervalMs: 1_000, what: 'an alert in the inbox' },
       );
       await page.locator('.deliveries li').first().waitFor();
+      // The agency's alerts as a file for its reports.
+      const [alertsFile] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Unduh CSV' }).click(),
+      ]);
+      expect(alertsFile.suggestedFilename()).toMatch(/^pantau-alerts-\d{4}-\d{2}-\d{2}\.csv$/);
+      const alertRows = readFileSync(await alertsFile.path(), 'utf8')
+        .trimEnd()
+        .split('\n');
+      expect(alertRows[0]).toMatch(/^\uFEFFid,createdAt,updatedAt,kind,/);
+      expect(alertRows.length).toBeGreaterThan(1);
       // The inbox is live: a clarification published elsewhere (another analyst, the API) shows its
       // deliveries here without a reload.
       await page.getByRole('status').filter({ hasText: 'Langsung' }).waitFor();

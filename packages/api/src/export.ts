@@ -14,8 +14,12 @@
  *   "=HYPERLINK(…)" in a tweet stays text on the analyst's machine.
  */
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
+import type { AlertDoc } from '@pantau/alerts';
 import type { IssueDoc, PostHit } from '@pantau/store';
+import type { TSchema } from '@sinclair/typebox';
+import { stringify } from 'csv-stringify/sync';
+import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { CsvFile, type ExportParams } from './schemas';
 
 export type CsvCell = string | number | boolean | undefined;
 
@@ -160,7 +164,117 @@ export function csvStream<T>(exp: CsvExport<T>): Readable {
 }
 
 /** `pantau-posts-2026-12-02.csv`, the date in Jakarta. */
-export function exportFileName(what: 'posts' | 'issues', now: Date): string {
+export function exportFileName(what: string, now: Date): string {
   const jakarta = new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
   return `pantau-${what}-${jakarta}.csv`;
 }
+
+/** Rows per page read for an export (the lists' largest page). */
+const EXPORT_PAGE = 200;
+
+/**
+ * Registers a CSV export of a list: the list's filters, every page read by cursor up to `limit` rows.
+ * The first page is read before the answer starts, so a failure there is an error answer in the usual
+ * shape; past it the status is sent, and a failing page ends the download early (logged).
+ */
+export function csvExportRoute<Q extends ExportParams, T>(
+  app: FastifyInstance,
+  preHandler: preHandlerHookHandler,
+  route: {
+    url: string;
+    /** The file's name: pantau-<what>-<date>.csv. */
+    what: string;
+    querystring: TSchema;
+    description: string;
+    table: CsvTable<T>;
+    list: (
+      filters: Omit<Q, keyof ExportParams> & { size: number; cursor?: string },
+      request: FastifyRequest,
+    ) => Promise<{ items: T[]; nextCursor?: string }>;
+  },
+): void {
+  const { what, table } = route;
+  app.get<{ Querystring: Q }>(
+    route.url,
+    {
+      preHandler,
+      schema: {
+        description: route.description,
+        querystring: route.querystring,
+        produces: ['text/csv'],
+        response: { 200: CsvFile },
+      },
+    },
+    async (request, reply) => {
+      const { limit = 10_000, delimiter, ...filters } = request.query as Q;
+      const size = Math.min(EXPORT_PAGE, limit);
+      const page = (cursor?: string) =>
+        route.list({ ...filters, size, ...(cursor ? { cursor } : {}) }, request);
+      const first = await page();
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${exportFileName(what, new Date())}"`)
+        .header('cache-control', 'no-store')
+        .send(
+          csvStream({
+            table,
+            first,
+            page,
+            limit,
+            delimiter: delimiter === 'semicolon' ? ';' : ',',
+            onError: (err) => request.log.error({ err, what }, 'export stopped by a failing page'),
+          }),
+        );
+    },
+  );
+}
+
+/** Where the alert's current version went, and how that went. */
+const currentDeliveries = (a: AlertDoc) =>
+  a.deliveries
+    .filter((d) => !d.clarificationId && d.version === a.version)
+    .map((d) => `${d.channel}: ${d.status}${d.deliveredAt ? ` ${d.deliveredAt}` : ''}`);
+
+/** An agency's alerts, for its reports: what fired, when, why, who acknowledged it, where it went. */
+export const ALERT_CSV: CsvTable<AlertDoc> = {
+  columns: [
+    'id',
+    'createdAt',
+    'updatedAt',
+    'kind',
+    'version',
+    'critical',
+    'issueId',
+    'issueTitle',
+    'issueStatus',
+    'trigger',
+    'watchlists',
+    'topics',
+    'hoaxShare',
+    'clarified',
+    'ackedAt',
+    'ackedBy',
+    'snoozedUntil',
+    'deliveries',
+  ],
+  row: (a) => [
+    a.id,
+    a.createdAt,
+    a.updatedAt,
+    a.kind,
+    a.version,
+    a.critical ?? false,
+    a.issueId,
+    a.issue.title,
+    a.issue.status,
+    a.trigger?.reason.id ?? a.summary.id,
+    list(a.watchlists.map((w) => w.name)),
+    list(a.topics),
+    round(a.issue.hoaxShare),
+    a.clarified ?? false,
+    a.ackedAt,
+    a.ackedBy,
+    a.snoozedUntil,
+    list(currentDeliveries(a)),
+  ],
+};

@@ -536,6 +536,14 @@ export const AlertsQuery = Type.Object(
   { additionalProperties: false },
 );
 export type AlertsQuery = Static<typeof AlertsQuery>;
+export const AlertsExportQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 })),
+    delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')])),
+  },
+  { additionalProperties: false },
+);
+export type AlertsExportQuery = Static<typeof AlertsExportQuery>;
 export const Delivery = Type.Object({
   subscriptionId: Type.String(),
   channel: Type.String(),

@@ -1063,6 +1063,21 @@ describe('HTTP API (real OpenSearch + Kafka + Redis)', () => {
       }
       expect(seen).toEqual(['al_test_b', 'al_test_c', 'al_test_a']);
       expectError(await call('GET', '/v1/alerts?cursor=bm9wZQ', agencyA.apiKey), 400, 'VALIDATION');
+
+      // The agency's alerts as a CSV file for its reports: every page, its own alerts only.
+      const file = await call('GET', '/v1/alerts/export?limit=2', agencyA.apiKey);
+      expect(file.statusCode).toBe(200);
+      expect(file.headers['content-disposition']).toMatch(/filename="pantau-alerts-\d{4}-\d{2}-\d{2}\.csv"/);
+      const rows = file.body.slice(1).trim().split('\n');
+      expect(rows[0]).toBe(
+        'id,createdAt,updatedAt,kind,version,critical,issueId,issueTitle,issueStatus,trigger,watchlists,topics,hoaxShare,clarified,ackedAt,ackedBy,snoozedUntil,deliveries',
+      );
+      expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual(['al_test_b', 'al_test_c']);
+      expect(rows[1]).toContain(`webhook: delivered ${now}; webhook: failed`);
+      expect(rows[1]).toContain('Isu ""banjir jakarta"" sedang naik');
+      const other = await call('GET', '/v1/alerts/export', agencyB.apiKey);
+      expect(other.body.slice(1).trim().split('\n')).toHaveLength(1);
+      expectError(await call('GET', '/v1/alerts/export', ADMIN_KEY), 403, 'FORBIDDEN');
     });
   });
 });

@@ -899,6 +899,7 @@ function Alerts({ t, lang }) {
   return html`<section aria-labelledby="al-h">
     <h1 id="al-h">${t('alertsTitle')}</h1>
     <${LiveBadge} t=${t} live=${live} />
+    ${items.length > 0 && html`<p><${DownloadCsv} t=${t} path=${() => '/v1/alerts/export'} /></p>`}
     ${state.loading && !state.data && html`<p>${t('loading')}</p>`}
     ${state.data && items.length === 0 && html`<p class="empty">${t('noAlerts')}</p>`}
     <ul class="alerts">

@@ -3,7 +3,8 @@ import type { AlertDoc, StoredAlert } from '@pantau/alerts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { audit } from '../audit';
 import { agencyOf } from '../auth';
-import { Alert, AlertList, AlertsQuery, IdParams, SnoozeBody } from '../schemas';
+import { ALERT_CSV, csvExportRoute } from '../export';
+import { Alert, AlertList, AlertsExportQuery, AlertsQuery, IdParams, SnoozeBody } from '../schemas';
 import type { RouteContext } from '../deps';
 
 export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -14,6 +15,16 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (request) =>
       ctx.alerts.listAlerts(agencyOf(request), request.query.size ?? 50, request.query.cursor),
   );
+
+  csvExportRoute<AlertsExportQuery, AlertDoc>(app, ctx.auth.agency(), {
+    url: '/v1/alerts/export',
+    what: 'alerts',
+    querystring: AlertsExportQuery,
+    description:
+      "The agency's alerts as a CSV file (latest change first; at most `limit` rows): what fired, why, who acknowledged it, where it went.",
+    table: ALERT_CSV,
+    list: ({ size, cursor }, request) => ctx.alerts.listAlerts(agencyOf(request), size, cursor),
+  });
 
   /** Another agency's alert does not exist for the caller: NOT_FOUND exactly like a missing one. */
   const owned = async (request: FastifyRequest<{ Params: IdParams }>): Promise<StoredAlert> => {

@@ -8,12 +8,9 @@ import {
   type IssueDoc,
   type PostHit,
 } from '@pantau/store';
-import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { csvStream, exportFileName, ISSUE_CSV, POST_CSV, type CsvTable } from '../export';
+import { csvExportRoute, ISSUE_CSV, POST_CSV } from '../export';
 import {
-  CsvFile,
-  type ExportParams,
   IdParams,
   IssueDetail,
   IssueList,
@@ -56,68 +53,24 @@ export function readRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (request) => listIssues(search, names, request.query),
   );
 
-  /**
-   * A CSV export of a list: the list's filters, every page read by cursor up to `limit` rows. The first
-   * page is read before the answer starts, so a failure there is an error answer in the usual shape;
-   * past it the status is sent, and a failing page ends the download early (logged).
-   */
-  const exportRoute = <Q extends ExportParams, T>(
-    url: string,
-    what: 'posts' | 'issues',
-    querystring: TSchema,
-    description: string,
-    table: CsvTable<T>,
-    list: (filters: Omit<Q, keyof ExportParams> & { size: number; cursor?: string }) => Promise<{
-      items: T[];
-      nextCursor?: string;
-    }>,
-  ) =>
-    app.get<{ Querystring: Q }>(
-      url,
-      {
-        preHandler: ctx.auth.anyKey,
-        schema: { description, querystring, produces: ['text/csv'], response: { 200: CsvFile } },
-      },
-      async (request, reply) => {
-        const { limit = 10_000, delimiter, ...filters } = request.query as Q;
-        const size = Math.min(EXPORT_PAGE, limit);
-        const page = (cursor?: string) => list({ ...filters, size, ...(cursor ? { cursor } : {}) });
-        const first = await page();
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${exportFileName(what, new Date())}"`)
-          .header('cache-control', 'no-store')
-          .send(
-            csvStream({
-              table,
-              first,
-              page,
-              limit,
-              delimiter: delimiter === 'semicolon' ? ';' : ',',
-              onError: (err) => request.log.error({ err, what }, 'export stopped by a failing page'),
-            }),
-          );
-      },
-    );
-  /** Rows per page read for an export (the lists' largest page). */
-  const EXPORT_PAGE = 200;
-
-  exportRoute<PostsExportQuery, PostHit>(
-    '/v1/posts/export',
-    'posts',
-    PostsExportQuery,
-    'The posts GET /v1/posts finds, as a CSV file (in its order: the best matches of `q` first, else the newest; at most `limit` rows).',
-    POST_CSV,
-    (filters) => searchPosts(search, names, filters),
-  );
-  exportRoute<IssuesExportQuery, IssueDoc>(
-    '/v1/issues/export',
-    'issues',
-    IssuesExportQuery,
-    'The issues GET /v1/issues lists, as a CSV file (latest activity first; at most `limit` rows).',
-    ISSUE_CSV,
-    (filters) => listIssues(search, names, filters),
-  );
+  csvExportRoute<PostsExportQuery, PostHit>(app, ctx.auth.anyKey, {
+    url: '/v1/posts/export',
+    what: 'posts',
+    querystring: PostsExportQuery,
+    description:
+      'The posts GET /v1/posts finds, as a CSV file (in its order: the best matches of `q` first, else the newest; at most `limit` rows).',
+    table: POST_CSV,
+    list: (filters) => searchPosts(search, names, filters),
+  });
+  csvExportRoute<IssuesExportQuery, IssueDoc>(app, ctx.auth.anyKey, {
+    url: '/v1/issues/export',
+    what: 'issues',
+    querystring: IssuesExportQuery,
+    description:
+      'The issues GET /v1/issues lists, as a CSV file (latest activity first; at most `limit` rows).',
+    table: ISSUE_CSV,
+    list: (filters) => listIssues(search, names, filters),
+  });
 
   app.get<{ Params: IdParams }>(
     '/v1/issues/:id',
