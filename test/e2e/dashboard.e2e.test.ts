@@ -38,6 +38,15 @@ const shotsDir = process.env.PANTAU_SCREENSHOTS
   : undefined;
 const failDir = path.join(repoRoot, 'test-results', 'dashboard');
 
+/** Clicks the page's "Unduh CSV" and reads the file the browser saved: its name and its text. */
+async function downloadCsv(page: Page): Promise<{ name: string; text: string }> {
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Unduh CSV' }).click(),
+  ]);
+  return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
+}
+
 describe('dashboard in Chromium (every service as a process, real Kafka/OpenSearch/Redis)', () => {
   const prefix = uniqueName('dash');
   const env = stackEnv(prefix, servers, ADMIN_KEY);
@@ -406,12 +415,9 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       await page.getByRole('button', { name: 'Unduh CSV' }).waitFor();
       await shot('5-pencarian');
       // The CSV is the API's export of every post the search finds, as a file for the agency's report.
-      const [file] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('button', { name: 'Unduh CSV' }).click(),
-      ]);
-      expect(file.suggestedFilename()).toMatch(/^pantau-posts-\d{4}-\d{2}-\d{2}\.csv$/);
-      const csv = readFileSync(await file.path(), 'utf8');
+      const posts = await downloadCsv(page);
+      expect(posts.name).toMatch(/^pantau-posts-\d{4}-\d{2}-\d{2}\.csv$/);
+      const csv = posts.text;
       expect(csv.startsWith('\uFEFFid,publishedAt,source,')).toBe(true);
       expect(csv.toLowerCase()).toContain('chip');
       await page.getByRole('link', { name: 'Peringatan' }).click();
@@ -427,14 +433,9 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
       );
       await page.locator('.deliveries li').first().waitFor();
       // The agency's alerts as a file for its reports.
-      const [alertsFile] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('button', { name: 'Unduh CSV' }).click(),
-      ]);
-      expect(alertsFile.suggestedFilename()).toMatch(/^pantau-alerts-\d{4}-\d{2}-\d{2}\.csv$/);
-      const alertRows = readFileSync(await alertsFile.path(), 'utf8')
-        .trimEnd()
-        .split('\n');
+      const alerts = await downloadCsv(page);
+      expect(alerts.name).toMatch(/^pantau-alerts-\d{4}-\d{2}-\d{2}\.csv$/);
+      const alertRows = alerts.text.trimEnd().split('\n');
       expect(alertRows[0]).toMatch(/^\uFEFFid,createdAt,updatedAt,kind,/);
       expect(alertRows.length).toBeGreaterThan(1);
       // The inbox is live: a clarification published elsewhere (another analyst, the API) shows its

@@ -196,7 +196,10 @@ const exportParams = {
   /** `semicolon` for spreadsheets set to Indonesian (list separator ";"). */
   delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')])),
 };
-export type ExportParams = { limit?: number; delimiter?: 'comma' | 'semicolon' };
+/** The agency's alerts have no filters: their export takes only these. */
+export const AlertsExportQuery = Type.Object(exportParams, { additionalProperties: false });
+export type AlertsExportQuery = Static<typeof AlertsExportQuery>;
+export type ExportParams = AlertsExportQuery;
 const { size: _postsSize, cursor: _postsCursor, ...postFilters } = PostsQuery.properties;
 const { size: _issuesSize, cursor: _issuesCursor, ...issueFilters } = IssuesQuery.properties;
 export const PostsExportQuery = Type.Object(
@@ -536,14 +539,6 @@ export const AlertsQuery = Type.Object(
   { additionalProperties: false },
 );
 export type AlertsQuery = Static<typeof AlertsQuery>;
-export const AlertsExportQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 })),
-    delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')])),
-  },
-  { additionalProperties: false },
-);
-export type AlertsExportQuery = Static<typeof AlertsExportQuery>;
 export const Delivery = Type.Object({
   subscriptionId: Type.String(),
   channel: Type.String(),

@@ -38,36 +38,36 @@ export async function api(path, { method = 'GET', body, key = session.key } = {}
   } catch {
     json = null;
   }
-  if (!res.ok) {
-    const e = json?.error ?? {};
-    throw new ApiError(res.status, e.code ?? 'INTERNAL', e.message ?? res.statusText, e.details);
-  }
+  if (!res.ok) throw apiError(res, json);
   return json;
 }
 
-/**
- * Downloads a CSV export (`GET /v1/posts/export`, `/v1/issues/export`) as a file. Fetched with the key
- * in a header (a plain link cannot carry it, and a key never goes in a URL), then handed to the browser
- * as a download under the name the API gives.
- */
-export async function download(path, key = session.key) {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${key}` } });
-  if (!res.ok) {
-    let e = {};
-    try {
-      e = (await res.json()).error ?? {};
-    } catch {
-      e = {};
-    }
-    throw new ApiError(res.status, e.code ?? 'INTERNAL', e.message ?? res.statusText, e.details);
-  }
-  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'pantau.csv';
-  const url = URL.createObjectURL(await res.blob());
+/** A refused request as an ApiError, from the API's error body (`{ error: { code, message } }`). */
+function apiError(res, json) {
+  const e = json?.error ?? {};
+  return new ApiError(res.status, e.code ?? 'INTERNAL', e.message ?? res.statusText, e.details);
+}
+
+/** Hands a blob to the browser as a download named `name`. */
+export function saveBlob(name, blob) {
+  const url = URL.createObjectURL(blob);
   const link = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * Downloads a CSV export (`GET /v1/posts/export`, `/v1/issues/export`, `/v1/alerts/export`) as a file. Fetched with the key
+ * in a header (a plain link cannot carry it, and a key never goes in a URL), then handed to the browser
+ * as a download under the name the API gives.
+ */
+export async function download(path, key = session.key) {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${key}` } });
+  if (!res.ok) throw apiError(res, await res.json().catch(() => null));
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'pantau.csv';
+  saveBlob(name, await res.blob());
   return name;
 }
 

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { api, download, liveEvents, query, session } from './api.js';
+import { api, download, liveEvents, query, saveBlob, session } from './api.js';
 import { translator } from './i18n.js';
 
 const STATUS_ORDER = ['rising', 'growing', 'new', 'peaked', 'cooled'];
@@ -594,16 +594,6 @@ function PostList({ t, lang, posts, canLabel = false }) {
   </ul>`;
 }
 
-/** Saves what the page holds as a file (the NDJSON of the posts loaded). */
-function saveFile(name, type, text) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = Object.assign(document.createElement('a'), { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 function Search({ t, lang }) {
   const [form, setForm] = useState({ q: '', source: '', minHoax: '', from: '', to: '' });
   const [state, setState] = useState({});
@@ -668,10 +658,9 @@ function Search({ t, lang }) {
             type="button"
             class="secondary"
             onClick=${() =>
-              saveFile(
+              saveBlob(
                 'pantau-posts.ndjson',
-                'application/x-ndjson',
-                items.map((p) => JSON.stringify(p)).join('\n'),
+                new Blob([items.map((p) => JSON.stringify(p)).join('\n')], { type: 'application/x-ndjson' }),
               )}
           >
             ${t('exportNdjson')}
