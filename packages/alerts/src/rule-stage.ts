@@ -1,23 +1,15 @@
-import {
-  FifoMap,
-  PantauError,
-  WATCHLIST_COUNT_HEADER,
-  merge,
-  toPantauError,
-  type EnrichedPost,
-} from '@pantau/core';
+import { PantauError, WATCHLIST_COUNT_HEADER, merge, toPantauError, type EnrichedPost } from '@pantau/core';
 import type { BatchResult, BusMessage, Decoded } from '@pantau/bus';
 import { getIssue, searchAll, type IndexNames, type SearchClient, storeError } from '@pantau/store';
 import type { Logger } from 'pino';
 import type { AlertEngine } from './engine';
 import {
+  countingFiring,
+  countingRuleKey,
+  countingSpans,
   postFirings,
   rulesOf,
-  spikeReason,
-  spikeSettings,
   spikeThreshold,
-  volumeReason,
-  windowOf,
   type Firing,
   type WatchlistRule,
 } from './rules';
@@ -28,8 +20,9 @@ import type { AlertIssue } from './types';
 /**
  * The post-level watchlist rules (`volume`, `spike`, `hoax`, `claim`, `match`) as a stage over
  * `posts.enriched`: each post carries the watchlists it matched (the scorer matched them); the
- * watchlists with post-level rules are judged on it, counting windows in Redis (idempotent per post,
- * so a replay counts nothing twice), and what fires goes to the alert engine — one alert per
+ * watchlists with post-level rules are judged on it, the counting rules over sliding windows of the
+ * watchlist's matching posts kept in Redis (a replayed post counts once), and what fires goes to the
+ * alert engine — one alert per
  * (agency, issue) however many watchlists or rules fire.
  */
 const POST_RULES = new Set(['volume', 'spike', 'hoax', 'claim', 'match']);
@@ -85,6 +78,23 @@ export function decodeRulePost(bytes: Buffer, message?: Pick<BusMessage, 'header
   }) as RuleStagePost;
 }
 
+/** Matching posts read at most to find the busiest window after a late post. */
+const MAX_SCANNED = 100_000;
+
+/**
+ * The most posts any window of `windowMs` holds that ends at or after `at` and still holds `at`, given
+ * the publication times around it (earliest first, all within one window of `at`).
+ */
+export function busiestWindowAfter(times: number[], at: number, windowMs: number): number {
+  let busiest = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while (times[start]! <= times[end]! - windowMs) start++;
+    if (times[end]! >= at) busiest = Math.max(busiest, end - start + 1);
+  }
+  return busiest;
+}
+
 export interface RuleStageDeps {
   engine: Pick<AlertEngine, 'handlePostFirings'>;
   rules: RuleLog;
@@ -105,7 +115,6 @@ export function createRuleStage(deps: RuleStageDeps) {
   /** Ids a reload did not find (deleted lists still on posts scored before): never waited for again. */
   const absent = new Set<string>();
   let loadedAt = 0;
-  const thresholds = new FifoMap<string, { threshold: number; baseline: number }>(50_000);
 
   /**
    * Reads the watchlists again every `refreshMs`, and sooner (at most once a second) when a post names
@@ -141,49 +150,58 @@ export function createRuleStage(deps: RuleStageDeps) {
     }
   }
 
-  /** Counting rules: the post joins its window once; a rule fires when the window reaches its threshold. */
-  async function windowFirings(w: WatchlistOwner, post: RuleStagePost): Promise<Firing[]> {
-    const out: Firing[] = [];
-    const at = Date.parse(post.publishedAt);
+  /**
+   * Counting rules: the post is remembered among the watchlist's matching posts (once), then each rule
+   * asks whether a window holding this post reaches its threshold. Posts mostly arrive in publication
+   * order (the assigner publishes each batch in that order), and then the window that ends at the post
+   * is the one it completes — what the backtest counts. A post that comes after later ones (another
+   * partition's batch, a replay) can complete a window that ends after it, so then those are counted
+   * too: the order posts arrive in does not decide whether a rule fires. A rule fires unless it fired
+   * less than a window before or after this post; the firing is recorded once the alert engine has
+   * taken it (`recordEpisode`), so a crash in between fires it again rather than never.
+   */
+  async function countingFirings(
+    w: WatchlistOwner,
+    post: RuleStagePost,
+  ): Promise<{ firings: Firing[]; episodes: { ruleKey: string; at: number; key: string }[] }> {
     const counting = rulesOf(w).filter(
       (r): r is Extract<WatchlistRule, { type: 'volume' | 'spike' }> =>
         r.type === 'volume' || r.type === 'spike',
     );
+    if (counting.length === 0) return { firings: [], episodes: [] };
+    const at = Date.parse(post.publishedAt);
+    const keptMs = Math.max(
+      ...counting.map((r) => {
+        const { windowMs, baselineMs } = countingSpans(r);
+        return windowMs + baselineMs;
+      }),
+    );
+    await rules.matchAdd(w.id, post.id, at, Math.min(at, Date.now()) - keptMs);
+    const firings: Firing[] = [];
+    const episodes: { ruleKey: string; at: number; key: string }[] = [];
     for (const rule of counting) {
-      const s = rule.type === 'spike' ? spikeSettings(rule) : undefined;
-      const minutes = rule.type === 'volume' ? rule.windowMinutes : s!.windowMinutes;
-      const k = windowOf(at, minutes);
-      const ttl = ((s?.baselineWindows ?? 0) + 2) * minutes * 60_000 + 24 * 3600_000;
-      const { added, size } = await rules.windowAdd(w.id, `w${minutes}`, k, post.id, ttl);
-      if (!added) continue;
-      if (rule.type === 'volume') {
-        if (size === rule.min)
-          out.push({
-            rule: 'volume',
-            key: String(k),
-            at: k * minutes * 60_000,
-            reason: volumeReason(rule, w.name),
-          });
-        continue;
-      }
-      const cacheKey = `${w.id}:${minutes}:${s!.ratio}:${s!.minCount}:${s!.baselineWindows}:${k}`;
-      let t = thresholds.get(cacheKey);
-      if (!t) {
-        const previous: number[] = [];
-        for (let i = 1; i <= s!.baselineWindows; i += 1)
-          previous.push(await rules.windowSize(w.id, `w${minutes}`, k - i));
-        t = spikeThreshold(rule, previous);
-        thresholds.set(cacheKey, t);
-      }
-      if (size === t.threshold)
-        out.push({
-          rule: 'spike',
-          key: String(k),
-          at: k * minutes * 60_000,
-          reason: spikeReason(rule, w.name, t.threshold, t.baseline),
-        });
+      const { windowMs, baselineMs } = countingSpans(rule);
+      const ruleKey = countingRuleKey(rule);
+      if (await rules.resting(w.id, ruleKey, at, windowMs)) continue;
+      const baseline = baselineMs
+        ? await rules.matchCount(w.id, at - windowMs - baselineMs + 1, at - windowMs)
+        : 0;
+      const need = rule.type === 'volume' ? rule.min : spikeThreshold(rule, baseline).threshold;
+      // Every window holding this post lies within one window before and after it.
+      if ((await rules.matchCount(w.id, at - windowMs + 1, at + windowMs - 1)) < need) continue;
+      let window = await rules.matchCount(w.id, at - windowMs + 1, at);
+      if (window < need)
+        window = busiestWindowAfter(
+          await rules.matchTimes(w.id, at - windowMs + 1, at + windowMs - 1, MAX_SCANNED),
+          at,
+          windowMs,
+        );
+      const firing = countingFiring(rule, { id: post.id, at }, { window, baseline }, w.name);
+      if (!firing) continue;
+      firings.push(firing);
+      episodes.push({ ruleKey, at, key: firing.key });
     }
-    return out;
+    return { firings, episodes };
   }
 
   async function issueOf(post: RuleStagePost): Promise<{ issue: AlertIssue; samplePostIds: string[] }> {
@@ -239,10 +257,12 @@ export function createRuleStage(deps: RuleStageDeps) {
     for (const id of new Set(post.watchlistIds)) {
       const w = watchlists.get(id);
       if (!w) continue;
-      const firings = [...postFirings(rulesOf(w), post, w.name), ...(await windowFirings(w, post))];
+      const counted = await countingFirings(w, post);
+      const firings = [...postFirings(rulesOf(w), post, w.name), ...counted.firings];
       if (firings.length === 0) continue;
       const { issue, samplePostIds } = await issueOf(post);
       await deps.engine.handlePostFirings(w, issue, samplePostIds, firings);
+      for (const e of counted.episodes) await rules.recordEpisode(w.id, e.ruleKey, e.at, e.key);
     }
   }
 

@@ -8,11 +8,13 @@ import type { LocalizedText } from './types';
  *
  * - `rising` / `growing`: the detector said an issue touching the watchlist is rising / growing
  *   steadily (its reason, in plain words, is the alert's).
- * - `volume`: at least `min` matching posts in a `windowMinutes` window. Windows are aligned to the
- *   clock (00:00, 00:15, …) so the count does not depend on the order posts arrive in: it fires once
- *   per window, when the `min`-th post arrives.
- * - `spike`: a window with at least `ratio` × the watchlist's own average of its `baselineWindows`
- *   previous windows (and at least `minCount` posts).
+ * - `volume`: at least `min` matching posts published within `windowMinutes` of each other. The window
+ *   slides: it ends at each matching post and reaches back `windowMinutes` (until 2026-12-02 windows
+ *   were aligned to the clock, 00:00, 00:15, …, and 30 posts between 00:10 and 00:20 — 15 in each
+ *   window — never reached a `min` of 30). It fires when a post brings the count to `min`, then rests
+ *   for one window: a flood that goes on fires once per `windowMinutes`, as the aligned windows did.
+ * - `spike`: a window (as above) with at least `ratio` × the watchlist's own average over the
+ *   `baselineWindows` windows before it (and at least `minCount` posts); it rests the same way.
  * - `hoax`: a matching post with a hoax score ≥ `minScore`.
  * - `claim`: a matching post restating a fact-checked hoax (the scorer's claim matches).
  * - `match`: every matching post (for quiet, low-volume lists).
@@ -152,18 +154,55 @@ export function postFirings(rules: WatchlistRule[], post: RulePost, watchlistNam
   return out;
 }
 
-export function windowOf(atMs: number, windowMinutes: number): number {
-  return Math.floor(atMs / (windowMinutes * 60_000));
+/** A counting rule's window and, for `spike`, the span of its baseline before the window (ms). */
+export function countingSpans(rule: Extract<WatchlistRule, { type: 'volume' | 'spike' }>): {
+  windowMs: number;
+  baselineMs: number;
+} {
+  if (rule.type === 'volume') return { windowMs: rule.windowMinutes * 60_000, baselineMs: 0 };
+  const s = spikeSettings(rule);
+  return { windowMs: s.windowMinutes * 60_000, baselineMs: s.baselineWindows * s.windowMinutes * 60_000 };
 }
 
-/** How many posts a window needs for `spike`, given the counts of the windows before it. */
+/**
+ * One key per counting rule as configured: the rest after a firing is per rule, and two volume rules
+ * of one watchlist (50 in 15 min, 500 in a day) rest independently.
+ */
+export function countingRuleKey(rule: Extract<WatchlistRule, { type: 'volume' | 'spike' }>): string {
+  if (rule.type === 'volume') return `volume:${rule.min}:${rule.windowMinutes}`;
+  const s = spikeSettings(rule);
+  return `spike:${s.ratio}:${s.minCount}:${s.windowMinutes}:${s.baselineWindows}`;
+}
+
+/**
+ * How many posts a window needs for `spike`, given how many matching posts the baseline span before
+ * it held (`baselineWindows` windows long): `ratio` × their average per window, at least `minCount`.
+ */
 export function spikeThreshold(
   rule: Extract<WatchlistRule, { type: 'spike' }>,
-  previousCounts: number[],
+  baselinePosts: number,
 ): { threshold: number; baseline: number } {
   const s = spikeSettings(rule);
-  const baseline = previousCounts.reduce((a, b) => a + b, 0) / Math.max(1, s.baselineWindows);
+  const baseline = baselinePosts / Math.max(1, s.baselineWindows);
   return { threshold: Math.max(s.minCount, Math.ceil(s.ratio * baseline)), baseline };
+}
+
+/** Whether a counting rule fires on a post, given the counts the live stage or the backtest read. */
+export function countingFiring(
+  rule: Extract<WatchlistRule, { type: 'volume' | 'spike' }>,
+  post: { id: string; at: number },
+  counts: { window: number; baseline: number },
+  watchlistName: string,
+): Firing | undefined {
+  const key = `${countingRuleKey(rule)}:${post.id}`;
+  if (rule.type === 'volume')
+    return counts.window >= rule.min
+      ? { rule: 'volume', key, at: post.at, reason: volumeReason(rule, watchlistName) }
+      : undefined;
+  const { threshold, baseline } = spikeThreshold(rule, counts.baseline);
+  return counts.window >= threshold
+    ? { rule: 'spike', key, at: post.at, reason: spikeReason(rule, watchlistName, threshold, baseline) }
+    : undefined;
 }
 
 export function volumeReason(
@@ -203,43 +242,44 @@ export function spikeReason(
 }
 
 /**
- * Counting rules over a time-ordered list of matching posts (the backtest; the live stage counts the
- * same windows in Redis): one firing per window that reaches its threshold.
+ * Counting rules over a list of matching posts (the backtest; the live stage counts the same windows in
+ * Redis as posts arrive): the posts in publication order, each closing a window that reaches back
+ * `windowMinutes`; a firing, then a rest of one window. Posts that arrive in publication order (the
+ * assigner publishes each batch in that order) fire live exactly where this says.
  */
 export function windowFirings(
   rule: Extract<WatchlistRule, { type: 'volume' | 'spike' }>,
   posts: { id: string; publishedAt: string; issueId?: string }[],
   watchlistName: string,
 ): (Firing & { issueId?: string })[] {
-  const minutes = rule.type === 'volume' ? rule.windowMinutes : spikeSettings(rule).windowMinutes;
-  const windows = new Map<number, { count: number; crossing?: { id: string; issueId?: string } }>();
-  const sorted = [...posts].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
-  for (const p of sorted) {
-    const k = windowOf(Date.parse(p.publishedAt), minutes);
-    const w = windows.get(k) ?? { count: 0 };
-    w.count += 1;
-    windows.set(k, w);
-  }
-  const out: (Firing & { issueId?: string })[] = [];
-  for (const [k, w] of [...windows].sort((a, b) => a[0] - b[0])) {
-    const at = k * minutes * 60_000;
-    if (rule.type === 'volume') {
-      if (w.count >= rule.min)
-        out.push({ rule: 'volume', key: String(k), at, reason: volumeReason(rule, watchlistName) });
-    } else {
-      const previous = Array.from(
-        { length: spikeSettings(rule).baselineWindows },
-        (_, i) => windows.get(k - 1 - i)?.count ?? 0,
-      );
-      const { threshold, baseline } = spikeThreshold(rule, previous);
-      if (w.count >= threshold)
-        out.push({
-          rule: 'spike',
-          key: String(k),
-          at,
-          reason: spikeReason(rule, watchlistName, threshold, baseline),
-        });
+  const { windowMs, baselineMs } = countingSpans(rule);
+  const seen = new Set<string>();
+  const sorted = posts
+    .filter((p) => !seen.has(p.id) && seen.add(p.id))
+    .map((p) => ({ post: p, at: Date.parse(p.publishedAt) }))
+    .sort((a, b) => a.at - b.at);
+  const times = sorted.map((x) => x.at);
+  /** Index of the first post published after `t`. */
+  const after = (t: number) => {
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid]! <= t) lo = mid + 1;
+      else hi = mid;
     }
-  }
+    return lo;
+  };
+  const out: (Firing & { issueId?: string })[] = [];
+  let lastFired = -Infinity;
+  sorted.forEach(({ post, at }, i) => {
+    if (at - lastFired < windowMs) return;
+    const windowStart = after(at - windowMs);
+    const counts = { window: i + 1 - windowStart, baseline: windowStart - after(at - windowMs - baselineMs) };
+    const firing = countingFiring(rule, { id: post.id, at }, counts, watchlistName);
+    if (!firing) return;
+    lastFired = at;
+    out.push({ ...firing, ...(post.issueId ? { issueId: post.issueId } : {}) });
+  });
   return out;
 }

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
  * Alert state that lives in Redis (through @pantau/queue, the one adapter): each agency's event log
  * for the live stream (a capped Redis stream, so every event has a durable, ordered id a client can
  * resume after), the log of rule firings (one member per firing key, so a replayed post fires once and
- * the backtest can be compared with what really fired), and the per-window counts of counting rules.
+ * the backtest can be compared with what really fired), and each watchlist's recent matching posts by
+ * time, which the counting rules count over sliding windows.
  */
 export interface AgencyEvent {
   id: string;
@@ -27,15 +28,19 @@ export interface RuleLog {
   fire(watchlistId: string, rule: string, key: string, atMs: number): Promise<boolean>;
   /** Firings recorded with from <= at <= to. */
   count(watchlistId: string, rule: string, fromMs: number, toMs: number): Promise<number>;
-  /** Adds a post to a counting window; its size after, and whether the post was new. */
-  windowAdd(
-    watchlistId: string,
-    rule: string,
-    window: number,
-    postId: string,
-    ttlMs: number,
-  ): Promise<{ added: boolean; size: number }>;
-  windowSize(watchlistId: string, rule: string, window: number): Promise<number>;
+  /**
+   * Remembers a post matching the watchlist at its publication time (once: a replayed post is not
+   * counted twice); posts published before `keepFromMs` are forgotten.
+   */
+  matchAdd(watchlistId: string, postId: string, atMs: number, keepFromMs: number): Promise<void>;
+  /** Matching posts published with from <= at <= to. */
+  matchCount(watchlistId: string, fromMs: number, toMs: number): Promise<number>;
+  /** Their publication times, earliest first (at most `limit`). */
+  matchTimes(watchlistId: string, fromMs: number, toMs: number, limit: number): Promise<number[]>;
+  /** Whether a counting rule (its `ruleKey`) fired less than `restMs` before or after `atMs`. */
+  resting(watchlistId: string, ruleKey: string, atMs: number, restMs: number): Promise<boolean>;
+  /** Records a counting rule's firing, after the alert engine took it (a crash before re-fires it). */
+  recordEpisode(watchlistId: string, ruleKey: string, atMs: number, key: string): Promise<void>;
 }
 
 export interface AlertState {
@@ -48,6 +53,8 @@ export interface AlertState {
 /** Events kept per agency for resuming (older ones are trimmed). */
 export const EVENTS_KEPT = 10_000;
 const FIRINGS_TTL_MS = 90 * 24 * 3600_000;
+/** A watchlist's matching posts outlive their longest counting span by a day (late posts, restarts). */
+const MATCHES_SLACK_MS = 24 * 3600_000;
 
 const unavailable = (what: string, err: unknown) =>
   new PantauError('QUEUE_UNAVAILABLE', `${what}: ${(err as Error).message}`, { cause: err });
@@ -88,12 +95,32 @@ export function createAlertState(options: { redisUrl: string; prefix: string; lo
         guard('counting rule firings', () =>
           kv.logCount(`${p}:firings:${watchlistId}:${rule}`, fromMs, toMs),
         ),
-      windowAdd: (watchlistId, rule, window, postId, ttlMs) =>
-        guard('counting a rule window', () =>
-          kv.setAdd(`${p}:window:${watchlistId}:${rule}:${window}`, postId, ttlMs),
+      matchAdd: (watchlistId, postId, atMs, keepFromMs) =>
+        guard('counting a matching post', async () => {
+          const ttlMs = Math.max(atMs, Date.now()) - keepFromMs + MATCHES_SLACK_MS;
+          await kv.logOnce(`${p}:matches:${watchlistId}`, atMs, postId, ttlMs, keepFromMs);
+        }),
+      matchCount: (watchlistId, fromMs, toMs) =>
+        guard('counting matching posts', () => kv.logCount(`${p}:matches:${watchlistId}`, fromMs, toMs)),
+      matchTimes: (watchlistId, fromMs, toMs, limit) =>
+        guard('reading matching posts', () =>
+          kv.logScores(`${p}:matches:${watchlistId}`, fromMs, toMs, limit),
         ),
-      windowSize: (watchlistId, rule, window) =>
-        guard('reading a rule window', () => kv.setSize(`${p}:window:${watchlistId}:${rule}:${window}`)),
+      resting: (watchlistId, ruleKey, atMs, restMs) =>
+        guard('reading counting rule firings', async () => {
+          const near = await kv.logCount(
+            `${p}:episodes:${watchlistId}:${ruleKey}`,
+            atMs - restMs + 1,
+            atMs + restMs - 1,
+          );
+          return near > 0;
+        }),
+      recordEpisode: (watchlistId, ruleKey, atMs, key) =>
+        guard('recording a counting rule firing', async () => {
+          // Episodes a month older than this one say nothing about the next.
+          const keepFrom = atMs - 30 * 24 * 3600_000;
+          await kv.logOnce(`${p}:episodes:${watchlistId}:${ruleKey}`, atMs, key, FIRINGS_TTL_MS, keepFrom);
+        }),
     },
     async close() {
       await closeRedis(connection);

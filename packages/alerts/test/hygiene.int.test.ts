@@ -25,6 +25,7 @@ import {
   obliterateDeliveryQueue,
   obliterateDigestQueue,
   publishClarification,
+  windowFirings,
   type AlertPayload,
   type AlertState,
   type AlertStore,
@@ -340,6 +341,63 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
     await waitFor(() => at('/posts').length === 1, { what: 'one delivery' });
     await new Promise((r) => setTimeout(r, 500));
     expect(at('/posts')).toHaveLength(1);
+  });
+
+  it('volume counts a sliding window: a burst across a quarter hour fires, once per window, in any arrival order', async () => {
+    const agencyId = uniqueName('ag');
+    const rule: WatchlistRule = { type: 'volume', min: 10, windowMinutes: 15 };
+    const stage = createRuleStage({ engine, rules: state.rules, search: client, names, logger });
+    const start = Date.parse('2026-11-30T03:00:00Z');
+    let offset = 0;
+    /** Posts of one watchlist at these minutes after 03:00, sent in this order, five to a batch. */
+    const feed = async (w: string, minutes: number[]) => {
+      const issueId = uniqueName('iss');
+      const posts = minutes.map((m) => ({
+        message: {
+          topic: 't',
+          partition: 0,
+          offset: String(offset++),
+          key: null,
+          value: Buffer.from(''),
+        } as BusMessage,
+        value: {
+          id: `${w}-m${m}`,
+          issueId,
+          publishedAt: new Date(start + m * 60_000).toISOString(),
+          watchlistIds: [w],
+          hoaxScore: 0.2,
+          claimMatches: [],
+          text: `antrean pertalite mengular di SPBU menit ke-${m}`,
+          signals: [],
+        } satisfies RuleStagePost,
+      }));
+      for (let i = 0; i < posts.length; i += 5) await stage.handleBatch(posts.slice(i, i + 5));
+      return posts.map((p) => p.value);
+    };
+    const fired = async (w: string) => await state.rules.count(w, 'volume', 0, Date.now() + 1e9);
+    // Ten posts from 03:10 to 03:20, five on each side of 03:15 (clock-aligned windows held five each).
+    const straddling = [10, 11, 12, 13, 14, 16, 17, 18, 19, 20];
+    const inOrder = await watchlist(agencyId, 'pertalite', [rule]);
+    await feed(inOrder, straddling);
+    expect(await fired(inOrder)).toBe(1);
+    // It fired on the tenth post, 03:20, where the backtest says.
+    expect(await state.rules.count(inOrder, 'volume', start + 20 * 60_000, start + 20 * 60_000)).toBe(1);
+    const reversed = await watchlist(agencyId, 'pertalite terbalik', [rule]);
+    await feed(reversed, [...straddling].reverse());
+    expect(await fired(reversed)).toBe(1);
+    // A post a minute for fifty minutes: once per window, as the backtest counts, in either order;
+    // sent again, nothing fires twice.
+    const minutes = Array.from({ length: 51 }, (_, i) => 10 + i);
+    const flood = await watchlist(agencyId, 'banjir antrean', [rule]);
+    const posts = await feed(flood, minutes);
+    const backtest = windowFirings(rule, posts, 'banjir antrean');
+    expect(backtest).toHaveLength(3);
+    expect(await fired(flood)).toBe(3);
+    await feed(flood, minutes);
+    expect(await fired(flood)).toBe(3);
+    const floodReversed = await watchlist(agencyId, 'banjir antrean terbalik', [rule]);
+    await feed(floodReversed, [...minutes].reverse());
+    expect(await fired(floodReversed)).toBe(3);
   });
 
   it('the rule stage picks up a watchlist created after it last read them, without waiting for its refresh', async () => {

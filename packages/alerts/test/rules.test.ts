@@ -86,31 +86,42 @@ describe('watchlist rules', () => {
     ]);
   });
 
-  it('counts volume per clock-aligned window, whatever the order posts come in', () => {
+  it('counts volume over a sliding window, once per window while a flood lasts, whatever the order posts come in', () => {
     const at = (m: number) => new Date(Date.parse('2026-11-30T00:00:00Z') + m * 60_000).toISOString();
-    const posts = [1, 2, 3, 14, 16, 17, 29, 31].map((m, i) => ({ id: `p${i}`, publishedAt: at(m) }));
-    const rule = { type: 'volume' as const, min: 3, windowMinutes: 15 };
-    const f = windowFirings(rule, posts, 'BBM');
-    expect(f.map((x) => new Date(x.at).toISOString())).toEqual([at(0), at(15)]);
-    expect(windowFirings(rule, [...posts].reverse(), 'BBM')).toEqual(f);
+    const rule = { type: 'volume' as const, min: 10, windowMinutes: 15 };
+    // Ten posts between 00:10 and 00:20: five on each side of 00:15. Clock-aligned windows (00:00,
+    // 00:15) held five each and never fired.
+    const straddling = [10, 11, 12, 13, 14, 16, 17, 18, 19, 20].map((m, i) => ({
+      id: `p${i}`,
+      publishedAt: at(m),
+    }));
+    const f = windowFirings(rule, straddling, 'BBM');
+    expect(f.map((x) => new Date(x.at).toISOString())).toEqual([at(20)]);
     expect(f[0]!.reason).toEqual({
-      id: '3 unggahan cocok dengan "BBM" dalam 15 menit',
-      en: '3 posts matching "BBM" in 15 min',
+      id: '10 unggahan cocok dengan "BBM" dalam 15 menit',
+      en: '10 posts matching "BBM" in 15 min',
     });
+    // A post a minute from 00:10 to 01:00: the 10th post fires, then the rule rests one window.
+    const flood = Array.from({ length: 51 }, (_, i) => ({ id: `f${i}`, publishedAt: at(10 + i) }));
+    const fired = windowFirings(rule, flood, 'BBM');
+    expect(fired.map((x) => new Date(x.at).toISOString())).toEqual([at(19), at(34), at(49)]);
+    expect(windowFirings(rule, [...flood].reverse(), 'BBM')).toEqual(fired);
+    // A post counted twice (a replay in the backtest's input) counts once.
+    expect(windowFirings(rule, [...straddling.slice(0, 9), straddling[0]!], 'BBM')).toEqual([]);
   });
 
   it("judges a spike against the watchlist's own baseline", () => {
     const rule = { type: 'spike' as const, ratio: 3, minCount: 4, windowMinutes: 10, baselineWindows: 4 };
-    expect(spikeThreshold(rule, [2, 2, 2, 2])).toEqual({ threshold: 6, baseline: 2 });
-    expect(spikeThreshold(rule, [0, 0, 0, 0])).toEqual({ threshold: 4, baseline: 0 });
+    expect(spikeThreshold(rule, 8)).toEqual({ threshold: 6, baseline: 2 });
+    expect(spikeThreshold(rule, 0)).toEqual({ threshold: 4, baseline: 0 });
     const at = (m: number) => new Date(Date.parse('2026-11-30T00:00:00Z') + m * 60_000).toISOString();
-    // Two posts per 10 min for 40 min, then 7 in one window: 3.5× its usual level.
+    // Two posts per 10 min for 40 min, then one a minute: the sixth in ten minutes is 3× its usual level.
     const posts = [
       ...[0, 10, 20, 30].flatMap((m) => [at(m + 1), at(m + 2)]),
       ...[1, 2, 3, 4, 5, 6, 7].map((i) => at(40 + i)),
     ].map((publishedAt, i) => ({ id: `p${i}`, publishedAt }));
     const f = windowFirings(rule, posts, 'Gempa');
-    expect(f.map((x) => new Date(x.at).toISOString())).toEqual([at(40)]);
+    expect(f.map((x) => new Date(x.at).toISOString())).toEqual([at(46)]);
     expect(f[0]!.reason.en).toBe('6 posts matching "Gempa" in 10 min, 3.0× its usual level (2.0)');
   });
 });

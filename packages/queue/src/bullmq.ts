@@ -173,10 +173,15 @@ export interface KeyValue {
   /** Adds a member to a set and answers whether it was new and the set's size right after (atomic). */
   setAdd(key: string, member: string, ttlMs?: number): Promise<{ added: boolean; size: number }>;
   setSize(key: string): Promise<number>;
-  /** Adds a scored member once (a log of events by time); true when it was new. */
-  logOnce(key: string, score: number, member: string, ttlMs?: number): Promise<boolean>;
+  /**
+   * Adds a scored member once (a log of events by time); true when it was new. `keepFrom`: members
+   * scored below it are dropped in the same round trip (a log that only recent entries matter in).
+   */
+  logOnce(key: string, score: number, member: string, ttlMs?: number, keepFrom?: number): Promise<boolean>;
   /** Members of such a log with from <= score <= to. */
   logCount(key: string, from: number, to: number): Promise<number>;
+  /** The scores of those members, lowest first (at most `limit`). */
+  logScores(key: string, from: number, to: number, limit: number): Promise<number[]>;
   /** Appends to a list (held items) … */
   listPush(key: string, value: string, ttlMs?: number): Promise<void>;
   /** … and takes the whole list away at once. */
@@ -226,12 +231,20 @@ export function createKeyValue(connection: RedisConnection, timeoutMs = 4_000): 
       return { added: added === 1, size };
     },
     setSize: (key) => t(connection.scard(key)),
-    async logOnce(key, score, member, ttlMs) {
-      const added = await t(connection.zadd(key, 'NX', score, member));
-      if (ttlMs) await t(connection.pexpire(key, ttlMs));
-      return Number(added) === 1;
+    async logOnce(key, score, member, ttlMs, keepFrom) {
+      const multi = connection.multi().zadd(key, 'NX', score, member);
+      if (keepFrom !== undefined) multi.zremrangebyscore(key, '-inf', `(${keepFrom}`);
+      if (ttlMs) multi.pexpire(key, ttlMs);
+      const res = (await t(multi.exec())) ?? [];
+      return Number(res[0]?.[1]) === 1;
     },
     logCount: (key, from, to) => t(connection.zcount(key, from, to)),
+    async logScores(key, from, to, limit) {
+      const flat = await t(connection.zrangebyscore(key, from, to, 'WITHSCORES', 'LIMIT', 0, limit));
+      const scores: number[] = [];
+      for (let i = 1; i < flat.length; i += 2) scores.push(Number(flat[i]));
+      return scores;
+    },
     async listPush(key, value, ttlMs) {
       const multi = connection.multi().rpush(key, value);
       if (ttlMs) multi.pexpire(key, ttlMs);

@@ -1,0 +1,35 @@
+import { requireServers, servers, testLogger, uniqueName } from '@pantau/testkit';
+import { closeRedis, connectRedis, createKeyValue, type KeyValue, type RedisConnection } from '../src';
+
+/** The key-value adapter's time-ordered logs on the real Redis (what counting rules keep posts in). */
+describe('time-ordered logs (real Redis)', () => {
+  let redis: RedisConnection;
+  let kv: KeyValue;
+  beforeAll(async () => {
+    await requireServers('redis');
+    redis = connectRedis(servers.redisUrl, testLogger('time-log'), 'test');
+    kv = createKeyValue(redis);
+  });
+  afterAll(async () => {
+    await closeRedis(redis);
+  });
+
+  it('adds a member once, counts and lists by score, and forgets what is older than keepFrom', async () => {
+    const key = uniqueName('log');
+    expect(await kv.logOnce(key, 300, 'post-c', 60_000)).toBe(true);
+    expect(await kv.logOnce(key, 100, 'post-a', 60_000)).toBe(true);
+    expect(await kv.logOnce(key, 200, 'post-b', 60_000)).toBe(true);
+    // Again, even with another score: counted once, where it was first put.
+    expect(await kv.logOnce(key, 250, 'post-b', 60_000)).toBe(false);
+    expect(await kv.logCount(key, 100, 300)).toBe(3);
+    expect(await kv.logCount(key, 101, 299)).toBe(1);
+    expect(await kv.logScores(key, 0, 1_000, 10)).toEqual([100, 200, 300]);
+    expect(await kv.logScores(key, 0, 1_000, 2)).toEqual([100, 200]);
+    // keepFrom drops members scored below it (not at it) in the same round trip as the add.
+    expect(await kv.logOnce(key, 400, 'post-d', 60_000, 200)).toBe(true);
+    expect(await kv.logScores(key, 0, 1_000, 10)).toEqual([200, 300, 400]);
+    const ttl = await kv.pttl(key);
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+});
