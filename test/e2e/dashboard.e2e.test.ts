@@ -8,7 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { topicNames } from '@pantau/core';
 import { createKafkaBus } from '@pantau/bus';
 import { obliterateDeliveryQueue } from '@pantau/alerts';
-import { createSearchClient, dropIndices } from '@pantau/store';
+import { IndexNames, createSearchClient, dropIndices, getIssue, putIssue } from '@pantau/store';
 import { requireServers, servers, testLogger, uniqueName, waitFor } from '@pantau/testkit';
 import {
   randomPort,
@@ -318,8 +318,37 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
     });
 
     await step('issue-detail', async () => {
+      // A neighbouring story told the day before around the same words (as the issue engine would
+      // have kept it: its own issue), which the page offers as related.
+      const search = createSearchClient(servers.opensearchUrl);
+      const names = new IndexNames(env.INDEX_PREFIX);
+      const risingDoc = (await getIssue(search, names, rising.id))!;
+      const dayBefore = new Date(Date.parse(risingDoc.firstSeen) - 24 * 3600_000).toISOString();
+      await putIssue(
+        search,
+        names,
+        {
+          ...risingDoc,
+          id: 'iss-demam-booster',
+          title: 'Warga takut vaksin booster di Surabaya, katanya bikin demam tinggi',
+          terms: [...risingDoc.terms.slice(0, 3), 'demam', 'takut'],
+          status: 'cooled',
+          count: 9,
+          coordinated: false,
+          factChecks: [],
+          firstSeen: dayBefore,
+          lastSeen: dayBefore,
+          timeline: [],
+          state: undefined,
+        },
+        true,
+      );
+      await search.close();
       await page.getByRole('link', { name: rising.title }).first().click();
       await page.getByRole('heading', { name: rising.title, level: 1 }).waitFor();
+      const related = page.locator('section.related');
+      await related.getByRole('link', { name: /katanya bikin demam tinggi/ }).waitFor();
+      expect(await related.textContent()).toContain('kata kunci sama');
       await page.getByRole('heading', { name: 'Linimasa' }).waitFor();
       // Where the story is told about: the city its posts name, and through it the province.
       expect(await page.locator('.facts').textContent()).toContain('Wilayah: Jawa Timur, Surabaya');

@@ -266,6 +266,23 @@ const TimelineEntry = Type.Object({
 /** A list item carries its lifecycle timeline too: the dashboard draws it as a sparkline. */
 export const IssueItem = Type.Object({ ...issueFields, timeline: Type.Optional(Type.Array(TimelineEntry)) });
 export const IssueList = Type.Object({ items: Type.Array(IssueItem), nextCursor: NextCursor });
+/** Issues told around the same keywords or fact-checks as one issue (GET /v1/issues/:id/related). */
+export const RelatedIssuesQuery = Type.Object(
+  { size: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 5 })) },
+  { additionalProperties: false },
+);
+export type RelatedIssuesQuery = Static<typeof RelatedIssuesQuery>;
+export const RelatedIssueList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      ...issueFields,
+      /** Keywords both issues have. */
+      sharedTerms: Type.Array(Type.String()),
+      /** Fact-checks (ids) the posts of both restate. */
+      sharedFactChecks: Type.Array(Type.String()),
+    }),
+  ),
+});
 export const IssueDetail = Type.Object({
   ...issueFields,
   timeline: Type.Array(TimelineEntry),

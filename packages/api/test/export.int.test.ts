@@ -1,36 +1,18 @@
-import { createMemoryBus } from '@pantau/bus';
-import { topicNames } from '@pantau/core';
-import { Health } from '@pantau/runtime';
-import {
-  bulkIndex,
-  createSearchClient,
-  dropIndices,
-  installIndices,
-  putIssue,
-  type IndexNames,
-  type IssueDoc,
-  type SearchClient,
-} from '@pantau/store';
-import { requireServers, servers, testLogger, uniqueName } from '@pantau/testkit';
+import { bulkIndex, putIssue, type IssueDoc } from '@pantau/store';
 import { parse } from 'csv-parse/sync';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src';
+import { useSearchApp } from './search-app';
 
 /**
  * CSV exports of posts and issues on real OpenSearch (filters, every page, safe cells, errors), and the
  * sources a source filter offers.
  */
 const ADMIN_KEY = 'operator-key-export-0123456789';
-const logger = testLogger('api-export-test');
 
 describe('CSV exports (real OpenSearch)', () => {
-  let client: SearchClient;
-  let names: IndexNames;
-  let prefix: string;
-  let app: FastifyInstance;
+  const bed = useSearchApp('export', { PANTAU_ADMIN_KEY: ADMIN_KEY });
 
   const get = (url: string, key: string | undefined = ADMIN_KEY) =>
-    app.inject({ method: 'GET', url, headers: key ? { authorization: `Bearer ${key}` } : {} });
+    bed.app.inject({ method: 'GET', url, headers: key ? { authorization: `Bearer ${key}` } : {} });
   /** Rows of an answer's CSV, header first (after the byte-order mark). */
   const rowsOf = (body: string, delimiter = ','): string[][] => {
     expect(body.startsWith('\uFEFF')).toBe(true);
@@ -39,7 +21,7 @@ describe('CSV exports (real OpenSearch)', () => {
 
   const at = (minute: number) => new Date(Date.parse('2026-11-20T08:00:00Z') + minute * 60_000).toISOString();
   const post = (id: string, text: string, minute: number, extra: Record<string, unknown> = {}) => ({
-    index: names.postsFor(at(minute)),
+    index: bed.names.postsFor(at(minute)),
     id,
     doc: {
       v: 1,
@@ -76,22 +58,8 @@ describe('CSV exports (real OpenSearch)', () => {
   });
 
   beforeAll(async () => {
-    await requireServers('opensearch');
-    client = createSearchClient(servers.opensearchUrl);
-    prefix = `${uniqueName('apiexport')}-`;
-    names = await installIndices(client, { prefix });
-    app = buildApp({
-      config: { PANTAU_ADMIN_KEY: ADMIN_KEY },
-      logger,
-      search: client,
-      names,
-      producer: createMemoryBus({ logger }).producer(),
-      topics: topicNames(`${prefix}.`),
-      health: new Health(3_000),
-    });
-    await app.ready();
     await bulkIndex(
-      client,
+      bed.client,
       [
         post('p-formula', '=HYPERLINK("http://bit.ly/bansos-ktp","Klik utk cairkan BANSOS 600rb")', 500, {
           source: 'telegram',
@@ -120,14 +88,14 @@ describe('CSV exports (real OpenSearch)', () => {
       { refresh: true },
     );
     await putIssue(
-      client,
-      names,
+      bed.client,
+      bed.names,
       issue('iss-bansos', 'Link pencairan bansos 600rb minta foto KTP', 500),
       true,
     );
     await putIssue(
-      client,
-      names,
+      bed.client,
+      bed.names,
       issue('iss-banjir', '+62 banjir Bekasi: tanggul jebol?', 400, {
         terms: ['banjir', 'tanggul'],
         coordinated: false,
@@ -136,12 +104,6 @@ describe('CSV exports (real OpenSearch)', () => {
       true,
     );
   });
-  afterAll(async () => {
-    await app?.close();
-    await dropIndices(client, prefix);
-    await client?.close();
-  });
-
   it('exports the posts a search finds as a CSV file, text safe to open in a spreadsheet', async () => {
     const res = await get('/v1/posts/export?source=telegram');
     expect(res.statusCode).toBe(200);

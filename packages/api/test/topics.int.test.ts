@@ -1,32 +1,16 @@
-import { createMemoryBus } from '@pantau/bus';
-import { topicNames } from '@pantau/core';
-import { Health } from '@pantau/runtime';
-import {
-  bulkIndex,
-  createSearchClient,
-  dropIndices,
-  installIndices,
-  putIssue,
-  type IndexNames,
-  type IssueDoc,
-  type SearchClient,
-} from '@pantau/store';
-import { requireServers, servers, testLogger, uniqueName } from '@pantau/testkit';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../src';
+import { bulkIndex, putIssue, type IssueDoc } from '@pantau/store';
+import { uniqueName } from '@pantau/testkit';
+import type { LightMyRequestResponse } from 'fastify';
+import { useSearchApp } from './search-app';
 
 /** Topics in the HTTP API on real OpenSearch: post and issue filters, an agency's topics of interest. */
 const ADMIN_KEY = 'operator-key-topics-0123456789';
-const logger = testLogger('api-topics-test');
 
 describe('topics in the HTTP API (real OpenSearch)', () => {
-  let client: SearchClient;
-  let names: IndexNames;
-  let prefix: string;
-  let app: FastifyInstance;
+  const bed = useSearchApp('topics', { PANTAU_ADMIN_KEY: ADMIN_KEY, ALLOW_PRIVATE_WEBHOOKS: true });
 
   const call = (method: 'GET' | 'POST' | 'PUT', url: string, key: string, body?: unknown) =>
-    app.inject({
+    bed.app.inject({
       method,
       url,
       headers: { authorization: `Bearer ${key}` },
@@ -38,29 +22,6 @@ describe('topics in the HTTP API (real OpenSearch)', () => {
     json<{ error?: { code: string } }>(res).error?.code,
   ];
 
-  beforeAll(async () => {
-    await requireServers('opensearch');
-    client = createSearchClient(servers.opensearchUrl);
-    prefix = `${uniqueName('apitopics')}-`;
-    names = await installIndices(client, { prefix });
-    // This suite publishes nothing; the in-memory bus stands in for Kafka, which other suites test.
-    app = buildApp({
-      config: { PANTAU_ADMIN_KEY: ADMIN_KEY, ALLOW_PRIVATE_WEBHOOKS: true },
-      logger,
-      search: client,
-      names,
-      producer: createMemoryBus({ logger }).producer(),
-      topics: topicNames(`${prefix}.`),
-      health: new Health(3_000),
-    });
-    await app.ready();
-  });
-  afterAll(async () => {
-    await app?.close();
-    await dropIndices(client, prefix);
-    await client?.close();
-  });
-
   it('filters posts and issues by topic and shows each post’s topics', async () => {
     const post = (
       id: string,
@@ -68,7 +29,7 @@ describe('topics in the HTTP API (real OpenSearch)', () => {
       topics: { id: string; score: number; words: string[] }[],
       issueId: string,
     ) => ({
-      index: names.postsFor('2026-11-20T08:00:00Z'),
+      index: bed.names.postsFor('2026-11-20T08:00:00Z'),
       id,
       doc: {
         v: 1,
@@ -83,7 +44,7 @@ describe('topics in the HTTP API (real OpenSearch)', () => {
       },
     });
     await bulkIndex(
-      client,
+      bed.client,
       [
         post(
           'p-banjir',
@@ -139,15 +100,15 @@ describe('topics in the HTTP API (real OpenSearch)', () => {
       timeline: [],
     });
     await putIssue(
-      client,
-      names,
+      bed.client,
+      bed.names,
       issue('iss-banjir', [
         { id: 'bencana', count: 2, share: 1 },
         { id: 'kesehatan', count: 1, share: 0.5 },
       ]),
       true,
     );
-    await putIssue(client, names, issue('iss-cabai', [{ id: 'ekonomi', count: 1, share: 1 }]), true);
+    await putIssue(bed.client, bed.names, issue('iss-cabai', [{ id: 'ekonomi', count: 1, share: 1 }]), true);
 
     const bencana = json<{ total: number; items: { id: string; topics: { id: string }[] }[] }>(
       await call('GET', '/v1/posts?topic=bencana', ADMIN_KEY),

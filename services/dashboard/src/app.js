@@ -368,12 +368,14 @@ function IssueDetail({ t, lang, id }) {
       Promise.all([
         api(`/v1/issues/${encodeURIComponent(id)}`),
         api(`/v1/posts${query({ issueId: id, size: 200 })}`),
+        // Related issues are a help, not the page: without them the page still shows.
+        api(`/v1/issues/${encodeURIComponent(id)}/related`).catch(() => ({ items: [] })),
       ]),
     [id],
   );
   if (state.error) return html`<${Failure} t=${t} error=${state.error} retry=${reload} />`;
   if (!state.data) return html`<p>${t('loading')}</p>`;
-  const [issue, all] = state.data;
+  const [issue, all, related] = state.data;
   const shown = new Set(issue.posts.map((p) => p.id));
   const latest = all.items.filter((p) => !shown.has(p.id)).slice(0, LATEST_POSTS);
   const reason = (e) => (lang === 'en' ? e.reason : (e.reasonId ?? e.reason));
@@ -429,6 +431,7 @@ function IssueDetail({ t, lang, id }) {
           </div>`
         : null
     }
+    ${related.items.length > 0 && html`<${RelatedIssues} t=${t} items=${related.items} />`}
     <h2>${t('timeline')}</h2>
     <${Chart} posts=${all.items} events=${issue.timeline} t=${t} />
     <h3>${t('events')}</h3>
@@ -454,6 +457,31 @@ function IssueDetail({ t, lang, id }) {
       html`<h2>${t('latestPosts')}</h2>
         <${PostList} t=${t} lang=${lang} posts=${latest} canLabel=${true} />`
     }
+  </section>`;
+}
+
+/** Other issues told around the same keywords or fact-checks (issues never merge: the analyst links them). */
+function RelatedIssues({ t, items }) {
+  return html`<section class="related" aria-labelledby="related-h">
+    <h2 id="related-h">${t('relatedIssues')}</h2>
+    <p class="muted">${t('relatedNote')}</p>
+    <ul>
+      ${items.map(
+        (r) =>
+          html`<li>
+            <a href="#/isu/${encodeURIComponent(r.id)}">${r.title}</a>${' '}
+            <${Status} t=${t} status=${r.status} /> <span class="muted">${t('posts')}: ${r.count}</span>
+            ${
+              r.sharedTerms.length > 0 &&
+              html`<span class="shared"
+                >${t('relatedTerms')}:
+                ${r.sharedTerms.map((w) => html`<span class="chip">${w}</span> `)}</span
+              >`
+            }
+            ${r.sharedFactChecks.length > 0 && html`<span class="shared">${t('relatedFactCheck')}</span>`}
+          </li>`,
+      )}
+    </ul>
   </section>`;
 }
 

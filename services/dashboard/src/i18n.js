@@ -117,6 +117,11 @@ export const TEXT = {
     bySource: 'Per sumber',
     issueFactChecks: 'Cek fakta terkait',
     postsRestating: '{n} unggahan mengulang klaim ini',
+    relatedIssues: 'Isu terkait',
+    relatedNote:
+      'Isu lain dalam seminggu yang berbagi kata kunci atau cek fakta: tuturan lain dari cerita ini, atau cerita di sekitar tokoh dan tempat yang sama. Isu tidak pernah digabung otomatis.',
+    relatedTerms: 'kata kunci sama',
+    relatedFactCheck: 'mengulang cek fakta yang sama',
     shown: '{n} dari {total} ditampilkan',
     issuesShown: '{n} isu ditampilkan',
     live: '● Langsung',
@@ -314,6 +319,11 @@ export const TEXT = {
     bySource: 'By source',
     issueFactChecks: 'Related fact-checks',
     postsRestating: '{n} posts restate this claim',
+    relatedIssues: 'Related issues',
+    relatedNote:
+      'Other issues within a week that share keywords or a fact-check: other wordings of this story, or stories around the same people and places. Issues are never merged automatically.',
+    relatedTerms: 'shared keywords',
+    relatedFactCheck: 'restates the same fact-check',
     shown: '{n} of {total} shown',
     issuesShown: '{n} issues shown',
     live: '● Live',

@@ -4,6 +4,7 @@ import {
   getPostsByIds,
   listIssues,
   postSources,
+  relatedIssues,
   searchPosts,
   type IssueDoc,
   type PostHit,
@@ -21,6 +22,8 @@ import {
   PostSourcesQuery,
   PostsExportQuery,
   PostsQuery,
+  RelatedIssueList,
+  RelatedIssuesQuery,
 } from '../schemas';
 import type { RouteContext } from '../deps';
 
@@ -71,6 +74,32 @@ export function readRoutes(app: FastifyInstance, ctx: RouteContext): void {
     table: ISSUE_CSV,
     list: (filters) => listIssues(search, names, filters),
   });
+
+  app.get<{ Params: IdParams; Querystring: RelatedIssuesQuery }>(
+    '/v1/issues/:id/related',
+    {
+      preHandler: ctx.auth.anyKey,
+      schema: {
+        description:
+          'Issues within a week of this one that share at least two of its keywords or a fact-check its posts restate, best match first, with what they share: other wordings of its story and the stories around the same people and places (issues never merge).',
+        params: IdParams,
+        querystring: RelatedIssuesQuery,
+        response: { 200: RelatedIssueList },
+      },
+    },
+    async (request) => {
+      const issue = await getIssue(search, names, request.params.id);
+      if (!issue) throw new PantauError('NOT_FOUND', `no issue ${request.params.id}`);
+      const related = await relatedIssues(search, names, issue, request.query.size ?? 5);
+      return {
+        items: related.map((r) => ({
+          ...r.issue,
+          sharedTerms: r.sharedTerms,
+          sharedFactChecks: r.sharedFactChecks,
+        })),
+      };
+    },
+  );
 
   app.get<{ Params: IdParams }>(
     '/v1/issues/:id',
