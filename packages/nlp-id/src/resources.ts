@@ -38,16 +38,39 @@ export const PLACE_WORDS: ReadonlySet<string> = (() => {
 })();
 
 /** Reads a CSV with a header row into records keyed by column name. */
-export function readCsvRecords(file: string): Record<string, string>[] {
+/**
+ * The field separator a CSV file's header line uses: a comma, or — as spreadsheets set to Indonesian
+ * (and other locales that write decimals with a comma) save "CSV" — a semicolon, or a tab.
+ */
+function delimiterOf(content: string): string {
+  const header = content.slice(0, content.search(/\r?\n|$/));
+  const count = (c: string) => header.split(c).length - 1;
+  return [';', '\t'].find((c) => count(c) > count(',')) ?? ',';
+}
+
+/**
+ * A CSV file's rows as records keyed by lower-cased header names. `required`: columns the file must
+ * have; without one, a clear error names the columns it does have (a file with a "title" column and no
+ * "text" one would otherwise be read as rows of empty texts, and scored without complaint).
+ */
+export function readCsvRecords(file: string, required: readonly string[] = []): Record<string, string>[] {
   const content = fs.readFileSync(file, 'utf8');
-  return parse(content, {
+  let columns: string[] = [];
+  const records = parse(content, {
     // Header names as written by hand or by a spreadsheet ("Text", " Label") name the same columns.
-    columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+    columns: (header: string[]) => (columns = header.map((h) => h.trim().toLowerCase())),
+    delimiter: delimiterOf(content.replace(/^\uFEFF/, '')),
     skip_empty_lines: true,
     trim: true,
     relax_column_count: true,
     bom: true,
-  });
+  }) as Record<string, string>[];
+  const missing = required.filter((c) => !columns.includes(c));
+  if (missing.length)
+    throw new Error(
+      `${file}: no ${missing.map((c) => `"${c}"`).join(' or ')} column (its header: ${columns.join(', ') || 'empty'})`,
+    );
+  return records;
 }
 
 // natural's stop-word lists are plain arrays; required directly to avoid loading natural's index.

@@ -686,7 +686,7 @@ interface PreparedRow {
 
 /** Reads a `text,topic` CSV, rejecting unknown topic ids with the row number. */
 export function readTopicCsv(file: string): TopicRow[] {
-  return readCsvRecords(file).map((record, i) => {
+  return readCsvRecords(file, ['text', 'topic']).map((record, i) => {
     const topic = (record.topic ?? '').trim().toLowerCase();
     if (!isTopicId(topic))
       throw new Error(`${file}: row ${i + 2} has topic "${topic}", expected one of ${TOPIC_IDS.join(', ')}`);

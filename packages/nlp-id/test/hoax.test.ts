@@ -315,4 +315,25 @@ describe('labelled CSV files exported from elsewhere', () => {
     expect(() => readLabelledCsv(file)).toThrow('row 2 has label "mungkin", expected 0 or 1');
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it('reads the semicolons and tabs spreadsheets set to Indonesian save, and names a missing column', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-csv-'));
+    const file = path.join(dir, 'export.csv');
+    // Excel with Indonesian regional settings: semicolons, so a decimal comma stays in its cell.
+    fs.writeFileSync(
+      file,
+      'Text;Label\r\nBMKG: gempa M5,1 guncang Lombok, tidak berpotensi tsunami;0\r\n' +
+        '"Minum air kelapa + garam; obat covid paling ampuh!!";1\r\n',
+    );
+    expect(readLabelledCsv(file)).toEqual([
+      { text: 'BMKG: gempa M5,1 guncang Lombok, tidak berpotensi tsunami', label: 0 },
+      { text: 'Minum air kelapa + garam; obat covid paling ampuh!!', label: 1 },
+    ]);
+    fs.writeFileSync(file, 'text\tlabel\nHarga BBM naik, katanya mulai besok\t1\n');
+    expect(readLabelledCsv(file)).toEqual([{ text: 'Harga BBM naik, katanya mulai besok', label: 1 }]);
+    // A "title" column is not "text": said, not read as rows of empty texts.
+    fs.writeFileSync(file, 'title,label\n"Vaksin mengandung chip 5G",1\n');
+    expect(() => readLabelledCsv(file)).toThrow('no "text" column (its header: title, label)');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
