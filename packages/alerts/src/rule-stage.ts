@@ -22,8 +22,7 @@ import type { AlertIssue } from './types';
  * `posts.enriched`: each post carries the watchlists it matched (the scorer matched them); the
  * watchlists with post-level rules are judged on it, the counting rules over sliding windows of the
  * watchlist's matching posts kept in Redis (a replayed post counts once), and what fires goes to the
- * alert engine — one alert per
- * (agency, issue) however many watchlists or rules fire.
+ * alert engine — one alert per (agency, issue) however many watchlists or rules fire.
  */
 const POST_RULES = new Set(['volume', 'spike', 'hoax', 'claim', 'match']);
 /** The detector's default window: what a post-level alert says about an issue with no document yet. */
