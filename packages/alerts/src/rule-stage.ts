@@ -77,6 +77,15 @@ export function decodeRulePost(bytes: Buffer, message?: Pick<BusMessage, 'header
   }) as RuleStagePost;
 }
 
+/**
+ * How far out of publication order a list's matching posts may arrive and still be counted together:
+ * a post trims the list's posts older than its rules' longest span, and this, before its own time. Posts
+ * of one day replayed at once reach the stage interleaved by partition (one issue's posts ahead of
+ * another's); trimmed to the span alone, a later burst's first post erased an earlier burst that was
+ * still arriving, and that burst never fired (found by the narasi-tunggal e2e test).
+ */
+const ARRIVAL_SLACK_MS = 24 * 3600_000;
+
 /** Matching posts read at most to find the busiest window after a late post. */
 const MAX_SCANNED = 100_000;
 
@@ -169,32 +178,26 @@ export function createRuleStage(deps: RuleStageDeps) {
     );
     if (counting.length === 0) return { firings: [], episodes: [] };
     const at = Date.parse(post.publishedAt);
-    const keptMs = Math.max(
-      ...counting.map((r) => {
-        const { windowMs, baselineMs } = countingSpans(r);
-        return windowMs + baselineMs;
-      }),
-    );
-    await rules.matchAdd(w.id, post.id, at, Math.min(at, Date.now()) - keptMs);
+    const spans = counting.map((rule) => ({ rule, ruleKey: countingRuleKey(rule), ...countingSpans(rule) }));
+    const keptMs = Math.max(...spans.map((s) => s.windowMs + s.baselineMs));
+    const keepFrom = Math.min(at, Date.now()) - keptMs - ARRIVAL_SLACK_MS;
+    const counts = await rules.matchAndCount(w.id, { id: post.id, at }, keepFrom, spans);
     const firings: Firing[] = [];
     const episodes: { ruleKey: string; at: number; key: string }[] = [];
-    for (const rule of counting) {
-      const { windowMs, baselineMs } = countingSpans(rule);
-      const ruleKey = countingRuleKey(rule);
-      if (await rules.resting(w.id, ruleKey, at, windowMs)) continue;
-      const baseline = baselineMs
-        ? await rules.matchCount(w.id, at - windowMs - baselineMs + 1, at - windowMs)
-        : 0;
+    for (const [i, { rule, ruleKey, windowMs }] of spans.entries()) {
+      const { resting, window: endingHere, around, baseline } = counts[i]!;
+      if (resting) continue;
       const need = rule.type === 'volume' ? rule.min : spikeThreshold(rule, baseline).threshold;
       // Every window holding this post lies within one window before and after it.
-      if ((await rules.matchCount(w.id, at - windowMs + 1, at + windowMs - 1)) < need) continue;
-      let window = await rules.matchCount(w.id, at - windowMs + 1, at);
-      if (window < need)
-        window = busiestWindowAfter(
-          await rules.matchTimes(w.id, at - windowMs + 1, at + windowMs - 1, MAX_SCANNED),
-          at,
-          windowMs,
-        );
+      if (around < need) continue;
+      const window =
+        endingHere >= need
+          ? endingHere
+          : busiestWindowAfter(
+              await rules.matchTimes(w.id, at - windowMs + 1, at + windowMs - 1, MAX_SCANNED),
+              at,
+              windowMs,
+            );
       const firing = countingFiring(rule, { id: post.id, at }, { window, baseline }, w.name);
       if (!firing) continue;
       firings.push(firing);

@@ -30,17 +30,40 @@ export interface RuleLog {
   count(watchlistId: string, rule: string, fromMs: number, toMs: number): Promise<number>;
   /**
    * Remembers a post matching the watchlist at its publication time (once: a replayed post is not
-   * counted twice); posts published before `keepFromMs` are forgotten.
+   * counted twice; posts published before `keepFromMs` are forgotten), then counts around it for each
+   * counting rule — all in one round trip (the stage does this for every matching post).
    */
-  matchAdd(watchlistId: string, postId: string, atMs: number, keepFromMs: number): Promise<void>;
-  /** Matching posts published with from <= at <= to. */
-  matchCount(watchlistId: string, fromMs: number, toMs: number): Promise<number>;
-  /** Their publication times, earliest first (at most `limit`). */
+  matchAndCount(
+    watchlistId: string,
+    post: { id: string; at: number },
+    keepFromMs: number,
+    rules: readonly CountingSpan[],
+  ): Promise<CountsAround[]>;
+  /** The publication times of matching posts with from <= at <= to, earliest first (at most `limit`). */
   matchTimes(watchlistId: string, fromMs: number, toMs: number, limit: number): Promise<number[]>;
-  /** Whether a counting rule (its `ruleKey`) fired less than `restMs` before or after `atMs`. */
-  resting(watchlistId: string, ruleKey: string, atMs: number, restMs: number): Promise<boolean>;
   /** Records a counting rule's firing, after the alert engine took it (a crash before re-fires it). */
   recordEpisode(watchlistId: string, ruleKey: string, atMs: number, key: string): Promise<void>;
+}
+
+/** A counting rule as the rule log counts for it. */
+export interface CountingSpan {
+  /** The rule as configured (`countingRuleKey`): its firings rest apart from other rules'. */
+  ruleKey: string;
+  windowMs: number;
+  /** `spike`: how far before the window its baseline reaches (0: none). */
+  baselineMs: number;
+}
+
+/** What is around a post for one counting rule (the post counted). */
+export interface CountsAround {
+  /** The rule fired less than a window before or after the post. */
+  resting: boolean;
+  /** Matching posts in the window that ends at the post. */
+  window: number;
+  /** Matching posts less than a window before or after it: every window holding it lies in there. */
+  around: number;
+  /** Matching posts in the baseline span before that window. */
+  baseline: number;
 }
 
 export interface AlertState {
@@ -53,8 +76,6 @@ export interface AlertState {
 /** Events kept per agency for resuming (older ones are trimmed). */
 export const EVENTS_KEPT = 10_000;
 const FIRINGS_TTL_MS = 90 * 24 * 3600_000;
-/** A watchlist's matching posts outlive their longest counting span by a day (late posts, restarts). */
-const MATCHES_SLACK_MS = 24 * 3600_000;
 
 const unavailable = (what: string, err: unknown) =>
   new PantauError('QUEUE_UNAVAILABLE', `${what}: ${(err as Error).message}`, { cause: err });
@@ -95,26 +116,31 @@ export function createAlertState(options: { redisUrl: string; prefix: string; lo
         guard('counting rule firings', () =>
           kv.logCount(`${p}:firings:${watchlistId}:${rule}`, fromMs, toMs),
         ),
-      matchAdd: (watchlistId, postId, atMs, keepFromMs) =>
-        guard('counting a matching post', async () => {
-          const ttlMs = Math.max(atMs, Date.now()) - keepFromMs + MATCHES_SLACK_MS;
-          await kv.logOnce(`${p}:matches:${watchlistId}`, atMs, postId, ttlMs, keepFromMs);
+      matchAndCount: (watchlistId, post, keepFromMs, spans) =>
+        guard('counting matching posts', async () => {
+          const matches = `${p}:matches:${watchlistId}`;
+          // Kept until even the newest of them is older than `keepFromMs` is to this post.
+          const ttlMs = Math.max(post.at, Date.now()) - keepFromMs;
+          const at = post.at;
+          const answers = await kv.logBatch([
+            { add: matches, score: at, member: post.id, ttlMs, keepFrom: keepFromMs },
+            ...spans.flatMap(({ ruleKey, windowMs: w, baselineMs: b }) => [
+              { count: `${p}:episodes:${watchlistId}:${ruleKey}`, from: at - w + 1, to: at + w - 1 },
+              { count: matches, from: at - w + 1, to: at },
+              { count: matches, from: at - w + 1, to: at + w - 1 },
+              // Without a baseline (b = 0) the span is empty: from > to counts nothing.
+              { count: matches, from: at - w - b + 1, to: at - w },
+            ]),
+          ]);
+          return spans.map((_, i) => {
+            const [episodes, window, around, baseline] = answers.slice(1 + i * 4, 5 + i * 4) as number[];
+            return { resting: episodes! > 0, window: window!, around: around!, baseline: baseline! };
+          });
         }),
-      matchCount: (watchlistId, fromMs, toMs) =>
-        guard('counting matching posts', () => kv.logCount(`${p}:matches:${watchlistId}`, fromMs, toMs)),
       matchTimes: (watchlistId, fromMs, toMs, limit) =>
         guard('reading matching posts', () =>
           kv.logScores(`${p}:matches:${watchlistId}`, fromMs, toMs, limit),
         ),
-      resting: (watchlistId, ruleKey, atMs, restMs) =>
-        guard('reading counting rule firings', async () => {
-          const near = await kv.logCount(
-            `${p}:episodes:${watchlistId}:${ruleKey}`,
-            atMs - restMs + 1,
-            atMs + restMs - 1,
-          );
-          return near > 0;
-        }),
       recordEpisode: (watchlistId, ruleKey, atMs, key) =>
         guard('recording a counting rule firing', async () => {
           // Episodes a month older than this one say nothing about the next.

@@ -398,6 +398,16 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
     const floodReversed = await watchlist(agencyId, 'banjir antrean terbalik', [rule]);
     await feed(floodReversed, [...minutes].reverse());
     expect(await fired(floodReversed)).toBe(3);
+    // A day replayed at once reaches the stage interleaved by partition: an evening burst's posts
+    // arrive while a morning burst's are still coming. Both fire.
+    const morning = straddling;
+    const evening = straddling.map((m) => m + 10 * 60);
+    const interleaved = await watchlist(agencyId, 'pagi dan malam', [rule]);
+    await feed(
+      interleaved,
+      morning.flatMap((m, i) => [m, evening[i]!]),
+    );
+    expect(await fired(interleaved)).toBe(2);
   });
 
   it('the rule stage picks up a watchlist created after it last read them, without waiting for its refresh', async () => {

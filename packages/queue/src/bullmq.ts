@@ -182,6 +182,11 @@ export interface KeyValue {
   logCount(key: string, from: number, to: number): Promise<number>;
   /** The scores of those members, lowest first (at most `limit`). */
   logScores(key: string, from: number, to: number, limit: number): Promise<number[]>;
+  /**
+   * Several adds (as `logOnce`) and counts (as `logCount`) in one round trip, run in order as one
+   * transaction; answered in order (an add: 1 when the member was new, else 0).
+   */
+  logBatch(ops: readonly LogOp[]): Promise<number[]>;
   /** Appends to a list (held items) … */
   listPush(key: string, value: string, ttlMs?: number): Promise<void>;
   /** … and takes the whole list away at once. */
@@ -193,6 +198,11 @@ export interface KeyValue {
   /** Entries after `afterId` ('0' = from the start), oldest first. */
   streamAfter(key: string, afterId: string, count: number): Promise<{ id: string; data: string }[]>;
 }
+
+/** One operation of `KeyValue.logBatch`. */
+export type LogOp =
+  | { add: string; score: number; member: string; ttlMs?: number; keepFrom?: number }
+  | { count: string; from: number; to: number };
 
 const DELETE_IF_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
@@ -239,6 +249,32 @@ export function createKeyValue(connection: RedisConnection, timeoutMs = 4_000): 
       return Number(res[0]?.[1]) === 1;
     },
     logCount: (key, from, to) => t(connection.zcount(key, from, to)),
+    async logBatch(ops) {
+      const multi = connection.multi();
+      /** Where each operation's answer is among the commands' (an add may bring a trim and an expiry). */
+      const answers: number[] = [];
+      let commands = 0;
+      for (const op of ops) {
+        answers.push(commands++);
+        if ('add' in op) {
+          multi.zadd(op.add, 'NX', op.score, op.member);
+          if (op.keepFrom !== undefined) {
+            multi.zremrangebyscore(op.add, '-inf', `(${op.keepFrom}`);
+            commands++;
+          }
+          if (op.ttlMs) {
+            multi.pexpire(op.add, op.ttlMs);
+            commands++;
+          }
+        } else multi.zcount(op.count, op.from, op.to);
+      }
+      const res = (await t(multi.exec())) ?? [];
+      return answers.map((i) => {
+        const [err, value] = res[i] ?? [new Error('no answer')];
+        if (err) throw err;
+        return Number(value);
+      });
+    },
     async logScores(key, from, to, limit) {
       const flat = await t(connection.zrangebyscore(key, from, to, 'WITHSCORES', 'LIMIT', 0, limit));
       const scores: number[] = [];

@@ -32,4 +32,20 @@ describe('time-ordered logs (real Redis)', () => {
     expect(ttl).toBeGreaterThan(50_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
+
+  it('adds and counts in one batch, in order: a count sees the add before it', async () => {
+    const key = uniqueName('log');
+    const other = uniqueName('log');
+    await kv.logOnce(key, 100, 'post-a', 60_000);
+    const answers = await kv.logBatch([
+      { add: key, score: 300, member: 'post-c', ttlMs: 60_000, keepFrom: 50 },
+      { count: key, from: 0, to: 1_000 },
+      { add: key, score: 300, member: 'post-a', ttlMs: 60_000 }, // already there: 0, not moved
+      { count: key, from: 200, to: 400 },
+      { count: other, from: 0, to: 1_000 },
+      { count: key, from: 400, to: 399 }, // an empty span
+    ]);
+    expect(answers).toEqual([1, 2, 0, 1, 0, 0]);
+    expect(await kv.logScores(key, 0, 1_000, 10)).toEqual([100, 300]);
+  });
 });
