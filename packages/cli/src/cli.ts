@@ -119,7 +119,7 @@ async function hoax(args: string[], io: Io): Promise<number> {
       const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
       if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 0))
         throw new UsageError('--max-tokens must be a non-negative integer');
-      const rows = readLabelledCsv(data);
+      const rows = someRows(readLabelledCsv(data), data, 'train on');
       const started = Date.now();
       const model = trainHoaxModel(rows, {
         ...charOptions,
@@ -140,8 +140,8 @@ async function hoax(args: string[], io: Io): Promise<number> {
     case 'eval': {
       // Without --model: the model Pantau ships and scores with.
       const model = values.model ? loadHoaxModel(values.model) : loadDefaultHoaxModel();
-      const rows = readLabelledCsv(requireOption(values, 'data'));
-      const metrics = evaluateHoaxModel(model, rows);
+      const data = requireOption(values, 'data');
+      const metrics = evaluateHoaxModel(model, someRows(readLabelledCsv(data), data, 'evaluate'));
       const round = (x: number): number => Math.round(x * 10000) / 10000;
       io.stdout.write(
         JSON.stringify({
@@ -219,7 +219,7 @@ async function topics(args: string[], io: Io): Promise<number> {
       const model = values.model ? loadTopicModel(values.model) : loadDefaultTopicModel();
       const data = requireOption(values, 'data');
       if (!fs.existsSync(data)) throw new UsageError(`data not found: ${data}`);
-      const metrics = evaluateTopicModel(model, readTopicCsv(data));
+      const metrics = evaluateTopicModel(model, someRows(readTopicCsv(data), data, 'evaluate'));
       const round = (x: number): number => Math.round(x * 10000) / 10000;
       const perTopic: Record<string, { precision: number; recall: number; f1: number }> = {};
       for (const [topic, m] of Object.entries(metrics.perTopic))
@@ -318,6 +318,12 @@ function readStream(file: string): StreamPost[] {
 
 const round4 = (x: number): number => Math.round(x * 10000) / 10000;
 
+/** Rows to train on or evaluate: none is an error (zeros printed as if measured would mislead). */
+function someRows<T>(rows: T[], file: string, purpose: 'train on' | 'evaluate'): T[] {
+  if (rows.length === 0) throw new InputError(`${file}: no rows to ${purpose}`);
+  return rows;
+}
+
 async function issues(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const { values } = parseArgs({
@@ -351,7 +357,8 @@ async function issues(args: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'eval': {
-      const posts = readStream(requireOption(values, 'data'));
+      const data = requireOption(values, 'data');
+      const posts = someRows(readStream(data), data, 'evaluate');
       const gold = posts.map((p, i) => (typeof p.label === 'string' ? p.label : `unlabelled-${i}`));
       const started = Date.now();
       const result = runStream(posts, { detect: false });

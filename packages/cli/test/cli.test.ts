@@ -384,6 +384,22 @@ describe('pantau CLI', () => {
     const topics = pantau(['topics', 'eval', '--data', topicCsv]);
     expect(topics.status).toBe(0);
     expect(JSON.parse(topics.stdout.trim().split('\n').pop()!)).toMatchObject({ n: 1 });
+    // A file with nothing to evaluate is an error (exit 2), not a line of zeros as if measured.
+    const emptyCsv = path.join(dir, 'empty.csv');
+    fs.writeFileSync(emptyCsv, 'text,label,topic\n');
+    const emptyJsonl = path.join(dir, 'empty.jsonl');
+    fs.writeFileSync(emptyJsonl, '\n');
+    for (const args of [
+      ['hoax', 'eval', '--data', emptyCsv],
+      ['hoax', 'train', '--data', emptyCsv, '--out', path.join(dir, 'm.json')],
+      ['topics', 'eval', '--data', emptyCsv],
+      ['issues', 'eval', '--data', emptyJsonl],
+    ]) {
+      const run = pantau(args);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/empty\.(csv|jsonl): no rows to (evaluate|train on)/);
+      expect(run.stdout).toBe('');
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
