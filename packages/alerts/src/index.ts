@@ -58,4 +58,10 @@ export {
   DIGEST_QUEUE,
   type DeliveryHolder,
 } from './digest';
-export { createRuleStage, decodeRulePost, type RuleStagePost, type RuleStageDeps } from './rule-stage';
+export {
+  busiestWindowAfter,
+  createRuleStage,
+  decodeRulePost,
+  type RuleStagePost,
+  type RuleStageDeps,
+} from './rule-stage';

@@ -1,5 +1,6 @@
 import { WATCHLIST_COUNT_HEADER, type IssueEvent } from '@pantau/core';
 import {
+  busiestWindowAfter,
   decodeRulePost,
   digestPayload,
   inQuietHours,
@@ -108,6 +109,24 @@ describe('watchlist rules', () => {
     expect(windowFirings(rule, [...flood].reverse(), 'BBM')).toEqual(fired);
     // A post counted twice (a replay in the backtest's input) counts once.
     expect(windowFirings(rule, [...straddling.slice(0, 9), straddling[0]!], 'BBM')).toEqual([]);
+  });
+
+  it('finds the busiest window a late post completes, among the windows that end at or after it', () => {
+    const min = 60_000;
+    // Known posts at 0–4 and 6–9 min; the post at 5 min arrives last. The window that ends at 9 min
+    // holds 0–9: ten posts; the one that ends at the late post holds six.
+    const times = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((m) => m * min);
+    expect(busiestWindowAfter(times, 5 * min, 15 * min)).toBe(10);
+    // A 5-minute window: the busiest holding 5 min is (4, 9] or (1, 6] … five posts at most.
+    expect(busiestWindowAfter(times, 5 * min, 5 * min)).toBe(5);
+    // Only windows that end at or after the post count: the window ending at 4 min is not one.
+    expect(
+      busiestWindowAfter(
+        [0, 1, 2, 3, 4, 20].map((m) => m * min),
+        20 * min,
+        15 * min,
+      ),
+    ).toBe(1);
   });
 
   it("judges a spike against the watchlist's own baseline", () => {

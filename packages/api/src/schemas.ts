@@ -306,7 +306,11 @@ export const WatchlistRuleSchema = Type.Union([
       min: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
       windowMinutes: Minutes,
     },
-    { additionalProperties: false },
+    {
+      additionalProperties: false,
+      description:
+        'At least `min` matching posts published within `windowMinutes` (a sliding window); after firing it rests one window.',
+    },
   ),
   Type.Object(
     {
@@ -316,7 +320,11 @@ export const WatchlistRuleSchema = Type.Union([
       windowMinutes: Type.Optional(Minutes),
       baselineWindows: Type.Optional(Type.Integer({ minimum: 1, maximum: 96 })),
     },
-    { additionalProperties: false },
+    {
+      additionalProperties: false,
+      description:
+        'A sliding window of `windowMinutes` with at least `ratio` × the average matching posts per window over the `baselineWindows` windows before it, and at least `minCount`; after firing it rests one window.',
+    },
   ),
   Type.Object(
     { type: Type.Literal('hoax'), minScore: Type.Number({ minimum: 0, maximum: 1 }) },
