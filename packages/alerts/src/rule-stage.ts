@@ -5,11 +5,11 @@ import type { Logger } from 'pino';
 import type { AlertEngine } from './engine';
 import {
   countingFiring,
+  countingNeed,
   countingRuleKey,
   countingSpans,
   postFirings,
   rulesOf,
-  spikeThreshold,
   type Firing,
   type WatchlistRule,
 } from './rules';
@@ -187,7 +187,7 @@ export function createRuleStage(deps: RuleStageDeps) {
     for (const [i, { rule, ruleKey, windowMs }] of spans.entries()) {
       const { resting, window: endingHere, around, baseline } = counts[i]!;
       if (resting) continue;
-      const need = rule.type === 'volume' ? rule.min : spikeThreshold(rule, baseline).threshold;
+      const need = countingNeed(rule, baseline);
       // Every window holding this post lies within one window before and after it.
       if (around < need) continue;
       const window =

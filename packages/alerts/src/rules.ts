@@ -187,6 +187,14 @@ export function spikeThreshold(
   return { threshold: Math.max(s.minCount, Math.ceil(s.ratio * baseline)), baseline };
 }
 
+/** How many posts a counting rule's window needs, given the baseline span's posts (`spike`). */
+export function countingNeed(
+  rule: Extract<WatchlistRule, { type: 'volume' | 'spike' }>,
+  baselinePosts: number,
+): number {
+  return rule.type === 'volume' ? rule.min : spikeThreshold(rule, baselinePosts).threshold;
+}
+
 /** Whether a counting rule fires on a post, given the counts the live stage or the backtest read. */
 export function countingFiring(
   rule: Extract<WatchlistRule, { type: 'volume' | 'spike' }>,
@@ -194,15 +202,12 @@ export function countingFiring(
   counts: { window: number; baseline: number },
   watchlistName: string,
 ): Firing | undefined {
+  if (counts.window < countingNeed(rule, counts.baseline)) return undefined;
   const key = `${countingRuleKey(rule)}:${post.id}`;
   if (rule.type === 'volume')
-    return counts.window >= rule.min
-      ? { rule: 'volume', key, at: post.at, reason: volumeReason(rule, watchlistName) }
-      : undefined;
+    return { rule: 'volume', key, at: post.at, reason: volumeReason(rule, watchlistName) };
   const { threshold, baseline } = spikeThreshold(rule, counts.baseline);
-  return counts.window >= threshold
-    ? { rule: 'spike', key, at: post.at, reason: spikeReason(rule, watchlistName, threshold, baseline) }
-    : undefined;
+  return { rule: 'spike', key, at: post.at, reason: spikeReason(rule, watchlistName, threshold, baseline) };
 }
 
 export function volumeReason(

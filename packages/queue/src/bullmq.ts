@@ -208,7 +208,34 @@ const DELETE_IF_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return r
 
 export function createKeyValue(connection: RedisConnection, timeoutMs = 4_000): KeyValue {
   const t = <R>(p: Promise<R>) => within(timeoutMs, p);
+  const logBatch: KeyValue['logBatch'] = async (ops) => {
+    const multi = connection.multi();
+    /** Where each operation's answer is among the commands' (an add may bring a trim and an expiry). */
+    const answers: number[] = [];
+    let commands = 0;
+    for (const op of ops) {
+      answers.push(commands++);
+      if ('add' in op) {
+        multi.zadd(op.add, 'NX', op.score, op.member);
+        if (op.keepFrom !== undefined) {
+          multi.zremrangebyscore(op.add, '-inf', `(${op.keepFrom}`);
+          commands++;
+        }
+        if (op.ttlMs) {
+          multi.pexpire(op.add, op.ttlMs);
+          commands++;
+        }
+      } else multi.zcount(op.count, op.from, op.to);
+    }
+    const res = (await t(multi.exec())) ?? [];
+    return answers.map((i) => {
+      const [err, value] = res[i] ?? [new Error('no answer')];
+      if (err) throw err;
+      return Number(value);
+    });
+  };
   return {
+    logBatch,
     get: (key) => t(connection.get(key)),
     async set(key, value, ttlMs) {
       if (ttlMs) await t(connection.set(key, value, 'PX', ttlMs));
@@ -242,39 +269,10 @@ export function createKeyValue(connection: RedisConnection, timeoutMs = 4_000): 
     },
     setSize: (key) => t(connection.scard(key)),
     async logOnce(key, score, member, ttlMs, keepFrom) {
-      const multi = connection.multi().zadd(key, 'NX', score, member);
-      if (keepFrom !== undefined) multi.zremrangebyscore(key, '-inf', `(${keepFrom}`);
-      if (ttlMs) multi.pexpire(key, ttlMs);
-      const res = (await t(multi.exec())) ?? [];
-      return Number(res[0]?.[1]) === 1;
+      const [added] = await logBatch([{ add: key, score, member, ttlMs, keepFrom }]);
+      return added === 1;
     },
     logCount: (key, from, to) => t(connection.zcount(key, from, to)),
-    async logBatch(ops) {
-      const multi = connection.multi();
-      /** Where each operation's answer is among the commands' (an add may bring a trim and an expiry). */
-      const answers: number[] = [];
-      let commands = 0;
-      for (const op of ops) {
-        answers.push(commands++);
-        if ('add' in op) {
-          multi.zadd(op.add, 'NX', op.score, op.member);
-          if (op.keepFrom !== undefined) {
-            multi.zremrangebyscore(op.add, '-inf', `(${op.keepFrom}`);
-            commands++;
-          }
-          if (op.ttlMs) {
-            multi.pexpire(op.add, op.ttlMs);
-            commands++;
-          }
-        } else multi.zcount(op.count, op.from, op.to);
-      }
-      const res = (await t(multi.exec())) ?? [];
-      return answers.map((i) => {
-        const [err, value] = res[i] ?? [new Error('no answer')];
-        if (err) throw err;
-        return Number(value);
-      });
-    },
     async logScores(key, from, to, limit) {
       const flat = await t(connection.zrangebyscore(key, from, to, 'WITHSCORES', 'LIMIT', 0, limit));
       const scores: number[] = [];
