@@ -165,25 +165,27 @@ export function createRuleStage(deps: RuleStageDeps) {
    * is the one it completes — what the backtest counts. A post that comes after later ones (another
    * partition's batch, a replay) can complete a window that ends after it, so then those are counted
    * too: the order posts arrive in does not decide whether a rule fires. A rule fires unless it fired
-   * less than a window before or after this post; the firing is recorded once the alert engine has
-   * taken it (`recordEpisode`), so a crash in between fires it again rather than never.
+   * less than a window before or after this post: the firing is claimed in Redis (`claimEpisode`,
+   * atomic), so of several API processes judging one list at once only one fires. A post replayed
+   * after a crash holds its own claim and fires again (the engine drops what it already took), and a
+   * claim whose firing the engine failed on is given back.
    */
   async function countingFirings(
     w: WatchlistOwner,
     post: RuleStagePost,
-  ): Promise<{ firings: Firing[]; episodes: { ruleKey: string; at: number; key: string }[] }> {
+  ): Promise<{ firings: Firing[]; claimed: { ruleKey: string; key: string }[] }> {
     const counting = rulesOf(w).filter(
       (r): r is Extract<WatchlistRule, { type: 'volume' | 'spike' }> =>
         r.type === 'volume' || r.type === 'spike',
     );
-    if (counting.length === 0) return { firings: [], episodes: [] };
+    if (counting.length === 0) return { firings: [], claimed: [] };
     const at = Date.parse(post.publishedAt);
     const spans = counting.map((rule) => ({ rule, ruleKey: countingRuleKey(rule), ...countingSpans(rule) }));
     const keptMs = Math.max(...spans.map((s) => s.windowMs + s.baselineMs));
     const keepFrom = Math.min(at, Date.now()) - keptMs - ARRIVAL_SLACK_MS;
     const counts = await rules.matchAndCount(w.id, { id: post.id, at }, keepFrom, spans);
     const firings: Firing[] = [];
-    const episodes: { ruleKey: string; at: number; key: string }[] = [];
+    const claimed: { ruleKey: string; key: string }[] = [];
     for (const [i, { rule, ruleKey, windowMs }] of spans.entries()) {
       const { resting, window: endingHere, around, baseline } = counts[i]!;
       if (resting) continue;
@@ -199,11 +201,11 @@ export function createRuleStage(deps: RuleStageDeps) {
               windowMs,
             );
       const firing = countingFiring(rule, { id: post.id, at }, { window, baseline }, w.name);
-      if (!firing) continue;
+      if (!firing || !(await rules.claimEpisode(w.id, ruleKey, at, windowMs, firing.key))) continue;
       firings.push(firing);
-      episodes.push({ ruleKey, at, key: firing.key });
+      claimed.push({ ruleKey, key: firing.key });
     }
-    return { firings, episodes };
+    return { firings, claimed };
   }
 
   async function issueOf(post: RuleStagePost): Promise<{ issue: AlertIssue; samplePostIds: string[] }> {
@@ -262,9 +264,15 @@ export function createRuleStage(deps: RuleStageDeps) {
       const counted = await countingFirings(w, post);
       const firings = [...postFirings(rulesOf(w), post, w.name), ...counted.firings];
       if (firings.length === 0) continue;
-      const { issue, samplePostIds } = await issueOf(post);
-      await deps.engine.handlePostFirings(w, issue, samplePostIds, firings);
-      for (const e of counted.episodes) await rules.recordEpisode(w.id, e.ruleKey, e.at, e.key);
+      try {
+        const { issue, samplePostIds } = await issueOf(post);
+        await deps.engine.handlePostFirings(w, issue, samplePostIds, firings);
+      } catch (err) {
+        // Best effort: with Redis away the claim stays, and the retried post holds it again.
+        for (const c of counted.claimed)
+          await rules.releaseEpisode(w.id, c.ruleKey, c.key).catch(() => undefined);
+        throw err;
+      }
     }
   }
 

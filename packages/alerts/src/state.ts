@@ -41,8 +41,21 @@ export interface RuleLog {
   ): Promise<CountsAround[]>;
   /** The publication times of matching posts with from <= at <= to, earliest first (at most `limit`). */
   matchTimes(watchlistId: string, fromMs: number, toMs: number, limit: number): Promise<number[]>;
-  /** Records a counting rule's firing, after the alert engine took it (a crash before re-fires it). */
-  recordEpisode(watchlistId: string, ruleKey: string, atMs: number, key: string): Promise<void>;
+  /**
+   * Claims a counting rule's firing at `atMs`: true unless another firing of the rule lies less than
+   * `windowMs` before or after it (atomic, so of several processes judging one list at once only one
+   * fires). The same key claims again (a post replayed after a crash fires again, and the engine drops
+   * what it already took).
+   */
+  claimEpisode(
+    watchlistId: string,
+    ruleKey: string,
+    atMs: number,
+    windowMs: number,
+    key: string,
+  ): Promise<boolean>;
+  /** Gives a claim back (the alert engine failed on the firing: a later post may fire instead). */
+  releaseEpisode(watchlistId: string, ruleKey: string, key: string): Promise<void>;
 }
 
 /** A counting rule as the rule log counts for it. */
@@ -56,7 +69,10 @@ export interface CountingSpan {
 
 /** What is around a post for one counting rule (the post counted). */
 export interface CountsAround {
-  /** The rule fired less than a window before or after the post. */
+  /**
+   * The rule fired less than a window before or after the post (at another time: a firing at the
+   * post's own time may be this post's, replayed; the claim judges that one).
+   */
   resting: boolean;
   /** Matching posts in the window that ends at the post. */
   window: number;
@@ -125,7 +141,8 @@ export function createAlertState(options: { redisUrl: string; prefix: string; lo
           const answers = await kv.logBatch([
             { add: matches, score: at, member: post.id, ttlMs, keepFrom: keepFromMs },
             ...spans.flatMap(({ ruleKey, windowMs: w, baselineMs: b }) => [
-              { count: `${p}:episodes:${watchlistId}:${ruleKey}`, from: at - w + 1, to: at + w - 1 },
+              { count: `${p}:episodes:${watchlistId}:${ruleKey}`, from: at - w + 1, to: at - 1 },
+              { count: `${p}:episodes:${watchlistId}:${ruleKey}`, from: at + 1, to: at + w - 1 },
               { count: matches, from: at - w + 1, to: at },
               { count: matches, from: at - w + 1, to: at + w - 1 },
               // Without a baseline (b = 0) the span is empty: from > to counts nothing.
@@ -133,20 +150,30 @@ export function createAlertState(options: { redisUrl: string; prefix: string; lo
             ]),
           ]);
           return spans.map((_, i) => {
-            const [episodes, window, around, baseline] = answers.slice(1 + i * 4, 5 + i * 4) as number[];
-            return { resting: episodes! > 0, window: window!, around: around!, baseline: baseline! };
+            const [before, after, window, around, baseline] = answers.slice(1 + i * 5, 6 + i * 5) as number[];
+            return { resting: before! + after! > 0, window: window!, around: around!, baseline: baseline! };
           });
         }),
       matchTimes: (watchlistId, fromMs, toMs, limit) =>
         guard('reading matching posts', () =>
           kv.logScores(`${p}:matches:${watchlistId}`, fromMs, toMs, limit),
         ),
-      recordEpisode: (watchlistId, ruleKey, atMs, key) =>
-        guard('recording a counting rule firing', async () => {
-          // Episodes a month older than this one say nothing about the next.
-          const keepFrom = atMs - 30 * 24 * 3600_000;
-          await kv.logOnce(`${p}:episodes:${watchlistId}:${ruleKey}`, atMs, key, FIRINGS_TTL_MS, keepFrom);
-        }),
+      claimEpisode: (watchlistId, ruleKey, atMs, windowMs, key) =>
+        guard('claiming a counting rule firing', () =>
+          kv.logClaim(
+            `${p}:episodes:${watchlistId}:${ruleKey}`,
+            atMs,
+            key,
+            { from: atMs - windowMs + 1, to: atMs + windowMs - 1 },
+            FIRINGS_TTL_MS,
+            // Episodes a month older than this one say nothing about the next.
+            atMs - 30 * 24 * 3600_000,
+          ),
+        ),
+      releaseEpisode: (watchlistId, ruleKey, key) =>
+        guard('giving back a counting rule firing', () =>
+          kv.logRemove(`${p}:episodes:${watchlistId}:${ruleKey}`, key),
+        ),
     },
     async close() {
       await closeRedis(connection);

@@ -99,17 +99,21 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
       clock,
     });
     state = createAlertState({ redisUrl: servers.redisUrl, prefix: queuePrefix, logger });
-    engine = new AlertEngine({
+    engine = engineOn(state);
+  });
+
+  /** An alert engine keeping its rule log and live events in this alert state. */
+  const engineOn = (alertState: AlertState) =>
+    new AlertEngine({
       store,
       queue,
       logger,
       clock,
       cooldownMs: 30 * 60_000,
       holder,
-      events: state.events,
-      rules: state.rules,
+      events: alertState.events,
+      rules: alertState.rules,
     });
-  });
 
   afterAll(async () => {
     await worker?.close();
@@ -185,6 +189,33 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
   }
 
   const at = (path: string) => received.filter((r) => r.path === path);
+
+  /** A post matching one watchlist, as the rule stage receives it from `posts.enriched`. */
+  function matchingPost(
+    watchlistId: string,
+    issueId: string,
+    p: { id: string; at: number; offset: number; partition?: number; text: string },
+  ) {
+    return {
+      message: {
+        topic: 't',
+        partition: p.partition ?? 0,
+        offset: String(p.offset),
+        key: null,
+        value: Buffer.from(''),
+      } as BusMessage,
+      value: {
+        id: p.id,
+        issueId,
+        publishedAt: new Date(p.at).toISOString(),
+        watchlistIds: [watchlistId],
+        hoaxScore: 0.2,
+        claimMatches: [],
+        text: p.text,
+        signals: [],
+      } satisfies RuleStagePost,
+    };
+  }
 
   it('a burst matching three watchlists of one agency yields ONE alert, saying which rule fired and why', async () => {
     const agencyId = uniqueName('ag');
@@ -352,25 +383,14 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
     /** Posts of one watchlist at these minutes after 03:00, sent in this order, five to a batch. */
     const feed = async (w: string, minutes: number[]) => {
       const issueId = uniqueName('iss');
-      const posts = minutes.map((m) => ({
-        message: {
-          topic: 't',
-          partition: 0,
-          offset: String(offset++),
-          key: null,
-          value: Buffer.from(''),
-        } as BusMessage,
-        value: {
+      const posts = minutes.map((m) =>
+        matchingPost(w, issueId, {
           id: `${w}-m${m}`,
-          issueId,
-          publishedAt: new Date(start + m * 60_000).toISOString(),
-          watchlistIds: [w],
-          hoaxScore: 0.2,
-          claimMatches: [],
+          at: start + m * 60_000,
+          offset: offset++,
           text: `antrean pertalite mengular di SPBU menit ke-${m}`,
-          signals: [],
-        } satisfies RuleStagePost,
-      }));
+        }),
+      );
       for (let i = 0; i < posts.length; i += 5) await stage.handleBatch(posts.slice(i, i + 5));
       return posts.map((p) => p.value);
     };
@@ -408,6 +428,60 @@ describe('alert rules and hygiene (real OpenSearch + Redis)', () => {
       morning.flatMap((m, i) => [m, evening[i]!]),
     );
     expect(await fired(interleaved)).toBe(2);
+  });
+
+  it('two API processes judging one watchlist at once fire a counting rule at most once per window', async () => {
+    const agencyId = uniqueName('ag');
+    const rule: WatchlistRule = { type: 'volume', min: 10, windowMinutes: 15 };
+    const list = await watchlist(agencyId, 'antrean solar', [rule]);
+    // Each process has its own connection to Redis and its own engine, as two API replicas do.
+    const replicas = [0, 1].map(() => {
+      const own = createAlertState({ redisUrl: servers.redisUrl, prefix: queuePrefix, logger });
+      return {
+        own,
+        stage: createRuleStage({ engine: engineOn(own), rules: own.rules, search: client, names, logger }),
+      };
+    });
+    try {
+      const start = Date.parse('2026-11-30T05:00:00Z');
+      const issueId = uniqueName('iss');
+      // Two posts a minute for 40 minutes; the partitions split them between the processes.
+      const posts = Array.from({ length: 80 }, (_, i) =>
+        matchingPost(list, issueId, {
+          id: `${list}-p${i}`,
+          at: start + i * 30_000,
+          offset: i,
+          partition: i % 2,
+          text: `antrean solar di SPBU Pantura mengular, unggahan ke-${i}`,
+        }),
+      );
+      // Each process takes its partition's posts one at a time, both at once.
+      await Promise.all(
+        replicas.map(async ({ stage }, r) => {
+          for (const post of posts.filter((p) => p.message.partition === r)) await stage.handleBatch([post]);
+        }),
+      );
+      // Which posts fire depends on how the two interleave (the backtest's three, in publication
+      // order, or two); never two firings less than a window apart.
+      const firedAt = await state.kv.logScores(
+        `${queuePrefix}:firings:${list}:volume`,
+        0,
+        Date.now() + 1e12,
+        100,
+      );
+      expect(firedAt.length).toBeGreaterThanOrEqual(2);
+      // At most as many as the backtest (which fires as early as it can, so as often as any order can).
+      const backtest = windowFirings(
+        rule,
+        posts.map((p) => p.value),
+        'antrean solar',
+      );
+      expect(firedAt.length).toBeLessThanOrEqual(backtest.length);
+      for (let i = 1; i < firedAt.length; i++)
+        expect(firedAt[i]! - firedAt[i - 1]!).toBeGreaterThanOrEqual(15 * 60_000);
+    } finally {
+      await Promise.all(replicas.map(({ own }) => own.close()));
+    }
   });
 
   it('the rule stage picks up a watchlist created after it last read them, without waiting for its refresh', async () => {

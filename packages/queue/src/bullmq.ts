@@ -187,6 +187,21 @@ export interface KeyValue {
    * transaction; answered in order (an add: 1 when the member was new, else 0).
    */
   logBatch(ops: readonly LogOp[]): Promise<number[]>;
+  /**
+   * Adds a scored member unless another member is scored within [from, to]: a claim that one of
+   * several processes wins. True when the member holds it (added now, or already there: the same
+   * claimant asking again after a crash). Atomic (one Lua script), as `logOnce` with ttl and keepFrom.
+   */
+  logClaim(
+    key: string,
+    score: number,
+    member: string,
+    span: { from: number; to: number },
+    ttlMs?: number,
+    keepFrom?: number,
+  ): Promise<boolean>;
+  /** Removes a member of such a log (a claim given back). */
+  logRemove(key: string, member: string): Promise<void>;
   /** Appends to a list (held items) … */
   listPush(key: string, value: string, ttlMs?: number): Promise<void>;
   /** … and takes the whole list away at once. */
@@ -204,6 +219,15 @@ export type LogOp =
   | { add: string; score: number; member: string; ttlMs?: number; keepFrom?: number }
   | { count: string; from: number; to: number };
 
+/** KEYS[1] log; ARGV score, member, from, to, keepFrom ('' none), ttlMs ('' none). */
+const LOG_CLAIM_SCRIPT = `
+for _, m in ipairs(redis.call('zrangebyscore', KEYS[1], ARGV[3], ARGV[4])) do
+  if m ~= ARGV[2] then return 0 end
+end
+redis.call('zadd', KEYS[1], 'NX', ARGV[1], ARGV[2])
+if ARGV[5] ~= '' then redis.call('zremrangebyscore', KEYS[1], '-inf', '(' .. ARGV[5]) end
+if ARGV[6] ~= '' then redis.call('pexpire', KEYS[1], ARGV[6]) end
+return 1`;
 const DELETE_IF_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export function createKeyValue(connection: RedisConnection, timeoutMs = 4_000): KeyValue {
@@ -271,6 +295,25 @@ export function createKeyValue(connection: RedisConnection, timeoutMs = 4_000): 
     async logOnce(key, score, member, ttlMs, keepFrom) {
       const [added] = await logBatch([{ add: key, score, member, ttlMs, keepFrom }]);
       return added === 1;
+    },
+    async logClaim(key, score, member, span, ttlMs, keepFrom) {
+      const held = await t(
+        connection.eval(
+          LOG_CLAIM_SCRIPT,
+          1,
+          key,
+          score,
+          member,
+          span.from,
+          span.to,
+          keepFrom ?? '',
+          ttlMs ?? '',
+        ),
+      );
+      return Number(held) === 1;
+    },
+    async logRemove(key, member) {
+      await t(connection.zrem(key, member));
     },
     logCount: (key, from, to) => t(connection.zcount(key, from, to)),
     async logScores(key, from, to, limit) {

@@ -48,4 +48,44 @@ describe('time-ordered logs (real Redis)', () => {
     expect(answers).toEqual([1, 2, 0, 1, 0, 0]);
     expect(await kv.logScores(key, 0, 1_000, 10)).toEqual([100, 300]);
   });
+
+  it('a claim is won by one member within its span, held again by the same member, and given back', async () => {
+    const key = uniqueName('log');
+    const span = (at: number) => ({ from: at - 99, to: at + 99 });
+    expect(await kv.logClaim(key, 1_000, 'volume:a', span(1_000), 60_000)).toBe(true);
+    // Another member within the span loses, before or after it, and is not added.
+    expect(await kv.logClaim(key, 1_050, 'volume:b', span(1_050), 60_000)).toBe(false);
+    expect(await kv.logClaim(key, 950, 'volume:c', span(950), 60_000)).toBe(false);
+    // The same member asking again (a replay after a crash) still holds it.
+    expect(await kv.logClaim(key, 1_000, 'volume:a', span(1_000), 60_000)).toBe(true);
+    // Outside the span another claim wins; keepFrom trims older members in the same script.
+    expect(await kv.logClaim(key, 1_100, 'volume:d', span(1_100), 60_000, 1_050)).toBe(true);
+    expect(await kv.logScores(key, 0, 10_000, 10)).toEqual([1_100]);
+    expect(await kv.pttl(key)).toBeGreaterThan(50_000);
+    // Given back, the span is free for another.
+    await kv.logRemove(key, 'volume:d');
+    expect(await kv.logClaim(key, 1_150, 'volume:e', span(1_150))).toBe(true);
+    expect(await kv.logScores(key, 0, 10_000, 10)).toEqual([1_150]);
+  });
+
+  it('of many processes claiming one span at once, exactly one wins', async () => {
+    const key = uniqueName('log');
+    const others = Array.from({ length: 4 }, () =>
+      connectRedis(servers.redisUrl, testLogger('time-log'), 'test'),
+    );
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          createKeyValue(others[i % others.length]!).logClaim(key, 1_000 + i, `post-${i}`, {
+            from: 1_000 + i - 999,
+            to: 1_000 + i + 999,
+          }),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await kv.logCount(key, 0, 10_000)).toBe(1);
+    } finally {
+      await Promise.all(others.map((c) => closeRedis(c)));
+    }
+  });
 });
