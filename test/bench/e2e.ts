@@ -19,7 +19,7 @@
  *
  *   npm run bench:e2e -- [--posts 20000] [--rate 1000] [--seconds 60] [--data DIR] [--keep]
  *                        [--env SCORER_IN_FLIGHT=1 ...] [--scorers 1] [--skip-raw] [--raw-only] [--profile DIR]
- *                        [--history 500000] [--warmup 10000]
+ *                        [--history 500000] [--warmup 10000] [--latency-csv FILE]
  *
  * --warmup N: before the clock starts, N posts of *other* texts (news headlines and MAFINDO claims from
  * ../shared/data/hoax, never the measured ones) go through the running services untimed, so the
@@ -31,7 +31,7 @@
  * index, an assigner restore and issues that already hold a history; compare its posts/s with a run
  * without. Only the run's own posts (source "bench") are counted and checked.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import IORedis from 'ioredis';
@@ -63,6 +63,7 @@ const { values: args } = parseArgs({
     'skip-raw': { type: 'boolean' },
     'raw-only': { type: 'boolean' },
     profile: { type: 'string' },
+    'latency-csv': { type: 'string' },
     scorers: { type: 'string' },
     history: { type: 'string' },
     warmup: { type: 'string' },
@@ -144,6 +145,8 @@ const admin = kafka.admin();
 
 const quantile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
+const fmtStage = (q?: { p50: unknown; p95: unknown; p99: unknown }) =>
+  q ? `${String(q.p50)}/${String(q.p95)}/${String(q.p99)}` : '–';
 
 /** The month's posts index is made before the clock starts, for both (its creation is not throughput). */
 async function createIndex(index: string): Promise<void> {
@@ -561,6 +564,13 @@ async function latency(first: number) {
   const perTick = Math.max(1, Math.round(RATE / 10));
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
+  /** --latency-csv: each post's sourceId, when it was sent (epoch ms) and how long it took to be searchable. */
+  const series: string[] = [];
+  /**
+   * Each post's time split where the services stamp it: sent → accepted by the API (fetchedAt),
+   * → enriched by the scorer (enrichedAt), → seen by a search (assignment, indexing, refresh, this poll).
+   */
+  const stages = { accepted: [] as number[], enriched: [] as number[], searchable: [] as number[] };
   let lowest = first;
   let sent = first;
   const rssSamples: Record<string, number[]> = Object.fromEntries(procs.map((p) => [p.name, []]));
@@ -568,6 +578,7 @@ async function latency(first: number) {
     for (const p of procs) rssSamples[p.name]!.push(rssOf(p.child.pid!).rss);
   }, 1_000);
   let polling = true;
+  const started = Date.now();
   const poller = (async () => {
     while (polling || sentAt.size > 0) {
       // One query per span of POLL_SPAN posts that still has some not seen: a search returns at most
@@ -586,18 +597,32 @@ async function latency(first: number) {
             size: POLL_SPAN,
             _source: false,
             track_total_hits: false,
-            docvalue_fields: ['sourceId'],
+            // The stamps the API (fetchedAt) and the scorer (enrichedAt) put on a post: where its time went.
+            docvalue_fields: [
+              'sourceId',
+              { field: 'fetchedAt', format: 'epoch_millis' },
+              { field: 'enrichedAt', format: 'epoch_millis' },
+            ],
             query: { range: { sourceId: { gte: seqId(from), lt: seqId(to) } } },
           },
         } as never);
         const now = Date.now();
-        const hits = (res.body as unknown as { hits: { hits: { fields: { sourceId: string[] } }[] } }).hits
-          .hits;
+        const hits = (
+          res.body as unknown as {
+            hits: { hits: { fields: { sourceId: string[]; fetchedAt: string[]; enrichedAt: string[] } }[] };
+          }
+        ).hits.hits;
         for (const h of hits) {
           const n = Number(h.fields.sourceId[0]!.slice(1));
           const t = sentAt.get(n);
           if (t === undefined) continue;
           latencies.push(now - t);
+          const fetched = Number(h.fields.fetchedAt[0]);
+          const enriched = Number(h.fields.enrichedAt[0]);
+          stages.accepted.push(fetched - t);
+          stages.enriched.push(enriched - fetched);
+          stages.searchable.push(now - enriched);
+          if (args['latency-csv']) series.push(`${seqId(n)},${t},${now - t}`);
           sentAt.delete(n);
         }
       }
@@ -605,7 +630,6 @@ async function latency(first: number) {
       await sleep(100);
     }
   })();
-  const started = Date.now();
   const inflight: Promise<void>[] = [];
   for (let tick = 0; sent < first + total; tick++) {
     const due = started + tick * 100;
@@ -637,6 +661,8 @@ async function latency(first: number) {
     500,
   );
   latencies.sort((a, b) => a - b);
+  if (args['latency-csv'])
+    writeFileSync(args['latency-csv'], `sourceId,sentAt,latencyMs\n${series.sort().join('\n')}\n`);
   const rss = Object.fromEntries(
     Object.entries(rssSamples).map(([name, s]) => {
       const half = Math.floor(s.length / 2);
@@ -652,6 +678,12 @@ async function latency(first: number) {
     p95: quantile(latencies, 0.95),
     p99: quantile(latencies, 0.99),
     max: latencies[latencies.length - 1] ?? NaN,
+    stagesMs: Object.fromEntries(
+      Object.entries(stages).map(([stage, ms]) => {
+        ms.sort((a, b) => a - b);
+        return [stage, { p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), p99: quantile(ms, 0.99) }];
+      }),
+    ),
     rss,
     end: sent,
     detectorCaughtUp,
@@ -817,6 +849,10 @@ async function main() {
         `p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms, max ${lat.max} ms, never searchable ${lat.missing}`,
     );
     console.log(
+      `  of which (ms, p50/p95/p99): sent → accepted by the API ${fmtStage(lat.stagesMs.accepted)}, → enriched ` +
+        `${fmtStage(lat.stagesMs.enriched)}, → searchable ${fmtStage(lat.stagesMs.searchable)}`,
+    );
+    console.log(
       `peak RSS (MB): ${JSON.stringify(peakRssMb)}; RSS during the latency phase: ${JSON.stringify(lat.rss)}`,
     );
     console.log(
@@ -836,6 +872,7 @@ async function main() {
         p50Ms: lat.p50,
         p95Ms: lat.p95,
         p99Ms: lat.p99,
+        latencyStagesMs: lat.stagesMs,
         peakRssMb,
         latencyPosts: lat.offered,
         offeredPerSec: Math.round(lat.offeredPerSec),
