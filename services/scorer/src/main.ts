@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { createDecoder, RawPost, ScoredPost, systemClock } from '@pantau/core';
+import { createDecoder, RawPost, ScoredPost, systemClock, TOPIC_PARTITIONS } from '@pantau/core';
 import {
   CommonConfig,
   configSchema,
@@ -148,6 +148,9 @@ async function main() {
     fromBeginning: true,
     maxBatchSize: config.SCORER_BATCH_SIZE,
     inFlight: config.SCORER_IN_FLIGHT,
+    // Every partition's batch side by side: one at a time, a fetch of six partitions waited for six
+    // produce round trips in a row, and the posts that arrived meanwhile waited for all of them.
+    partitionsConcurrently: TOPIC_PARTITIONS.postsRaw,
   });
   const assignStage = createAssignStage({
     newClusterer: () =>
