@@ -37,7 +37,6 @@ export const PLACE_WORDS: ReadonlySet<string> = (() => {
   return words;
 })();
 
-/** Reads a CSV with a header row into records keyed by column name. */
 /**
  * The field separator a CSV file's header line uses: a comma, or — as spreadsheets set to Indonesian
  * (and other locales that write decimals with a comma) save "CSV" — a semicolon, or a tab.

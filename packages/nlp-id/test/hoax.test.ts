@@ -298,9 +298,15 @@ describe('binaryMetrics', () => {
 });
 
 describe('labelled CSV files exported from elsewhere', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-csv-'));
+    file = path.join(dir, 'export.csv');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
   it('reads a spreadsheet export: BOM, capitalised headers, CRLF, labels as 1.0 / True / False', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-csv-'));
-    const file = path.join(dir, 'export.csv');
     fs.writeFileSync(
       file,
       '\ufeffText,Label\r\n' +
@@ -313,12 +319,9 @@ describe('labelled CSV files exported from elsewhere', () => {
     expect(readLabelledCsv(file)[1]!.text).toContain('M5,1');
     fs.writeFileSync(file, 'text,label\n"Katanya besok libur nasional",mungkin\n');
     expect(() => readLabelledCsv(file)).toThrow('row 2 has label "mungkin", expected 0 or 1');
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('reads the semicolons and tabs spreadsheets set to Indonesian save, and names a missing column', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-csv-'));
-    const file = path.join(dir, 'export.csv');
     // Excel with Indonesian regional settings: semicolons, so a decimal comma stays in its cell.
     fs.writeFileSync(
       file,
@@ -334,6 +337,5 @@ describe('labelled CSV files exported from elsewhere', () => {
     // A "title" column is not "text": said, not read as rows of empty texts.
     fs.writeFileSync(file, 'title,label\n"Vaksin mengandung chip 5G",1\n');
     expect(() => readLabelledCsv(file)).toThrow('no "text" column (its header: title, label)');
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
