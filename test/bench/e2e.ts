@@ -31,7 +31,7 @@
  * index, an assigner restore and issues that already hold a history; compare its posts/s with a run
  * without. Only the run's own posts (source "bench") are counted and checked.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import IORedis from 'ioredis';
@@ -167,14 +167,39 @@ async function countDocs(index: string, source?: string): Promise<number> {
 
 const lag = (groupId: string, topic: string): Promise<number> => consumerLag(admin, groupId, topic);
 
-/** CPU seconds (user + system) a process has used so far. */
-function cpuOf(pid: number): number {
+/** CPU seconds (user + system) a process (or, with a `task/N` path, one of its threads) has used so far. */
+function cpuOf(pid: number | string): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
   }
+}
+
+/**
+ * CPU seconds a JVM's JIT compiler threads (C1, C2) have used so far. A young server is still
+ * compiling the code paths a phase exercises (OpenSearch's gets, searches and small bulks in the
+ * Pantau phase): up to a third of its CPU there in runs right after `services.sh up`, work a server
+ * that has run for hours no longer does. Printed beside the cores so a run can be read either way.
+ */
+function jitCpuOf(pid: number): number {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  let seconds = 0;
+  for (const tid of tasks) {
+    try {
+      if (/^C[12] CompilerThre/.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8')))
+        seconds += cpuOf(`${pid}/task/${tid}`);
+    } catch {
+      // the thread ended
+    }
+  }
+  return seconds;
 }
 
 /**
@@ -195,8 +220,11 @@ function serverPids(): Record<string, number> {
   return pids;
 }
 /** Starts measuring; the function it returns gives the cores each process used since: 1.0 = one core all along. */
-function coreMeter(pids: Record<string, number>): () => Record<string, number> {
-  const read = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuOf(pid)]));
+function coreMeter(
+  pids: Record<string, number>,
+  cpu: (pid: number) => number = cpuOf,
+): () => Record<string, number> {
+  const read = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpu(pid)]));
   const before = read();
   const at = Date.now();
   return () => {
@@ -206,6 +234,12 @@ function coreMeter(pids: Record<string, number>): () => Record<string, number> {
       Object.keys(after).map((k) => [k, Number(((after[k]! - before[k]!) / seconds).toFixed(2))]),
     );
   };
+}
+
+/** Cores the JIT compilers of the Java servers (OpenSearch, Kafka) used since it was called. */
+function jitMeter(): () => Record<string, number> {
+  const { redis: _notJava, ...javaServers } = serverPids();
+  return coreMeter(javaServers, jitCpuOf);
 }
 
 /**
@@ -260,6 +294,7 @@ async function rawPassthrough(): Promise<{
   perSec: number;
   ms: number;
   serverCores: Record<string, number>;
+  jitCores: Record<string, number>;
   openSearch: Record<string, { ops: number; ms: number }>;
 }> {
   log(`raw: enriching ${N} posts in-process (before the clock starts)`);
@@ -328,6 +363,7 @@ async function rawPassthrough(): Promise<{
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const servers = coreMeter({ ...serverPids(), bench: process.pid });
+  const jit = jitMeter();
   const openSearchWork = await openSearchMeter();
   const started = Date.now();
   for (let i = 0; i < N; i += PER_REQUEST) {
@@ -345,6 +381,7 @@ async function rawPassthrough(): Promise<{
   }
   const ms = Date.now() - started;
   const serverCores = servers();
+  const jitCores = jit();
   const openSearch = await openSearchWork();
   log(`raw: produced in ${producedMs} ms, bulked in ${bulkedMs || ms} ms`);
   log(`raw: ${N} posts produced, consumed, bulked and searchable in ${ms} ms (bulked ${bulked})`);
@@ -353,7 +390,7 @@ async function rawPassthrough(): Promise<{
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
   await admin.deleteGroups([`${prefix}.raw`]).catch(() => undefined);
   await dropIndices(search, rawPrefix);
-  return { perSec: (N / ms) * 1000, ms, serverCores, openSearch };
+  return { perSec: (N / ms) * 1000, ms, serverCores, jitCores, openSearch };
 }
 
 // ---- (b) Pantau ----------------------------------------------------------------------------------
@@ -505,6 +542,7 @@ async function pantauThroughput(): Promise<{
   ingestMs: number;
   cpuShare: Record<string, number>;
   serverCores: Record<string, number>;
+  jitCores: Record<string, number>;
   openSearch: Record<string, { ops: number; ms: number }>;
 }> {
   // One post first, untimed: the assigner restores its issues from the index on its first batch (with
@@ -517,6 +555,7 @@ async function pantauThroughput(): Promise<{
   if (WARMUP > 0) await warmUp(WARMUP);
   const services = coreMeter(Object.fromEntries(procs.map((p) => [p.name, p.child.pid!])));
   const servers = coreMeter({ ...serverPids(), bench: process.pid });
+  const jit = jitMeter();
   const openSearchWork = await openSearchMeter();
   const at = Date.now();
   const started = Date.now();
@@ -541,8 +580,9 @@ async function pantauThroughput(): Promise<{
   log(`pantau: ${N} posts accepted in ${ingestMs} ms, searchable with issues written in ${ms} ms`);
   const cpuShare = services();
   const serverCores = servers();
+  const jitCores = jit();
   const openSearch = await openSearchWork();
-  return { perSec: (N / ms) * 1000, ms, ingestMs, cpuShare, serverCores, openSearch };
+  return { perSec: (N / ms) * 1000, ms, ingestMs, cpuShare, serverCores, jitCores, openSearch };
 }
 
 /** Waits while `left()` shrinks: true once it is 0, false after a minute without progress (ten in all). */
@@ -817,7 +857,7 @@ async function main() {
   await admin.connect();
   try {
     const raw = args['skip-raw']
-      ? { perSec: NaN, ms: NaN, serverCores: {}, openSearch: {} }
+      ? { perSec: NaN, ms: NaN, serverCores: {}, jitCores: {}, openSearch: {} }
       : await rawPassthrough();
     if (args['raw-only']) return;
     if (HISTORY > 0) await seedHistory(HISTORY);
@@ -840,6 +880,9 @@ async function main() {
     console.log(`cores used by each service during the Pantau run: ${JSON.stringify(pantau.cpuShare)}`);
     console.log(
       `cores used by the servers and this bench: raw ${JSON.stringify(raw.serverCores)}, Pantau ${JSON.stringify(pantau.serverCores)}`,
+    );
+    console.log(
+      `  of which the Java servers' JIT compilers (a young server's warm-up): raw ${JSON.stringify(raw.jitCores)}, Pantau ${JSON.stringify(pantau.jitCores)}`,
     );
     console.log(
       `OpenSearch work (ops, ms it reports): raw ${JSON.stringify(raw.openSearch)}, Pantau ${JSON.stringify(pantau.openSearch)}`,
@@ -883,6 +926,7 @@ async function main() {
         detectorCaughtUp: lat.detectorCaughtUp,
         coresUsed: pantau.cpuShare,
         serverCores: { raw: raw.serverCores, pantau: pantau.serverCores },
+        jitCores: { raw: raw.jitCores, pantau: pantau.jitCores },
         openSearchWork: { raw: raw.openSearch, pantau: pantau.openSearch },
         writes,
       }),

@@ -50,8 +50,8 @@ function withRefresh(m: Mapping, interval: string): Mapping {
 const variants: Record<string, () => Mapping> = {
   before: before,
   current: current,
+  'current, refresh 1s': () => withRefresh(current(), '1s'),
   'current, refresh 5s': () => withRefresh(current(), '5s'),
-  'current, refresh 500ms': () => withRefresh(current(), '500ms'),
 };
 
 function texts(): string[] {
