@@ -17,6 +17,17 @@ describe('loadConfig', () => {
     expect(config).not.toHaveProperty('UNRELATED');
   });
 
+  it("takes a posts refresh interval in OpenSearch's units and refuses anything else", () => {
+    const base = { SECRET: 'sangat-rahasia-sekali' };
+    expect(loadConfig(schema, base).POSTS_REFRESH_INTERVAL).toBe('500ms');
+    for (const ok of ['250ms', '2s', '1m', '-1'])
+      expect(loadConfig(schema, { ...base, POSTS_REFRESH_INTERVAL: ok }).POSTS_REFRESH_INTERVAL).toBe(ok);
+    for (const bad of ['2', '0s', '1 s', '500 ms', 'sebentar'])
+      expect(() => loadConfig(schema, { ...base, POSTS_REFRESH_INTERVAL: bad })).toThrow(
+        /POSTS_REFRESH_INTERVAL/,
+      );
+  });
+
   it('reports every problem at once', () => {
     let message = '';
     try {

@@ -12,6 +12,8 @@ export interface StackConfig {
   OPENSEARCH_URL: string;
   TOPIC_PREFIX: string;
   INDEX_PREFIX: string;
+  /** refresh_interval of new monthly posts indices; absent = the template's. */
+  POSTS_REFRESH_INTERVAL?: string;
 }
 
 export interface Stack {
@@ -49,7 +51,10 @@ export async function connectStack(
       partitions: TOPIC_PARTITIONS[k],
     })),
   );
-  const names = await installIndices(search, { prefix: config.INDEX_PREFIX });
+  const names = await installIndices(search, {
+    prefix: config.INDEX_PREFIX,
+    ...(config.POSTS_REFRESH_INTERVAL ? { postsRefreshInterval: config.POSTS_REFRESH_INTERVAL } : {}),
+  });
   // Closing twice (a signal arriving while the process is already finishing) must not hang.
   let closing: Promise<void> | undefined;
   return {

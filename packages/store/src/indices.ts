@@ -61,6 +61,11 @@ export class IndexNames {
 export interface InstallOptions {
   prefix: string;
   replicas?: number;
+  /**
+   * refresh_interval of the monthly posts indices made from now on (default: the template's, 500 ms).
+   * Indices already made keep theirs: an operator may have set one on purpose (a backfill at -1).
+   */
+  postsRefreshInterval?: string;
 }
 
 /**
@@ -89,7 +94,7 @@ async function putPostsMapping(client: SearchClient, index: string): Promise<voi
 /** Creates the posts template and every other index when missing. Safe to run at every start. */
 export async function installIndices(
   client: SearchClient,
-  { prefix, replicas = 0 }: InstallOptions,
+  { prefix, replicas = 0, postsRefreshInterval }: InstallOptions,
 ): Promise<IndexNames> {
   const names = new IndexNames(prefix);
   try {
@@ -99,7 +104,11 @@ export async function installIndices(
         index_patterns: [`${prefix}posts-*`],
         priority: 100,
         template: {
-          settings: { ...posts.settings, number_of_replicas: replicas } as never,
+          settings: {
+            ...posts.settings,
+            number_of_replicas: replicas,
+            ...(postsRefreshInterval ? { refresh_interval: postsRefreshInterval } : {}),
+          } as never,
           mappings: posts.mappings as never,
           aliases: { [names.posts]: {} },
         },

@@ -177,6 +177,32 @@ describe('OpenSearch store (real server)', () => {
     expect(mapping.properties.hoaxScore).toBeDefined(); // new fields were still added
   });
 
+  it('makes new monthly posts indices with the refresh interval asked for, and leaves older ones be', async () => {
+    const made = `${prefix}posts-2019.05`;
+    await client.indices.create({ index: made });
+    await installIndices(client, { prefix, postsRefreshInterval: '2s' });
+    const fresh = names.postsFor('2019-06-15T00:00:00Z');
+    await client.indices.create({ index: fresh });
+    const interval = async (index: string) =>
+      (
+        (await client.indices.getSettings({ index, include_defaults: true } as never)).body as Record<
+          string,
+          {
+            settings: { index: { refresh_interval?: string } };
+            defaults: { index: { refresh_interval: string } };
+          }
+        >
+      )[index]!;
+    expect((await interval(fresh)).settings.index.refresh_interval).toBe('2s');
+    const older = await interval(made);
+    expect(older.settings.index.refresh_interval ?? older.defaults.index.refresh_interval).toBe('500ms');
+    // Back to the template's own (500 ms) for the other tests of this prefix.
+    await installIndices(client, { prefix });
+    const later = names.postsFor('2019-07-15T00:00:00Z');
+    await client.indices.create({ index: later });
+    expect((await interval(later)).settings.index.refresh_interval).toBe('500ms');
+  });
+
   it('fails with a retriable error when OpenSearch does not answer', async () => {
     const dead = createSearchClient('http://127.0.0.1:9', 1000);
     const err = await bulkIndex(dead, docs([post('x', 'tes')]), { maxAttempts: 2, initialDelayMs: 10 }).catch(
