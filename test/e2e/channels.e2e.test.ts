@@ -140,9 +140,11 @@ describe('alert channels end to end (every service as a process, real Kafka/Open
     expect((await call('POST', '/v1/ingest/posts', a.apiKey, burst('b1', 24))).status).toBe(202);
     await waitFor(() => slack.received(slackA).length >= 1 && slack.received(slackB).length >= 1, {
       timeoutMs: 90_000,
-      what: `Slack messages for both agencies\n${tail(procs)}`,
+      what: () => `Slack messages for both agencies\n${tail(procs)}`,
     });
-    await waitFor(() => telegram.calls(CHAT).length >= 1, { what: `a Telegram message\n${tail(procs)}` });
+    await waitFor(() => telegram.calls(CHAT).length >= 1, {
+      what: () => `a Telegram message\n${tail(procs)}`,
+    });
     await sleep(3_000); // more rising events come within the cooldown: nothing more may be sent
     expect(slack.received(slackA)).toHaveLength(1);
     expect(slack.received(slackB)).toHaveLength(1);
@@ -162,14 +164,16 @@ describe('alert channels end to end (every service as a process, real Kafka/Open
     expect((await call('POST', '/v1/ingest/posts', a.apiKey, burst('b2', 40, 4))).status).toBe(202);
     await waitFor(() => telegram.calls(CHAT).some((c) => c.method === 'editMessageText'), {
       timeoutMs: 90_000,
-      what: `the Telegram message edited\n${tail(procs)}`,
+      what: () => `the Telegram message edited\n${tail(procs)}`,
     });
     const edit = telegram.calls(CHAT).find((c) => c.method === 'editMessageText')!;
     const messageId = [...telegram.messages(CHAT).keys()][0];
     expect(edit.body.message_id).toBe(messageId);
     expect(telegram.messages(CHAT).size).toBe(1); // edited, not repeated
     expect(telegram.messages(CHAT).get(messageId!)).toMatch(/^<b>Pembaruan isu: /);
-    await waitFor(() => slack.received(slackA).length >= 2, { what: `the Slack update\n${tail(procs)}` });
+    await waitFor(() => slack.received(slackA).length >= 2, {
+      what: () => `the Slack update\n${tail(procs)}`,
+    });
     expect(slackMessages(slackA)[1]!.blocks[0]!.text!.text).toMatch(/^Pembaruan isu: /);
 
     // Every outcome is on the alert, the Telegram message id with it.
@@ -213,7 +217,7 @@ describe('alert channels end to end (every service as a process, real Kafka/Open
     const isClarification = (m: SlackBody) => /^Klarifikasi resmi: /.test(m.blocks[0]?.text?.text ?? '');
     const pushed = await waitFor(() => slackMessages(slackB).slice(before).find(isClarification), {
       timeoutMs: 15_000,
-      what: `the clarification in B's Slack\n${tail(procs)}`,
+      what: () => `the clarification in B's Slack\n${tail(procs)}`,
     });
     const elapsedMs = Date.now() - clarifiedAt;
     expect(elapsedMs).toBeLessThan(15_000);

@@ -247,7 +247,7 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
           (i: { count: number; coordinated: boolean }) => i.count >= burst.length && i.coordinated,
         );
       },
-      { timeoutMs: 90_000, intervalMs: 500, what: `a rising issue\n${tail(procs)}` },
+      { timeoutMs: 90_000, intervalMs: 500, what: () => `a rising issue\n${tail(procs)}` },
     );
 
     await step('sign-in', async () => {

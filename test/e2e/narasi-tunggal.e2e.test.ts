@@ -137,7 +137,7 @@ describe('narasi tunggal (every service as a process)', () => {
 
     await waitFor(() => received.some((r) => r.path === '/a') && received.some((r) => r.path === '/b'), {
       timeoutMs: 90_000,
-      what: `alerts at both webhooks\n${tail(procs)}`,
+      what: () => `alerts at both webhooks\n${tail(procs)}`,
     });
     await sleep(4_000); // more rising events may come: they must not make more alerts
     const alertsOf = (path: string) =>
@@ -160,7 +160,7 @@ describe('narasi tunggal (every service as a process)', () => {
       () => received.find((r) => r.path === '/b' && r.body.type === 'clarification'),
       {
         timeoutMs: 15_000,
-        what: `the clarification at B\n${tail(procs)}`,
+        what: () => `the clarification at B\n${tail(procs)}`,
       },
     );
     const seconds = (atB!.at - started) / 1000;
@@ -222,7 +222,11 @@ describe('narasi tunggal (every service as a process)', () => {
         const match = r.body?.rules?.find((x: { type: string }) => x.type === 'match');
         return match?.fired === posts.length && match.wouldHaveFired === posts.length ? r.body : undefined;
       },
-      { timeoutMs: 60_000, intervalMs: 1_000, what: `every post through the live rules\n${tail(procs)}` },
+      {
+        timeoutMs: 60_000,
+        intervalMs: 1_000,
+        what: () => `every post through the live rules\n${tail(procs)}`,
+      },
     );
     const byType = Object.fromEntries(
       result.rules.map((r: { type: string; fired: number; wouldHaveFired: number }) => [r.type, r]),

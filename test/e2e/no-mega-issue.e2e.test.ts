@@ -92,7 +92,7 @@ describe('no mega-issue through the live API (real Kafka and OpenSearch)', () =>
         const res = await search.count({ index, body: { query } as never }).catch(() => undefined);
         return ((res?.body.count as number | undefined) ?? 0) >= texts.length;
       },
-      { timeoutMs: 240_000, intervalMs: 500, what: `all ${source} posts indexed\n${tail(procs)}` },
+      { timeoutMs: 240_000, intervalMs: 500, what: () => `all ${source} posts indexed\n${tail(procs)}` },
     );
     const res = await search.search({
       index,

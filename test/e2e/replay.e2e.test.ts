@@ -54,7 +54,7 @@ it('replays a JSONL file onto posts.raw, skipping bad lines, and exits 0', async
   });
   try {
     await reader.start();
-    await waitFor(() => seen.size >= 40, { what: `40 replayed posts\n${tail([ingest])}` });
+    await waitFor(() => seen.size >= 40, { what: () => `40 replayed posts\n${tail([ingest])}` });
     expect(seen.size).toBe(40);
   } finally {
     await reader.close();

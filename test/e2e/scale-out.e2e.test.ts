@@ -67,7 +67,7 @@ describe('scale-out (1 vs 3 scorer processes, real Kafka and OpenSearch)', () =>
     procs.push(...started);
     await waitFor(() => started.every((p) => p.output.some((l) => l.includes('scorer running'))), {
       timeoutMs: 120_000,
-      what: `${scorers} scorers running\n${tail(started)}`,
+      what: () => `${scorers} scorers running\n${tail(started)}`,
     });
     await new Promise((r) => setTimeout(r, 6_000)); // let the group settle on its partitions
     const { accepted } = preparePosts(
@@ -100,7 +100,7 @@ describe('scale-out (1 vs 3 scorer processes, real Kafka and OpenSearch)', () =>
       {
         timeoutMs: 240_000,
         intervalMs: 500,
-        what: `all posts indexed with ${scorers} scorers\n${tail(started)}`,
+        what: () => `all posts indexed with ${scorers} scorers\n${tail(started)}`,
       },
     );
     const issueOf = new Map<string, string>();

@@ -188,7 +188,7 @@ describe('sources through the API (every service as a process, real servers)', (
         posts = (await call('GET', `/v1/posts?source=${wartaId}&size=50`, agencyKey)).body;
         return posts.total >= 4;
       },
-      { timeoutMs: 60_000, intervalMs: 500, what: `4 posts of the feed\n${tail(procs)}` },
+      { timeoutMs: 60_000, intervalMs: 500, what: () => `4 posts of the feed\n${tail(procs)}` },
     );
     expect(posts.total).toBe(4);
     const beras = posts.items.find((p) => String(p.text).startsWith('Harga Beras Naik'))!;
@@ -221,7 +221,7 @@ describe('sources through the API (every service as a process, real servers)', (
     expect((await call('POST', `/v1/sources/${wartaId}/poll`, ADMIN_KEY)).status).toBe(202);
     await waitFor(() => requests.filter((r) => r.path === '/warta/rss').length > before, {
       timeoutMs: 30_000,
-      what: `the second poll\n${tail(procs)}`,
+      what: () => `the second poll\n${tail(procs)}`,
     });
     const second = requests.filter((r) => r.path === '/warta/rss').at(-1)!;
     expect(second.headers['if-none-match']).toBe('"warta-1"');
@@ -249,7 +249,7 @@ describe('sources through the API (every service as a process, real servers)', (
         health = (await call('GET', `/v1/sources/${id}`, ADMIN_KEY)).body;
         return health.status !== 'ok';
       },
-      { timeoutMs: 30_000, what: `the broken source's health\n${tail(procs)}` },
+      { timeoutMs: 30_000, what: () => `the broken source's health\n${tail(procs)}` },
     );
     expect(health).toMatchObject({
       status: 'backoff',
@@ -258,7 +258,7 @@ describe('sources through the API (every service as a process, real servers)', (
     await call('POST', `/v1/sources/${id}/poll`, ADMIN_KEY);
     await waitFor(async () => (await call('GET', `/v1/sources/${id}`, ADMIN_KEY)).body.status === 'failing', {
       timeoutMs: 30_000,
-      what: `the broken source to be failing\n${tail(procs)}`,
+      what: () => `the broken source to be failing\n${tail(procs)}`,
     });
     // Pausing and deleting work; the other source is unaffected.
     expect((await call('PATCH', `/v1/sources/${id}`, ADMIN_KEY, { paused: true })).body.status).toBe(
@@ -282,7 +282,7 @@ describe('sources through the API (every service as a process, real servers)', (
       async () => (await call('GET', `/v1/sources/${fc.body.id}`, ADMIN_KEY)).body.itemsTotal === 4,
       {
         timeoutMs: 30_000,
-        what: `fact-checks indexed\n${tail(procs)}`,
+        what: () => `fact-checks indexed\n${tail(procs)}`,
       },
     );
     // The scorer loads new fact-checks every second here (FACTCHECK_REFRESH_MS).
@@ -307,7 +307,7 @@ describe('sources through the API (every service as a process, real servers)', (
           matches = hit?.claimMatches ?? [];
           return hit !== undefined;
         },
-        { timeoutMs: 60_000, intervalMs: 500, what: `the restating post\n${tail(procs)}` },
+        { timeoutMs: 60_000, intervalMs: 500, what: () => `the restating post\n${tail(procs)}` },
       );
       expect(matches).toEqual([
         expect.objectContaining({
@@ -341,7 +341,7 @@ describe('sources through the API (every service as a process, real servers)', (
     procs.splice(2, 1, ingest);
     await waitFor(() => ingest.output.some((l) => l.includes('source workers running')), {
       timeoutMs: 60_000,
-      what: `ingest to restart\n${tail([ingest])}`,
+      what: () => `ingest to restart\n${tail([ingest])}`,
     });
     // The killed poll's lock expires (6 × SOURCE_TIMEOUT_MS); polls asked meanwhile answer "busy".
     await waitFor(
@@ -350,7 +350,7 @@ describe('sources through the API (every service as a process, real servers)', (
         await sleep(2_000);
         return (await call('GET', `/v1/posts?source=${id}&size=1`, ADMIN_KEY)).body.total >= 150;
       },
-      { timeoutMs: 90_000, intervalMs: 1_000, what: `150 posts after the restart\n${tail([ingest])}` },
+      { timeoutMs: 90_000, intervalMs: 1_000, what: () => `150 posts after the restart\n${tail([ingest])}` },
     );
     await call('POST', `/v1/sources/${id}/poll`, ADMIN_KEY);
     await sleep(3_000);

@@ -145,7 +145,7 @@ describe('topics end to end (every service as a process, real Kafka/OpenSearch/R
         const r = await call('GET', '/v1/posts?topic=bencana&size=50', bnpb.apiKey);
         return r.body?.total >= 24 ? r.body : undefined;
       },
-      { timeoutMs: 60_000, intervalMs: 500, what: `bencana posts to be searchable\n${tail(procs)}` },
+      { timeoutMs: 60_000, intervalMs: 500, what: () => `bencana posts to be searchable\n${tail(procs)}` },
     );
     expect(posts.total).toBe(24); // none of the ordinary posts is about a disaster
     expect(posts.items[0].topics[0]).toEqual(
@@ -159,7 +159,7 @@ describe('topics end to end (every service as a process, real Kafka/OpenSearch/R
         const r = await call('GET', '/v1/issues?topic=bencana&status=rising', bnpb.apiKey);
         return r.body?.items?.find((i: { count: number }) => i.count >= 8);
       },
-      { timeoutMs: 60_000, intervalMs: 500, what: `a rising bencana issue\n${tail(procs)}` },
+      { timeoutMs: 60_000, intervalMs: 500, what: () => `a rising bencana issue\n${tail(procs)}` },
     );
     expect(issue.topics[0]).toEqual(expect.objectContaining({ id: 'bencana' }));
     expect((await call('GET', '/v1/issues?topic=olahraga&status=rising', bnpb.apiKey)).body.items).toEqual(
@@ -168,7 +168,7 @@ describe('topics end to end (every service as a process, real Kafka/OpenSearch/R
 
     const alert = await waitFor(() => received.find((r) => r.path === '/hooks/bnpb'), {
       timeoutMs: 60_000,
-      what: `the BNPB alert\n${tail(procs)}`,
+      what: () => `the BNPB alert\n${tail(procs)}`,
     });
     const payload = JSON.parse(alert!.raw).alert;
     expect(payload.topics).toEqual(['bencana']);

@@ -184,7 +184,7 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
         const r = await call('GET', '/v1/posts?q=vaksin%20chip&size=50', agencyA.apiKey);
         return r.body?.total >= 24 ? r : undefined;
       },
-      { timeoutMs: 60_000, intervalMs: 500, what: `burst posts to be searchable\n${tail(procs)}` },
+      { timeoutMs: 60_000, intervalMs: 500, what: () => `burst posts to be searchable\n${tail(procs)}` },
     );
     const hit = search!.body.items[0];
     expect(hit.hoaxScore).toBeGreaterThan(0);
@@ -203,7 +203,7 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
         const r = await call('GET', '/v1/issues?status=rising', agencyA.apiKey);
         return r.body?.items?.find((i: { count: number }) => i.count >= 8);
       },
-      { timeoutMs: 60_000, intervalMs: 500, what: `a rising issue\n${tail(procs)}` },
+      { timeoutMs: 60_000, intervalMs: 500, what: () => `a rising issue\n${tail(procs)}` },
     );
     issueId = rising.id;
     expect(rising.terms).toEqual(expect.arrayContaining(['vaksin']));
@@ -215,7 +215,7 @@ describe('walking skeleton (every service as a process, real Kafka/OpenSearch/Re
     // The receiver answered 500 first: the delivery is retried and then succeeds.
     await waitFor(() => received.some((r) => r.status === 200), {
       timeoutMs: 60_000,
-      what: `a delivered alert\n${tail(procs)}`,
+      what: () => `a delivered alert\n${tail(procs)}`,
     });
     await sleep(4_000); // more rising events may come: they must not produce more alerts
     const delivered = received.filter((r) => r.status === 200);

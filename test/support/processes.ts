@@ -108,20 +108,36 @@ export function apiCaller(base: () => string) {
 /**
  * Waits until the API at `api` answers ready and every other process (procs[1..]) has logged that it
  * runs, i.e. joined its consumer groups: posts sent after this are not read from a moving offset.
- * 150 s: at the start of a clean run three services compile their TypeScript while the integration
- * suites fill both cores; once none of them had logged a line after 90 s (2026-12-01).
+ * 200 s: at the start of a clean run three services compile their TypeScript while the integration
+ * suites fill both cores (90 s ran out once on 2026-12-01, 150 s once in four clean runs on
+ * 2026-12-02). The timeout message says what /readyz last answered and the services' latest lines as
+ * of the timeout (until 2026-12-02 the lines were taken when the wait began, so always empty).
  */
-export async function waitForStack(api: string, procs: ServiceProcess[], timeoutMs = 150_000): Promise<void> {
-  await waitFor(async () => (await fetch(`${api}/readyz`).catch(() => undefined))?.status === 200, {
-    timeoutMs,
-    intervalMs: 500,
-    what: `the API to be ready\n${tail(procs)}`,
-  });
+export async function waitForStack(api: string, procs: ServiceProcess[], timeoutMs = 200_000): Promise<void> {
+  let lastReady = 'nothing yet';
+  await waitFor(
+    async () => {
+      const res = await fetch(`${api}/readyz`).catch((err: Error & { cause?: { code?: string } }) => {
+        lastReady = `no answer (${err.cause?.code ?? err.message})`;
+        return undefined;
+      });
+      if (!res) return false;
+      if (res.status === 200) return true;
+      lastReady = `${res.status} ${(await res.text()).slice(0, 300)}`;
+      return false;
+    },
+    {
+      timeoutMs,
+      intervalMs: 500,
+      what: () => `the API to be ready (last /readyz: ${lastReady})\n${tail(procs)}`,
+    },
+  );
   await waitFor(() => procs.slice(1).every((p) => p.output.some((l) => l.includes('running'))), {
     timeoutMs,
-    what: `${procs
-      .slice(1)
-      .map((p) => p.name)
-      .join(', ')} to run\n${tail(procs)}`,
+    what: () =>
+      `${procs
+        .slice(1)
+        .map((p) => p.name)
+        .join(', ')} to run\n${tail(procs)}`,
   });
 }

@@ -61,10 +61,18 @@ export async function requireServers(...names: ('kafka' | 'opensearch' | 'redis'
   }
 }
 
-/** Polls until the check returns a truthy value, or fails with the last value seen. */
+/**
+ * Polls until the check returns a truthy value, or fails with the last value seen. `what` may be a
+ * function: it is then asked at the timeout, so the message tells what things looked like by then
+ * (a service's latest log lines), not when the wait began.
+ */
 export async function waitFor<T>(
   check: () => Promise<T> | T,
-  { timeoutMs = 20_000, intervalMs = 100, what = 'condition' } = {},
+  {
+    timeoutMs = 20_000,
+    intervalMs = 100,
+    what = 'condition',
+  }: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {},
 ): Promise<T> {
   const started = Date.now();
   let last: T | undefined;
@@ -79,7 +87,7 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(
-    `timed out after ${timeoutMs}ms waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`,
+    `timed out after ${timeoutMs}ms waiting for ${typeof what === 'function' ? what() : what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`,
   );
 }
 
