@@ -24,13 +24,16 @@ export const CommonConfig = {
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
   TOPIC_PREFIX: Type.String({ default: '', description: 'prefix for every Kafka topic name' }),
   INDEX_PREFIX: Type.String({ default: 'pantau-', description: 'prefix for every OpenSearch index' }),
-  POSTS_REFRESH_INTERVAL: Type.String({
-    default: '500ms',
-    pattern: '^(-1|[1-9][0-9]*(ms|s|m))$',
-    description:
-      'how often new posts become searchable (OpenSearch refresh_interval of each new monthly posts ' +
-      'index): shorter = sooner, longer = cheaper indexing; -1 = only when asked',
-  }),
+  // No default here: unset, the posts template's own interval (infra/opensearch/indices/posts.json,
+  // 500 ms) applies, so the value lives in one place.
+  POSTS_REFRESH_INTERVAL: Type.Optional(
+    Type.String({
+      pattern: '^(-1|[1-9][0-9]*(ms|s|m))$',
+      description:
+        'how often new posts become searchable (OpenSearch refresh_interval of each new monthly posts ' +
+        "index; default the template's 500ms): shorter = sooner, longer = cheaper indexing; -1 = only when asked",
+    }),
+  ),
   QUEUE_PREFIX: Type.String({ default: 'pantau', description: 'BullMQ key prefix in Redis' }),
 } satisfies TProperties;
 
