@@ -677,12 +677,16 @@ async function main(): Promise<number> {
     })
   ).body.hits.hits.map((h) => h._source as { id: string; count: number });
   let issueMismatch = 0;
+  const issueDiffs: string[] = [];
   for (const issue of issues.slice(0, 50)) {
     const n = await search.count({
       index: `${serviceEnv.INDEX_PREFIX}posts`,
       body: { query: { term: { issueId: issue.id } } },
     });
-    if (n.body.count !== issue.count) issueMismatch += 1;
+    if (n.body.count !== issue.count) {
+      issueMismatch += 1;
+      issueDiffs.push(`${issue.id}: counted ${issue.count}, indexed ${n.body.count}`);
+    }
   }
 
   // ---- dead letters: exactly the planted ones
@@ -733,6 +737,7 @@ async function main(): Promise<number> {
     check(leaks.length === 0, `secrets in service logs: ${leaks.length} ${leaks.join('; ')}`),
     (STRICT_ISSUES ? check(issueMismatch === 0, '') : 'INFO  ') +
       `issue counts ≠ posts with that issueId: ${issueMismatch} of the ${Math.min(50, issues.length)} largest issues`,
+    ...issueDiffs.slice(0, 10).map((d) => `      ${d}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return failures;

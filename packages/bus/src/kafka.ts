@@ -4,12 +4,14 @@ import {
   logLevel,
   Partitioners,
   type Consumer as KafkaConsumer,
+  type KafkaMessage,
   type LogEntry,
   type Producer as KafkaProducer,
 } from 'kafkajs';
 import { PantauError } from '@pantau/core';
 import type { Logger } from 'pino';
 import { backOff } from 'exponential-backoff';
+import { randomUUID } from 'node:crypto';
 import { processBatch } from './batch';
 import type {
   Bus,
@@ -18,6 +20,8 @@ import type {
   ConsumerOptions,
   OutgoingMessage,
   Producer,
+  RecallOptions,
+  RecallResult,
   TopicSpec,
 } from './types';
 
@@ -99,6 +103,18 @@ function toHeaders(headers: Record<string, unknown> | undefined): Record<string,
     if (v !== undefined) out[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
   }
   return out;
+}
+
+function toBusMessage(topic: string, partition: number, m: KafkaMessage): BusMessage {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value ?? Buffer.alloc(0),
+    headers: toHeaders(m.headers),
+    timestamp: Number(m.timestamp),
+  };
 }
 
 /** Consecutive runs of messages of at most `maxBytes` (a bigger message goes alone). */
@@ -337,15 +353,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
               try {
                 for (let i = 0; i < batch.messages.length; i += maxBatch) {
                   if (!isRunning() || isStale()) break;
-                  const chunk: BusMessage[] = batch.messages.slice(i, i + maxBatch).map((m) => ({
-                    topic: batch.topic,
-                    partition: batch.partition,
-                    offset: m.offset,
-                    key: m.key ? m.key.toString('utf8') : null,
-                    value: m.value ?? Buffer.alloc(0),
-                    headers: toHeaders(m.headers),
-                    timestamp: Number(m.timestamp),
-                  }));
+                  const chunk = batch.messages
+                    .slice(i, i + maxBatch)
+                    .map((m) => toBusMessage(batch.topic, batch.partition, m));
                   const done = processBatch(chunk, opts, {
                     producer,
                     logger: log,
@@ -378,6 +388,74 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           await consumer.disconnect();
         },
       };
+    },
+
+    async recall(opts: RecallOptions, onMessages: (messages: BusMessage[]) => void): Promise<RecallResult> {
+      await connectAdmin();
+      const [committed] = await admin.fetchOffsets({ groupId: opts.groupId, topics: [opts.topic] });
+      const watermarks = await admin.fetchTopicOffsets(opts.topic);
+      const byTime = await admin.fetchTopicOffsetsByTimestamp(opts.topic, opts.since);
+      // Per partition: [from, end) = the last handled messages, none older than `since`, none the log
+      // has already dropped (seeking below the log start would reset the reader to its end or start).
+      const ranges = new Map<number, { from: number; end: number }>();
+      for (const { partition, offset } of committed?.partitions ?? []) {
+        const end = Number(offset);
+        if (!(end > 0)) continue; // -1: nothing committed
+        const low = Number(watermarks.find((w) => w.partition === partition)?.low ?? 0);
+        const fromTime = Number(byTime.find((t) => t.partition === partition)?.offset ?? -1);
+        const from = Math.max(low, end - opts.maxPerPartition, fromTime < 0 ? end : fromTime);
+        if (from < end) ranges.set(partition, { from, end });
+      }
+      const partitions = (committed?.partitions ?? []).filter((p) => Number(p.offset) > 0).length;
+      if (ranges.size === 0) return { messages: 0, partitions, complete: true };
+
+      // A reader of its own (a throwaway group that never commits): the group's own members and
+      // offsets are left alone.
+      const readerGroup = `${opts.groupId}.recall.${randomUUID()}`;
+      const reader = kafka.consumer({ groupId: readerGroup, maxWaitTimeInMs: 100 });
+      let messages = 0;
+      const open = new Set(ranges.keys());
+      let finished!: () => void;
+      const allRead = new Promise<void>((resolve) => (finished = resolve));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), opts.timeoutMs ?? 30_000);
+      });
+      try {
+        await reader.connect();
+        await reader.subscribe({ topics: [opts.topic], fromBeginning: true });
+        await reader.run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            const range = ranges.get(batch.partition);
+            if (!range || !open.has(batch.partition)) return;
+            const picked: BusMessage[] = [];
+            for (const m of batch.messages) {
+              const offset = Number(m.offset);
+              if (offset < range.from || offset >= range.end) continue;
+              picked.push(toBusMessage(batch.topic, batch.partition, m));
+            }
+            if (picked.length) {
+              messages += picked.length;
+              onMessages(picked);
+            }
+            if (Number(batch.lastOffset()) >= range.end - 1) {
+              open.delete(batch.partition);
+              if (open.size === 0) finished();
+            }
+          },
+        });
+        for (const [partition, { from }] of ranges)
+          reader.seek({ topic: opts.topic, partition, offset: String(from) });
+        const others = watermarks.map((w) => w.partition).filter((p) => !ranges.has(p));
+        if (others.length) reader.pause([{ topic: opts.topic, partitions: others }]);
+        const late = await Promise.race([allRead.then(() => false), timedOut]);
+        return { messages, partitions, complete: !late };
+      } finally {
+        clearTimeout(timer);
+        await reader.disconnect().catch(() => undefined);
+        await admin.deleteGroups([readerGroup]).catch(() => undefined);
+      }
     },
 
     async ensureTopics(specs: TopicSpec[]) {

@@ -9,6 +9,8 @@ import type {
   ConsumerOptions,
   OutgoingMessage,
   Producer,
+  RecallOptions,
+  RecallResult,
   TopicSpec,
 } from './types';
 
@@ -209,6 +211,22 @@ class MemoryBusImpl implements Bus {
 
   commit(groupId: string, topic: string, partition: number, next: number): void {
     this.groups.get(groupId)?.committed.set(`${topic}/${partition}`, next);
+  }
+
+  async recall(options: RecallOptions, onMessages: (messages: BusMessage[]) => void): Promise<RecallResult> {
+    const group = this.groups.get(options.groupId);
+    let messages = 0;
+    let partitions = 0;
+    this.topic(options.topic).forEach((part, p) => {
+      const end = group?.committed.get(`${options.topic}/${p}`) ?? 0;
+      const range = part.messages
+        .slice(Math.max(0, end - options.maxPerPartition), end)
+        .filter((m) => m.timestamp >= options.since);
+      if (end > 0) partitions += 1;
+      if (range.length) onMessages(range);
+      messages += range.length;
+    });
+    return { messages, partitions, complete: true };
   }
 
   async ensureTopics(specs: TopicSpec[]): Promise<void> {

@@ -90,10 +90,38 @@ export interface TopicSpec {
   partitions: number;
 }
 
+/** Which already-handled messages `Bus.recall` reads back. */
+export interface RecallOptions {
+  /** The group whose committed offsets end the range (exclusive). */
+  groupId: string;
+  topic: string;
+  /** At most this many messages per partition: the last ones before the committed offset. */
+  maxPerPartition: number;
+  /** None published before this time (ms since the epoch). */
+  since: number;
+  /** Gives up after this long (default 30 s) and says so in the result: a recall is a best effort. */
+  timeoutMs?: number;
+}
+
+export interface RecallResult {
+  messages: number;
+  /** Partitions that had committed messages to read back. */
+  partitions: number;
+  /** False when the time ran out (or the topic shrank under it) before every range was read. */
+  complete: boolean;
+}
+
 export interface Bus {
   readonly kind: 'kafka' | 'memory';
   producer(): Producer;
   consumer<T>(options: ConsumerOptions<T>): Consumer;
+  /**
+   * Reads back the last messages a group has already handled and committed (per partition, up to the
+   * committed offset), without touching the group's offsets. A consumer that de-duplicates in memory
+   * (the detector, by post id) calls it before it starts, so a duplicate sent just before a restart of
+   * it — and read just after — is still known as one.
+   */
+  recall(options: RecallOptions, onMessages: (messages: BusMessage[]) => void): Promise<RecallResult>;
   ensureTopics(specs: TopicSpec[]): Promise<void>;
   deleteTopics(topics: string[]): Promise<void>;
   /** Answers when the bus is reachable (for /readyz). */

@@ -121,6 +121,53 @@ export function busContract(adapter: string, makeBus: () => Promise<Bus>): void 
       expect(second.sort((x, y) => x - y)).toEqual(Array.from({ length: 10 }, (_, i) => 30 + i));
     });
 
+    it('recalls the last messages a group handled, without moving its offsets', async () => {
+      const group = uniqueName('g');
+      const handledBy = new Map<number, number[]>(); // partition → values in offset order
+      let handled = 0;
+      const c1 = await consume(group, async (batch) => {
+        for (const b of batch) {
+          handledBy.set(b.message.partition, [...(handledBy.get(b.message.partition) ?? []), b.value.n]);
+          handled += 1;
+        }
+      });
+      await send(numbers(0, 30));
+      await waitFor(() => handled >= 30, { what: 'first 30' });
+      await c1.close();
+      started.splice(started.indexOf(c1), 1);
+      await send(numbers(30, 40)); // not handled yet: never recalled
+
+      const recall = async (maxPerPartition: number, since = 0, groupId = group) => {
+        const got = new Map<number, number[]>();
+        const result = await bus.recall({ groupId, topic, maxPerPartition, since }, (messages) => {
+          for (const m of messages) {
+            const n = (JSON.parse(m.value.toString()) as { n: number }).n;
+            got.set(m.partition, [...(got.get(m.partition) ?? []), n]);
+          }
+        });
+        return { result, got };
+      };
+      const all = await recall(1000);
+      expect(all.result).toEqual({ messages: 30, partitions: handledBy.size, complete: true });
+      expect(all.got).toEqual(handledBy);
+
+      const lastTwo = await recall(2);
+      for (const [partition, values] of handledBy)
+        expect(lastTwo.got.get(partition)).toEqual(values.slice(-2));
+
+      expect((await recall(1000, Date.now() + 60_000)).result.messages).toBe(0);
+      expect((await recall(1000, 0, uniqueName('never-consumed'))).result).toEqual({
+        messages: 0,
+        partitions: 0,
+        complete: true,
+      });
+
+      const next: number[] = [];
+      await consume(group, async (batch) => void next.push(...batch.map((x) => x.value.n)));
+      await waitFor(() => next.length >= 10, { what: 'the 10 not handled before' });
+      expect(next.sort((x, y) => x - y)).toEqual(Array.from({ length: 10 }, (_, i) => 30 + i));
+    });
+
     it('sends poison messages to the dead-letter topic with the reason and keeps going', async () => {
       const got: number[] = [];
       await consume(uniqueName('g'), async (batch) => void got.push(...batch.map((x) => x.value.n)));

@@ -42,3 +42,10 @@ export const TOPIC_PARTITIONS: Record<keyof Topics, number> = {
  * header (from an older scorer) is parsed as before.
  */
 export const WATCHLIST_COUNT_HEADER = 'x-pantau-watchlists';
+
+/**
+ * Header on every `posts.enriched` message: the post's id. A detector starting up reads back the
+ * messages it handled last (`Bus.recall`) for their ids only — a replayed duplicate of one of them is
+ * then not counted again — and with this header it need not parse them.
+ */
+export const POST_ID_HEADER = 'x-pantau-post';

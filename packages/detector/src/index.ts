@@ -1,2 +1,3 @@
 export * from './tracker';
 export * from './stage';
+export * from './recall';

@@ -295,6 +295,22 @@ export class IssueTracker {
     return Math.floor(ms / this.settings.bucketMs);
   }
 
+  /**
+   * Posts counted before this process started (their ids, read back from the stream: see recall.ts).
+   * A duplicate of one arriving later — a scorer that crashed after publishing re-publishes what it had
+   * not committed — is then not counted twice, which the in-memory ids alone cannot promise across a
+   * restart of the detector.
+   */
+  remember(postIds: Iterable<string>): number {
+    let added = 0;
+    for (const id of postIds) {
+      if (this.seenPosts.has(id)) continue;
+      this.seenPosts.addNew(id, true);
+      added += 1;
+    }
+    return added;
+  }
+
   /** Whether the stored counts of this post's issue already include the message at `position`. */
   counted(issueId: string, position: StreamPosition): boolean {
     const last = this.issues.get(issueId)?.offsets.get(position.partition);
@@ -306,9 +322,10 @@ export class IssueTracker {
    * posts: they must not inflate the counts) — by its position in the stream when given, and by id.
    */
   observe(post: EnrichedPost, position?: StreamPosition): boolean {
-    if (position && this.counted(post.issueId, position)) return false;
     if (this.seenPosts.has(post.id)) return false;
+    // Known either way from here on: a later duplicate of it (a scorer's replay) is not counted.
     this.seenPosts.addNew(post.id, true);
+    if (position && this.counted(post.issueId, position)) return false;
 
     const now = this.clock.now();
     const horizon = (this.settings.windowBuckets + this.settings.baselineBuckets) * this.settings.bucketMs;

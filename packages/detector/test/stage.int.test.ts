@@ -1,5 +1,13 @@
-import { ManualClock, topicNames, type EnrichedPost, type IssueEvent } from '@pantau/core';
-import { createMemoryBus, type BusMessage, type Producer } from '@pantau/bus';
+import {
+  EnrichedPost as EnrichedPostSchema,
+  ManualClock,
+  POST_ID_HEADER,
+  createDecoder,
+  topicNames,
+  type EnrichedPost,
+  type IssueEvent,
+} from '@pantau/core';
+import { createMemoryBus, type Bus, type BusMessage, type Producer } from '@pantau/bus';
 import {
   createSearchClient,
   dropIndices,
@@ -8,8 +16,8 @@ import {
   type IndexNames,
   type SearchClient,
 } from '@pantau/store';
-import { requireServers, servers, testLogger, uniqueName } from '@pantau/testkit';
-import { DEFAULT_DETECTOR_SETTINGS, IssueTracker, createDetectorStage } from '../src';
+import { requireServers, servers, testLogger, uniqueName, waitFor } from '@pantau/testkit';
+import { DEFAULT_DETECTOR_SETTINGS, IssueTracker, createDetectorStage, recallCounted } from '../src';
 
 const T0 = Date.parse('2026-11-28T03:00:00Z');
 
@@ -118,6 +126,72 @@ describe('detector stage across a crash (real OpenSearch)', () => {
     await search.indices.refresh({ index: names.of('issues') });
     expect((await getIssues(search, names, ['is_crash']))[0]!.count).toBe(7);
     expect(published().map((e) => e.type)).toEqual(['rising']);
+  });
+
+  it('restarted while a scorer re-publishes posts it had already published: counts each post once', async () => {
+    // A scorer killed between publishing a batch and committing it publishes the batch again after
+    // its restart. A detector restarted before it reads those duplicates has forgotten the originals'
+    // ids unless it reads them back from the stream at start (recallCounted).
+    async function scenario(recall: boolean): Promise<number> {
+      const clock = new ManualClock(T0);
+      const bus: Bus = createMemoryBus({ logger });
+      const issueId = uniqueName('is_dup');
+      const groupId = uniqueName('detector');
+      await bus.ensureTopics([{ topic: topics.postsEnriched, partitions: 6 }]);
+      const publish = (posts: EnrichedPost[]) =>
+        bus.producer().send(
+          topics.postsEnriched,
+          posts.map((p) => ({
+            key: p.issueId,
+            value: JSON.stringify(p),
+            headers: { [POST_ID_HEADER]: p.id },
+          })),
+        );
+      const run = async (tracker: IssueTracker, until: number) => {
+        const stage = createDetectorStage({
+          tracker,
+          search,
+          names,
+          producer: bus.producer(),
+          topics,
+          logger,
+        });
+        let handled = 0;
+        const consumer = bus.consumer<EnrichedPost>({
+          groupId,
+          topics: [topics.postsEnriched],
+          decode: createDecoder(EnrichedPostSchema, 'enriched post'),
+          dlqTopic: topics.dlq,
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            await stage.handleBatch(batch);
+            handled += batch.length;
+          },
+        });
+        await consumer.start();
+        await waitFor(() => handled >= until, { what: `${until} messages handled` });
+        await consumer.close();
+      };
+      const posts = Array.from({ length: 7 }, (_, i) => ({ ...post(i, issueId), id: `${issueId}-${i}` }));
+      await publish(posts.slice(0, 6));
+      await run(new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock), 6); // counted and committed
+
+      await publish([...posts.slice(3, 6), posts[6]!]); // the scorer's replay, then a new post
+      const restarted = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+      const recalled = await recallCounted(
+        bus,
+        restarted,
+        { groupId, topic: topics.postsEnriched, windowMs: 600_000, maxPerPartition: recall ? 20_000 : 0 },
+        logger,
+      );
+      expect(recalled).toEqual({ posts: recall ? 6 : 0, complete: true });
+      await run(restarted, 4);
+      await search.indices.refresh({ index: names.of('issues') });
+      return (await getIssues(search, names, [issueId]))[0]!.count;
+    }
+    expect(await scenario(true)).toBe(7);
+    // Without the recall the same restart counts the three duplicates again.
+    expect(await scenario(false)).toBe(10);
   });
 
   it('coalesces: batches arriving while issues are written share one write per issue', async () => {

@@ -1,5 +1,6 @@
 import {
   PantauError,
+  POST_ID_HEADER,
   WATCHLIST_COUNT_HEADER,
   merge,
   postRegions,
@@ -265,7 +266,7 @@ export function createAssignStage(deps: AssignStageDeps) {
         indexed.map((p) => ({
           key: p.issueId,
           value: json.get(p)!,
-          headers: { [WATCHLIST_COUNT_HEADER]: String(p.watchlistIds.length) },
+          headers: { [WATCHLIST_COUNT_HEADER]: String(p.watchlistIds.length), [POST_ID_HEADER]: p.id },
         })),
       );
       logger.debug({ indexed: indexed.length, failed: failed.length }, 'assigned batch');

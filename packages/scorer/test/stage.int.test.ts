@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   ManualClock,
+  POST_ID_HEADER,
   WATCHLIST_COUNT_HEADER,
   topicNames,
   type EnrichedPost,
@@ -166,6 +167,10 @@ describe('scorer stages (real OpenSearch)', () => {
     const [hoax1, hoax2, cabai] = published.slice(0, 3).map((p) => p.post);
     // The rule stage skips, unparsed, the posts no watchlist matched.
     expect(published.slice(0, 3).map((p) => p.headers[WATCHLIST_COUNT_HEADER])).toEqual(['1', '1', '0']);
+    // A restarting detector reads back the ids of the posts it counted last without parsing them.
+    expect(published.slice(0, 3).map((p) => p.headers[POST_ID_HEADER])).toEqual(
+      published.slice(0, 3).map((p) => p.post.id),
+    );
     expect(published[0]!.key).toBe(hoax1!.issueId);
     expect(hoax2!.issueId).toBe(hoax1!.issueId);
     expect(hoax1!.issueTitle).toContain('Vaksin booster');

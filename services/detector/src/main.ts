@@ -12,7 +12,12 @@ import {
   startMetrics,
 } from '@pantau/runtime';
 import { connectStack } from '@pantau/stack';
-import { DEFAULT_DETECTOR_SETTINGS, IssueTracker, createDetectorStage } from '@pantau/detector';
+import {
+  DEFAULT_DETECTOR_SETTINGS,
+  IssueTracker,
+  createDetectorStage,
+  recallCounted,
+} from '@pantau/detector';
 
 // Detector: posts.enriched → per-issue windows against each issue's baseline → issues topic + index.
 const d = DEFAULT_DETECTOR_SETTINGS;
@@ -55,6 +60,17 @@ const config = loadConfigOrExit(
       // posts' own bulk requests (ingest→searchable p99 3.8–4.0 s → 2.3–2.5 s at 1,000 posts/s, bench:e2e).
       default: 5000,
       description: 'least time between two writes of issue documents; events are written and sent at once',
+    }),
+    DETECTOR_RECALL_MS: Type.Integer({
+      minimum: 0,
+      default: 10 * 60_000,
+      description:
+        'at start, the ids of posts counted within this span before the committed offsets are read back, so a duplicate of one is not counted again',
+    }),
+    DETECTOR_RECALL_MAX: Type.Integer({
+      minimum: 0,
+      default: 20_000,
+      description: 'at most this many posts read back per posts.enriched partition at start (0: no recall)',
     }),
     DETECTOR_IN_FLIGHT: Type.Integer({
       minimum: 1,
@@ -104,8 +120,21 @@ async function main() {
     logger: logger.child({ component: 'stage' }),
     minFlushIntervalMs: config.DETECTOR_FLUSH_MS,
   });
+  const groupId = `${config.TOPIC_PREFIX}detector`;
+  // Best effort: without it only a scorer's replay that straddles this restart could be counted twice.
+  await recallCounted(
+    stack.bus,
+    tracker,
+    {
+      groupId,
+      topic: stack.topics.postsEnriched,
+      windowMs: config.DETECTOR_RECALL_MS,
+      maxPerPartition: config.DETECTOR_RECALL_MAX,
+    },
+    logger.child({ component: 'recall' }),
+  ).catch((err: unknown) => logger.warn({ err }, 'could not read back the posts counted before this start'));
   const consumer = stack.bus.consumer({
-    groupId: `${config.TOPIC_PREFIX}detector`,
+    groupId,
     topics: [stack.topics.postsEnriched],
     decode: createDecoder(EnrichedPost, 'enriched post'),
     handleBatch: stage.handleBatch,
