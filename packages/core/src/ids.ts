@@ -9,6 +9,14 @@ export function postId(source: string, sourceId: string): string {
   return createHash('sha256').update(`${source}\u0000${sourceId}`).digest('hex').slice(0, 32);
 }
 
+/**
+ * An issue's id is derived from the post that founded it, so a replay founds the same issue, and a
+ * reader of the stream (the detector) can tell an issue's first post from the others.
+ */
+export function issueIdFor(foundingPostId: string): string {
+  return `is_${createHash('sha256').update(foundingPostId).digest('hex').slice(0, 20)}`;
+}
+
 /** Sortable unique ids for things Pantau creates itself (agencies, watchlists, alerts…). */
 export function newId(prefix: string): string {
   return `${prefix}_${ulid().toLowerCase()}`;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   FifoMap,
+  issueIdFor,
   issueRegionMix,
   issueTopicMix,
   postRegions,
@@ -152,6 +153,11 @@ interface IssueState {
   /** Fact-checks the issue's posts restate, with how many posts (at most MAX_FACT_CHECKS). */
   factChecks?: Map<string, { title: string; url?: string; posts: number }>;
   samplePostIds: string[];
+  /**
+   * Its founding post is in `total` without having been seen by this process (see observe): when that
+   * post does come (a replay, or a message that overtook it), it is not counted a second time.
+   */
+  founderAssumed?: boolean;
   recent: RecentPost[];
   status: IssueStatus | null;
   peakWindow: number;
@@ -190,6 +196,8 @@ interface Judgement {
 }
 
 const MAX_AUTHORS = 10_000;
+/** An id the assigner made (`issueIdFor` of the founding post); other ids (fixtures) say nothing of a founder. */
+const ASSIGNED_ID = /^is_[0-9a-f]{20}$/;
 /** Sources counted per issue (a story carried by more outlets and accounts than this counts the first). */
 const MAX_SOURCES = 200;
 /** Sources shown on an issue (and kept for a restart): the busiest. */
@@ -360,6 +368,17 @@ export class IssueTracker {
         timeline: [],
       };
       this.issues.set(post.issueId, issue);
+      // No state and no document (the stage looked for one), yet this post did not found the issue: its
+      // founder was counted before — by this detector before a restart, or before the issue left memory
+      // — while it was the issue's only post, which gets no document. It counts, once.
+      if (ASSIGNED_ID.test(post.issueId) && issueIdFor(post.id) !== post.issueId) {
+        issue.total = 1;
+        issue.founderAssumed = true;
+      }
+    } else if (issue.founderAssumed && issueIdFor(post.id) === post.issueId) {
+      // The founder itself after all: it is the post assumed above.
+      issue.founderAssumed = false;
+      issue.total -= 1;
     }
     if (position) {
       const offset = Number(position.offset);

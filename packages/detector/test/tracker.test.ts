@@ -1,4 +1,4 @@
-import { ManualClock, type EnrichedPost } from '@pantau/core';
+import { ManualClock, issueIdFor, type EnrichedPost } from '@pantau/core';
 import { DEFAULT_DETECTOR_SETTINGS, IssueTracker } from '../src';
 
 const MIN = 60_000;
@@ -53,6 +53,31 @@ describe('IssueTracker', () => {
     const events = feed('banjir', 12);
     expect(events.map((e) => e.type)).toEqual(['rising']);
     expect(events[0]).toMatchObject({ windowCount: 12, baseline: 0, total: 12 });
+  });
+
+  it('counts the founder of an issue it meets mid-way (a singleton before a restart, no document) once', () => {
+    // A one-post issue gets no document: a detector restarted after its first post (or one that let the
+    // quiet issue leave memory) meets it at its second post. Its id says which post founded it.
+    const founder = { ...post('', clock.now()), id: 'p-founder' };
+    const issueId = issueIdFor(founder.id);
+    founder.issueId = issueId;
+    const before = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    expect(before.observe(founder)).toBe(true);
+    expect(before.document(issueId)!.count).toBe(1);
+
+    const restarted = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    restarted.observe(post(issueId, clock.now()));
+    expect(restarted.document(issueId)!.count).toBe(2);
+    // The founder after all (a scorer's replay, or a message that overtook it): not a third post.
+    restarted.observe(founder);
+    expect(restarted.document(issueId)!.count).toBe(2);
+    restarted.observe(post(issueId, clock.now()));
+    expect(restarted.document(issueId)!.count).toBe(3);
+    // An issue met at its founder starts at one, as always.
+    const fresh = { ...post('', clock.now()), id: 'p-fresh' };
+    fresh.issueId = issueIdFor(fresh.id);
+    restarted.observe(fresh);
+    expect(restarted.document(fresh.issueId)!.count).toBe(1);
   });
 
   it('calls a small new issue new, not rising', () => {

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { FifoMap } from '@pantau/core';
+import { FifoMap, issueIdFor } from '@pantau/core';
 import { Centroid, KeyTable } from './centroid';
 
 /**
@@ -224,9 +223,8 @@ export function urlKey(url: string): string {
   return `url:${host}${path}${kept.length ? `?${kept.join('&')}` : ''}`;
 }
 
-export function issueIdFor(foundingPostId: string): string {
-  return `is_${createHash('sha256').update(foundingPostId).digest('hex').slice(0, 20)}`;
-}
+// Where issue ids come from lives in core (the detector needs it too); kept exported from here.
+export { issueIdFor };
 
 export class IssueClusterer {
   readonly settings: ClustererSettings;
