@@ -21,6 +21,7 @@ import type {
   OutgoingMessage,
   Producer,
   RecallOptions,
+  RecallRange,
   RecallResult,
   TopicSpec,
 } from './types';
@@ -392,26 +393,32 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
     async recall(opts: RecallOptions, onMessages: (messages: BusMessage[]) => void): Promise<RecallResult> {
       await connectAdmin();
-      const [committed] = await admin.fetchOffsets({ groupId: opts.groupId, topics: [opts.topic] });
       const watermarks = await admin.fetchTopicOffsets(opts.topic);
-      const byTime = await admin.fetchTopicOffsetsByTimestamp(opts.topic, opts.since);
-      // Per partition: [from, end) = the last handled messages, none older than `since`, none the log
-      // has already dropped (seeking below the log start would reset the reader to its end or start).
-      const ranges = new Map<number, { from: number; end: number }>();
-      for (const { partition, offset } of committed?.partitions ?? []) {
-        const end = Number(offset);
-        if (!(end > 0)) continue; // -1: nothing committed
-        const low = Number(watermarks.find((w) => w.partition === partition)?.low ?? 0);
-        const fromTime = Number(byTime.find((t) => t.partition === partition)?.offset ?? -1);
-        const from = Math.max(low, end - opts.maxPerPartition, fromTime < 0 ? end : fromTime);
-        if (from < end) ranges.set(partition, { from, end });
+      // Nothing below the log start: seeking there would reset the reader to its end or start.
+      const lowOf = (partition: number) =>
+        Number(watermarks.find((w) => w.partition === partition)?.low ?? 0);
+      let all: RecallRange[];
+      if ('ranges' in opts)
+        all = opts.ranges.map((r) => ({ ...r, from: Math.min(r.end, Math.max(r.from, lowOf(r.partition))) }));
+      else {
+        const [committed] = await admin.fetchOffsets({ groupId: opts.groupId, topics: [opts.topic] });
+        const byTime = await admin.fetchTopicOffsetsByTimestamp(opts.topic, opts.since);
+        // Per partition: [from, end) = the last handled messages, none older than `since`.
+        all = [];
+        for (const { partition, offset } of committed?.partitions ?? []) {
+          const end = Number(offset);
+          if (!(end > 0)) continue; // -1: nothing committed
+          const fromTime = Number(byTime.find((t) => t.partition === partition)?.offset ?? -1);
+          const from = Math.max(lowOf(partition), end - opts.maxPerPartition, fromTime < 0 ? end : fromTime);
+          all.push({ partition, from: Math.min(from, end), end });
+        }
       }
-      const partitions = (committed?.partitions ?? []).filter((p) => Number(p.offset) > 0).length;
-      if (ranges.size === 0) return { messages: 0, partitions, complete: true };
+      const ranges = new Map(all.filter((r) => r.from < r.end).map((r) => [r.partition, r]));
+      if (ranges.size === 0) return { messages: 0, ranges: all, complete: true };
 
       // A reader of its own (a throwaway group that never commits): the group's own members and
       // offsets are left alone.
-      const readerGroup = `${opts.groupId}.recall.${randomUUID()}`;
+      const readerGroup = `${'groupId' in opts ? opts.groupId : opts.topic}.recall.${randomUUID()}`;
       const reader = kafka.consumer({ groupId: readerGroup, maxWaitTimeInMs: 100 });
       let messages = 0;
       const open = new Set(ranges.keys());
@@ -450,7 +457,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         const others = watermarks.map((w) => w.partition).filter((p) => !ranges.has(p));
         if (others.length) reader.pause([{ topic: opts.topic, partitions: others }]);
         const late = await Promise.race([allRead.then(() => false), timedOut]);
-        return { messages, partitions, complete: !late };
+        return { messages, ranges: all, complete: !late };
       } finally {
         clearTimeout(timer);
         await reader.disconnect().catch(() => undefined);

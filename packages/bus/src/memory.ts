@@ -10,6 +10,7 @@ import type {
   OutgoingMessage,
   Producer,
   RecallOptions,
+  RecallRange,
   RecallResult,
   TopicSpec,
 } from './types';
@@ -214,19 +215,27 @@ class MemoryBusImpl implements Bus {
   }
 
   async recall(options: RecallOptions, onMessages: (messages: BusMessage[]) => void): Promise<RecallResult> {
-    const group = this.groups.get(options.groupId);
+    const partitions = this.topic(options.topic);
+    let ranges: RecallRange[];
+    if ('ranges' in options) ranges = options.ranges;
+    else {
+      const group = this.groups.get(options.groupId);
+      ranges = [];
+      partitions.forEach((part, partition) => {
+        const end = group?.committed.get(`${options.topic}/${partition}`) ?? 0;
+        if (end <= 0) return;
+        let from = Math.max(0, end - options.maxPerPartition);
+        while (from < end && part.messages[from]!.timestamp < options.since) from += 1;
+        ranges.push({ partition, from, end });
+      });
+    }
     let messages = 0;
-    let partitions = 0;
-    this.topic(options.topic).forEach((part, p) => {
-      const end = group?.committed.get(`${options.topic}/${p}`) ?? 0;
-      const range = part.messages
-        .slice(Math.max(0, end - options.maxPerPartition), end)
-        .filter((m) => m.timestamp >= options.since);
-      if (end > 0) partitions += 1;
+    for (const { partition, from, end } of ranges) {
+      const range = partitions[partition]?.messages.slice(from, end) ?? [];
       if (range.length) onMessages(range);
       messages += range.length;
-    });
-    return { messages, partitions, complete: true };
+    }
+    return { messages, ranges, complete: true };
   }
 
   async ensureTopics(specs: TopicSpec[]): Promise<void> {

@@ -90,24 +90,31 @@ export interface TopicSpec {
   partitions: number;
 }
 
-/** Which already-handled messages `Bus.recall` reads back. */
-export interface RecallOptions {
-  /** The group whose committed offsets end the range (exclusive). */
-  groupId: string;
+/** Messages [from, end) of one partition. */
+export interface RecallRange {
+  partition: number;
+  from: number;
+  end: number;
+}
+
+/**
+ * Which already-handled messages `Bus.recall` reads back: the last ones before a group's committed
+ * offsets (at most `maxPerPartition` per partition, none published before `since`), or given ranges.
+ */
+export type RecallOptions = {
   topic: string;
-  /** At most this many messages per partition: the last ones before the committed offset. */
-  maxPerPartition: number;
-  /** None published before this time (ms since the epoch). */
-  since: number;
   /** Gives up after this long (default 30 s) and says so in the result: a recall is a best effort. */
   timeoutMs?: number;
-}
+} & ({ groupId: string; maxPerPartition: number; since: number } | { ranges: RecallRange[] });
 
 export interface RecallResult {
   messages: number;
-  /** Partitions that had committed messages to read back. */
-  partitions: number;
-  /** False when the time ran out (or the topic shrank under it) before every range was read. */
+  /**
+   * The ranges read (group form: one per partition with committed offsets, ending at them; `from` =
+   * `end` where nothing was within the bounds).
+   */
+  ranges: RecallRange[];
+  /** False when the time ran out before every range was read. */
   complete: boolean;
 }
 
@@ -116,8 +123,8 @@ export interface Bus {
   producer(): Producer;
   consumer<T>(options: ConsumerOptions<T>): Consumer;
   /**
-   * Reads back the last messages a group has already handled and committed (per partition, up to the
-   * committed offset), without touching the group's offsets. A consumer that de-duplicates in memory
+   * Reads back messages a group has already handled — the last ones before its committed offsets, or
+   * given ranges — without touching the group's offsets. A consumer that de-duplicates in memory
    * (the detector, by post id) calls it before it starts, so a duplicate sent just before a restart of
    * it — and read just after — is still known as one.
    */

@@ -2,6 +2,7 @@ import type { EnrichedPost, IssueEvent, Topics } from '@pantau/core';
 import type { Decoded, Producer } from '@pantau/bus';
 import { bulkIndex, getIssues, type IndexNames, type SearchClient } from '@pantau/store';
 import type { Logger } from 'pino';
+import type { CountedRecall } from './recall';
 import type { IssueTracker } from './tracker';
 
 /**
@@ -21,6 +22,8 @@ export interface DetectorStageDeps {
    * written together, once each. A new lifecycle event does not wait: it is written and published at once.
    */
   minFlushIntervalMs?: number;
+  /** Reads back posts counted before (by this detector before a restart, or another one). */
+  recall?: CountedRecall;
 }
 
 export function createDetectorStage(deps: DetectorStageDeps) {
@@ -118,6 +121,12 @@ export function createDetectorStage(deps: DetectorStageDeps) {
   let turn: Promise<unknown> = Promise.resolve();
 
   async function observe(batch: Decoded<EnrichedPost>[]): Promise<void> {
+    // A batch is one partition's; one that starts past what this process knows of it (another detector
+    // had the partition) first has the ids of the posts counted meanwhile read back.
+    if (deps.recall && batch.length) {
+      const offsets = batch.map((b) => Number(b.message.offset));
+      await deps.recall.beforeBatch(batch[0]!.message.partition, Math.min(...offsets), Math.max(...offsets));
+    }
     // Issues this process has not seen yet may have a history (a restart, a rebalance): take it back first.
     const unknown = [...new Set(batch.map((b) => b.value.issueId))].filter((id) => !tracker.has(id));
     const restored = await getIssues(search, names, unknown);

@@ -17,7 +17,7 @@ import {
   type SearchClient,
 } from '@pantau/store';
 import { requireServers, servers, testLogger, uniqueName, waitFor } from '@pantau/testkit';
-import { DEFAULT_DETECTOR_SETTINGS, IssueTracker, createDetectorStage, recallCounted } from '../src';
+import { CountedRecall, DEFAULT_DETECTOR_SETTINGS, IssueTracker, createDetectorStage } from '../src';
 
 const T0 = Date.parse('2026-11-28T03:00:00Z');
 
@@ -128,16 +128,16 @@ describe('detector stage across a crash (real OpenSearch)', () => {
     expect(published().map((e) => e.type)).toEqual(['rising']);
   });
 
-  it('restarted while a scorer re-publishes posts it had already published: counts each post once', async () => {
-    // A scorer killed between publishing a batch and committing it publishes the batch again after
-    // its restart. A detector restarted before it reads those duplicates has forgotten the originals'
-    // ids unless it reads them back from the stream at start (recallCounted).
-    async function scenario(recall: boolean): Promise<number> {
+  describe('a scorer re-publishes posts it had already published (crash before its commit)', () => {
+    // The running detector drops the duplicates by post id. A detector that did not count the
+    // originals itself — restarted since, or taking the partition over from another detector — knows
+    // their ids only if it reads them back from the stream (CountedRecall).
+    async function scenario(how: 'restart' | 'takeover', recall: boolean): Promise<number> {
       const clock = new ManualClock(T0);
       const bus: Bus = createMemoryBus({ logger });
       const issueId = uniqueName('is_dup');
       const groupId = uniqueName('detector');
-      await bus.ensureTopics([{ topic: topics.postsEnriched, partitions: 6 }]);
+      await bus.ensureTopics([{ topic: topics.postsEnriched, partitions: 1 }]);
       const publish = (posts: EnrichedPost[]) =>
         bus.producer().send(
           topics.postsEnriched,
@@ -147,7 +147,16 @@ describe('detector stage across a crash (real OpenSearch)', () => {
             headers: { [POST_ID_HEADER]: p.id },
           })),
         );
-      const run = async (tracker: IssueTracker, until: number) => {
+      /** A detector process: tracker, read-back at start, stage, consumer. */
+      const detector = async () => {
+        const tracker = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+        const counted = new CountedRecall(
+          bus,
+          tracker,
+          { groupId, topic: topics.postsEnriched, windowMs: 600_000, maxPerPartition: recall ? 20_000 : 0 },
+          logger,
+        );
+        await counted.atStart();
         const stage = createDetectorStage({
           tracker,
           search,
@@ -155,6 +164,7 @@ describe('detector stage across a crash (real OpenSearch)', () => {
           producer: bus.producer(),
           topics,
           logger,
+          recall: counted,
         });
         let handled = 0;
         const consumer = bus.consumer<EnrichedPost>({
@@ -169,29 +179,34 @@ describe('detector stage across a crash (real OpenSearch)', () => {
           },
         });
         await consumer.start();
-        await waitFor(() => handled >= until, { what: `${until} messages handled` });
-        await consumer.close();
+        return { consumer, handled: () => handled };
       };
       const posts = Array.from({ length: 7 }, (_, i) => ({ ...post(i, issueId), id: `${issueId}-${i}` }));
+      const first = await detector();
+      // Takeover: a second detector in the group from the start, idle while the first has the partition.
+      const second = how === 'takeover' ? await detector() : undefined;
       await publish(posts.slice(0, 6));
-      await run(new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock), 6); // counted and committed
+      await waitFor(() => first.handled() >= 6, { what: 'the originals counted' });
+      await first.consumer.close(); // committed; the process goes away
 
       await publish([...posts.slice(3, 6), posts[6]!]); // the scorer's replay, then a new post
-      const restarted = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
-      const recalled = await recallCounted(
-        bus,
-        restarted,
-        { groupId, topic: topics.postsEnriched, windowMs: 600_000, maxPerPartition: recall ? 20_000 : 0 },
-        logger,
-      );
-      expect(recalled).toEqual({ posts: recall ? 6 : 0, complete: true });
-      await run(restarted, 4);
+      const next = second ?? (await detector());
+      await waitFor(() => next.handled() >= 4, { what: 'the replay handled' });
+      await next.consumer.close();
       await search.indices.refresh({ index: names.of('issues') });
       return (await getIssues(search, names, [issueId]))[0]!.count;
     }
-    expect(await scenario(true)).toBe(7);
-    // Without the recall the same restart counts the three duplicates again.
-    expect(await scenario(false)).toBe(10);
+
+    it('restarted detector: counts each post once', async () => {
+      expect(await scenario('restart', true)).toBe(7);
+      // Without the read-back the same restart counts the three duplicates again.
+      expect(await scenario('restart', false)).toBe(10);
+    });
+
+    it('detector taking a partition over from another one: counts each post once', async () => {
+      expect(await scenario('takeover', true)).toBe(7);
+      expect(await scenario('takeover', false)).toBe(10);
+    });
   });
 
   it('coalesces: batches arriving while issues are written share one write per issue', async () => {

@@ -16,7 +16,7 @@ import {
   DEFAULT_DETECTOR_SETTINGS,
   IssueTracker,
   createDetectorStage,
-  recallCounted,
+  CountedRecall,
 } from '@pantau/detector';
 
 // Detector: posts.enriched → per-issue windows against each issue's baseline → issues topic + index.
@@ -111,18 +111,8 @@ async function main() {
     },
     systemClock,
   );
-  const stage = createDetectorStage({
-    tracker,
-    search: stack.search,
-    names: stack.names,
-    producer,
-    topics: stack.topics,
-    logger: logger.child({ component: 'stage' }),
-    minFlushIntervalMs: config.DETECTOR_FLUSH_MS,
-  });
   const groupId = `${config.TOPIC_PREFIX}detector`;
-  // Best effort: without it only a scorer's replay that straddles this restart could be counted twice.
-  await recallCounted(
+  const recall = new CountedRecall(
     stack.bus,
     tracker,
     {
@@ -132,7 +122,21 @@ async function main() {
       maxPerPartition: config.DETECTOR_RECALL_MAX,
     },
     logger.child({ component: 'recall' }),
-  ).catch((err: unknown) => logger.warn({ err }, 'could not read back the posts counted before this start'));
+  );
+  // Best effort: without it only a duplicate that straddles this restart could be counted twice.
+  await recall
+    .atStart()
+    .catch((err: unknown) => logger.warn({ err }, 'could not read back the posts counted before this start'));
+  const stage = createDetectorStage({
+    tracker,
+    search: stack.search,
+    names: stack.names,
+    producer,
+    topics: stack.topics,
+    logger: logger.child({ component: 'stage' }),
+    minFlushIntervalMs: config.DETECTOR_FLUSH_MS,
+    recall,
+  });
   const consumer = stack.bus.consumer({
     groupId,
     topics: [stack.topics.postsEnriched],
