@@ -14,7 +14,7 @@
  *
  *   npm run test:faults                       # defaults below
  *   FAULTS_RATE=300 FAULTS_DOWN_S=20 npm run test:faults
- *   FAULTS_STRICT_ISSUES=1 npm run test:faults # also fail on issue counts ≠ posts per issue
+ *   FAULTS_STRICT_ISSUES=0 npm run test:faults # issue counts ≠ posts per issue only reported, not failed
  *   FAULTS_FREEZE=0 npm run test:faults        # skip the last fault (Kafka frozen with SIGSTOP)
  */
 import { execFile } from 'node:child_process';
@@ -51,7 +51,8 @@ const WARMUP_MS = num('FAULTS_WARMUP_S', 25) * 1000;
 const SETTLE_MS = num('FAULTS_SETTLE_S', 15) * 1000;
 const MAX_WAIT_MS = 10_000; // no request may wait longer
 const CLIENT_TIMEOUT_MS = 15_000; // a client gives up on one request after this (counted as > 10 s)
-const STRICT_ISSUES = env.FAULTS_STRICT_ISSUES === '1';
+// Failed by default since the detector reads back what it counted before a restart (2026-12-02).
+const STRICT_ISSUES = env.FAULTS_STRICT_ISSUES !== '0';
 
 if ([9092, 9093, 9200, 6379].some((p) => Object.values(PORTS).includes(p)))
   throw new Error('the fault suite must not run on the shared servers’ ports (9092, 9093, 9200, 6379)');
@@ -669,7 +670,7 @@ async function main(): Promise<number> {
   const undecided = [...bodiesPerPair.keys()].filter((k) => !decided.has(k));
   const twoPayloads = [...bodiesPerPair].filter(([, b]) => b.size > 1).map(([k]) => k);
 
-  // ---- issues (exact counting across a detector crash is the issue engine's; informational unless strict)
+  // ---- issues: each count equals the posts indexed with its id (FAULTS_STRICT_ISSUES=0: reported only)
   const issues = (
     await search.search({
       index: `${serviceEnv.INDEX_PREFIX}issues`,
