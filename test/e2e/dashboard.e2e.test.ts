@@ -294,6 +294,21 @@ describe('dashboard in Chromium (every service as a process, real Kafka/OpenSear
         timeoutMs: 10_000,
         what: 'every issue back without the region filter',
       });
+      // Answers arrive out of order: a filtered answer that lands after the analyst cleared the filter
+      // must not replace the newer, unfiltered one (it did: a CI run saw the list stay filtered).
+      const slowRegion = (url: URL) =>
+        url.pathname === '/v1/issues' && url.searchParams.get('region') === 'jatim';
+      await page.route(slowRegion, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        await route.continue().catch(() => undefined);
+      });
+      const lateAnswer = page.waitForResponse((r) => slowRegion(new URL(r.url())));
+      await page.getByLabel('Wilayah').selectOption('jatim');
+      await page.getByLabel('Wilayah').selectOption('');
+      await lateAnswer;
+      await new Promise((resolve) => setTimeout(resolve, 300)); // a render after the late answer
+      expect(await page.locator('tr.issue-row').count()).toBeGreaterThan(1);
+      await page.unroute(slowRegion);
       // By source: the board offers the sources its issues came from (every post of this run is "dash").
       const sourceFilter = page.locator('form.filters label', { hasText: 'Sumber' }).locator('select');
       await waitFor(async () => (await sourceFilter.locator('option[value="dash"]').count()) === 1, {

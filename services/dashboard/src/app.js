@@ -36,11 +36,19 @@ function useRoute() {
 
 function useLoad(load, deps) {
   const [state, setState] = useState({ loading: true });
+  // A reload always asks with the latest filters (a refresh timer or a live event may fire with an
+  // older closure just as they change), and only the answer to the latest request is shown: answers
+  // can arrive out of order, and an older one (the region just cleared) landing last left the list
+  // filtered by what the analyst had already taken off.
+  const latestLoad = useRef(load);
+  latestLoad.current = load;
+  const asked = useRef(0);
   const reload = useCallback(() => {
+    const mine = ++asked.current;
     setState((s) => ({ ...s, loading: true }));
-    load().then(
-      (data) => setState({ loading: false, data }),
-      (error) => setState({ loading: false, error }),
+    latestLoad.current().then(
+      (data) => mine === asked.current && setState({ loading: false, data }),
+      (error) => mine === asked.current && setState({ loading: false, error }),
     );
   }, deps);
   useEffect(reload, [reload]);
