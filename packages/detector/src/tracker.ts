@@ -284,6 +284,7 @@ export class IssueTracker {
         ]),
       ),
       samplePostIds: [...doc.samplePostIds],
+      ...(s.founderAssumed ? { founderAssumed: true } : {}),
       recent: [],
       status: s.status,
       peakWindow: s.peakWindow,
@@ -877,6 +878,7 @@ export class IssueTracker {
         lastEventAt: issue.lastEventAt,
         offsets: [...issue.offsets].map(([p, o]) => [p, String(o)] as [number, string]),
         pendingEvents: [...issue.lastEvents],
+        ...(issue.founderAssumed ? { founderAssumed: true } : {}),
         termCounts: [...issue.termCounts].sort((a, b) => b[1] - a[1]).slice(0, SNAPSHOT_TERMS),
         authors: firstOf(issue.authors, SNAPSHOT_AUTHORS),
         ...(issue.regionCounts?.size

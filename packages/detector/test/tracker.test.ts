@@ -68,6 +68,11 @@ describe('IssueTracker', () => {
     const restarted = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
     restarted.observe(post(issueId, clock.now()));
     expect(restarted.document(issueId)!.count).toBe(2);
+    // The assumption outlives one more restart (kept in the document's working state).
+    const again = new IssueTracker(DEFAULT_DETECTOR_SETTINGS, clock);
+    again.restore(restarted.document(issueId)!);
+    again.observe(founder);
+    expect(again.document(issueId)!.count).toBe(2);
     // The founder after all (a scorer's replay, or a message that overtook it): not a third post.
     restarted.observe(founder);
     expect(restarted.document(issueId)!.count).toBe(2);

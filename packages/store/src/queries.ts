@@ -273,6 +273,8 @@ export interface IssueTrackerState {
   pendingEvents?: unknown[];
   lastGrowingWindow?: number;
   lastEventAt?: number;
+  /** The count includes the issue's founding post without the detector having seen it (see IssueTracker). */
+  founderAssumed?: boolean;
 }
 
 export async function getIssues(client: SearchClient, names: IndexNames, ids: string[]): Promise<IssueDoc[]> {
