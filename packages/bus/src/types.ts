@@ -125,8 +125,8 @@ export interface Bus {
   /**
    * Reads back messages a group has already handled — the last ones before its committed offsets, or
    * given ranges — without touching the group's offsets. A consumer that de-duplicates in memory
-   * (the detector, by post id) calls it before it starts, so a duplicate sent just before a restart of
-   * it — and read just after — is still known as one.
+   * (the detector, by post id) calls it before it starts and when it takes a partition over, so a
+   * duplicate of a message handled before (by it or another member) is still known as one.
    */
   recall(options: RecallOptions, onMessages: (messages: BusMessage[]) => void): Promise<RecallResult>;
   ensureTopics(specs: TopicSpec[]): Promise<void>;
