@@ -124,8 +124,13 @@ export function createDetectorStage(deps: DetectorStageDeps) {
     // A batch is one partition's; one that starts past what this process knows of it (another detector
     // had the partition) first has the ids of the posts counted meanwhile read back.
     if (deps.recall && batch.length) {
-      const offsets = batch.map((b) => Number(b.message.offset));
-      await deps.recall.beforeBatch(batch[0]!.message.partition, Math.min(...offsets), Math.max(...offsets));
+      const first = batch[0]!.message;
+      // In offset order (the bus hands a partition's messages over in order).
+      await deps.recall.beforeBatch(
+        first.partition,
+        Number(first.offset),
+        Number(batch[batch.length - 1]!.message.offset),
+      );
     }
     // Issues this process has not seen yet may have a history (a restart, a rebalance): take it back first.
     const unknown = [...new Set(batch.map((b) => b.value.issueId))].filter((id) => !tracker.has(id));

@@ -3,9 +3,9 @@
  * shared labelled sets (../shared/data/hoax, never copied into the repository): for each set, train on
  * the other sets' training files and test on the left-out set's test file; then the in-domain table
  * (train and test of one set); then the shipped default model, trained on the project's own texts, on
- * every test file (so a retrain of it that stops finding hoaxes shows here). Models are trained and measured through the functions `pantau hoax
- * train` / `pantau hoax eval` call (trainHoaxModel with the CLI's defaults, evaluateHoaxModel), and a
- * naive baseline (stemmed terms + multinomial naive Bayes) is measured on the same splits in the run.
+ * every test file (so a retrain of it that stops finding hoaxes shows here). Models are trained and
+ * measured through the functions `pantau hoax train` / `pantau hoax eval` call (trainHoaxModel with the
+ * CLI's defaults, evaluateHoaxModel), and a naive baseline (stemmed terms + multinomial naive Bayes) is measured on the same splits in the run.
  *
  *   npm run eval:hoax [-- --data DIR] [--options '{"C":1}'] [--no-in-domain] [--json]
  */

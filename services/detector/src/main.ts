@@ -70,7 +70,8 @@ const config = loadConfigOrExit(
     DETECTOR_RECALL_MAX: Type.Integer({
       minimum: 0,
       default: 20_000,
-      description: 'at most this many posts read back per posts.enriched partition at start (0: no recall)',
+      description:
+        'at most this many posts read back per posts.enriched partition, at start and on a takeover (0: no recall)',
     }),
     DETECTOR_IN_FLIGHT: Type.Integer({
       minimum: 1,
