@@ -272,6 +272,12 @@ export class IssueClusterer {
   private postHeld = 0;
   /** Numbers posts for `KeyTable.seenBy` (deduplicating a post's keys without a Set). */
   private postStamp = 0;
+  /** Scratch of `mostSimilar`, reused for every post: its keys heaviest first, the candidates, the rest. */
+  private order = new Int32Array(256);
+  private candidates: Issue[] = [];
+  private restIds = new Int32Array(256);
+  private restWeights = new Float64Array(256);
+  private restTail = new Float64Array(257);
 
   constructor(settings: Partial<ClustererSettings> = {}) {
     this.settings = { ...DEFAULT_CLUSTERER_SETTINGS, ...settings };
@@ -609,19 +615,34 @@ export class IssueClusterer {
   private mostSimilar(at: number): { issue: Issue; similarity: number; via: 'similarity' } | undefined {
     const keys = this.postKeys;
     const weights = this.postWeights;
-    // Heaviest first; equal weights in the post's order.
-    const ordered: number[] = [];
-    for (let k = 0; k < this.postLength; k++) if (weights[k]! > 0) ordered.push(k);
-    ordered.sort((a, b) => weights[b]! - weights[a]! || a - b);
+    // The post's held keys, heaviest first (equal weights in the post's order): an insertion sort into
+    // scratch, as a post has a few dozen keys (Array.sort with a comparator allocated and called out
+    // for every comparison).
+    if (this.order.length < this.postLength) this.growScan(this.postLength);
+    const ordered = this.order;
+    let held = 0;
+    for (let k = 0; k < this.postLength; k++) {
+      const w = weights[k]!;
+      if (!(w > 0)) continue;
+      let i = held++;
+      while (i > 0 && weights[ordered[i - 1]!]! < w) {
+        ordered[i] = ordered[i - 1]!;
+        i -= 1;
+      }
+      ordered[i] = k;
+    }
     // The nominated part of each candidate's dot product accumulates on the issue itself (scratch
     // fields tagged with this scan's number): a Map keyed by issue cost two lookups per term and issue.
     const scan = ++this.scan;
-    const dots: Issue[] = [];
-    const restIds: number[] = [];
-    const restWeights: number[] = [];
+    const dots = this.candidates;
+    dots.length = 0;
+    const restIds = this.restIds;
+    const restWeights = this.restWeights;
+    let rest = 0;
     let restSq = 0;
     let nominating = 0;
-    for (const k of ordered) {
+    for (let o = 0; o < held; o++) {
+      const k = ordered[o]!;
       const id = keys[k]!;
       const w = weights[k]!;
       const list = this.postings[id];
@@ -637,16 +658,18 @@ export class IssueClusterer {
           issue.dot += w * issue.centroid.get(id);
         }
       } else {
-        restIds.push(id);
-        restWeights.push(w);
+        restIds[rest] = id;
+        restWeights[rest] = w;
+        rest += 1;
         restSq += w * w;
       }
     }
     const restNorm = Math.sqrt(restSq);
     // restTail[i]: the norm of rest[i..] (rest is heaviest first), the most those terms can add.
-    const restTail = new Float64Array(restIds.length + 1);
-    for (let i = restIds.length - 1; i >= 0; i--) restTail[i] = restTail[i + 1]! + restWeights[i]! ** 2;
-    for (let i = 0; i < restIds.length; i++) restTail[i] = Math.sqrt(restTail[i]!);
+    const restTail = this.restTail;
+    restTail[rest] = 0;
+    for (let i = rest - 1; i >= 0; i--) restTail[i] = restTail[i + 1]! + restWeights[i]! ** 2;
+    for (let i = 0; i < rest; i++) restTail[i] = Math.sqrt(restTail[i]!);
     this.stats.posts += 1;
     this.stats.nominated += dots.length;
     let best: { issue: Issue; similarity: number; via: 'similarity' } | undefined;
@@ -667,7 +690,7 @@ export class IssueClusterer {
       // what is needed, the candidate is dropped without reading its remaining terms.
       let dot = nominatedDot;
       let hopeless = false;
-      for (let i = 0; i < restIds.length; i++) {
+      for (let i = 0; i < rest; i++) {
         dot += restWeights[i]! * issue.centroid.get(restIds[i]!);
         if (dot + restTail[i + 1]! * norm < need) {
           hopeless = true;
@@ -679,7 +702,18 @@ export class IssueClusterer {
       if (s >= threshold && (!best || s > best.similarity) && !this.restsOnOneWord(at, issue, dot))
         best = { issue, similarity: s, via: 'similarity' };
     }
+    // The candidates are not kept past the scan (the scratch would hold evicted issues alive).
+    dots.length = 0;
     return best;
+  }
+
+  private growScan(n: number): void {
+    let size = this.order.length;
+    while (size < n) size *= 2;
+    this.order = new Int32Array(size);
+    this.restIds = new Int32Array(size);
+    this.restWeights = new Float64Array(size);
+    this.restTail = new Float64Array(size + 1);
   }
 
   /**

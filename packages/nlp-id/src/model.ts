@@ -9,7 +9,7 @@ import { seededRandom } from '@pantau/core';
 import * as fs from 'node:fs';
 import { TokenHashes } from './hashing';
 import { BinaryMetrics, bestThreshold, binaryMetrics, fitPlatt } from './calibration';
-import { DEFAULT_FEATURES, FeatureOptions, SparseVector, featureName, vectorize } from './features';
+import { BucketTable, DEFAULT_FEATURES, FeatureOptions, SparseVector, featureName, vectorize } from './features';
 import { minimizeLbfgs } from './lbfgs';
 import { SIGNALS } from './signals';
 import { dataFile } from './resources';
@@ -194,8 +194,11 @@ function resolveOptions(options: TrainOptions): Resolved {
 }
 
 interface CompiledModel {
+  /** By bucket, or by the slot of `known` when the model has one. */
   weights: Float32Array;
   idf: Float32Array;
+  /** The buckets with an idf, when every other bucket's idf is 0 (see BucketTable). */
+  known?: BucketTable;
   signalWeights: Map<string, number>;
 }
 
@@ -204,11 +207,26 @@ const compiled = new WeakMap<HoaxModel, CompiledModel>();
 function compile(model: HoaxModel): CompiledModel {
   let c = compiled.get(model);
   if (c) return c;
-  const weights = new Float32Array(model.dim);
-  const idf = new Float32Array(model.dim).fill(model.unseenIdf ?? 1);
-  for (const [k, v] of Object.entries(model.weights)) weights[Number(k)] = v;
-  for (const [k, v] of Object.entries(model.idf)) idf[Number(k)] = v;
-  c = { weights, idf, signalWeights: new Map(Object.entries(model.signalWeights)) };
+  const signalWeights = new Map(Object.entries(model.signalWeights));
+  if (model.unseenIdf === 0) {
+    // Only buckets with an idf carry anything: a compact table of them (see BucketTable).
+    const buckets = Object.keys(model.idf).map(Number);
+    const known = new BucketTable(buckets);
+    const weights = new Float32Array(known.size);
+    const idf = new Float32Array(known.size);
+    for (const [k, v] of Object.entries(model.idf)) idf[known.slotOf(Number(k))] = v;
+    for (const [k, v] of Object.entries(model.weights)) {
+      const slot = known.slotOf(Number(k));
+      if (slot >= 0) weights[slot] = v;
+    }
+    c = { weights, idf, known, signalWeights };
+  } else {
+    const weights = new Float32Array(model.dim);
+    const idf = new Float32Array(model.dim).fill(model.unseenIdf ?? 1);
+    for (const [k, v] of Object.entries(model.weights)) weights[Number(k)] = v;
+    for (const [k, v] of Object.entries(model.idf)) idf[Number(k)] = v;
+    c = { weights, idf, signalWeights };
+  }
   compiled.set(model, c);
   return c;
 }
@@ -218,7 +236,15 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 /** Scores one text; factCheckSimilarity ∈ [0,1] to a false claim adds factCheckWeight × similarity. */
 export function scoreInput(model: HoaxModel, input: ModelInput, factCheckSimilarity = 0): ScoreBreakdown {
   const c = compile(model);
-  const vector = vectorize(input.tokens, model.dim, c.idf, model.features ?? DEFAULT_FEATURES, input.hashes);
+  const vector = vectorize(
+    input.tokens,
+    model.dim,
+    c.idf,
+    model.features ?? DEFAULT_FEATURES,
+    input.hashes,
+    false,
+    c.known,
+  );
   const a = model.calibration.a;
   let text = 0;
   // The three n-grams that push hardest towards hoax, kept without sorting everything.

@@ -212,6 +212,35 @@ describe('training', () => {
   });
 });
 
+describe('scoring through the table of known buckets', () => {
+  it('gives the same score and reasons as the dense arrays when unseen buckets weigh nothing', () => {
+    const shipped = loadDefaultHoaxModel();
+    expect(shipped.unseenIdf).toBe(0);
+    // The same model with a vanishing idf for unseen buckets takes the dense path (every bucket
+    // counted, unseen ones contributing ~0): the compact path must agree with it.
+    const dense: HoaxModel = { ...shipped, unseenIdf: 1e-300 };
+    const enricher = createEnricher();
+    const texts = [
+      VACCINE_CHIP_HOAX,
+      VACCINE_CHIP_DEBUNK,
+      ORDINARY_NEWS,
+      'VIRAL!!! bansos 2jt cair hari ini, klik link bit.ly/bansos-cair sblm ditutup #bansos',
+      'wkwk macet parah di tol cikampek, mending naik kereta aja gaes',
+      'Polisi bantah isu penculikan anak di Bekasi, warga diminta tidak panik',
+    ];
+    for (const text of texts) {
+      const input = enricher.modelInput(text);
+      const fast = scoreInput(shipped, input);
+      const slow = scoreInput(dense, input);
+      expect(fast.probability).toBeCloseTo(slow.probability, 12);
+      expect(fast.topTerms).toEqual(slow.topTerms);
+    }
+    // A text of words no training text had scores the bias alone.
+    const unknown = scoreInput(shipped, enricher.modelInput('qzxv wqpl zzkrt'));
+    expect(unknown.textContribution).toBe(0);
+  });
+});
+
 describe('L-BFGS learner', () => {
   it('minimises a smooth function to its optimum', () => {
     // Rosenbrock: curved valley, minimum 0 at (1, 1).
