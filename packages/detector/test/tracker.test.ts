@@ -214,6 +214,36 @@ describe('IssueTracker', () => {
     expect(off.evaluate(['mati']).map((e) => e.type)).toEqual(['new']);
   });
 
+  it('does not call copies of an old text a start: a headline of this morning copied again by two accounts', () => {
+    const copiedAgain = (settings: typeof DEFAULT_DETECTOR_SETTINGS) => {
+      const t = new IssueTracker(settings, clock);
+      const headline = post('judul-lama', clock.now(), {
+        text: 'BPN Prabowo-Sandi Tidak Rekrut Hotman Paris',
+        author: { handle: 'portalberita' },
+      });
+      t.observe(headline);
+      t.evaluate(['judul-lama']);
+      clock.advance(7 * 3600_000);
+      const types: string[] = [];
+      for (const handle of ['beritaterkini', 'kabarpilpres']) {
+        t.observe(
+          post('judul-lama', clock.now(), {
+            text: headline.text,
+            author: { handle },
+            nearDuplicateOf: headline.id,
+          }),
+        );
+        types.push(...t.evaluate(['judul-lama']).map((e) => e.type));
+        clock.advance(20_000);
+      }
+      return types;
+    };
+    expect(DEFAULT_DETECTOR_SETTINGS.quickCopyFreshOnly).toBe(true);
+    expect(copiedAgain(DEFAULT_DETECTOR_SETTINGS)).not.toContain('rising');
+    // Counting every copy, old texts included, it would have risen on two posts.
+    expect(copiedAgain({ ...DEFAULT_DETECTOR_SETTINGS, quickCopyFreshOnly: false })).toContain('rising');
+  });
+
   it('judges an issue against its own baseline: steady chatter settles, a jump over it rises', () => {
     // 4 posts a minute for two hours: busy but steady. Its start is a burst from nothing, but once its
     // baseline catches up it cools and stays quiet.
