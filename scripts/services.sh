@@ -56,13 +56,20 @@ signature() { # name
 # True while the pid file names a live process of ours. A process killed with -9 whose parent never
 # reaps it stays a zombie (state Z) and still answers `kill -0`: that is dead, not running.
 is_running() { # name
+  is_alive "$1" || return 1
+  tr '\0' ' ' <"/proc/$(cat "$RUN/$1.pid")/cmdline" 2>/dev/null | grep -q -- "$(signature "$1")"
+}
+
+# The pid file's process exists and is not a zombie, whatever it runs: for a server this script has
+# just started, whose child may not have exec'd java yet (its command line is still this script's for
+# a moment, and the signature check above would call it gone).
+is_alive() { # name
   local pidfile="$RUN/$1.pid" pid state
   [[ -f "$pidfile" ]] || return 1
   pid="$(cat "$pidfile" 2>/dev/null)"
   [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
   state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo '?')"
-  [[ "$state" != Z && "$state" != X ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$(signature "$1")"
+  [[ "$state" != Z && "$state" != X ]]
 }
 
 # Forgets a pid file whose process is gone, so `up` starts the server again instead of refusing.
@@ -83,7 +90,7 @@ wait_for() { # name logfile check...
   local name="$1" logfile="$2"; shift 2
   local start=$SECONDS
   until "$@" >/dev/null 2>&1; do
-    if [[ -f "$RUN/$name.pid" ]] && ! is_running "$name"; then
+    if [[ -f "$RUN/$name.pid" ]] && ! is_alive "$name"; then
       log "$name exited during start-up; last lines of $logfile:"; tail -n 30 "$logfile" >&2 || true
       die "$name failed to start (logs: $logfile)"
     fi
