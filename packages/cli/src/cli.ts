@@ -42,6 +42,7 @@ const USAGE = `usage:
   pantau hoax score [--model MODEL.json]         lines on stdin -> one JSON assessment per line
   pantau issues run --data STREAM.jsonl [--assignments OUT.jsonl] [--events OUT.jsonl]
                     posts (id, text, publishedAt, optional author, source, url) in file order, in stream time
+                    (a post without a usable publishedAt takes the time of the one before it; a warning says so)
   pantau issues eval --data LABELLED.jsonl       the same lines plus label (the true cluster) -> B-cubed scores
   pantau sources check [--file sources.yaml] [--allow-private]
                     validates the file (default: PANTAU_SOURCES) and reads each source once, printing what it got
@@ -277,14 +278,24 @@ function isoTime(value: unknown): string | undefined {
   return value;
 }
 
+/** Where exported data keeps a post's time when it is not called publishedAt (Twitter: created_at). */
+const TIME_FIELDS = ['publishedAt', 'published_at', 'createdAt', 'created_at', 'timestamp', 'date', 'time'];
+
+/** When no line of a file has a time: every post at this one instant (no time effects at all). */
+const TIMELESS_START = '2026-01-01T00:00:00.000Z';
+
 /**
  * Reads a JSONL stream for `issues run` / `issues eval`. Lenient where data exported from elsewhere
  * differs in form only — numeric ids and labels (a dataframe's integer columns), epoch times, a null
- * text — and strict where a line cannot be a post at all.
+ * text, the time under another common name — and strict where a line cannot be a post at all (not a
+ * JSON object, no id, no text). A post without a usable time is no reason to throw the file away: it
+ * takes the time of the post before it (stream time follows the file order; the first posts, the
+ * first time found), and a warning says how many did.
  */
-function readStream(file: string): StreamPost[] {
+function readStream(file: string, io: Io): StreamPost[] {
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const posts: StreamPost[] = [];
+  const timeless: number[] = [];
   fs.readFileSync(file, 'utf8')
     // A byte-order mark (files saved by spreadsheet tools and Windows editors) is no part of line 1.
     .replace(/^\uFEFF/, '')
@@ -306,13 +317,30 @@ function readStream(file: string): StreamPost[] {
         p.id = `${p.source}:${p.sourceId}`;
       if (p.text === null) p.text = '';
       if (typeof p.label === 'number' || typeof p.label === 'boolean') p.label = String(p.label);
-      if (typeof p.id !== 'string' || typeof p.text !== 'string' || p.publishedAt === undefined)
-        throw new InputError(`${file}:${i + 1}: needs an id (or source and sourceId), text and publishedAt`);
-      const publishedAt = isoTime(p.publishedAt);
-      if (!publishedAt) throw new InputError(`${file}:${i + 1}: publishedAt is not a date`);
-      p.publishedAt = publishedAt;
+      if (typeof p.id !== 'string' || typeof p.text !== 'string')
+        throw new InputError(`${file}:${i + 1}: needs an id (or source and sourceId) and text`);
+      const field = TIME_FIELDS.find((f) => p[f] !== undefined && p[f] !== null && p[f] !== '');
+      const publishedAt = field ? isoTime(p[field]) : undefined;
+      if (publishedAt) p.publishedAt = publishedAt;
+      else {
+        timeless.push(i + 1);
+        delete p.publishedAt;
+      }
       posts.push(p as unknown as StreamPost);
     });
+  if (timeless.length) {
+    const first = posts.find((p) => p.publishedAt !== undefined)?.publishedAt ?? TIMELESS_START;
+    let previous = first;
+    for (const p of posts) {
+      if (p.publishedAt === undefined) p.publishedAt = previous;
+      previous = p.publishedAt;
+    }
+    const lines = timeless.slice(0, 5).join(', ') + (timeless.length > 5 ? ', …' : '');
+    io.stderr.write(
+      `pantau: warning: ${file}: ${timeless.length} of ${posts.length} posts have no usable publishedAt ` +
+        `(line ${lines}); each takes the time of the post before it\n`,
+    );
+  }
   return posts;
 }
 
@@ -337,7 +365,7 @@ async function issues(args: string[], io: Io): Promise<number> {
   });
   switch (sub) {
     case 'run': {
-      const posts = readStream(requireOption(values, 'data'));
+      const posts = readStream(requireOption(values, 'data'), io);
       const assignments = values.assignments ? fs.createWriteStream(values.assignments) : undefined;
       const events = values.events ? fs.createWriteStream(values.events) : undefined;
       const result = runStream(posts, {
@@ -358,7 +386,7 @@ async function issues(args: string[], io: Io): Promise<number> {
     }
     case 'eval': {
       const data = requireOption(values, 'data');
-      const posts = someRows(readStream(data), data, 'evaluate');
+      const posts = someRows(readStream(data, io), data, 'evaluate');
       const gold = posts.map((p, i) => (typeof p.label === 'string' ? p.label : `unlabelled-${i}`));
       const started = Date.now();
       const result = runStream(posts, { detect: false });

@@ -347,21 +347,53 @@ describe('pantau CLI', () => {
     });
 
     it('refuses a line that cannot be a post with exit code 2 and the line number', () => {
-      const data = write('bad.jsonl', [lines[0], '{"id": "x", "text": "tanpa waktu"}']);
+      const data = write('bad.jsonl', [lines[0], '{"text": "tanpa id"}']);
       const { stderr, status } = pantau(['issues', 'run', '--data', data]);
       expect(status).toBe(2);
       // The file and line, not the usage text: the command was called right, the data is wrong.
       expect(stderr.trim()).toMatch(/^pantau: \S*bad\.jsonl:2: needs an id/);
       expect(stderr).not.toContain('usage:');
       expect(pantau(['issues', 'eval', '--data', write('bad2.jsonl', ['[1, 2]'])]).status).toBe(2);
-      expect(
-        pantau([
-          'issues',
-          'eval',
-          '--data',
-          write('bad3.jsonl', ['{"id":"x","text":"a","publishedAt":"kemarin"}']),
-        ]).stderr,
-      ).toContain('not a date');
+      expect(pantau(['issues', 'eval', '--data', write('bad3.jsonl', ['{"id": "x"}'])]).status).toBe(2);
+    });
+
+    it('keeps a post without a usable time: it takes the time of the post before it, and a warning says so', () => {
+      const data = write('timeless.jsonl', [
+        lines[0],
+        // No time, an unreadable one, and one under the name Twitter exports use.
+        { id: 'tanpa-waktu', text: lines[1]!.text, label: lines[1]!.label },
+        { id: 'kemarin', text: lines[2]!.text, label: lines[2]!.label, publishedAt: 'kemarin' },
+        {
+          id: 'twitter',
+          text: lines[3]!.text,
+          label: lines[3]!.label,
+          created_at: 'Wed Apr 17 10:00:00 +0000 2019',
+        },
+      ]);
+      const out = path.join(dir, 'timeless-assignments.jsonl');
+      const run = pantau(['issues', 'run', '--data', data, '--assignments', out]);
+      expect(run.status).toBe(0);
+      expect(run.stderr).toMatch(
+        /warning: \S*timeless\.jsonl: 2 of 4 posts have no usable publishedAt \(line 2, 3\)/,
+      );
+      expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ posts: 4 });
+      const assigned = fs
+        .readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(assigned.map((a) => a.id)).toEqual([lines[0]!.id, 'tanpa-waktu', 'kemarin', 'twitter']);
+      // A file with no time at all is clustered on its words alone (every post at one instant).
+      const none = write(
+        'no-times.jsonl',
+        lines.map(({ id, text, label }) => ({ id, text, label })),
+      );
+      const evaluated = pantau(['issues', 'eval', '--data', none]);
+      expect(evaluated.status).toBe(0);
+      expect(evaluated.stderr).toContain(
+        `${lines.length} of ${lines.length} posts have no usable publishedAt`,
+      );
+      expect(JSON.parse(evaluated.stdout.trim().split('\n').pop()!)).toMatchObject({ n: lines.length });
     });
   });
 
