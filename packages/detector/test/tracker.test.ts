@@ -214,6 +214,48 @@ describe('IssueTracker', () => {
     expect(off.evaluate(['mati']).map((e) => e.type)).toEqual(['new']);
   });
 
+  it("lets a story in pieces rise: a rare word in three accounts' posts across issues within a minute", () => {
+    const inPieces = (settings: typeof DEFAULT_DETECTOR_SETTINGS, olderPiece = false) => {
+      const t = new IssueTracker(settings, clock);
+      // An hour of everyday chatter, one post a minute, each its own issue: the stream's words.
+      const everyday = ['macet', 'hujan', 'makan', 'kerja', 'harga', 'kopi'];
+      for (let m = 0; m < 60; m++) {
+        t.observe(post(`obrolan-${m}`, clock.now(), { terms: [everyday[m % 6]!, `kata${m}`] }));
+        clock.advance(MIN);
+      }
+      t.evaluate();
+      if (olderPiece) {
+        // The piece that would hold most of the word's posts began an hour ago.
+        t.observe(post('kpps-lama', clock.now() - 50 * MIN, { terms: ['kpps', 'meninggal'] }));
+      }
+      const types: { issueId: string; type: string; reason?: string }[] = [];
+      const story = [
+        ['kpps-lama', 'Ada dokter bilang petugas KPPS banyak yg meninggal karena diracun'],
+        ['kpps-racun', 'Fahri: petugas KPPS meninggal kemungkinan diracun'],
+        ['kpps-racun', 'Isu KPPS diracun makin rame, ada yg punya datanya?'],
+      ] as const;
+      for (const [issueId, text] of story) {
+        clock.advance(15_000);
+        t.observe(post(issueId, clock.now(), { text, terms: ['kpps', 'racun', 'meninggal'] }));
+        types.push(
+          ...t.evaluate([issueId]).map((e) => ({ issueId: e.issueId, type: e.type, reason: e.reason })),
+        );
+      }
+      return types.filter((e) => e.type === 'rising');
+    };
+    expect(DEFAULT_DETECTOR_SETTINGS.quickTermChance).toBeGreaterThan(0);
+    const rising = inPieces(DEFAULT_DETECTOR_SETTINGS);
+    // The newest piece, with two of the three posts, rises on the third post (no piece has three).
+    expect(rising.map((e) => e.issueId)).toEqual(['kpps-racun']);
+    expect(rising[0]!.reason).toMatch(
+      /"(kpps|racun|meninggal)" in 3 posts by 3 accounts within 1 min, across 2 issues/,
+    );
+    // Off: no piece has the three posts of the quick rule yet.
+    expect(inPieces({ ...DEFAULT_DETECTOR_SETTINGS, quickTermChance: 0 })).toEqual([]);
+    // A piece that began before the window does not rise on a word burst.
+    expect(inPieces(DEFAULT_DETECTOR_SETTINGS, true).map((e) => e.issueId)).not.toContain('kpps-lama');
+  });
+
   it('does not call copies of an old text a start: a headline of this morning copied again by two accounts', () => {
     const copiedAgain = (settings: typeof DEFAULT_DETECTOR_SETTINGS) => {
       const t = new IssueTracker(settings, clock);

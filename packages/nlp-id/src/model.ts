@@ -9,7 +9,14 @@ import { seededRandom } from '@pantau/core';
 import * as fs from 'node:fs';
 import { TokenHashes } from './hashing';
 import { BinaryMetrics, bestThreshold, binaryMetrics, fitPlatt } from './calibration';
-import { BucketTable, DEFAULT_FEATURES, FeatureOptions, SparseVector, featureName, vectorize } from './features';
+import {
+  BucketTable,
+  DEFAULT_FEATURES,
+  FeatureOptions,
+  SparseVector,
+  featureName,
+  vectorize,
+} from './features';
 import { minimizeLbfgs } from './lbfgs';
 import { SIGNALS } from './signals';
 import { dataFile } from './resources';

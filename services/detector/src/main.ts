@@ -42,11 +42,18 @@ const config = loadConfigOrExit(
       description:
         'a new issue also rises when this many accounts post one text within one bucket span (0: off)',
     }),
+    DETECTOR_QUICK_TERM_CHANCE: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: d.quickTermChance,
+      description:
+        "a new issue also rises when a word rare in the stream is in DETECTOR_QUICK_MIN accounts' posts across several issues within one bucket span, with at most this chance at its usual share (0: off)",
+    }),
     DETECTOR_QUICK_MAX_PRIOR: Type.Integer({
       minimum: 0,
       default: d.quickMaxPrior,
       description:
-        'the quick rules (DETECTOR_QUICK_MIN, DETECTOR_QUICK_COPIES) are for issues with fewer posts than this before the quick span (0: any)',
+        'the quick rules (DETECTOR_QUICK_MIN, DETECTOR_QUICK_COPIES, DETECTOR_QUICK_TERM_CHANCE) are for issues with fewer posts than this before the quick span (0: any)',
     }),
     DETECTOR_TICK_MS: Type.Integer({ minimum: 100, default: 10_000 }),
     DETECTOR_BATCH_SIZE: Type.Integer({
@@ -109,6 +116,7 @@ async function main() {
       quickMinCount: config.DETECTOR_QUICK_MIN,
       quickCopyMinAuthors: config.DETECTOR_QUICK_COPIES,
       quickMaxPrior: config.DETECTOR_QUICK_MAX_PRIOR,
+      quickTermChance: config.DETECTOR_QUICK_TERM_CHANCE,
     },
     systemClock,
   );
