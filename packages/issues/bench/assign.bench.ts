@@ -9,7 +9,11 @@
  * a scorer runs for hours, so what counts is its steady state once V8 has optimised the hot code and the
  * word caches hold the everyday vocabulary, not the first second of a cold process.
  *
- *   npx tsx packages/issues/bench/assign.bench.ts [--posts 20000] [--seconds 3] [--warmup 1] [--fixtures]
+ * The two sides are measured in alternated rounds (default 5), each one pass over the posts; each
+ * side's best round is its figure, the median printed beside it: on a shared machine a round that
+ * another tenant's burst slowed says nothing about the code (the alerts bench does the same).
+ *
+ *   npx tsx packages/issues/bench/assign.bench.ts [--posts 20000] [--rounds 5] [--warmup 1] [--fixtures]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,13 +25,13 @@ import { IssueClusterer } from '../src';
 const { values } = parseArgs({
   options: {
     posts: { type: 'string' },
-    seconds: { type: 'string' },
     warmup: { type: 'string' },
     fixtures: { type: 'boolean' },
+    rounds: { type: 'string' },
   },
 });
 const COUNT = Number(values.posts ?? 20_000);
-const SECONDS = Number(values.seconds ?? 3);
+const ROUNDS = Math.max(1, Number(values.rounds ?? 5));
 const WARMUP_SECONDS = Number(values.warmup ?? 1);
 
 let seed = 4242;
@@ -75,18 +79,19 @@ function warmUp(work: (text: string, i: number) => void) {
     work(texts[i % texts.length]!, i);
 }
 
+/**
+ * One pass over the posts, each once: every post is new to the clusterer, as in a live stream. (Until
+ * 2026-12-02 the posts were cycled for a few seconds with new ids, and from the second pass on each post
+ * copied its own earlier self, so most of the measured assignments were near-duplicate lookups: 14,800
+ * posts/s over 4 s against 11,900 over the first pass alone, same code.)
+ */
 function measure(label: string, work: (text: string, i: number) => void, reset = () => {}) {
   warmUp(work);
   reset();
-  let docs = 0;
   const start = process.hrtime.bigint();
-  let elapsed = 0;
-  while (elapsed < SECONDS) {
-    texts.forEach((t, i) => work(t, docs + i));
-    docs += texts.length;
-    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-  }
-  const perSecond = docs / elapsed;
+  texts.forEach((t, i) => work(t, i));
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  const perSecond = texts.length / elapsed;
   process.stdout.write(
     `${label.padEnd(36)} ${Math.round(perSecond).toLocaleString('en-US').padStart(9)} posts/s\n`,
   );
@@ -95,7 +100,6 @@ function measure(label: string, work: (text: string, i: number) => void, reset =
 
 const enricher = createEnricher();
 const T0 = Date.parse('2026-11-30T00:00:00Z');
-const enrichOnly = measure('enrich()', (t) => void enricher.enrich(t));
 let clusterer = new IssueClusterer();
 let issues = 0;
 const assign = (e: Enrichment, i: number, text: string) =>
@@ -109,17 +113,33 @@ const assign = (e: Enrichment, i: number, text: string) =>
     bands: e.signature.bands,
     text,
   });
-const both = measure(
-  'enrich() + issue assignment',
-  (t, i) => {
-    assign(enricher.enrich(t), i, t);
-    issues = clusterer.size;
-  },
-  // The measured run starts from an empty clusterer (the warm-up's issues are not its issues).
-  () => (clusterer = new IssueClusterer()),
-);
+const enrichRounds: number[] = [];
+const bothRounds: number[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  process.stdout.write(`round ${round}/${ROUNDS}\n`);
+  enrichRounds.push(measure('enrich()', (t) => void enricher.enrich(t)));
+  bothRounds.push(
+    measure(
+      'enrich() + issue assignment',
+      (t, i) => {
+        assign(enricher.enrich(t), i, t);
+        issues = clusterer.size;
+      },
+      // Each measured run starts from an empty clusterer (the warm-up's issues are not its issues).
+      () => (clusterer = new IssueClusterer()),
+    ),
+  );
+}
+const best = (xs: number[]) => Math.max(...xs);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const enrichOnly = best(enrichRounds);
+const both = best(bothRounds);
 const ratio = both / enrichOnly;
 process.stdout.write(`posts: ${source}, ${texts.length}\n`);
+process.stdout.write(
+  `best of ${ROUNDS} rounds: enrich() ${Math.round(enrichOnly)} posts/s, enrich() + assignment ${Math.round(both)} posts/s ` +
+    `(medians ${Math.round(median(enrichRounds))} / ${Math.round(median(bothRounds))})\n`,
+);
 process.stdout.write(
   `assignment keeps ${(ratio * 100).toFixed(0)} % of enrichment throughput (${issues} issues live)\n`,
 );
@@ -128,8 +148,10 @@ process.stdout.write(
     bench: 'issues.assign',
     source,
     posts: texts.length,
+    rounds: ROUNDS,
     enrichPerSecond: Math.round(enrichOnly),
     enrichAssignPerSecond: Math.round(both),
+    medianEnrichAssignPerSecond: Math.round(median(bothRounds)),
     ratio: Math.round(ratio * 100) / 100,
     goalsMet: both >= 15_000,
   }) + '\n',
