@@ -95,7 +95,7 @@ export interface DetectorSettings {
    * 49 s, median 16 → 14 s, recall 0.960 → 0.967, precision 0.918 → 0.929, no false `rising`; then read on
    * the seven held-out plans (p95 64 → 51 s, precision 0.896 → 0.910) and on seven plans never run
    * before that day (seeds 47–73: p95 78 → 54 s, precision 0.910 → 0.904); on the real election stream
-   * one more rising issue in 247 days.
+   * the same 48 rising issues in 247 days (one rise names a word burst).
    */
   quickTermChance: number;
   /**
