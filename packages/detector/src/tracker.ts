@@ -578,7 +578,11 @@ export class IssueTracker {
       windowAuthors: authors.size,
       quickCount,
       quickAuthors: quickAuthors.size,
-      ...(this.termBursts ? { termBurst: this.termBursts.burstOf(issue.id, now) } : {}),
+      // A word burst makes a story in pieces rise by its newest piece: one that began within the window,
+      // not an older issue some of the story's first posts happened to join.
+      ...(this.termBursts && issue.firstSeen > now - s.windowBuckets * s.bucketMs
+        ? { termBurst: this.termBursts.burstOf(issue.id, now) }
+        : {}),
       quickCopyAuthors,
       longWindows: [long(2), long(1), long(0)],
     };
@@ -625,9 +629,7 @@ export class IssueTracker {
       (s.quickMaxPrior <= 0 || issue.total - j.quickCount < s.quickMaxPrior) &&
       ((s.quickMinCount > 0 && j.quickCount >= s.quickMinCount && j.quickAuthors >= s.quickMinCount) ||
         (s.quickCopyMinAuthors > 0 && j.quickCopyAuthors >= s.quickCopyMinAuthors) ||
-        // A word burst makes a story in pieces rise by its newest piece: one that began within the
-        // window, not an older issue some of the story's first posts happened to join.
-        (j.termBurst !== undefined && issue.firstSeen > now - s.windowBuckets * s.bucketMs));
+        j.termBurst !== undefined);
     const risingNow =
       quickNow || (windowCount >= s.risingMinCount && windowCount >= s.risingRatio * Math.max(expected, 1));
     const [c1, c2, c3] = j.longWindows;
