@@ -51,7 +51,8 @@ class Recent<T extends { at: number }> {
     return this.items.length - this.head;
   }
 
-  push(item: T, max: number): void {
+  /** Appends; past `max` entries the oldest is dropped. */
+  push(item: T, max = Infinity): void {
     this.items.push(item);
     if (this.size > max) this.head += 1;
   }
@@ -105,16 +106,17 @@ export class TermBursts {
     const s = this.settings;
     if (post.at > this.latest) this.latest = post.at;
     const since = this.latest - s.spanMs;
-    this.stream.push({ at: post.at }, Number.MAX_SAFE_INTEGER);
+    this.stream.push({ at: post.at });
     this.stream.dropUntil(since);
     const streamPosts = this.stream.size;
-    const seen = this.effectivePosts() + s.priorPosts;
+    const watched = this.effectivePosts();
+    const seen = watched + s.priorPosts;
     let ahead: string | undefined;
     const terms = new Set(post.terms.slice(0, MAX_TERMS));
     // A word's usual share is known once the stream has been watched for a while: ten spans' worth of
     // posts (after a restart at 1,000 posts a second every word is new, and its share still unknown).
     // (Capped at half of what the decayed count can reach, or a fast stream would never be warm.)
-    const warm = this.effectivePosts() >= Math.min(WARM_SPANS * streamPosts, 0.5 / (1 - this.step));
+    const warm = watched >= Math.min(WARM_SPANS * streamPosts, 0.5 / (1 - this.step));
     for (const term of terms) {
       let uses = this.uses.get(term);
       if (!uses) this.uses.set(term, (uses = new Recent()));
