@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { FifoMap, issueIdFor } from '@pantau/core';
+import { BandFirsts } from './band-firsts';
 import { Centroid, KeyTable } from './centroid';
 
 /**
@@ -253,7 +254,7 @@ export class IssueClusterer {
   /** post id → issue id: a replayed post keeps its issue; near-duplicates find theirs. */
   private readonly postIssue: FifoMap<string, string>;
   /** Near-duplicate band key → the first post that had it. */
-  private readonly firstByBand: FifoMap<string, string>;
+  private readonly firstByBand: BandFirsts;
   private observed = 0;
   private sinceSweep = 0;
   /** Work done, for benchmarks: posts that looked for candidates, and candidates scored. */
@@ -290,7 +291,7 @@ export class IssueClusterer {
       },
     });
     this.postIssue = new FifoMap(this.settings.maxPosts);
-    this.firstByBand = new FifoMap(this.settings.maxPosts * 4);
+    this.firstByBand = new BandFirsts(this.settings.maxPosts * 4, this.settings.maxPosts);
   }
 
   get size(): number {
