@@ -211,11 +211,14 @@ export function createAssignStage(deps: AssignStageDeps) {
     const enriched: { post: EnrichedPost; item: Decoded<ScoredPost> }[] = [];
     // Clustering is online: it does best in stream time. Scorers interleave their output, so each
     // batch is taken in publication order (ties by post id, so the order does not depend on arrival).
-    const ordered = [...batch].sort(
-      (a, b) =>
-        Date.parse(a.value.publishedAt) - Date.parse(b.value.publishedAt) ||
-        (a.value.id < b.value.id ? -1 : a.value.id > b.value.id ? 1 : 0),
-    );
+    // (Times parsed once a post: parsed in the comparator, a batch of 500 cost ~9,000 Date.parse calls.)
+    const ordered = batch
+      .map((item) => ({ item, at: Date.parse(item.value.publishedAt) }))
+      .sort(
+        (a, b) =>
+          a.at - b.at || (a.item.value.id < b.item.value.id ? -1 : a.item.value.id > b.item.value.id ? 1 : 0),
+      )
+      .map(({ item }) => item);
     for (const item of ordered) {
       try {
         enriched.push({ post: assignIssue(item.value, clusterer), item });
