@@ -11,7 +11,7 @@
  * full Map from its front cost O(size) an insert, and assignment went from ~60 µs to over 1 ms a post).
  * Stream time advances 86.4 ms a post (1,000,000 a day).
  *
- * It also prints the cost a post of each 100,000 posts of history as they are taken, and the heap: run it
+ * It also prints the cost a post of each 100,000 posts of history as they are taken, and the memory: run it
  * with `--history 1000000` for a day's worth.
  *
  *   npx tsx packages/issues/bench/history.bench.ts [--history 300000] [--posts 20000]
@@ -77,9 +77,12 @@ const built = process.hrtime.bigint();
 for (let from = 0; from < HISTORY; from += 100_000) {
   const to = Math.min(HISTORY, from + 100_000);
   const perSecond = assignRange(loaded, from, to);
-  const heapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
+  // Typed arrays live outside the JS heap: their buffers are counted apart (`arrayBuffers`).
+  const memory = process.memoryUsage();
+  const heapMb = Math.round(memory.heapUsed / 1e6);
+  const buffersMb = Math.round(memory.arrayBuffers / 1e6);
   process.stdout.write(
-    `  posts ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')}: ${(1e6 / perSecond).toFixed(0)} µs a post, heap ${heapMb} MB\n`,
+    `  posts ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')}: ${(1e6 / perSecond).toFixed(0)} µs a post, heap ${heapMb} MB + typed arrays ${buffersMb} MB\n`,
   );
 }
 process.stdout.write(

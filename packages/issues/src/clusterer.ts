@@ -531,10 +531,11 @@ export class IssueClusterer {
     issue.posts += 1;
   }
 
-  private newIssue(id: string, at: number, title: string, titleScore: number): Issue {
+  /** `keys`: how many keys its centroid will take first (a table sized for them is not grown twice). */
+  private newIssue(id: string, at: number, title: string, titleScore: number, keys = 8): Issue {
     const issue: Issue = {
       id,
-      centroid: new Centroid(),
+      centroid: new Centroid(keys * 2),
       scale: 1,
       normSq: 0,
       lastAt: at,
@@ -581,7 +582,7 @@ export class IssueClusterer {
 
     let issue: Issue;
     if (best) issue = best.issue;
-    else issue = this.newIssue(issueIdFor(post.id), post.at, shortTitle(post.text ?? ''), 0);
+    else issue = this.newIssue(issueIdFor(post.id), post.at, shortTitle(post.text ?? ''), 0, this.postHeld);
     // The title is the most representative original wording: the post closest to the centroid when it
     // joined by similarity (a copy adds nothing new, so near-duplicates never replace it).
     if (best?.via === 'similarity' && post.text && best.similarity > issue.titleScore) {
@@ -728,7 +729,8 @@ export class IssueClusterer {
     this.vectorOf(post);
     this.learnDf();
     const issue =
-      this.issues.peek(issueId) ?? this.newIssue(issueId, post.at, title ?? shortTitle(post.text ?? ''), 0.5);
+      this.issues.peek(issueId) ??
+      this.newIssue(issueId, post.at, title ?? shortTitle(post.text ?? ''), 0.5, this.postHeld);
     this.addToCentroid(issue, post.at);
     this.issues.set(issue.id, issue);
     this.postIssue.addNew(post.id, issue.id);
