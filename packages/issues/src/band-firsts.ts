@@ -12,14 +12,15 @@ const BANDS = LSH_BANDS;
  * `Map<string, string>` each lookup hashed a new string and walked its bucket's chain comparing strings,
  * a cache miss per entry: ~500 ns a lookup at a million keys, a tenth of what the assigner cost
  * beside enrichment. Here a key is decoded to its band and hash and looked up in an open-addressing
- * table of typed arrays (linear probing, one or two cache lines a lookup): 16 bytes a slot, 1.8 to 3.6 slots
- * a key, outside the JS heap, where the Map held a key string, an entry and a ring slot per key on the
- * heap for the garbage collector to mark again and again.
+ * table in one typed array (linear probing, one or two cache lines a lookup): 16 bytes a slot, 1.8 to
+ * 3.6 slots a key, outside the JS heap, where the Map held a key string, an entry and a ring slot per key
+ * on the heap for the garbage collector to mark again and again.
  *
  * Forgetting is by age, not by deletion: each entry keeps its insertion number and the post's sequence
- * number; an entry older than the last `maxKeys` insertions, or whose post has left the ring of the last
- * `maxPosts` posts, reads as absent and its slot is reused by the next key that probes past it; when
- * used slots pass 70 % of the table, the live entries are moved into a fresh table sized for them.
+ * number. An entry older than the last `maxKeys` insertions, or whose post has left the ring of the last
+ * `maxPosts` posts, reads as absent; the first kind's slot is reused by the next key that probes past
+ * it, and when used slots pass 70 % of the table the live entries are moved into a fresh table sized
+ * for them (which drops both kinds).
  *
  * Keys of another form (none are written today; documents of an older format could hold some) are kept
  * under a 30-bit hash of the whole string, apart from the bands: the same odds of two keys meeting by
