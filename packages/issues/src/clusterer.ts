@@ -823,6 +823,9 @@ export class IssueClusterer {
     const before = (w: number, k: string, i: number) =>
       w > weights[i]! || (w === weights[i]! && k.localeCompare(keys[i]!) < 0);
     issue.centroid.forEach((id, w) => {
+      // Lighter than the n-th kept: out without reading its name (a cache miss for each of the up to
+      // 240 terms, and this runs for every post the scorer assigns).
+      if (keys.length === n && w < weights[n - 1]!) return;
       const k = names[id]!;
       if (keys.length === n && !before(w, k, n - 1)) return;
       let i = keys.length === n ? n - 1 : keys.length;
