@@ -566,12 +566,10 @@ export class IssueClusterer {
     let best: { issue: Issue; similarity: number; via: ClusterAssignment['via']; of?: string } | undefined;
     const thin = this.postHeld < this.settings.minKeys;
     const bands = thin ? [] : (post.bands ?? []);
-    // Every band is looked up once, here: the ones no post holds yet become this post's below (the
-    // band map holds millions of keys; a second lookup per band was a fifth of assignment).
-    const firsts = new Array<string | undefined>(bands.length);
+    // Every band is looked up once, here, and the ones no post holds yet become this post's at once
+    // (the band table holds millions of keys; a second lookup per band was a fifth of assignment).
     for (let i = 0; i < bands.length; i++) {
-      const first = this.firstByBand.get(bands[i]!);
-      firsts[i] = first;
+      const first = this.firstByBand.claim(bands[i]!, post.id);
       if (best || first === undefined || first === post.id) continue;
       const issueId = this.postIssue.get(first);
       const issue = issueId === undefined ? undefined : this.issues.peek(issueId);
@@ -592,8 +590,6 @@ export class IssueClusterer {
     this.addToCentroid(issue, post.at);
     this.issues.set(issue.id, issue);
     this.postIssue.addNew(post.id, issue.id);
-    for (let i = 0; i < bands.length; i++)
-      if (firsts[i] === undefined) this.firstByBand.addNew(bands[i]!, post.id);
     return {
       issueId: issue.id,
       joined: best !== undefined,
@@ -737,8 +733,7 @@ export class IssueClusterer {
     // As in assign: a thin post is nobody's original (documents indexed before nlp-id gave texts without
     // words no band keys still carry the shared keys of the empty sketch).
     if (this.postHeld >= this.settings.minKeys)
-      for (const band of post.bands ?? [])
-        if (!this.firstByBand.has(band)) this.firstByBand.addNew(band, post.id);
+      for (const band of post.bands ?? []) this.firstByBand.claim(band, post.id);
   }
 
   /**

@@ -83,3 +83,17 @@ describe('BandFirsts under a long stream', () => {
     expect(firsts.get('1:AAAAA')).toBe('p5');
   });
 });
+
+describe('BandFirsts.claim', () => {
+  it('answers the first post of a held key, and makes the claimer the first of a new or forgotten one', () => {
+    const firsts = new BandFirsts(2, 100);
+    expect(firsts.claim('0:AAAAA', 'p1')).toBeUndefined();
+    expect(firsts.claim('0:AAAAA', 'p2')).toBe('p1');
+    expect(firsts.claim('1:AAAAA', 'p2')).toBeUndefined();
+    expect(firsts.get('1:AAAAA')).toBe('p2');
+    // A third key pushes the first out of the last two: its next claimer takes it.
+    expect(firsts.claim('2:AAAAA', 'p3')).toBeUndefined();
+    expect(firsts.claim('0:AAAAA', 'p4')).toBeUndefined();
+    expect(firsts.get('0:AAAAA')).toBe('p4');
+  });
+});

@@ -1,4 +1,5 @@
 export { stem, isRootWord, LruCache } from './stem';
+export { fnv1a } from './hashing';
 export { normalize, createNormalizer, Normalizer } from './normalize';
 export type { NormalizedText } from './normalize';
 export { SlangLexicon, loadSlangLexicon, DEFAULT_SLANG_FILE } from './lexicon';
