@@ -9,6 +9,7 @@ import { LruCache, isRootWord, stem } from './stem';
 import { getDefaultGazetteer } from './entities';
 import { TokenHashes, tokenHashes } from './hashing';
 import { languageVote, uncachedLanguageVote } from './langid';
+import { WordTable } from './word-table';
 
 /**
  * A written word's normalised words and their hashes, and its language vote, cached together: one
@@ -116,6 +117,7 @@ export class Normalizer {
   private readonly wordCache = new LruCache<WordEntry>(NORMALIZED_WORD_CACHE_CAPACITY);
   private readonly hashtagCache = new LruCache<string>(NORMALIZED_WORD_CACHE_CAPACITY);
   private readonly hashtagVocabulary: Set<string>;
+  private readonly wordTable = new WordTable<WordEntry>();
 
   /** extraVocabulary: names and acronyms (agencies, places) that hashtags are made of: #SaveKPK. */
   constructor(
@@ -173,7 +175,10 @@ export class Normalizer {
         return ' ';
       });
     // Replacements above insert only ASCII, so an ASCII input stays ASCII.
-    const rawWords = ascii ? asciiWords(text.toLowerCase()) : (text.toLowerCase().match(WORD_PATTERN) ?? []);
+    const knownEntries: (WordEntry | undefined)[] = [];
+    const rawWords = ascii
+      ? this.asciiWordEntries(text.toLowerCase(), knownEntries)
+      : (text.toLowerCase().match(WORD_PATTERN) ?? []);
     // Emptied of URLs, mentions and emoji above; hashtags contribute their split words.
     const tokens: string[] = [];
     const hashes: TokenHashes[] = [];
@@ -190,7 +195,7 @@ export class Normalizer {
         hashes.push(tokenHashes(word));
         continue;
       }
-      const entry = this.wordEntry(word);
+      const entry = knownEntries[i] ?? this.wordEntry(word);
       const next = rawWords[i + 1];
       if (entry.startsPair && next !== undefined && this.lexicon.hasPair(word, next)) {
         rawVotes[i] = languageVote(written);
@@ -223,6 +228,43 @@ export class Normalizer {
       rawWords,
       rawVotes,
     };
+  }
+
+  /**
+   * asciiWords(text) (lower-cased ASCII), with each word's entry in `entries` (undefined for a word
+   * that starts with a digit: the caller checks numbers first). Words seen before come from the
+   * word table: neither sliced out nor hashed by a Map again.
+   */
+  private asciiWordEntries(text: string, entries: (WordEntry | undefined)[]): string[] {
+    const words: string[] = [];
+    const table = this.wordTable;
+    for (let i = 0; i < text.length;) {
+      const c = text.charCodeAt(i);
+      if (!isLowerAlphanumericCode(c)) {
+        i++;
+        continue;
+      }
+      const start = i;
+      const end = (i = asciiWordEnd(text, start));
+      if (isDigitCode(c)) {
+        words.push(text.slice(start, end));
+        entries.push(undefined);
+        continue;
+      }
+      const hash = WordTable.hash(text, start, end);
+      const found = table.find(text, start, end, hash);
+      if (found >= 0) {
+        words.push(table.word(found));
+        entries.push(table.value(found));
+        continue;
+      }
+      const word = text.slice(start, end);
+      const entry = this.wordEntry(word);
+      table.add(word, hash, entry);
+      words.push(word);
+      entries.push(entry);
+    }
+    return words;
   }
 
   /** One lower-cased word → one or more normalised words (a slang entry may expand: "gpp"). */
@@ -400,45 +442,43 @@ const isLowerAlphanumericCode = (c: number): boolean => (c >= 97 && c <= 122) ||
  */
 export function asciiWords(text: string): string[] {
   const words: string[] = [];
-  const length = text.length;
-  let i = 0;
-  while (i < length) {
-    const c = text.charCodeAt(i);
-    if (!isLowerAlphanumericCode(c)) {
+  for (let i = 0; i < text.length;) {
+    if (!isLowerAlphanumericCode(text.charCodeAt(i))) {
       i++;
       continue;
     }
-    const start = i;
-    if (isDigitCode(c)) {
-      // \d+(?:[.,]\d+)+ — taken when at least one separator is followed by a digit.
-      let end = i + 1;
-      while (isDigitCode(text.charCodeAt(end))) end++;
-      let numberEnd = -1;
-      for (;;) {
-        const separator = text.charCodeAt(end);
-        if ((separator !== 46 && separator !== 44) || !isDigitCode(text.charCodeAt(end + 1))) break;
-        end += 2;
-        while (isDigitCode(text.charCodeAt(end))) end++;
-        numberEnd = end;
-      }
-      if (numberEnd !== -1) {
-        words.push(text.slice(start, numberEnd));
-        i = numberEnd;
-        continue;
-      }
-    }
-    // [a-z0-9]+(?:['-][a-z0-9]+)*
-    let end = i + 1;
-    for (;;) {
-      while (isLowerAlphanumericCode(text.charCodeAt(end))) end++;
-      const joiner = text.charCodeAt(end);
-      if ((joiner !== 39 && joiner !== 45) || !isLowerAlphanumericCode(text.charCodeAt(end + 1))) break;
-      end += 2;
-    }
-    words.push(text.slice(start, end));
+    const end = asciiWordEnd(text, i);
+    words.push(text.slice(i, end));
     i = end;
   }
   return words;
+}
+
+/** Where the asciiWords word that starts at `start` (a lower-case letter or a digit) ends. */
+function asciiWordEnd(text: string, start: number): number {
+  if (isDigitCode(text.charCodeAt(start))) {
+    // \d+(?:[.,]\d+)+ — taken when at least one separator is followed by a digit.
+    let end = start + 1;
+    while (isDigitCode(text.charCodeAt(end))) end++;
+    let numberEnd = -1;
+    for (;;) {
+      const separator = text.charCodeAt(end);
+      if ((separator !== 46 && separator !== 44) || !isDigitCode(text.charCodeAt(end + 1))) break;
+      end += 2;
+      while (isDigitCode(text.charCodeAt(end))) end++;
+      numberEnd = end;
+    }
+    if (numberEnd !== -1) return numberEnd;
+  }
+  // [a-z0-9]+(?:['-][a-z0-9]+)*
+  let end = start + 1;
+  for (;;) {
+    while (isLowerAlphanumericCode(text.charCodeAt(end))) end++;
+    const joiner = text.charCodeAt(end);
+    if ((joiner !== 39 && joiner !== 45) || !isLowerAlphanumericCode(text.charCodeAt(end + 1))) break;
+    end += 2;
+  }
+  return end;
 }
 
 /** [A-Za-z0-9_] */
