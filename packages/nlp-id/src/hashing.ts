@@ -4,8 +4,13 @@ import { LruCache, stem } from './stem';
 
 /** FNV-1a over UTF-16 code units, 32 bits. */
 export function fnv1a(text: string, seed = 0): number {
+  return fnv1aOfRange(text, 0, text.length, seed);
+}
+
+/** fnv1a of text[start, end), without slicing it out (the normaliser's word table looks words up so). */
+export function fnv1aOfRange(text: string, start: number, end: number, seed = 0): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }

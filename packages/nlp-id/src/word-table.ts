@@ -1,3 +1,5 @@
+import { fnv1aOfRange } from './hashing';
+
 /**
  * Words already seen, found by a character range of a text instead of by a string: a hit costs a hash
  * of the range and one comparison with the stored word, and allocates nothing (the stored string, its
@@ -22,11 +24,9 @@ export class WordTable<V> {
     this.mask = size - 1;
   }
 
-  /** FNV-1a of text[start, end), the hash `find` and `add` take. */
+  /** The hash `find` and `add` take: fnv1a of text[start, end), as a signed 32-bit integer (a slot holds it). */
   static hash(text: string, start: number, end: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    return h;
+    return fnv1aOfRange(text, start, end) | 0;
   }
 
   /** The entry number of the word text[start, end) with hash `hash`, or -1. */
