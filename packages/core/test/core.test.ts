@@ -8,8 +8,10 @@ import {
   createDecoder,
   createValidator,
   isRetriable,
+  issueIdFor,
   merge,
   postId,
+  sha256Hex,
   toPantauError,
   topicNames,
 } from '../src';
@@ -82,6 +84,16 @@ describe('ids and topics', () => {
     expect(postId('x', '1')).toBe(postId('x', '1'));
     expect(postId('x', '1')).not.toBe(postId('x', '11'));
     expect(postId('x1', '')).not.toBe(postId('x', '1')); // the separator matters
+  });
+
+  it('keeps the ids it derived before: ids already stored in the index and on topics stay valid', () => {
+    // Digests of the createHash(...).update(...).digest('hex') derivation these ids were first made with.
+    expect(postId('twitter', '1790000000000000001')).toBe('6ba4f16247a5bbddc0d7acd4a3a79f23');
+    expect(issueIdFor('3f1c0a9e6b2d4c8e7a5f1b0d9c2e4a6b')).toBe('is_46a6bdb2869657433392');
+    expect(issueIdFor('berita—ü ✓')).toBe('is_b7da76bb941e3eaf4a2c'); // UTF-8, as before
+    expect(sha256Hex('rahasia-webhook')).toBe(
+      'b59494c04a7943c78b2f1baeddebec0dffe267721a97cd7487ef2d8ed2abc5ac',
+    );
   });
 
   it('prefixes every topic', () => {
