@@ -315,6 +315,11 @@ describe('IssueClusterer', () => {
   it('titles an issue with its most representative post, shortened at a word', () => {
     expect(shortTitle('a '.repeat(100) + 'akhir', 20)).toMatch(/…$/);
     expect(shortTitle('Cek https://t.co/abc   sekarang')).toBe('Cek sekarang');
+    // Every run of whitespace, whatever it is made of, becomes one space.
+    expect(shortTitle(' Banjir\tdi  Kemang\r\n\nhari ini\u00a0#infojakarta \u3000')).toBe(
+      'Banjir di Kemang hari ini #infojakarta',
+    );
+    expect(shortTitle('Rilis resmi BMKG')).toBe('Rilis resmi BMKG');
   });
 });
 
